@@ -1,0 +1,30 @@
+package io.hastegw.op.accounting;
+
+/**
+ * Multiply-accumulates (MACs) of one compute layer for one inference. Additions, subtractions
+ * and divisions of the HASTE overhead count as one MAC each (an upper bound: they are cheaper
+ * than a multiply-accumulate).
+ *
+ * @param name            node name
+ * @param dense           MACs of the original layer
+ * @param compute         MACs of the convolution (or Gemm) actually run: the reduced one for HASTE
+ * @param hashing         HASTE hashing: 2·C·P (channel mean and centring) + C·nnz_L (sparse projections,
+ *                        one addition per non-zero of the L active hyperplanes) + C·L (code assembly)
+ * @param inputMerge      HASTE input merging: C·P (sum each channel into its bucket) + Cred·P (divide by bucket size)
+ * @param filterMerge     HASTE filter merging: O·k·k·C (sum each filter slice into its bucket)
+ * @param channels        input channels C of the layer
+ * @param reducedChannels channels convolved (C for a dense layer)
+ */
+public record LayerMacs(String name, long dense, long compute, long hashing, long inputMerge, long filterMerge,
+                        int channels, int reducedChannels) {
+
+    /** Everything this layer cost: the convolution plus the HASTE overhead. */
+    public long executed() {
+        return compute + hashing + inputMerge + filterMerge;
+    }
+
+    /** HASTE overhead alone (hashing + input merging + filter merging). */
+    public long overhead() {
+        return hashing + inputMerge + filterMerge;
+    }
+}

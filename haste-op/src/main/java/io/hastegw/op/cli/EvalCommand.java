@@ -1,0 +1,60 @@
+package io.hastegw.op.cli;
+
+import ai.onnxruntime.OrtEnvironment;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hastegw.op.card.ModelCard;
+import io.hastegw.op.eval.EvalReport;
+import io.hastegw.op.eval.Evaluator;
+import io.hastegw.op.eval.ImageFolder;
+import io.hastegw.op.eval.LabelledImage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code haste-op eval}: top-1, MACs and latency of a HASTE model at every level next to its dense original. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate a HASTE model at every level against its dense original on a labelled image folder (DIR/<label>/*).")
+final class EvalCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dense", required = true, description = "the original ONNX model")
+    Path dense;
+
+    @Option(names = "--haste", required = true, description = "the HASTE model made from it")
+    Path haste;
+
+    @Option(names = "--card", required = true, description = "the model card")
+    Path card;
+
+    @Option(names = "--images", required = true, description = "image folder, one sub-folder per label")
+    Path images;
+
+    @Option(names = "--limit", description = "first N images, interleaved across classes (default: ${DEFAULT-VALUE})", defaultValue = "1000")
+    int limit;
+
+    @Option(names = "--threads", description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE})", defaultValue = "1")
+    int threads;
+
+    @Option(names = "--warmup", description = "warm-up images (default: ${DEFAULT-VALUE})", defaultValue = "20")
+    int warmup;
+
+    @Option(names = "--json", description = "also write the report as JSON here")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        ModelCard modelCard = ModelCard.read(card);
+        List<LabelledImage> set = ImageFolder.interleaved(images, modelCard.labels(), limit);
+        EvalReport report = new Evaluator(OrtEnvironment.getEnvironment(), threads, warmup).evaluate(dense, haste, modelCard, set);
+        spec.commandLine().getOut().print(report.table());
+        if (json != null) {
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), report);
+        }
+        return 0;
+    }
+}

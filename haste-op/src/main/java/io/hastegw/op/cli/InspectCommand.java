@@ -1,0 +1,101 @@
+package io.hastegw.op.cli;
+
+import ai.onnxruntime.OrtEnvironment;
+import io.hastegw.op.accounting.MacsAccount;
+import io.hastegw.op.analysis.InputShape;
+import io.hastegw.op.analysis.LayerInfo;
+import io.hastegw.op.analysis.ModelAnalysis;
+import io.hastegw.op.card.ModelCard;
+import io.hastegw.op.onnx.OnnxModels;
+import io.hastegw.op.onnx.OrtModels;
+import io.hastegw.op.transform.HasteModelInfo;
+import io.hastegw.op.transform.HasteOptions;
+import io.hastegw.op.transform.HasteTransformer;
+import io.hastegw.op.transform.TransformResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import onnx.Onnx.ModelProto;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Parameters;
+
+/** {@code haste-op inspect}: layers, shapes, dense MACs, HASTE status and the level schedule of a model. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Print layers, shapes, dense MACs, which convs are HASTE-enabled (and why others are not) and the level schedule.")
+final class InspectCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", description = "ONNX model (plain or HASTE)")
+    Path model;
+
+    @Option(names = "--card", description = "model card (needed when the input has symbolic sizes)")
+    Path card;
+
+    @Override
+    public Integer call() throws Exception {
+        ModelProto onnx = OnnxModels.read(model);
+        ModelCard modelCard = card == null ? null : ModelCard.read(card);
+        var info = HasteModelInfo.of(onnx);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "model %s (opset %d, %d nodes)%n", model, OnnxModels.defaultOpset(onnx), onnx.getGraph().getNodeCount());
+        if (info.isPresent()) {
+            printHaste(out, info.get());
+        } else {
+            printPlain(out, onnx, modelCard);
+        }
+        return 0;
+    }
+
+    private static void printPlain(PrintWriter out, ModelProto onnx, ModelCard card) throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        long[] shape = InputShape.batchOne(onnx, card);
+        List<LayerInfo> layers = ModelAnalysis.layers(env, onnx, OrtModels.realInputs(onnx).get(0), shape);
+        TransformResult preview = new HasteTransformer(env).transform(onnx, shape, HasteOptions.defaults());
+        Map<String, String> status = new HashMap<>();
+        preview.decisions().forEach(d -> status.put(d.substring(0, d.lastIndexOf(": ")), d.substring(d.lastIndexOf(": ") + 2)));
+        out.println("plain model; status = what 'haste-op transform' with default options would do");
+        printLayers(out, layers, status);
+        out.printf(Locale.ROOT, "dense MACs total: %,d (%.2f M)%n", MacsAccount.dense(layers).denseTotal(), MacsAccount.dense(layers).denseTotal() / 1e6);
+    }
+
+    private static void printHaste(PrintWriter out, HasteModelInfo info) {
+        out.printf(Locale.ROOT, "HASTE model: input %s %s, seed %d, sparsity %.4f, %d HASTE layers, levels 0..%d%n",
+                info.inputName(), Arrays.toString(info.inputShape()), info.seed(), info.sparsity(), info.hasteLayers().size(),
+                info.schedule().levels() - 1);
+        Map<String, String> status = new HashMap<>();
+        info.computeLayers().forEach(l -> status.put(l.name(), l.opType().equals("Conv") ? "dense" : "dense (Gemm)"));
+        for (int i = 0; i < info.hasteLayers().size(); i++) {
+            status.put(info.hasteLayers().get(i).name(), "HASTE #" + i);
+        }
+        printLayers(out, info.computeLayers(), status);
+        MacsAccount dense = MacsAccount.dense(info.computeLayers());
+        out.printf(Locale.ROOT, "dense MACs total: %,d (%.2f M)%n", dense.denseTotal(), dense.denseTotal() / 1e6);
+        out.println("level schedule (hyperplanes L per HASTE layer; 0 = dense):");
+        for (int level = 0; level < info.schedule().levels(); level++) {
+            int[] row = info.schedule().hyperplanes()[level];
+            out.printf(Locale.ROOT, "  level %d: %s%n", level, Arrays.stream(row).mapToObj(Integer::toString).collect(Collectors.joining(" ")));
+        }
+    }
+
+    private static void printLayers(PrintWriter out, List<LayerInfo> layers, Map<String, String> status) {
+        out.printf(Locale.ROOT, "%-34s %-5s %-16s %-16s %-16s %12s  %s%n", "layer", "op", "input", "weight", "output", "dense MACs", "status");
+        for (LayerInfo l : layers) {
+            out.printf(Locale.ROOT, "%-34s %-5s %-16s %-16s %-16s %,12d  %s%n", l.name(), l.opType(), dims(l.inputShape()),
+                    dims(l.weightShape()), dims(l.outputShape()), l.denseMacs(), status.getOrDefault(l.name(), "dense (Gemm)"));
+        }
+    }
+
+    private static String dims(long[] shape) {
+        return Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining("x"));
+    }
+}

@@ -1,0 +1,52 @@
+package io.hastegw.op.eval;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The outcome of an {@link Evaluator} run.
+ *
+ * @param model     model name (from its card)
+ * @param images    number of images
+ * @param threads   ONNX Runtime intra-op threads
+ * @param denseMacs MACs of the dense model per image
+ * @param rows      the dense model first, then HASTE level 0..N
+ */
+public record EvalReport(String model, int images, int threads, long denseMacs, List<Row> rows) {
+
+    /**
+     * One configuration.
+     *
+     * @param config         "dense" or the level
+     * @param minHyperplanes smallest L over the HASTE layers at this level (0 = dense layer)
+     * @param maxHyperplanes largest L
+     * @param top1           top-1 accuracy in percent
+     * @param meanMacs       mean MACs executed per image, HASTE overhead included
+     * @param reduction      mean MACs reduction against the dense model, overhead included
+     * @param medianMs       median latency per image (ms)
+     * @param p10Ms          10th percentile latency
+     * @param p90Ms          90th percentile latency
+     * @param vsDense        median latency divided by the dense model's median (same run)
+     * @param meanChannels   mean channels convolved per HASTE layer
+     */
+    public record Row(String config, int minHyperplanes, int maxHyperplanes, double top1, double meanMacs, double reduction,
+                      double medianMs, double p10Ms, double p90Ms, double vsDense, double[] meanChannels) {}
+
+    /** A fixed-width table for the terminal and for notes. */
+    public String table() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%s: %d images, batch 1, %d intra-op thread(s), dense %.2f M MACs%n",
+                model, images, threads, denseMacs / 1e6));
+        sb.append(String.format(Locale.ROOT, "%-6s %-7s %8s %8s %11s %10s %22s %9s%n",
+                "config", "L", "top-1", "delta", "MACs (M)", "reduction", "latency ms med [p10-p90]", "vs dense"));
+        double denseTop1 = rows.get(0).top1();
+        for (Row r : rows) {
+            String l = r.config().equals("dense") ? "-" : r.minHyperplanes() == r.maxHyperplanes()
+                    ? Integer.toString(r.maxHyperplanes()) : r.minHyperplanes() + "-" + r.maxHyperplanes();
+            sb.append(String.format(Locale.ROOT, "%-6s %-7s %7.2f%% %+7.2f %11.2f %9.2f%% %8.3f [%5.3f-%5.3f] %8.2fx%n",
+                    r.config(), l, r.top1(), r.top1() - denseTop1, r.meanMacs() / 1e6, 100 * r.reduction(),
+                    r.medianMs(), r.p10Ms(), r.p90Ms(), r.vsDense()));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,139 @@
+package io.hastegw.op.eval;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.hastegw.op.accounting.MacsAccount;
+import io.hastegw.op.card.ModelCard;
+import io.hastegw.op.onnx.FloatTensor;
+import io.hastegw.op.onnx.OnnxModelException;
+import io.hastegw.op.onnx.OnnxModels;
+import io.hastegw.op.onnx.OrtModels;
+import io.hastegw.op.runtime.HasteSession;
+import io.hastegw.op.transform.HasteModelInfo;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Measures a HASTE model against its dense original on labelled images, in one process: top-1,
+ * MACs executed (overhead included) and ONNX Runtime latency per image at batch 1. Runs are
+ * interleaved image by image (dense, then every level) after a warm-up, so that both models see
+ * the same machine state.
+ */
+public final class Evaluator {
+    private final OrtEnvironment env;
+    private final int threads;
+    private final int warmup;
+
+    /**
+     * @param threads intra-op threads of both sessions
+     * @param warmup  images run through every configuration before measuring
+     */
+    public Evaluator(OrtEnvironment env, int threads, int warmup) {
+        this.env = env;
+        this.threads = threads;
+        this.warmup = warmup;
+    }
+
+    /** Evaluates {@code haste} (levels 0..N) and {@code dense} on {@code images}. */
+    public EvalReport evaluate(Path dense, Path haste, ModelCard card, List<LabelledImage> images)
+            throws IOException, OrtException, OnnxModelException {
+        Preprocessor pre = new Preprocessor(card);
+        List<FloatTensor> inputs = new ArrayList<>();
+        for (LabelledImage image : images) {
+            inputs.add(pre.load(image.file()));
+        }
+        String out = card.output().name();
+        try (OrtSession.SessionOptions options = OrtModels.options(threads);
+             OrtSession denseSession = env.createSession(OnnxModels.read(dense).toByteArray(), options);
+             HasteSession hasteSession = new HasteSession(env, haste, out, options)) {
+            HasteModelInfo info = hasteSession.info();
+            int levels = info.schedule().levels();
+            Tally denseTally = new Tally(images.size());
+            Tally[] tallies = new Tally[levels];
+            for (int l = 0; l < levels; l++) {
+                tallies[l] = new Tally(images.size());
+            }
+            long denseMacs = MacsAccount.dense(info.computeLayers()).denseTotal();
+            for (int i = 0; i < Math.min(warmup, inputs.size()); i++) {
+                runDense(denseSession, card, inputs.get(i));
+                for (int l = 0; l < levels; l++) {
+                    hasteSession.run(inputs.get(i), l);
+                }
+            }
+            for (int i = 0; i < inputs.size(); i++) {
+                int label = images.get(i).label();
+                long t0 = System.nanoTime();
+                FloatTensor scores = runDense(denseSession, card, inputs.get(i));
+                denseTally.add(System.nanoTime() - t0, scores.argmax() == label, denseMacs, new long[0]);
+                for (int l = 0; l < levels; l++) {
+                    long t1 = System.nanoTime();
+                    HasteSession.Inference inf = hasteSession.run(inputs.get(i), l);
+                    tallies[l].add(System.nanoTime() - t1, inf.scores().argmax() == label, inf.macs().executedTotal(), inf.reducedChannels());
+                }
+            }
+            List<EvalReport.Row> rows = new ArrayList<>();
+            rows.add(denseTally.row("dense", 0, 0, denseMacs, denseTally));
+            for (int l = 0; l < levels; l++) {
+                int[] ls = info.schedule().hyperplanes()[l];
+                rows.add(tallies[l].row(Integer.toString(l), Arrays.stream(ls).min().orElse(0), Arrays.stream(ls).max().orElse(0),
+                        denseMacs, denseTally));
+            }
+            return new EvalReport(card.name(), images.size(), threads, denseMacs, rows);
+        }
+    }
+
+    private FloatTensor runDense(OrtSession session, ModelCard card, FloatTensor input) throws OrtException {
+        try (OnnxTensor x = input.toOnnx(env);
+             OrtSession.Result r = session.run(Map.of(card.input().name(), x))) {
+            return FloatTensor.of((OnnxTensor) r.get(card.output().name()).orElseThrow());
+        }
+    }
+
+    /** Running sums for one configuration. */
+    private static final class Tally {
+        private final double[] millis;
+        private int n;
+        private int correct;
+        private double macs;
+        private double[] channels;
+
+        Tally(int capacity) {
+            millis = new double[capacity];
+        }
+
+        void add(long nanos, boolean right, long executedMacs, long[] reduced) {
+            millis[n++] = nanos / 1e6;
+            correct += right ? 1 : 0;
+            macs += executedMacs;
+            if (channels == null) {
+                channels = new double[reduced.length];
+            }
+            for (int i = 0; i < reduced.length; i++) {
+                channels[i] += reduced[i];
+            }
+        }
+
+        double median() {
+            return percentile(0.5);
+        }
+
+        double percentile(double q) {
+            double[] sorted = Arrays.copyOf(millis, n);
+            Arrays.sort(sorted);
+            return sorted[(int) Math.min(n - 1, Math.round(q * (n - 1)))];
+        }
+
+        EvalReport.Row row(String name, int minL, int maxL, long denseMacs, Tally dense) {
+            double meanMacs = macs / n;
+            double[] meanChannels = Arrays.stream(channels).map(c -> c / n).toArray();
+            return new EvalReport.Row(name, minL, maxL, 100.0 * correct / n, meanMacs, 1 - meanMacs / denseMacs,
+                    median(), percentile(0.1), percentile(0.9), median() / dense.median(), meanChannels);
+        }
+    }
+}

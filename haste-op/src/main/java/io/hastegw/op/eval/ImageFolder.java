@@ -1,0 +1,48 @@
+package io.hastegw.op.eval;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A labelled image folder laid out as {@code DIR/<label>/<file>} (the CIFAR-10 JPEG copy in
+ * ../shared). Images are returned interleaved across classes (the first file of every class, then
+ * the second, ...) so that "the first N images" is a class-balanced subset.
+ */
+public final class ImageFolder {
+    private ImageFolder() {}
+
+    /** The first {@code limit} images of {@code dir}, interleaved across the classes {@code labels}. */
+    public static List<LabelledImage> interleaved(Path dir, List<String> labels, int limit) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException(dir + ": image folder not found");
+        }
+        List<List<Path>> perClass = new ArrayList<>();
+        for (String label : labels) {
+            Path classDir = dir.resolve(label);
+            if (!Files.isDirectory(classDir)) {
+                throw new IOException(dir + ": no folder for class '" + label + "'");
+            }
+            try (Stream<Path> files = Files.list(classDir)) {
+                perClass.add(files.filter(Files::isRegularFile).sorted().toList());
+            }
+        }
+        List<LabelledImage> out = new ArrayList<>();
+        for (int i = 0; out.size() < limit; i++) {
+            boolean any = false;
+            for (int c = 0; c < perClass.size() && out.size() < limit; c++) {
+                if (i < perClass.get(c).size()) {
+                    out.add(new LabelledImage(perClass.get(c).get(i), c));
+                    any = true;
+                }
+            }
+            if (!any) {
+                break;
+            }
+        }
+        return out;
+    }
+}

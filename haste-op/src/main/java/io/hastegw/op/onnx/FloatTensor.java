@@ -1,0 +1,63 @@
+package io.hastegw.op.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+/**
+ * A dense float tensor held in Java memory (row-major), used to move activations between ONNX
+ * Runtime and the plain-Java reference.
+ *
+ * @param data  values, row-major
+ * @param shape dimensions
+ */
+public record FloatTensor(float[] data, long[] shape) {
+
+    /** Checks that {@code data} holds exactly the elements of {@code shape}. */
+    public FloatTensor {
+        long n = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        if (n != data.length) {
+            throw new IllegalArgumentException(data.length + " values for shape " + Arrays.toString(shape));
+        }
+    }
+
+    /** Copies an ONNX Runtime float tensor. */
+    public static FloatTensor of(OnnxTensor tensor) {
+        FloatBuffer buf = tensor.getFloatBuffer();
+        float[] data = new float[buf.remaining()];
+        buf.get(data);
+        return new FloatTensor(data, tensor.getInfo().getShape());
+    }
+
+    /** A new ONNX Runtime tensor with these values; the caller closes it. */
+    public OnnxTensor toOnnx(OrtEnvironment env) throws OrtException {
+        return OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
+    }
+
+    /** Largest absolute difference to {@code other} divided by the largest absolute value of this tensor. */
+    public double relativeMaxDifference(FloatTensor other) {
+        if (!Arrays.equals(shape, other.shape)) {
+            throw new IllegalArgumentException("shapes differ: " + Arrays.toString(shape) + " vs " + Arrays.toString(other.shape));
+        }
+        double maxDiff = 0;
+        double maxAbs = 0;
+        for (int i = 0; i < data.length; i++) {
+            maxDiff = Math.max(maxDiff, Math.abs(data[i] - other.data[i]));
+            maxAbs = Math.max(maxAbs, Math.abs(data[i]));
+        }
+        return maxAbs == 0 ? maxDiff : maxDiff / maxAbs;
+    }
+
+    /** Index of the largest value (the top-1 class of a logits row). */
+    public int argmax() {
+        int best = 0;
+        for (int i = 1; i < data.length; i++) {
+            if (data[i] > data[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

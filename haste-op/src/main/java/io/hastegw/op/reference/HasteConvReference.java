@@ -1,0 +1,145 @@
+package io.hastegw.op.reference;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A plain-Java reference of one HASTE convolution (HASTE.md, whole-map hashing), written as
+ * readable loops without ONNX Runtime, so that the ONNX graph can be checked against it.
+ * Sums are accumulated in double.
+ */
+public final class HasteConvReference {
+    private HasteConvReference() {}
+
+    /**
+     * The result of one HASTE convolution.
+     *
+     * @param output  {@code [O][Ho][Wo]}
+     * @param buckets input channels per bucket, buckets in ascending code order
+     */
+    public record Result(float[] output, List<List<Integer>> buckets) {
+        /** Number of channels actually convolved (C_red). */
+        public int reducedChannels() {
+            return buckets.size();
+        }
+    }
+
+    /** The dense convolution of {@code x} ({@code [C][h][w]}) with {@code conv}; output {@code [O][Ho][Wo]}. */
+    public static float[] dense(ConvSpec conv, float[] x, int h, int w) {
+        return convolve(conv.weights(), conv.bias(), conv, conv.in(), x, h, w);
+    }
+
+    /**
+     * HASTE: hash the channels of {@code x} ({@code [C][h][w]}) with the first {@code l} of the
+     * hyperplanes {@code r} ({@code [h*w][lmax]}), merge channels with identical codes (inputs
+     * averaged, filter slices summed) and convolve the merged channels. {@code l = 0} is the
+     * dense path: every channel is its own bucket.
+     */
+    public static Result haste(ConvSpec conv, float[] x, int h, int w, float[] r, int lmax, int l) {
+        int c = conv.in();
+        int pixels = h * w;
+        List<List<Integer>> buckets = l == 0 ? singletons(c) : buckets(codes(x, c, pixels, r, lmax, l));
+        int cr = buckets.size();
+        float[] mergedX = new float[cr * pixels];
+        int kk = conv.kh() * conv.kw();
+        float[] mergedW = new float[conv.out() * cr * kk];
+        for (int b = 0; b < cr; b++) {
+            List<Integer> members = buckets.get(b);
+            for (int p = 0; p < pixels; p++) {
+                double sum = 0;
+                for (int ch : members) {
+                    sum += x[ch * pixels + p];
+                }
+                mergedX[b * pixels + p] = (float) (sum / members.size());
+            }
+            for (int o = 0; o < conv.out(); o++) {
+                for (int k = 0; k < kk; k++) {
+                    double sum = 0;
+                    for (int ch : members) {
+                        sum += conv.weights()[(o * c + ch) * kk + k];
+                    }
+                    mergedW[(o * cr + b) * kk + k] = (float) sum;
+                }
+            }
+        }
+        return new Result(convolve(mergedW, conv.bias(), conv, cr, mergedX, h, w), buckets);
+    }
+
+    /**
+     * The hash code of every channel: centre across channels at each pixel, project onto the
+     * first {@code l} hyperplanes, bit j set iff the projection is strictly positive.
+     */
+    public static long[] codes(float[] x, int c, int pixels, float[] r, int lmax, int l) {
+        double[] mean = new double[pixels];
+        for (int ch = 0; ch < c; ch++) {
+            for (int p = 0; p < pixels; p++) {
+                mean[p] += x[ch * pixels + p];
+            }
+        }
+        for (int p = 0; p < pixels; p++) {
+            mean[p] /= c;
+        }
+        long[] codes = new long[c];
+        for (int ch = 0; ch < c; ch++) {
+            for (int j = 0; j < l; j++) {
+                double projection = 0;
+                for (int p = 0; p < pixels; p++) {
+                    projection += (x[ch * pixels + p] - mean[p]) * r[p * lmax + j];
+                }
+                if (projection > 0) {
+                    codes[ch] |= 1L << j;
+                }
+            }
+        }
+        return codes;
+    }
+
+    private static List<List<Integer>> buckets(long[] codes) {
+        Map<Long, List<Integer>> byCode = new TreeMap<>();
+        for (int ch = 0; ch < codes.length; ch++) {
+            byCode.computeIfAbsent(codes[ch], k -> new ArrayList<>()).add(ch);
+        }
+        return new ArrayList<>(byCode.values());
+    }
+
+    private static List<List<Integer>> singletons(int c) {
+        List<List<Integer>> b = new ArrayList<>();
+        for (int ch = 0; ch < c; ch++) {
+            b.add(List.of(ch));
+        }
+        return b;
+    }
+
+    /** Direct convolution of {@code x} ({@code [cin][h][w]}) with weights {@code [O][cin][kh][kw]}. */
+    private static float[] convolve(float[] weights, float[] bias, ConvSpec conv, int cin, float[] x, int h, int w) {
+        int ho = conv.outHeight(h);
+        int wo = conv.outWidth(w);
+        float[] y = new float[conv.out() * ho * wo];
+        for (int o = 0; o < conv.out(); o++) {
+            for (int oy = 0; oy < ho; oy++) {
+                for (int ox = 0; ox < wo; ox++) {
+                    double acc = bias == null ? 0 : bias[o];
+                    for (int ci = 0; ci < cin; ci++) {
+                        for (int ky = 0; ky < conv.kh(); ky++) {
+                            int iy = oy * conv.strides()[0] - conv.pads()[0] + ky * conv.dilations()[0];
+                            if (iy < 0 || iy >= h) {
+                                continue;
+                            }
+                            for (int kx = 0; kx < conv.kw(); kx++) {
+                                int ix = ox * conv.strides()[1] - conv.pads()[1] + kx * conv.dilations()[1];
+                                if (ix < 0 || ix >= w) {
+                                    continue;
+                                }
+                                acc += weights[((o * cin + ci) * conv.kh() + ky) * conv.kw() + kx] * x[(ci * h + iy) * w + ix];
+                            }
+                        }
+                    }
+                    y[(o * ho + oy) * wo + ox] = (float) acc;
+                }
+            }
+        }
+        return y;
+    }
+}

@@ -1,0 +1,65 @@
+package io.hastegw.op.transform;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hastegw.op.analysis.LayerInfo;
+import java.util.List;
+import java.util.Optional;
+import onnx.Onnx.ModelProto;
+import onnx.Onnx.StringStringEntryProto;
+
+/**
+ * What a HASTE-enabled model says about itself, stored as JSON in its metadata under
+ * {@value #METADATA_KEY}: the format version, how it was made (seed, sparsity), the level
+ * schedule, every compute layer with its shapes (for MACs accounting without re-running shape
+ * analysis) and the HASTE layers in the order of the {@value #CHANNELS_OUTPUT} output.
+ *
+ * @param format        metadata format version ({@value #FORMAT})
+ * @param seed          seed the hyperplanes were drawn from
+ * @param sparsity      probability of a zero hyperplane entry
+ * @param inputName     the image input
+ * @param inputShape    the image input's fixed shape (batch 1)
+ * @param schedule      levels x HASTE layers -> number of hyperplanes (0 = dense)
+ * @param computeLayers every Conv and Gemm of the model, with shapes
+ * @param hasteLayers   the replaced convolutions, in output order
+ */
+public record HasteModelInfo(int format, long seed, double sparsity, String inputName, long[] inputShape,
+                             LevelSchedule schedule, List<LayerInfo> computeLayers, List<HasteLayer> hasteLayers) {
+    /** Metadata key holding this record as JSON. */
+    public static final String METADATA_KEY = "haste";
+    /** Current metadata format version. */
+    public static final int FORMAT = 1;
+    /** Graph input selecting the compression level (int64 scalar, 0 = dense). */
+    public static final String LEVEL_INPUT = "haste_level";
+    /** Graph output with the number of channels each HASTE layer convolved for this input (int64). */
+    public static final String CHANNELS_OUTPUT = "haste_channels";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** This record as the metadata entry to store in the model. */
+    public StringStringEntryProto toMetadata() {
+        try {
+            return StringStringEntryProto.newBuilder().setKey(METADATA_KEY).setValue(JSON.writeValueAsString(this)).build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise HASTE metadata", e);
+        }
+    }
+
+    /** The HASTE metadata of {@code model}, or empty when it is a plain model. */
+    public static Optional<HasteModelInfo> of(ModelProto model) {
+        for (StringStringEntryProto e : model.getMetadataPropsList()) {
+            if (e.getKey().equals(METADATA_KEY)) {
+                try {
+                    HasteModelInfo info = JSON.readValue(e.getValue(), HasteModelInfo.class);
+                    if (info.format != FORMAT) {
+                        throw new IllegalArgumentException("HASTE metadata format " + info.format + " is not supported (expected " + FORMAT + ")");
+                    }
+                    return Optional.of(info);
+                } catch (JsonProcessingException ex) {
+                    throw new IllegalArgumentException("unreadable HASTE metadata: " + ex.getOriginalMessage(), ex);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,39 @@
+package io.hastegw.op.transform;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How to transform a model.
+ *
+ * @param seed          seed for the hyperplanes (same seed, same model bytes)
+ * @param sparsity      probability of a zero hyperplane entry (2/3: Achlioptas, the CIFAR-10 setting of the paper)
+ * @param skipFirstConv leave the model's first Conv dense (it sees the 1-3 image channels)
+ * @param include       if non-empty, only these Conv nodes are candidates (overrides skipFirstConv for them)
+ * @param exclude       Conv nodes never replaced
+ * @param levels        uniform schedule: L for levels 1..N (level 0 is dense); used when {@code schedule} is empty
+ * @param schedule      an explicit per-layer schedule, rows = levels, columns = eligible convs in graph order
+ */
+public record HasteOptions(long seed, double sparsity, boolean skipFirstConv, Set<String> include, Set<String> exclude,
+                           List<Integer> levels, Optional<LevelSchedule> schedule) {
+    /** Default seed (any value works; stored in the model). */
+    public static final long DEFAULT_SEED = 20230929L;
+    /** Default sparsity: 2/3, the Achlioptas distribution the paper uses on CIFAR-10. */
+    public static final double DEFAULT_SPARSITY = 2.0 / 3.0;
+
+    /** The documented defaults: seed {@value #DEFAULT_SEED}, s = 2/3, first conv skipped, {@link LevelSchedule#DEFAULT_LEVELS}. */
+    public static HasteOptions defaults() {
+        return new HasteOptions(DEFAULT_SEED, DEFAULT_SPARSITY, true, Set.of(), Set.of(), LevelSchedule.DEFAULT_LEVELS, Optional.empty());
+    }
+
+    /** A copy with another uniform level list. */
+    public HasteOptions withLevels(List<Integer> perLevel) {
+        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, List.copyOf(perLevel), Optional.empty());
+    }
+
+    /** A copy with another seed. */
+    public HasteOptions withSeed(long newSeed) {
+        return new HasteOptions(newSeed, sparsity, skipFirstConv, include, exclude, levels, schedule);
+    }
+}

@@ -1,0 +1,311 @@
+package io.hastegw.op.transform;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import io.hastegw.op.analysis.LayerInfo;
+import io.hastegw.op.analysis.ModelAnalysis;
+import io.hastegw.op.onnx.Nodes;
+import io.hastegw.op.onnx.OnnxModels;
+import io.hastegw.op.onnx.OrtModels;
+import io.hastegw.op.onnx.Tensors;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import onnx.Onnx.GraphProto;
+import onnx.Onnx.ModelProto;
+import onnx.Onnx.NodeProto;
+import onnx.Onnx.TensorProto;
+import onnx.Onnx.TensorShapeProto;
+import onnx.Onnx.TypeProto;
+import onnx.Onnx.ValueInfoProto;
+
+/**
+ * Turns an ONNX CNN into a HASTE-enabled ONNX model built from standard operators only, so that
+ * plain ONNX Runtime runs it. Every eligible Conv becomes the HASTE computation of HASTE.md
+ * (whole-map hashing):
+ *
+ * <pre>
+ * xf    = Reshape(X, [C, P])                   one row per input channel
+ * z     = xf - ReduceMean(xf, axis 0)          centring across channels, for the hash only
+ * bits  = Cast(MatMul(z, R) &gt; 0)              R: sparse +1/0/-1 hyperplanes [P, Lmax], strict &gt; 0
+ * code  = bits . weights[level] + offsets[level]   weights: 2^l for the L active hyperplanes;
+ *                                              offsets: the channel index on dense levels (L = 0)
+ * uniq, counts = Unique(code, sorted)          buckets = identical codes
+ * M     = Cast(code[:, None] == uniq[None, :]) one-hot bucket membership [C, Cred]
+ * xm    = Gemm(M^T, xf) / counts               inputs averaged per bucket
+ * wm    = MatMul(W^T [O, k*k, C], M)           filter slices summed per bucket
+ * Y     = Conv(xm, wm, b)                      original stride, padding, dilation; bias once
+ * </pre>
+ *
+ * A graph input {@value HasteModelInfo#LEVEL_INPUT} (int64 scalar, required) selects the level;
+ * the output {@value HasteModelInfo#CHANNELS_OUTPUT} reports Cred for every HASTE layer. On a
+ * dense level every channel gets its own code and M is the identity, so the model reproduces the
+ * original. The model is fixed to batch 1 (the gateway's case): ONNX Runtime rejects other batch
+ * sizes when the session is run.
+ */
+public final class HasteTransformer {
+    private static final String PREFIX = "haste/";
+
+    private final OrtEnvironment env;
+
+    /** A transformer that uses {@code env} to find the layers' shapes. */
+    public HasteTransformer(OrtEnvironment env) {
+        this.env = env;
+    }
+
+    /**
+     * Transforms {@code model}.
+     *
+     * @param inputShape the image input's shape {@code [1, C, H, W]} (from the model card)
+     */
+    public TransformResult transform(ModelProto model, long[] inputShape, HasteOptions options) throws OrtException {
+        GraphProto graph = model.getGraph();
+        String inputName = OrtModels.realInputs(model).get(0);
+        List<LayerInfo> compute = ModelAnalysis.layers(env, model, inputName, inputShape);
+        Map<String, LayerInfo> byName = new LinkedHashMap<>();
+        compute.forEach(l -> byName.put(l.name(), l));
+        checkNamesExist(byName.keySet(), options);
+
+        List<String> decisions = new ArrayList<>();
+        List<NodeProto> eligible = new ArrayList<>();
+        int convIndex = 0;
+        for (NodeProto node : graph.getNodeList()) {
+            if (!node.getOpType().equals("Conv")) {
+                continue;
+            }
+            Optional<String> reason = ineligibility(graph, node, byName.get(node.getName()), convIndex++, options);
+            decisions.add(node.getName() + ": " + reason.map(r -> "dense (" + r + ")").orElse("HASTE"));
+            if (reason.isEmpty()) {
+                eligible.add(node);
+            }
+        }
+        if (eligible.isEmpty()) {
+            return new TransformResult(model, null, decisions, List.of("no eligible Conv in the model: it is returned unchanged"));
+        }
+        LevelSchedule schedule = options.schedule().orElseGet(() -> LevelSchedule.uniform(options.levels(), eligible.size()));
+        if (schedule.layers() != eligible.size()) {
+            throw new IllegalArgumentException("schedule has " + schedule.layers() + " columns but the model has "
+                    + eligible.size() + " eligible convolutions");
+        }
+
+        GraphProto.Builder out = graph.toBuilder().clearNode();
+        fixBatchToOne(out, inputName, inputShape);
+        addLevelInput(out, schedule.levels());
+        Set<String> replacedWeights = new HashSet<>();
+        List<HasteLayer> hasteLayers = new ArrayList<>();
+        List<String> channelCounts = new ArrayList<>();
+        int layer = 0;
+        for (NodeProto node : graph.getNodeList()) {
+            if (!eligible.contains(node)) {
+                out.addNode(node);
+                continue;
+            }
+            LayerInfo info = byName.get(node.getName());
+            HasteLayer hl = emitLayer(out, graph, node, info, layer, schedule, options, OnnxModels.defaultOpset(model));
+            hasteLayers.add(hl);
+            channelCounts.add(PREFIX + layer + "/reduced_channels");
+            replacedWeights.add(node.getInput(1));
+            layer++;
+        }
+        out.addNode(Nodes.node("Concat", PREFIX + "channels", channelCounts, List.of(HasteModelInfo.CHANNELS_OUTPUT))
+                .addAttribute(Nodes.intAttr("axis", 0)));
+        out.addOutput(Tensors.valueInfo(HasteModelInfo.CHANNELS_OUTPUT, TensorProto.DataType.INT64_VALUE, hasteLayers.size()));
+        removeUnusedInitializers(out, replacedWeights);
+
+        HasteModelInfo meta = new HasteModelInfo(HasteModelInfo.FORMAT, options.seed(), options.sparsity(), inputName,
+                inputShape.clone(), schedule, compute, hasteLayers);
+        ModelProto result = model.toBuilder().setGraph(out).addMetadataProps(meta.toMetadata()).build();
+        return new TransformResult(result, meta, decisions, List.of());
+    }
+
+    private static void checkNamesExist(Set<String> names, HasteOptions options) {
+        for (String n : options.include()) {
+            if (!names.contains(n)) {
+                throw new IllegalArgumentException("--include names '" + n + "', which is no Conv node of the model");
+            }
+        }
+        for (String n : options.exclude()) {
+            if (!names.contains(n)) {
+                throw new IllegalArgumentException("--exclude names '" + n + "', which is no Conv node of the model");
+            }
+        }
+    }
+
+    /** Why {@code node} stays dense, or empty when HASTE applies. */
+    static Optional<String> ineligibility(GraphProto graph, NodeProto node, LayerInfo info, int convIndex, HasteOptions options) {
+        String name = node.getName();
+        if (options.exclude().contains(name)) {
+            return Optional.of("excluded by name");
+        }
+        if (!options.include().isEmpty() && !options.include().contains(name)) {
+            return Optional.of("not in the include list");
+        }
+        if (info.weightShape().length != 4) {
+            return Optional.of("not a 2-D convolution");
+        }
+        if (info.group() != 1) {
+            return Optional.of("grouped convolution, group=" + info.group());
+        }
+        if (info.inChannels() < 2) {
+            return Optional.of(info.inChannels() + " input channel");
+        }
+        if (!OnnxModels.isInitializer(graph, node.getInput(1))
+                || (node.getInputCount() > 2 && !node.getInput(2).isEmpty() && !OnnxModels.isInitializer(graph, node.getInput(2)))) {
+            return Optional.of("weights or bias are not constant");
+        }
+        if (info.inputShape()[0] != 1) {
+            return Optional.of("batch is not 1");
+        }
+        if (convIndex == 0 && options.skipFirstConv() && !options.include().contains(name)) {
+            return Optional.of("first convolution, skipped by default");
+        }
+        return Optional.empty();
+    }
+
+    private static void fixBatchToOne(GraphProto.Builder graph, String inputName, long[] inputShape) {
+        for (int i = 0; i < graph.getInputCount(); i++) {
+            ValueInfoProto v = graph.getInput(i);
+            if (v.getName().equals(inputName)) {
+                TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+                for (long d : inputShape) {
+                    shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+                }
+                TypeProto.Tensor tensor = v.getType().getTensorType().toBuilder().setShape(shape).build();
+                graph.setInput(i, v.toBuilder().setType(v.getType().toBuilder().setTensorType(tensor)));
+            }
+        }
+    }
+
+    /** The level input and a checked index: negative levels are mapped out of range so Gather fails. */
+    private static void addLevelInput(GraphProto.Builder graph, int levels) {
+        graph.addInput(Tensors.valueInfo(HasteModelInfo.LEVEL_INPUT, TensorProto.DataType.INT64_VALUE));
+        graph.addInitializer(Tensors.longs(PREFIX + "zero_i64", new long[] {0}));
+        graph.addInitializer(Tensors.longs(PREFIX + "level_count", new long[] {levels}));
+        graph.addInitializer(Tensors.floats(PREFIX + "zero_f", new float[] {0f}));
+        graph.addInitializer(Tensors.longs(PREFIX + "axis0", new long[] {0}, 1));
+        graph.addInitializer(Tensors.longs(PREFIX + "axis1", new long[] {1}, 1));
+        graph.addNode(Nodes.node("Less", PREFIX + "level_negative", List.of(HasteModelInfo.LEVEL_INPUT, PREFIX + "zero_i64"),
+                List.of(PREFIX + "level_is_negative")));
+        graph.addNode(Nodes.node("Where", PREFIX + "level_checked",
+                List.of(PREFIX + "level_is_negative", PREFIX + "level_count", HasteModelInfo.LEVEL_INPUT), List.of(PREFIX + "level")));
+    }
+
+    private static HasteLayer emitLayer(GraphProto.Builder g, GraphProto original, NodeProto conv, LayerInfo info, int layer,
+                                        LevelSchedule schedule, HasteOptions options, long opset) {
+        String p = PREFIX + layer + "/";
+        int c = info.inChannels();
+        int o = info.outChannels();
+        int pixels = Math.toIntExact(info.inputPixels());
+        int kk = Math.toIntExact(info.kernelSize());
+        int lmax = Math.max(1, schedule.maxHyperplanes(layer));
+        int levels = schedule.levels();
+
+        float[] r = Hyperplanes.sample(options.seed(), layer, pixels, lmax, options.sparsity());
+        float[] codeWeights = new float[levels * lmax];
+        float[] codeOffsets = new float[levels * c];
+        for (int level = 0; level < levels; level++) {
+            int l = schedule.hyperplanes(level, layer);
+            for (int i = 0; i < l; i++) {
+                codeWeights[level * lmax + i] = (float) (1 << i);
+            }
+            if (l == 0) {
+                for (int ch = 0; ch < c; ch++) {
+                    codeOffsets[level * c + ch] = ch;
+                }
+            }
+        }
+        g.addInitializer(Tensors.longs(p + "shape_cp", new long[] {c, pixels}, 2));
+        g.addInitializer(Tensors.floats(p + "hyperplanes", r, pixels, lmax));
+        g.addInitializer(Tensors.floats(p + "code_weights", codeWeights, levels, lmax));
+        g.addInitializer(Tensors.floats(p + "code_offsets", codeOffsets, levels, c));
+        g.addInitializer(Tensors.floats(p + "weights_t", transposeWeights(
+                Tensors.toFloats(OnnxModels.initializer(original, conv.getInput(1))), o, c, kk), o, kk, c));
+        long[] in = info.inputShape();
+        long[] w = info.weightShape();
+        g.addInitializer(Tensors.longs(p + "shape_x4", new long[] {1, -1, in[2], in[3]}, 4));
+        g.addInitializer(Tensors.longs(p + "shape_w4", new long[] {o, -1, w[2], w[3]}, 4));
+
+        String x = conv.getInput(0);
+        add(g, "Reshape", p, List.of(x, p + "shape_cp"), "xf");
+        g.addNode(reduceMeanChannels(p, opset));
+        add(g, "Sub", p, List.of(p + "xf", p + "mean"), "centred");
+        add(g, "MatMul", p, List.of(p + "centred", p + "hyperplanes"), "projections");
+        add(g, "Greater", p, List.of(p + "projections", PREFIX + "zero_f"), "bits_bool");
+        g.addNode(cast(p + "bits_bool", p + "bits"));
+        g.addNode(Nodes.node("Gather", p + "level_weights", List.of(p + "code_weights", PREFIX + "level"), List.of(p + "level_weights")));
+        add(g, "MatMul", p, List.of(p + "bits", p + "level_weights"), "hash");
+        g.addNode(Nodes.node("Gather", p + "level_offsets", List.of(p + "code_offsets", PREFIX + "level"), List.of(p + "level_offsets")));
+        add(g, "Add", p, List.of(p + "hash", p + "level_offsets"), "codes");
+        g.addNode(Nodes.node("Unique", p + "buckets", List.of(p + "codes"), List.of(p + "bucket_codes", "", "", p + "bucket_sizes"))
+                .addAttribute(Nodes.intAttr("sorted", 1)));
+        add(g, "Unsqueeze", p, List.of(p + "codes", PREFIX + "axis1"), "codes_col");
+        add(g, "Unsqueeze", p, List.of(p + "bucket_codes", PREFIX + "axis0"), "bucket_row");
+        add(g, "Equal", p, List.of(p + "codes_col", p + "bucket_row"), "membership_bool");
+        g.addNode(cast(p + "membership_bool", p + "membership"));
+        g.addNode(Nodes.node("Gemm", p + "input_sums", List.of(p + "membership", p + "xf"), List.of(p + "input_sums"))
+                .addAttribute(Nodes.intAttr("transA", 1)));
+        add(g, "Unsqueeze", p, List.of(p + "bucket_sizes", PREFIX + "axis1"), "bucket_sizes_col");
+        g.addNode(cast(p + "bucket_sizes_col", p + "bucket_sizes_f"));
+        add(g, "Div", p, List.of(p + "input_sums", p + "bucket_sizes_f"), "merged_flat");
+        add(g, "Reshape", p, List.of(p + "merged_flat", p + "shape_x4"), "merged_input");
+        add(g, "MatMul", p, List.of(p + "weights_t", p + "membership"), "merged_weights_t");
+        g.addNode(Nodes.node("Transpose", p + "merged_weights_okc", List.of(p + "merged_weights_t"), List.of(p + "merged_weights_okc"))
+                .addAttribute(Nodes.intsAttr("perm", 0, 2, 1)));
+        add(g, "Reshape", p, List.of(p + "merged_weights_okc", p + "shape_w4"), "merged_weights");
+        List<String> convInputs = new ArrayList<>(List.of(p + "merged_input", p + "merged_weights"));
+        if (conv.getInputCount() > 2 && !conv.getInput(2).isEmpty()) {
+            convInputs.add(conv.getInput(2));
+        }
+        g.addNode(conv.toBuilder().setName(p + "reduced_conv").clearInput().addAllInput(convInputs));
+        add(g, "Shape", p, List.of(p + "bucket_codes"), "reduced_channels");
+
+        return new HasteLayer(conv.getName(), lmax, Hyperplanes.cumulativeNonzeros(r, pixels, lmax));
+    }
+
+    /** Adds node {@code prefix+out} of {@code op} writing tensor {@code prefix+out}. */
+    private static void add(GraphProto.Builder g, String op, String prefix, List<String> inputs, String out) {
+        g.addNode(Nodes.node(op, prefix + out, inputs, List.of(prefix + out)));
+    }
+
+    private static NodeProto cast(String in, String out) {
+        return Nodes.node("Cast", out, List.of(in), List.of(out)).addAttribute(Nodes.intAttr("to", TensorProto.DataType.FLOAT_VALUE)).build();
+    }
+
+    /** ReduceMean over the channel axis; axes is an attribute before opset 18 and an input from 18 on. */
+    private static NodeProto reduceMeanChannels(String p, long opset) {
+        if (opset >= 18) {
+            return Nodes.node("ReduceMean", p + "mean", List.of(p + "xf", PREFIX + "axis0"), List.of(p + "mean"))
+                    .addAttribute(Nodes.intAttr("keepdims", 1)).build();
+        }
+        return Nodes.node("ReduceMean", p + "mean", List.of(p + "xf"), List.of(p + "mean"))
+                .addAttribute(Nodes.intsAttr("axes", 0)).addAttribute(Nodes.intAttr("keepdims", 1)).build();
+    }
+
+    /** W [O, C, kk] to W^T [O, kk, C], so that MatMul with the membership [C, Cred] sums slices per bucket. */
+    private static float[] transposeWeights(float[] w, int o, int c, int kk) {
+        float[] t = new float[w.length];
+        for (int oi = 0; oi < o; oi++) {
+            for (int ci = 0; ci < c; ci++) {
+                for (int k = 0; k < kk; k++) {
+                    t[(oi * kk + k) * c + ci] = w[(oi * c + ci) * kk + k];
+                }
+            }
+        }
+        return t;
+    }
+
+    private static void removeUnusedInitializers(GraphProto.Builder g, Set<String> candidates) {
+        Set<String> used = new HashSet<>();
+        g.getNodeList().forEach(n -> used.addAll(n.getInputList()));
+        for (int i = g.getInitializerCount() - 1; i >= 0; i--) {
+            String name = g.getInitializer(i).getName();
+            if (candidates.contains(name) && !used.contains(name)) {
+                g.removeInitializer(i);
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.hastegw.op.accounting;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.onnxruntime.OrtEnvironment;
+import io.hastegw.op.SharedData;
+import io.hastegw.op.analysis.LayerInfo;
+import io.hastegw.op.analysis.ModelAnalysis;
+import io.hastegw.op.onnx.OnnxModels;
+import io.hastegw.op.transform.HasteLayer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class MacsAccountTest {
+    @ParameterizedTest
+    @CsvSource({"resnet20, 40551040", "resnet56, 125485696"})
+    void denseMacsOfTheCifarResNets(String model, long macs) throws Exception {
+        var onnx = OnnxModels.read(SharedData.cifarModel(model));
+        List<LayerInfo> layers = ModelAnalysis.layers(OrtEnvironment.getEnvironment(), onnx, "input", new long[] {1, 3, 32, 32});
+        assertEquals(macs, MacsAccount.dense(layers).denseTotal());
+        assertEquals(0, MacsAccount.dense(layers).overheadTotal());
+    }
+
+    @Test
+    void everyOverheadTermOfAHasteLayer() {
+        // C=16 -> O=32, 3x3, stride 2: input 16x16 (P=256), output 8x8.
+        LayerInfo layer = new LayerInfo("conv", "Conv", new long[] {1, 16, 16, 16}, new long[] {32, 16, 3, 3},
+                new long[] {1, 32, 8, 8}, 1);
+        long[] cumulative = {0, 80, 170, 250};
+        LayerMacs macs = MacsAccount.haste(layer, new HasteLayer("conv", 3, cumulative), 2, 10);
+        assertEquals(32L * 16 * 9 * 64, macs.dense());
+        assertEquals(32L * 10 * 9 * 64, macs.compute());
+        assertEquals(2L * 16 * 256 + 16L * 170 + 16L * 2, macs.hashing());
+        assertEquals(16L * 256 + 10L * 256, macs.inputMerge());
+        assertEquals(32L * 9 * 16, macs.filterMerge());
+        assertEquals(macs.compute() + macs.hashing() + macs.inputMerge() + macs.filterMerge(), macs.executed());
+    }
+
+    @Test
+    void reductionIncludesTheOverhead() {
+        LayerMacs haste = new LayerMacs("a", 1000, 500, 100, 50, 50, 16, 8);
+        LayerMacs gemm = new LayerMacs("b", 1000, 1000, 0, 0, 0, 0, 0);
+        MacsAccount account = new MacsAccount(List.of(haste, gemm));
+        assertEquals(2000, account.denseTotal());
+        assertEquals(1700, account.executedTotal());
+        assertEquals(0.15, account.reduction(), 1e-12);
+    }
+}

@@ -1,0 +1,108 @@
+package io.hastegw.op.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastegw.op.SharedData;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The haste-op command line, run in-process on the real models. */
+class HasteOpCliTest {
+    @TempDir
+    static Path tmp;
+
+    private static Path resnet56;
+
+    /** Output, error text and exit status of one CLI run. */
+    record Run(int status, String out, String err) {}
+
+    static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = HasteOpCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    private static String models() {
+        return SharedData.root().resolve("models/cifar10-resnet-akamaster") + "/";
+    }
+
+    @BeforeAll
+    static void transformResNet56() {
+        resnet56 = tmp.resolve("resnet56-haste.onnx");
+        Run run = cli("transform", "--model", models() + "resnet56.onnx", "--card", models() + "resnet56.json", "--out", resnet56.toString());
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().endsWith("wrote " + resnet56 + " (54 HASTE layers, levels 0..8)\n"), run.out());
+    }
+
+    @Test
+    void inspectShowsLayersMacsStatusAndSchedule() {
+        Run run = cli("inspect", resnet56.toString());
+        assertEquals(0, run.status(), run.err());
+        String out = run.out();
+        assertTrue(out.contains("HASTE model: input input [1, 3, 32, 32], seed 20230929, sparsity 0.6667, 54 HASTE layers, levels 0..8"), out);
+        assertTrue(out.matches("(?s).*/conv1/Conv\\s+Conv\\s+1x3x32x32\\s+16x3x3x3\\s+1x16x32x32\\s+442,368\\s+dense\n.*"), out);
+        assertTrue(out.matches("(?s).*/layer3/layer3.8/conv2/Conv\\s+Conv\\s+1x64x8x8\\s+64x64x3x3\\s+1x64x8x8\\s+2,359,296\\s+HASTE #53\n.*"), out);
+        assertTrue(out.matches("(?s).*/linear/Gemm\\s+Gemm\\s+1x64\\s+64x10\\s+1x10\\s+640\\s+dense \\(Gemm\\)\n.*"), out);
+        assertTrue(out.contains("dense MACs total: 125,485,696 (125.49 M)"), out);
+        assertTrue(out.contains("  level 0: " + "0 ".repeat(53) + "0\n"), out);
+        assertTrue(out.contains("  level 8: " + "8 ".repeat(53) + "8\n"), out);
+    }
+
+    @Test
+    void inspectOfAPlainModelSaysWhyConvsStayDense() {
+        Run run = cli("inspect", models() + "resnet20.onnx");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("dense (first convolution, skipped by default)"), run.out());
+        assertTrue(run.out().contains("dense MACs total: 40,551,040 (40.55 M)"), run.out());
+    }
+
+    @Test
+    void aCorruptModelFailsWithOneLineNamingTheFile() throws Exception {
+        Path bad = tmp.resolve("bad.onnx");
+        Files.writeString(bad, "this is not a model");
+        Run run = cli("transform", "--model", bad.toString(), "--card", models() + "resnet20.json", "--out", tmp.resolve("x.onnx").toString());
+        assertEquals(1, run.status());
+        assertTrue(run.err().startsWith("haste-op transform: " + bad + ": not an ONNX model"), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+    }
+
+    @Test
+    void aMissingOptionIsAUsageError() {
+        Run run = cli("transform", "--model", models() + "resnet20.onnx");
+        assertEquals(2, run.status());
+        assertTrue(run.err().startsWith("Missing required options: '--card=<card>', '--out=<out>'"), run.err());
+    }
+
+    @Test
+    void aBadScheduleFileIsNamed() throws Exception {
+        Path schedule = tmp.resolve("schedule.json");
+        Files.writeString(schedule, "{\"hyperplanes\": [[0, 0], [30, 30]]}");
+        Run run = cli("transform", "--model", models() + "resnet20.onnx", "--card", models() + "resnet20.json",
+                "--out", tmp.resolve("y.onnx").toString(), "--schedule", schedule.toString());
+        assertEquals(1, run.status());
+        assertEquals("haste-op transform: " + schedule + ": schedule: level 1 asks for 30 hyperplanes; allowed: 0 (dense) to 24\n", run.err());
+    }
+
+    @Test
+    void evalReportsEveryLevelNextToTheDenseModel() {
+        Run run = cli("eval", "--dense", models() + "resnet56.onnx", "--haste", resnet56.toString(), "--card", models() + "resnet56.json",
+                "--images", SharedData.cifarTest().toString(), "--limit", "20", "--warmup", "2");
+        assertEquals(0, run.status(), run.err());
+        List<String> lines = run.out().lines().toList();
+        assertEquals("resnet56-cifar10: 20 images, batch 1, 1 intra-op thread(s), dense 125.49 M MACs", lines.get(0));
+        assertEquals(2 + 1 + 9, lines.size(), run.out());
+        String dense = lines.get(2);
+        String level0 = lines.get(3);
+        assertTrue(dense.startsWith("dense  -"), dense);
+        assertTrue(level0.startsWith("0      0"), level0);
+        assertEquals(dense.substring(15, 47), level0.substring(15, 47), "level 0: same top-1, same MACs, no reduction");
+    }
+}

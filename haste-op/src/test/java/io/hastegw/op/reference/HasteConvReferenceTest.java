@@ -1,0 +1,125 @@
+package io.hastegw.op.reference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastegw.op.transform.Hyperplanes;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class HasteConvReferenceTest {
+    private static final int H = 12;
+    private static final int W = 12;
+    private static final int LMAX = 24;
+
+    /** 8 channels: 4 random patterns, channel c equal to channel c + 4. */
+    private static float[] duplicatedChannels(Random random) {
+        float[] x = new float[8 * H * W];
+        for (int c = 0; c < 4; c++) {
+            for (int p = 0; p < H * W; p++) {
+                float v = (float) Math.max(0, random.nextGaussian());
+                x[c * H * W + p] = v;
+                x[(c + 4) * H * W + p] = v;
+            }
+        }
+        return x;
+    }
+
+    private static ConvSpec randomConv(Random random, int out, int in) {
+        float[] w = new float[out * in * 9];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) random.nextGaussian();
+        }
+        float[] b = new float[out];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (float) random.nextGaussian();
+        }
+        return new ConvSpec(w, b, out, in, 3, 3, new int[] {1, 1}, new int[] {1, 1, 1, 1}, new int[] {1, 1});
+    }
+
+    private static float[] hyperplanes() {
+        return Hyperplanes.sample(7, 0, H * W, LMAX, 2.0 / 3.0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4, 8, 16, 24})
+    void identicalChannelsAlwaysShareABucket(int l) {
+        Random random = new Random(l);
+        var result = HasteConvReference.haste(randomConv(random, 6, 8), duplicatedChannels(random), H, W, hyperplanes(), LMAX, l);
+        for (List<Integer> bucket : result.buckets()) {
+            for (int c : bucket) {
+                assertTrue(bucket.contains(c < 4 ? c + 4 : c - 4), "channel " + c + " separated from its copy: " + result.buckets());
+            }
+        }
+    }
+
+    @Test
+    void mergingIdenticalChannelsEqualsTheDenseConvolution() {
+        Random random = new Random(3);
+        ConvSpec conv = randomConv(random, 6, 8);
+        float[] x = duplicatedChannels(random);
+        var result = HasteConvReference.haste(conv, x, H, W, hyperplanes(), LMAX, LMAX);
+        assertEquals(List.of(List.of(0, 4), List.of(1, 5), List.of(2, 6), List.of(3, 7)),
+                result.buckets().stream().sorted((a, b) -> a.get(0) - b.get(0)).toList());
+        float[] dense = HasteConvReference.dense(conv, x, H, W);
+        for (int i = 0; i < dense.length; i++) {
+            assertEquals(dense[i], result.output()[i], 1e-5 * Math.max(1, Math.abs(dense[i])), "output " + i);
+        }
+    }
+
+    @Test
+    void unrelatedChannelsDoNotMergeWithEnoughHyperplanes() {
+        Random random = new Random(5);
+        float[] x = new float[16 * H * W];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        var result = HasteConvReference.haste(randomConv(random, 4, 16), x, H, W, hyperplanes(), LMAX, LMAX);
+        assertEquals(16, result.reducedChannels());
+    }
+
+    @Test
+    void zeroHyperplanesIsTheDenseConvolutionExactly() {
+        Random random = new Random(9);
+        ConvSpec conv = randomConv(random, 6, 8);
+        float[] x = duplicatedChannels(random);
+        var result = HasteConvReference.haste(conv, x, H, W, hyperplanes(), LMAX, 0);
+        assertEquals(8, result.reducedChannels());
+        float[] dense = HasteConvReference.dense(conv, x, H, W);
+        for (int i = 0; i < dense.length; i++) {
+            assertEquals(dense[i], result.output()[i], 0f);
+        }
+    }
+
+    @Test
+    void fewerHyperplanesNeverSplitABucket() {
+        Random random = new Random(11);
+        float[] x = new float[32 * H * W];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) Math.max(0, random.nextGaussian());
+        }
+        float[] r = hyperplanes();
+        long[] previous = HasteConvReference.codes(x, 32, H * W, r, LMAX, LMAX);
+        for (int l = LMAX - 1; l >= 1; l--) {
+            long[] codes = HasteConvReference.codes(x, 32, H * W, r, LMAX, l);
+            for (int a = 0; a < 32; a++) {
+                for (int b = 0; b < 32; b++) {
+                    if (previous[a] == previous[b]) {
+                        assertEquals(codes[a], codes[b], "channels " + a + "," + b + " split at L=" + l);
+                    }
+                }
+            }
+            previous = codes;
+        }
+    }
+
+    @Test
+    void strideAndPaddingFollowTheOnnxFormula() {
+        ConvSpec conv = new ConvSpec(new float[9], null, 1, 1, 3, 3, new int[] {2, 2}, new int[] {1, 1, 1, 1}, new int[] {1, 1});
+        assertEquals(16, conv.outHeight(32));
+        assertEquals(16, conv.outWidth(32));
+    }
+}

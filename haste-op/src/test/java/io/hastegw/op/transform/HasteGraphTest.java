@@ -1,0 +1,138 @@
+package io.hastegw.op.transform;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.hastegw.op.SharedData;
+import io.hastegw.op.onnx.FloatTensor;
+import io.hastegw.op.onnx.OnnxModels;
+import io.hastegw.op.onnx.OrtModels;
+import io.hastegw.op.onnx.Tensors;
+import io.hastegw.op.reference.ConvSpec;
+import io.hastegw.op.reference.HasteConvReference;
+import java.nio.LongBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import onnx.Onnx.ModelProto;
+import onnx.Onnx.NodeProto;
+import onnx.Onnx.TensorProto;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The HASTE ONNX graph, run by ONNX Runtime on real CIFAR-10 images, against the original model and the Java reference. */
+class HasteGraphTest {
+    private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet20", "resnet56"})
+    void levelZeroReproducesTheOriginalModel(String name) throws Exception {
+        TransformedModels m = TransformedModels.of(name);
+        List<FloatTensor> images = SharedData.cifarInputs(SharedData.cifarCard(name), 20);
+        try (OrtSession dense = OrtModels.session(ENV, m.original());
+             OrtSession haste = OrtModels.session(ENV, m.haste().model())) {
+            for (FloatTensor image : images) {
+                FloatTensor expected = run(dense, Map.of("input", image), -1).get("logits");
+                Map<String, Object> out = runRaw(haste, image, 0);
+                FloatTensor actual = (FloatTensor) out.get("logits");
+                assertTrue(expected.relativeMaxDifference(actual) <= 1e-5, "relative difference " + expected.relativeMaxDifference(actual));
+                long[] channels = (long[]) out.get(HasteModelInfo.CHANNELS_OUTPUT);
+                long[] inChannels = m.info().hasteLayers().stream()
+                        .mapToLong(l -> m.info().computeLayers().stream().filter(c -> c.name().equals(l.name())).findFirst().orElseThrow().inChannels())
+                        .toArray();
+                assertArrayEquals(inChannels, channels, "level 0 merges nothing");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet20", "resnet56"})
+    void everyLayerMatchesTheJavaReferenceAtEveryLevel(String name) throws Exception {
+        TransformedModels m = TransformedModels.of(name);
+        HasteModelInfo info = m.info();
+        List<NodeProto> convs = m.original().getGraph().getNodeList().stream()
+                .filter(n -> info.hasteLayers().stream().anyMatch(l -> l.name().equals(n.getName()))).toList();
+        List<String> exposed = convs.stream().flatMap(n -> Stream.of(n.getInput(0), n.getOutput(0))).toList();
+        ModelProto model = OnnxModels.withExtraOutputs(m.haste().model(), exposed);
+        try (OrtSession haste = OrtModels.session(ENV, model)) {
+            for (FloatTensor image : SharedData.cifarInputs(SharedData.cifarCard(name), 2)) {
+                for (int level = 0; level < info.schedule().levels(); level++) {
+                    Map<String, Object> out = runRaw(haste, image, level);
+                    long[] channels = (long[]) out.get(HasteModelInfo.CHANNELS_OUTPUT);
+                    for (int i = 0; i < convs.size(); i++) {
+                        NodeProto conv = convs.get(i);
+                        FloatTensor x = (FloatTensor) out.get(conv.getInput(0));
+                        FloatTensor y = (FloatTensor) out.get(conv.getOutput(0));
+                        TensorProto r = OnnxModels.initializer(m.haste().model().getGraph(), "haste/" + i + "/hyperplanes");
+                        var ref = HasteConvReference.haste(ConvSpec.of(m.original().getGraph(), conv), x.data(),
+                                (int) x.shape()[2], (int) x.shape()[3], Tensors.toFloats(r), (int) r.getDims(1),
+                                info.schedule().hyperplanes(level, i));
+                        String where = name + " level " + level + " layer " + i + " " + conv.getName();
+                        assertEquals(ref.reducedChannels(), channels[i], where + ": merged channel count");
+                        double diff = new FloatTensor(ref.output(), y.shape()).relativeMaxDifference(y);
+                        assertTrue(diff <= 1e-4, where + ": relative difference " + diff);
+                    }
+                }
+            }
+        }
+    }
+
+    static Stream<Arguments> endToEndCases() {
+        return Stream.of("resnet20", "resnet56").flatMap(name -> IntStream.of(0, 1, 3, 5, 7).mapToObj(level -> Arguments.of(name, level)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("endToEndCases")
+    void theWholeNetworkMatchesTheJavaReference(String name, int level) throws Exception {
+        TransformedModels m = TransformedModels.of(name);
+        try (ReferenceChain chain = new ReferenceChain(m.original(), m.haste().model(), m.info());
+             OrtSession haste = OrtModels.session(ENV, m.haste().model())) {
+            for (FloatTensor image : SharedData.cifarInputs(SharedData.cifarCard(name), 2)) {
+                FloatTensor expected = chain.run(image, level);
+                FloatTensor actual = (FloatTensor) runRaw(haste, image, level).get("logits");
+                double diff = expected.relativeMaxDifference(actual);
+                assertTrue(diff <= 1e-4, name + " level " + level + ": relative difference " + diff);
+            }
+        }
+    }
+
+    /** Runs a HASTE session; float outputs as FloatTensor, int64 outputs as long[]. */
+    static Map<String, Object> runRaw(OrtSession session, FloatTensor image, long level) throws Exception {
+        try (OnnxTensor x = image.toOnnx(ENV);
+             OnnxTensor l = OnnxTensor.createTensor(ENV, LongBuffer.wrap(new long[] {level}), new long[0]);
+             OrtSession.Result result = session.run(Map.of("input", x, HasteModelInfo.LEVEL_INPUT, l))) {
+            Map<String, Object> out = new HashMap<>();
+            result.forEach(e -> {
+                OnnxTensor t = (OnnxTensor) e.getValue();
+                try {
+                    out.put(e.getKey(), t.getInfo().type == ai.onnxruntime.OnnxJavaType.INT64 ? t.getValue() : FloatTensor.of(t));
+                } catch (ai.onnxruntime.OrtException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            return out;
+        }
+    }
+
+    private static Map<String, FloatTensor> run(OrtSession session, Map<String, FloatTensor> inputs, long ignored) throws Exception {
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        for (var e : inputs.entrySet()) {
+            feeds.put(e.getKey(), e.getValue().toOnnx(ENV));
+        }
+        try (OrtSession.Result result = session.run(feeds)) {
+            Map<String, FloatTensor> out = new HashMap<>();
+            result.forEach(e -> out.put(e.getKey(), FloatTensor.of((OnnxTensor) e.getValue())));
+            return out;
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+}

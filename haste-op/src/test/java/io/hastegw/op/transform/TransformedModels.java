@@ -1,0 +1,20 @@
+package io.hastegw.op.transform;
+
+import ai.onnxruntime.OrtEnvironment;
+import io.hastegw.op.SharedData;
+import io.hastegw.op.onnx.OnnxModels;
+import onnx.Onnx.ModelProto;
+
+/** Test support: a real CIFAR model from ../shared and its HASTE version with default options. */
+record TransformedModels(ModelProto original, TransformResult haste) {
+    static TransformedModels of(String name) throws Exception {
+        ModelProto original = OnnxModels.read(SharedData.cifarModel(name));
+        TransformResult haste = new HasteTransformer(OrtEnvironment.getEnvironment())
+                .transform(original, new long[] {1, 3, 32, 32}, HasteOptions.defaults());
+        return new TransformedModels(original, haste);
+    }
+
+    HasteModelInfo info() {
+        return haste.info();
+    }
+}
