@@ -38,16 +38,24 @@ public record FloatTensor(float[] data, long[] shape) {
 
     /** Largest absolute difference to {@code other} divided by the largest absolute value of this tensor. */
     public double relativeMaxDifference(FloatTensor other) {
+        double maxAbs = 0;
+        for (float v : data) {
+            maxAbs = Math.max(maxAbs, Math.abs(v));
+        }
+        double maxDiff = maxDifference(other);
+        return maxAbs == 0 ? maxDiff : maxDiff / maxAbs;
+    }
+
+    /** Largest absolute element-wise difference to {@code other} (same shape required). */
+    public double maxDifference(FloatTensor other) {
         if (!Arrays.equals(shape, other.shape)) {
             throw new IllegalArgumentException("shapes differ: " + Arrays.toString(shape) + " vs " + Arrays.toString(other.shape));
         }
         double maxDiff = 0;
-        double maxAbs = 0;
         for (int i = 0; i < data.length; i++) {
             maxDiff = Math.max(maxDiff, Math.abs(data[i] - other.data[i]));
-            maxAbs = Math.max(maxAbs, Math.abs(data[i]));
         }
-        return maxAbs == 0 ? maxDiff : maxDiff / maxAbs;
+        return maxDiff;
     }
 
     /** Index of the largest value (the top-1 class of a logits row). */

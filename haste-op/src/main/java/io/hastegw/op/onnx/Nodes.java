@@ -27,6 +27,11 @@ public final class Nodes {
         return b.build();
     }
 
+    /** A graph attribute (the branches of If). */
+    public static AttributeProto graphAttr(String name, onnx.Onnx.GraphProto graph) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.GRAPH).setG(graph).build();
+    }
+
     /** The integer-list attribute {@code name} of {@code node}, or {@code fallback} when absent. */
     public static long[] ints(NodeProto node, String name, long[] fallback) {
         for (AttributeProto a : node.getAttributeList()) {

@@ -31,6 +31,17 @@ public final class Tensors {
                 .addAllDims(Arrays.stream(dims).boxed().toList()).setRawData(ByteString.copyFrom(buf.array())).build();
     }
 
+    /** A bool initializer with the given shape (one byte per value). */
+    public static TensorProto bools(String name, boolean[] data, long... dims) {
+        checkSize(name, data.length, dims);
+        byte[] bytes = new byte[data.length];
+        for (int i = 0; i < data.length; i++) {
+            bytes[i] = (byte) (data[i] ? 1 : 0);
+        }
+        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.BOOL_VALUE)
+                .addAllDims(Arrays.stream(dims).boxed().toList()).setRawData(ByteString.copyFrom(bytes)).build();
+    }
+
     /** The values of a float tensor, whether stored as raw bytes or as {@code float_data}. */
     public static float[] toFloats(TensorProto t) {
         if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {

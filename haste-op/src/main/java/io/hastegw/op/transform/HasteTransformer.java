@@ -9,7 +9,6 @@ import io.hastegw.op.onnx.OnnxModels;
 import io.hastegw.op.onnx.OrtModels;
 import io.hastegw.op.onnx.Tensors;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,15 +24,15 @@ import onnx.Onnx.ValueInfoProto;
 
 /**
  * Turns an ONNX CNN into a HASTE-enabled ONNX model built from standard operators only, so that
- * plain ONNX Runtime runs it. Every eligible Conv becomes the HASTE computation of HASTE.md
- * (whole-map hashing):
+ * plain ONNX Runtime runs it. Every eligible Conv becomes an {@code If} on "is this layer dense at
+ * the requested level?": the then-branch is the original Conv, untouched; the else-branch is the
+ * HASTE computation of HASTE.md (whole-map hashing):
  *
  * <pre>
  * xf    = Reshape(X, [C, P])                   one row per input channel
  * z     = xf - ReduceMean(xf, axis 0)          centring across channels, for the hash only
  * bits  = Cast(MatMul(z, R) &gt; 0)              R: sparse +1/0/-1 hyperplanes [P, Lmax], strict &gt; 0
- * code  = bits . weights[level] + offsets[level]   weights: 2^l for the L active hyperplanes;
- *                                              offsets: the channel index on dense levels (L = 0)
+ * code  = bits . weights[level]                weights: 2^l for the L active hyperplanes, 0 beyond
  * uniq, counts = Unique(code, sorted)          buckets = identical codes
  * M     = Cast(code[:, None] == uniq[None, :]) one-hot bucket membership [C, Cred]
  * xm    = Gemm(M^T, xf) / counts               inputs averaged per bucket
@@ -42,10 +41,10 @@ import onnx.Onnx.ValueInfoProto;
  * </pre>
  *
  * A graph input {@value HasteModelInfo#LEVEL_INPUT} (int64 scalar, required) selects the level;
- * the output {@value HasteModelInfo#CHANNELS_OUTPUT} reports Cred for every HASTE layer. On a
- * dense level every channel gets its own code and M is the identity, so the model reproduces the
- * original. The model is fixed to batch 1 (the gateway's case): ONNX Runtime rejects other batch
- * sizes when the session is run.
+ * the output {@value HasteModelInfo#CHANNELS_OUTPUT} reports the channels every HASTE layer
+ * convolved (C on a dense level). Level 0 is dense everywhere, so it runs the original
+ * convolutions. The model is fixed to batch 1 and to the input size it was transformed for (the
+ * hyperplanes span the whole map): ONNX Runtime rejects other shapes when the session is run.
  */
 public final class HasteTransformer {
     private static final String PREFIX = "haste/";
@@ -95,7 +94,6 @@ public final class HasteTransformer {
         GraphProto.Builder out = graph.toBuilder().clearNode();
         fixBatchToOne(out, inputName, inputShape);
         addLevelInput(out, schedule.levels());
-        Set<String> replacedWeights = new HashSet<>();
         List<HasteLayer> hasteLayers = new ArrayList<>();
         List<String> channelCounts = new ArrayList<>();
         int layer = 0;
@@ -108,13 +106,11 @@ public final class HasteTransformer {
             HasteLayer hl = emitLayer(out, graph, node, info, layer, schedule, options, OnnxModels.defaultOpset(model));
             hasteLayers.add(hl);
             channelCounts.add(PREFIX + layer + "/reduced_channels");
-            replacedWeights.add(node.getInput(1));
             layer++;
         }
         out.addNode(Nodes.node("Concat", PREFIX + "channels", channelCounts, List.of(HasteModelInfo.CHANNELS_OUTPUT))
                 .addAttribute(Nodes.intAttr("axis", 0)));
         out.addOutput(Tensors.valueInfo(HasteModelInfo.CHANNELS_OUTPUT, TensorProto.DataType.INT64_VALUE, hasteLayers.size()));
-        removeUnusedInitializers(out, replacedWeights);
 
         HasteModelInfo meta = new HasteModelInfo(HasteModelInfo.FORMAT, options.seed(), options.sparsity(), inputName,
                 inputShape.clone(), schedule, compute, hasteLayers);
@@ -206,63 +202,72 @@ public final class HasteTransformer {
 
         float[] r = Hyperplanes.sample(options.seed(), layer, pixels, lmax, options.sparsity());
         float[] codeWeights = new float[levels * lmax];
-        float[] codeOffsets = new float[levels * c];
+        boolean[] dense = new boolean[levels];
         for (int level = 0; level < levels; level++) {
             int l = schedule.hyperplanes(level, layer);
+            dense[level] = l == 0;
             for (int i = 0; i < l; i++) {
                 codeWeights[level * lmax + i] = (float) (1 << i);
             }
-            if (l == 0) {
-                for (int ch = 0; ch < c; ch++) {
-                    codeOffsets[level * c + ch] = ch;
-                }
-            }
         }
+        long[] in = info.inputShape();
+        long[] w = info.weightShape();
+        g.addInitializer(Tensors.bools(p + "dense_levels", dense, levels));
+        g.addInitializer(Tensors.longs(p + "in_channels", new long[] {c}, 1));
         g.addInitializer(Tensors.longs(p + "shape_cp", new long[] {c, pixels}, 2));
         g.addInitializer(Tensors.floats(p + "hyperplanes", r, pixels, lmax));
         g.addInitializer(Tensors.floats(p + "code_weights", codeWeights, levels, lmax));
-        g.addInitializer(Tensors.floats(p + "code_offsets", codeOffsets, levels, c));
         g.addInitializer(Tensors.floats(p + "weights_t", transposeWeights(
                 Tensors.toFloats(OnnxModels.initializer(original, conv.getInput(1))), o, c, kk), o, kk, c));
-        long[] in = info.inputShape();
-        long[] w = info.weightShape();
         g.addInitializer(Tensors.longs(p + "shape_x4", new long[] {1, -1, in[2], in[3]}, 4));
         g.addInitializer(Tensors.longs(p + "shape_w4", new long[] {o, -1, w[2], w[3]}, 4));
 
-        String x = conv.getInput(0);
-        add(g, "Reshape", p, List.of(x, p + "shape_cp"), "xf");
-        g.addNode(reduceMeanChannels(p, opset));
-        add(g, "Sub", p, List.of(p + "xf", p + "mean"), "centred");
-        add(g, "MatMul", p, List.of(p + "centred", p + "hyperplanes"), "projections");
-        add(g, "Greater", p, List.of(p + "projections", PREFIX + "zero_f"), "bits_bool");
-        g.addNode(cast(p + "bits_bool", p + "bits"));
-        g.addNode(Nodes.node("Gather", p + "level_weights", List.of(p + "code_weights", PREFIX + "level"), List.of(p + "level_weights")));
-        add(g, "MatMul", p, List.of(p + "bits", p + "level_weights"), "hash");
-        g.addNode(Nodes.node("Gather", p + "level_offsets", List.of(p + "code_offsets", PREFIX + "level"), List.of(p + "level_offsets")));
-        add(g, "Add", p, List.of(p + "hash", p + "level_offsets"), "codes");
-        g.addNode(Nodes.node("Unique", p + "buckets", List.of(p + "codes"), List.of(p + "bucket_codes", "", "", p + "bucket_sizes"))
+        // Dense branch: the original convolution, untouched.
+        GraphProto.Builder denseBranch = GraphProto.newBuilder().setName(p + "dense")
+                .addNode(conv.toBuilder().setName(p + "dense_conv").clearOutput().addOutput(p + "dense_output"))
+                .addNode(Nodes.node("Identity", p + "dense_channels", List.of(p + "in_channels"), List.of(p + "dense_channels")))
+                .addOutput(Tensors.floatValueInfo(p + "dense_output"))
+                .addOutput(Tensors.valueInfo(p + "dense_channels", TensorProto.DataType.INT64_VALUE, 1));
+
+        // HASTE branch: hash, bucket, merge, reduced convolution.
+        GraphProto.Builder h = GraphProto.newBuilder().setName(p + "haste");
+        add(h, "Reshape", p, List.of(conv.getInput(0), p + "shape_cp"), "xf");
+        h.addNode(reduceMeanChannels(p, opset));
+        add(h, "Sub", p, List.of(p + "xf", p + "mean"), "centred");
+        add(h, "MatMul", p, List.of(p + "centred", p + "hyperplanes"), "projections");
+        add(h, "Greater", p, List.of(p + "projections", PREFIX + "zero_f"), "bits_bool");
+        h.addNode(cast(p + "bits_bool", p + "bits"));
+        add(h, "Gather", p, List.of(p + "code_weights", PREFIX + "level"), "level_weights");
+        add(h, "MatMul", p, List.of(p + "bits", p + "level_weights"), "codes");
+        h.addNode(Nodes.node("Unique", p + "buckets", List.of(p + "codes"), List.of(p + "bucket_codes", "", "", p + "bucket_sizes"))
                 .addAttribute(Nodes.intAttr("sorted", 1)));
-        add(g, "Unsqueeze", p, List.of(p + "codes", PREFIX + "axis1"), "codes_col");
-        add(g, "Unsqueeze", p, List.of(p + "bucket_codes", PREFIX + "axis0"), "bucket_row");
-        add(g, "Equal", p, List.of(p + "codes_col", p + "bucket_row"), "membership_bool");
-        g.addNode(cast(p + "membership_bool", p + "membership"));
-        g.addNode(Nodes.node("Gemm", p + "input_sums", List.of(p + "membership", p + "xf"), List.of(p + "input_sums"))
+        add(h, "Unsqueeze", p, List.of(p + "codes", PREFIX + "axis1"), "codes_col");
+        add(h, "Unsqueeze", p, List.of(p + "bucket_codes", PREFIX + "axis0"), "bucket_row");
+        add(h, "Equal", p, List.of(p + "codes_col", p + "bucket_row"), "membership_bool");
+        h.addNode(cast(p + "membership_bool", p + "membership"));
+        h.addNode(Nodes.node("Gemm", p + "input_sums", List.of(p + "membership", p + "xf"), List.of(p + "input_sums"))
                 .addAttribute(Nodes.intAttr("transA", 1)));
-        add(g, "Unsqueeze", p, List.of(p + "bucket_sizes", PREFIX + "axis1"), "bucket_sizes_col");
-        g.addNode(cast(p + "bucket_sizes_col", p + "bucket_sizes_f"));
-        add(g, "Div", p, List.of(p + "input_sums", p + "bucket_sizes_f"), "merged_flat");
-        add(g, "Reshape", p, List.of(p + "merged_flat", p + "shape_x4"), "merged_input");
-        add(g, "MatMul", p, List.of(p + "weights_t", p + "membership"), "merged_weights_t");
-        g.addNode(Nodes.node("Transpose", p + "merged_weights_okc", List.of(p + "merged_weights_t"), List.of(p + "merged_weights_okc"))
+        add(h, "Unsqueeze", p, List.of(p + "bucket_sizes", PREFIX + "axis1"), "bucket_sizes_col");
+        h.addNode(cast(p + "bucket_sizes_col", p + "bucket_sizes_f"));
+        add(h, "Div", p, List.of(p + "input_sums", p + "bucket_sizes_f"), "merged_flat");
+        add(h, "Reshape", p, List.of(p + "merged_flat", p + "shape_x4"), "merged_input");
+        add(h, "MatMul", p, List.of(p + "weights_t", p + "membership"), "merged_weights_t");
+        h.addNode(Nodes.node("Transpose", p + "merged_weights_okc", List.of(p + "merged_weights_t"), List.of(p + "merged_weights_okc"))
                 .addAttribute(Nodes.intsAttr("perm", 0, 2, 1)));
-        add(g, "Reshape", p, List.of(p + "merged_weights_okc", p + "shape_w4"), "merged_weights");
+        add(h, "Reshape", p, List.of(p + "merged_weights_okc", p + "shape_w4"), "merged_weights");
         List<String> convInputs = new ArrayList<>(List.of(p + "merged_input", p + "merged_weights"));
         if (conv.getInputCount() > 2 && !conv.getInput(2).isEmpty()) {
             convInputs.add(conv.getInput(2));
         }
-        g.addNode(conv.toBuilder().setName(p + "reduced_conv").clearInput().addAllInput(convInputs));
-        add(g, "Shape", p, List.of(p + "bucket_codes"), "reduced_channels");
+        h.addNode(conv.toBuilder().setName(p + "reduced_conv").clearInput().addAllInput(convInputs).clearOutput().addOutput(p + "haste_output"));
+        add(h, "Shape", p, List.of(p + "bucket_codes"), "haste_channels");
+        h.addOutput(Tensors.floatValueInfo(p + "haste_output"))
+                .addOutput(Tensors.valueInfo(p + "haste_channels", TensorProto.DataType.INT64_VALUE, 1));
 
+        g.addNode(Nodes.node("Gather", p + "is_dense", List.of(p + "dense_levels", PREFIX + "level"), List.of(p + "is_dense")));
+        g.addNode(Nodes.node("If", p + "conv", List.of(p + "is_dense"), List.of(conv.getOutput(0), p + "reduced_channels"))
+                .addAttribute(Nodes.graphAttr("then_branch", denseBranch.build()))
+                .addAttribute(Nodes.graphAttr("else_branch", h.build())));
         return new HasteLayer(conv.getName(), lmax, Hyperplanes.cumulativeNonzeros(r, pixels, lmax));
     }
 
@@ -296,16 +301,5 @@ public final class HasteTransformer {
             }
         }
         return t;
-    }
-
-    private static void removeUnusedInitializers(GraphProto.Builder g, Set<String> candidates) {
-        Set<String> used = new HashSet<>();
-        g.getNodeList().forEach(n -> used.addAll(n.getInputList()));
-        for (int i = g.getInitializerCount() - 1; i >= 0; i--) {
-            String name = g.getInitializer(i).getName();
-            if (candidates.contains(name) && !used.contains(name)) {
-                g.removeInitializer(i);
-            }
-        }
     }
 }

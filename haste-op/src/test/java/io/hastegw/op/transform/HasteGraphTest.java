@@ -25,6 +25,7 @@ import onnx.Onnx.NodeProto;
 import onnx.Onnx.TensorProto;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,23 +33,32 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HasteGraphTest {
     private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
+    /**
+     * Level 0 runs the original convolutions. Up to ORT's extended optimisations the outputs are
+     * bit-identical; the layout optimisation (NCHWc) fuses the original graph differently from the
+     * If branches, which moves logits by float rounding only (measured: at most 1.5e-5 on logits
+     * up to 25, at most 1.8e-6 relative to the largest logit of the image), within the 1e-5 asked for.
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"resnet20", "resnet56"})
-    void levelZeroReproducesTheOriginalModel(String name) throws Exception {
+    @CsvSource({"resnet20, EXTENDED_OPT, 0", "resnet56, EXTENDED_OPT, 0", "resnet20, ALL_OPT, 1e-5", "resnet56, ALL_OPT, 1e-5"})
+    void levelZeroReproducesTheOriginalModel(String name, OrtSession.SessionOptions.OptLevel optimisation, double tolerance)
+            throws Exception {
         TransformedModels m = TransformedModels.of(name);
         List<FloatTensor> images = SharedData.cifarInputs(SharedData.cifarCard(name), 20);
-        try (OrtSession dense = OrtModels.session(ENV, m.original());
-             OrtSession haste = OrtModels.session(ENV, m.haste().model())) {
-            for (FloatTensor image : images) {
-                FloatTensor expected = run(dense, Map.of("input", image), -1).get("logits");
-                Map<String, Object> out = runRaw(haste, image, 0);
-                FloatTensor actual = (FloatTensor) out.get("logits");
-                assertTrue(expected.relativeMaxDifference(actual) <= 1e-5, "relative difference " + expected.relativeMaxDifference(actual));
-                long[] channels = (long[]) out.get(HasteModelInfo.CHANNELS_OUTPUT);
-                long[] inChannels = m.info().hasteLayers().stream()
-                        .mapToLong(l -> m.info().computeLayers().stream().filter(c -> c.name().equals(l.name())).findFirst().orElseThrow().inChannels())
-                        .toArray();
-                assertArrayEquals(inChannels, channels, "level 0 merges nothing");
+        try (OrtSession.SessionOptions options = OrtModels.options(1)) {
+            options.setOptimizationLevel(optimisation);
+            try (OrtSession dense = ENV.createSession(m.original().toByteArray(), options);
+                 OrtSession haste = ENV.createSession(m.haste().model().toByteArray(), options)) {
+                for (FloatTensor image : images) {
+                    FloatTensor expected = runDense(dense, image);
+                    Map<String, Object> out = runRaw(haste, image, 0);
+                    FloatTensor actual = (FloatTensor) out.get("logits");
+                    double diff = expected.relativeMaxDifference(actual);
+                    assertTrue(diff <= tolerance, "relative difference " + diff + " (absolute " + expected.maxDifference(actual) + ")");
+                    long[] inChannels = m.info().hasteLayers().stream().mapToLong(l -> m.info().computeLayers().stream()
+                            .filter(c -> c.name().equals(l.name())).findFirst().orElseThrow().inChannels()).toArray();
+                    assertArrayEquals(inChannels, (long[]) out.get(HasteModelInfo.CHANNELS_OUTPUT), "level 0 merges nothing");
+                }
             }
         }
     }
@@ -122,17 +132,10 @@ class HasteGraphTest {
         }
     }
 
-    private static Map<String, FloatTensor> run(OrtSession session, Map<String, FloatTensor> inputs, long ignored) throws Exception {
-        Map<String, OnnxTensor> feeds = new HashMap<>();
-        for (var e : inputs.entrySet()) {
-            feeds.put(e.getKey(), e.getValue().toOnnx(ENV));
-        }
-        try (OrtSession.Result result = session.run(feeds)) {
-            Map<String, FloatTensor> out = new HashMap<>();
-            result.forEach(e -> out.put(e.getKey(), FloatTensor.of((OnnxTensor) e.getValue())));
-            return out;
-        } finally {
-            feeds.values().forEach(OnnxTensor::close);
+    private static FloatTensor runDense(OrtSession session, FloatTensor image) throws Exception {
+        try (OnnxTensor x = image.toOnnx(ENV);
+             OrtSession.Result result = session.run(Map.of("input", x))) {
+            return FloatTensor.of((OnnxTensor) result.get("logits").orElseThrow());
         }
     }
 }
