@@ -18,8 +18,7 @@ public final class Tensors {
         checkSize(name, data.length, dims);
         ByteBuffer buf = ByteBuffer.allocate(data.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         buf.asFloatBuffer().put(data);
-        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .addAllDims(Arrays.stream(dims).boxed().toList()).setRawData(ByteString.copyFrom(buf.array())).build();
+        return raw(name, TensorProto.DataType.FLOAT_VALUE, buf.array(), dims);
     }
 
     /** An int64 initializer with the given shape (no dims: a scalar). */
@@ -27,8 +26,7 @@ public final class Tensors {
         checkSize(name, data.length, dims);
         ByteBuffer buf = ByteBuffer.allocate(data.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         buf.asLongBuffer().put(data);
-        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
-                .addAllDims(Arrays.stream(dims).boxed().toList()).setRawData(ByteString.copyFrom(buf.array())).build();
+        return raw(name, TensorProto.DataType.INT64_VALUE, buf.array(), dims);
     }
 
     /** A bool initializer with the given shape (one byte per value). */
@@ -38,8 +36,12 @@ public final class Tensors {
         for (int i = 0; i < data.length; i++) {
             bytes[i] = (byte) (data[i] ? 1 : 0);
         }
-        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.BOOL_VALUE)
-                .addAllDims(Arrays.stream(dims).boxed().toList()).setRawData(ByteString.copyFrom(bytes)).build();
+        return raw(name, TensorProto.DataType.BOOL_VALUE, bytes, dims);
+    }
+
+    private static TensorProto raw(String name, int dataType, byte[] littleEndian, long[] dims) {
+        return TensorProto.newBuilder().setName(name).setDataType(dataType)
+                .addAllDims(Arrays.stream(dims).boxed().toList()).setRawData(ByteString.copyFrom(littleEndian)).build();
     }
 
     /** The values of a float tensor, whether stored as raw bytes or as {@code float_data}. */
