@@ -1,0 +1,190 @@
+package io.hastegw.daemon;
+
+import ai.onnxruntime.OrtEnvironment;
+import io.hastegw.daemon.config.ConfigLoader;
+import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.daemon.http.HttpEndpoints;
+import io.hastegw.daemon.inference.OnnxEngine;
+import io.hastegw.daemon.pipeline.CardPreprocessor;
+import io.hastegw.daemon.pipeline.FrameProcessor;
+import io.hastegw.daemon.pipeline.Gateway;
+import io.hastegw.daemon.pipeline.ImageIoFrames;
+import io.hastegw.daemon.pipeline.RawFrames;
+import io.hastegw.daemon.pipeline.TopK;
+import io.hastegw.op.card.ModelCard;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * {@code haste-gateway}: loads the configuration and the model, starts the gateway, and stops it
+ * cleanly on SIGTERM/SIGINT (intake stopped, in-flight frames finished within the grace period,
+ * offline status published, exit 0). A bad configuration or a missing/corrupt model ends the
+ * process at start with status 1 and one line on stderr.
+ */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** Largest decoded image accepted (pixels): bounds memory against decompression bombs. */
+    static final int MAX_PIXELS = 40_000_000;
+
+    private Main() {}
+
+    /** Entry point; see {@link #usage()}. */
+    public static void main(String[] args) {
+        int status = start(args, System.getenv(), System.out, System.err, new AtomicReference<>());
+        if (status >= 0) {
+            System.exit(status);
+        }
+    }
+
+    /**
+     * Parses {@code args}, and either prints and returns an exit status, or starts the gateway
+     * and returns -1 (it then runs until a signal or {@code running.get().stop()}).
+     */
+    static int start(String[] args, Map<String, String> env, PrintStream out, PrintStream err, AtomicReference<Running> running) {
+        Path configFile = null;
+        List<String> sets = new ArrayList<>();
+        boolean print = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config" -> configFile = i + 1 < args.length ? Path.of(args[++i]) : null;
+                case "--set" -> {
+                    if (i + 1 < args.length) {
+                        sets.add(args[++i]);
+                    }
+                }
+                case "--print-config" -> print = true;
+                case "--help", "-h" -> {
+                    out.println(usage());
+                    return 0;
+                }
+                default -> {
+                    err.println("haste-gateway: unknown argument '" + args[i] + "'\n" + usage());
+                    return 2;
+                }
+            }
+        }
+        Vertx vertx = Vertx.vertx();
+        try {
+            GatewayConfig config = ConfigLoader.load(vertx, configFile, env, sets).toCompletionStage().toCompletableFuture().get();
+            if (print) {
+                out.println(ConfigLoader.printable(config));
+                vertx.close();
+                return 0;
+            }
+            running.set(launch(vertx, config));
+            return -1;
+        } catch (ExecutionException e) {
+            err.println("haste-gateway: " + e.getCause().getMessage());
+        } catch (StartupException e) {
+            err.println("haste-gateway: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("haste-gateway: interrupted during start");
+        }
+        vertx.close();
+        return 1;
+    }
+
+    static String usage() {
+        return """
+                usage: haste-gateway [--config FILE] [--set key=value]... [--print-config]
+                  --config FILE     YAML or JSON configuration (keys: docs/configuration.md)
+                  --set key=value   override one key, e.g. --set mqtt.host=broker.local (repeatable)
+                  --print-config    print the effective configuration (secrets masked) and exit
+                environment: HASTE_GATEWAY_<SECTION>__<KEY>=value overrides the file, e.g. HASTE_GATEWAY_MQTT__PORT=8883""";
+    }
+
+    private static Running launch(Vertx vertx, GatewayConfig config) throws StartupException, InterruptedException {
+        OnnxEngine engine;
+        ModelCard card;
+        try {
+            card = ModelCard.read(Path.of(config.model().card()));
+            engine = OnnxEngine.open(OrtEnvironment.getEnvironment(), Path.of(config.model().path()), card,
+                    config.model().intraOpThreads(), config.model().optimization());
+        } catch (Exception e) {
+            throw new StartupException(e.getMessage());
+        }
+        int level = config.model().level();
+        if (level >= engine.levels()) {
+            throw new StartupException("key 'model.level' must be 0 to " + (engine.levels() - 1) + " for " + config.model().path()
+                    + " (got '" + level + "')");
+        }
+        FrameProcessor processor = new FrameProcessor(List.of(new ImageIoFrames(MAX_PIXELS), new RawFrames(MAX_PIXELS)),
+                new CardPreprocessor(card), engine, new TopK(card.labels(), config.model().topK(), !"probabilities".equals(card.output().kind())),
+                () -> level);
+        Gateway gateway = new Gateway(config, engine, processor, level);
+        try {
+            vertx.deployVerticle(gateway).toCompletionStage().toCompletableFuture().get();
+            if (config.http().enabled()) {
+                vertx.deployVerticle(new HttpEndpoints(config.http(), gateway)).toCompletionStage().toCompletableFuture().get();
+            }
+        } catch (ExecutionException e) {
+            throw new StartupException("cannot start: " + e.getCause().getMessage());
+        }
+        LOG.info("haste-gateway {} started: model {} level {}, frames from {}", config.gatewayId(), engine.modelName(), level,
+                config.frameFilter());
+        Running running = new Running(vertx, gateway, engine, config.pipeline().shutdownGraceMs());
+        Signal.handle(new Signal("TERM"), s -> running.stopAndExit());
+        Signal.handle(new Signal("INT"), s -> running.stopAndExit());
+        return running;
+    }
+
+    /** A start-up failure with a one-line reason. */
+    static final class StartupException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StartupException(String message) {
+            super(message);
+        }
+    }
+
+    /** A started gateway. */
+    static final class Running {
+        private final Vertx vertx;
+        private final Gateway gateway;
+        private final OnnxEngine engine;
+        private final long graceMs;
+
+        Running(Vertx vertx, Gateway gateway, OnnxEngine engine, long graceMs) {
+            this.vertx = vertx;
+            this.gateway = gateway;
+            this.engine = engine;
+            this.graceMs = graceMs;
+        }
+
+        Gateway gateway() {
+            return gateway;
+        }
+
+        /** Drains, publishes offline, closes everything; returns when done (bounded by the grace period + 10 s). */
+        void stop() {
+            CountDownLatch done = new CountDownLatch(1);
+            gateway.drainAndClose(graceMs).eventually(() -> vertx.close()).onComplete(ar -> done.countDown());
+            try {
+                if (!done.await(graceMs + 10_000, TimeUnit.MILLISECONDS)) {
+                    LOG.warn("shutdown: did not finish in time");
+                }
+                engine.close();
+            } catch (Exception e) {
+                LOG.warn("shutdown: {}", e.toString());
+            }
+        }
+
+        private void stopAndExit() {
+            LOG.info("shutdown: signal received");
+            stop();
+            System.exit(0);
+        }
+    }
+}

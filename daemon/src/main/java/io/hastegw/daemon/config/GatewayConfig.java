@@ -1,0 +1,153 @@
+package io.hastegw.daemon.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The gateway's whole configuration, immutable. Keys are snake_case in files, environment and
+ * flags (see docs/configuration.md); {@link #validate()} names every bad key and its allowed values.
+ *
+ * @param gatewayId identifies this gateway in every topic
+ * @param mqtt      broker connection and topics
+ * @param model     the model and how to run it
+ * @param pipeline  queues, workers and limits
+ * @param http      the observability endpoint
+ */
+public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline pipeline, Http http) {
+
+    /**
+     * Broker connection.
+     *
+     * @param host             broker host
+     * @param port             broker port
+     * @param clientId         MQTT client id (default {@code haste-<gateway_id>})
+     * @param username         user name, or null
+     * @param password         password, or null (masked by --print-config)
+     * @param tls              TLS settings
+     * @param keepAliveSeconds MQTT keep-alive
+     * @param frameTopic       topic filter for frames; {@code {gateway_id}} is replaced; one {@code +} marks the camera id
+     * @param sharedGroup      if set, frames are subscribed as {@code $share/<group>/<filter>}
+     * @param qos              QoS of the frame subscription (0 or 1)
+     * @param reconnectMinMs   first reconnect delay
+     * @param reconnectMaxMs   largest reconnect delay (the delay doubles up to it)
+     */
+    public record Mqtt(String host, int port, String clientId, String username, String password, Tls tls,
+                       int keepAliveSeconds, String frameTopic, String sharedGroup, int qos, long reconnectMinMs,
+                       long reconnectMaxMs) {}
+
+    /**
+     * TLS to the broker.
+     *
+     * @param enabled  use TLS
+     * @param caFile   PEM CA certificate(s) to trust
+     * @param certFile PEM client certificate, or null
+     * @param keyFile  PEM client key (PKCS#8), or null
+     */
+    public record Tls(boolean enabled, String caFile, String certFile, String keyFile) {}
+
+    /**
+     * The model.
+     *
+     * @param path                ONNX model (plain or HASTE)
+     * @param card                its JSON model card
+     * @param level               compression level to run (0 = dense)
+     * @param topK                classes per prediction
+     * @param intraOpThreads      ONNX Runtime intra-op threads
+     * @param optimization        ONNX Runtime graph optimisation: none, basic, extended, all
+     */
+    public record Model(String path, String card, int level, int topK, int intraOpThreads, String optimization) {}
+
+    /**
+     * The frame pipeline.
+     *
+     * @param workers          inference worker threads
+     * @param maxPayloadBytes  largest frame accepted
+     * @param queuePerCamera   frames waiting per camera
+     * @param maxInFlight      frames decoded or inferred at once, all cameras together
+     * @param dropPolicy       {@code drop_oldest} or {@code drop_newest} when a camera's queue is full
+     * @param maxCameras       distinct cameras tracked at once (bounds memory)
+     * @param shutdownGraceMs  how long SIGTERM waits for in-flight frames
+     */
+    public record Pipeline(int workers, int maxPayloadBytes, int queuePerCamera, int maxInFlight, String dropPolicy,
+                           int maxCameras, long shutdownGraceMs) {}
+
+    /**
+     * The HTTP endpoint (/health, /metrics, /status).
+     *
+     * @param enabled serve it
+     * @param host    bind address (loopback by default)
+     * @param port    port
+     */
+    public record Http(boolean enabled, String host, int port) {}
+
+    /** The allowed drop policies. */
+    public static final List<String> DROP_POLICIES = List.of("drop_oldest", "drop_newest");
+    /** The allowed optimisation levels. */
+    public static final List<String> OPTIMIZATIONS = List.of("none", "basic", "extended", "all");
+
+    /** The frame topic filter with the gateway id filled in (without any shared-subscription prefix). */
+    public String frameFilter() {
+        return mqtt.frameTopic.replace("{gateway_id}", gatewayId);
+    }
+
+    /** The MQTT client id actually used. */
+    public String clientId() {
+        return mqtt.clientId == null || mqtt.clientId.isBlank() ? "haste-" + gatewayId : mqtt.clientId;
+    }
+
+    /** Every problem with this configuration, one message per bad key; empty when valid. */
+    public List<String> validate() {
+        List<String> errors = new ArrayList<>();
+        check(errors, gatewayId != null && gatewayId.matches("[A-Za-z0-9_-]{1,64}"), "gateway_id",
+                "1-64 characters of A-Z a-z 0-9 _ -", gatewayId);
+        if (mqtt == null || model == null || pipeline == null || http == null) {
+            errors.add("sections mqtt, model, pipeline and http are required");
+            return errors;
+        }
+        check(errors, mqtt.host != null && !mqtt.host.isBlank(), "mqtt.host", "a host name or address", mqtt.host);
+        check(errors, mqtt.port > 0 && mqtt.port < 65536, "mqtt.port", "1 to 65535", mqtt.port);
+        check(errors, mqtt.keepAliveSeconds >= 0, "mqtt.keep_alive_seconds", "0 or more", mqtt.keepAliveSeconds);
+        check(errors, mqtt.qos == 0 || mqtt.qos == 1, "mqtt.qos", "0 or 1", mqtt.qos);
+        check(errors, mqtt.frameTopic != null && mqtt.frameTopic.split("/", -1).length > 1
+                && java.util.Arrays.stream(mqtt.frameTopic.split("/", -1)).filter("+"::equals).count() == 1
+                && !mqtt.frameTopic.contains("#") && !mqtt.frameTopic.startsWith("$share/"),
+                "mqtt.frame_topic", "a topic filter with exactly one '+' (the camera id), no '#', no $share prefix", mqtt.frameTopic);
+        check(errors, mqtt.sharedGroup == null || mqtt.sharedGroup.matches("[A-Za-z0-9_-]{1,64}"), "mqtt.shared_group",
+                "empty, or 1-64 characters of A-Z a-z 0-9 _ -", mqtt.sharedGroup);
+        check(errors, mqtt.reconnectMinMs > 0 && mqtt.reconnectMaxMs >= mqtt.reconnectMinMs, "mqtt.reconnect_max_ms",
+                "at least mqtt.reconnect_min_ms (> 0)", mqtt.reconnectMaxMs);
+        check(errors, mqtt.tls != null, "mqtt.tls", "an object", null);
+        if (mqtt.tls != null && mqtt.tls.enabled) {
+            check(errors, mqtt.tls.caFile != null, "mqtt.tls.ca_file", "a PEM file when TLS is enabled", null);
+            check(errors, (mqtt.tls.certFile == null) == (mqtt.tls.keyFile == null), "mqtt.tls.key_file",
+                    "set together with mqtt.tls.cert_file", mqtt.tls.keyFile);
+        }
+        check(errors, model.path != null && !model.path.isBlank(), "model.path", "the ONNX model file", model.path);
+        check(errors, model.card != null && !model.card.isBlank(), "model.card", "the model card file", model.card);
+        check(errors, model.level >= 0, "model.level", "0 or more (0 = dense)", model.level);
+        check(errors, model.topK >= 1 && model.topK <= 100, "model.top_k", "1 to 100", model.topK);
+        check(errors, model.intraOpThreads >= 1 && model.intraOpThreads <= 64, "model.intra_op_threads", "1 to 64", model.intraOpThreads);
+        check(errors, model.optimization != null && OPTIMIZATIONS.contains(model.optimization.toLowerCase(Locale.ROOT)),
+                "model.optimization", "one of " + String.join(", ", OPTIMIZATIONS), model.optimization);
+        check(errors, pipeline.workers >= 1 && pipeline.workers <= 64, "pipeline.workers", "1 to 64", pipeline.workers);
+        check(errors, pipeline.maxPayloadBytes >= 64 && pipeline.maxPayloadBytes <= 256 << 20, "pipeline.max_payload_bytes",
+                "64 to 268435456", pipeline.maxPayloadBytes);
+        check(errors, pipeline.queuePerCamera >= 1 && pipeline.queuePerCamera <= 1024, "pipeline.queue_per_camera", "1 to 1024",
+                pipeline.queuePerCamera);
+        check(errors, pipeline.maxInFlight >= 1 && pipeline.maxInFlight <= 1024, "pipeline.max_in_flight", "1 to 1024", pipeline.maxInFlight);
+        check(errors, pipeline.dropPolicy != null && DROP_POLICIES.contains(pipeline.dropPolicy), "pipeline.drop_policy",
+                "one of " + String.join(", ", DROP_POLICIES), pipeline.dropPolicy);
+        check(errors, pipeline.maxCameras >= 1 && pipeline.maxCameras <= 100_000, "pipeline.max_cameras", "1 to 100000", pipeline.maxCameras);
+        check(errors, pipeline.shutdownGraceMs >= 0, "pipeline.shutdown_grace_ms", "0 or more", pipeline.shutdownGraceMs);
+        check(errors, !http.enabled || (http.port > 0 && http.port < 65536), "http.port", "1 to 65535", http.port);
+        check(errors, !http.enabled || (http.host != null && !http.host.isBlank()), "http.host", "a bind address", http.host);
+        return errors;
+    }
+
+    private static void check(List<String> errors, boolean ok, String key, String allowed, Object value) {
+        if (!ok) {
+            errors.add("key '" + key + "' must be " + allowed + " (got " + (value == null ? "nothing" : "'" + value + "'") + ")");
+        }
+    }
+}

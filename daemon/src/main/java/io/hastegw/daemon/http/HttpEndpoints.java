@@ -1,0 +1,72 @@
+package io.hastegw.daemon.http;
+
+import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.daemon.pipeline.Gateway;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.lang.management.ManagementFactory;
+
+/**
+ * The observability endpoint (off by default, loopback when on): {@code /health} (200 when the
+ * broker connection is ready and the model loaded, else 503), {@code /metrics} (Prometheus
+ * text), {@code /status} (JSON summary).
+ */
+public final class HttpEndpoints extends VerticleBase {
+    private final GatewayConfig.Http config;
+    private final Gateway gateway;
+    private HttpServer server;
+
+    /** Endpoints for {@code gateway}, served as {@code config} says. */
+    public HttpEndpoints(GatewayConfig.Http config, Gateway gateway) {
+        this.config = config;
+        this.gateway = gateway;
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        router.get("/health").handler(ctx -> {
+            JsonObject health = health();
+            ctx.response().setStatusCode(health.getString("status").equals("up") ? 200 : 503)
+                    .putHeader("content-type", "application/json").end(health.encode());
+        });
+        router.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(gateway.metrics().scrape()));
+        router.get("/status").handler(ctx -> ctx.response().putHeader("content-type", "application/json").end(status().encodePrettily()));
+        server = vertx.createHttpServer();
+        return server.requestHandler(router).listen(config.port(), config.host());
+    }
+
+    /** The port actually bound (useful when configured as 0 in tests). */
+    public int port() {
+        return server.actualPort();
+    }
+
+    private JsonObject health() {
+        boolean broker = gateway.mqtt() != null && gateway.mqtt().isReady();
+        return new JsonObject().put("status", broker ? "up" : "down").put("broker_connected", broker).put("model_loaded", true)
+                .put("queue", new JsonObject().put("queued", gateway.intake().queued()).put("in_flight", gateway.intake().inFlight()));
+    }
+
+    private JsonObject status() {
+        var m = gateway.metrics();
+        return new JsonObject()
+                .put("model", gateway.engine().modelName())
+                .put("level", gateway.level())
+                .put("levels", gateway.engine().levels())
+                .put("uptime_s", ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0)
+                .put("mqtt_connects", gateway.mqtt() == null ? 0 : gateway.mqtt().connects())
+                .put("frames", new JsonObject().put("received", m.total("haste_frames_received"))
+                        .put("processed", m.total("haste_frames_processed")).put("dropped", m.total("haste_frames_dropped"))
+                        .put("errors", m.total("haste_frame_errors")))
+                .put("health", health());
+    }
+
+    @Override
+    public Future<?> stop() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+}

@@ -1,0 +1,115 @@
+package io.hastegw.daemon.messages;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hastegw.plugin.api.Prediction;
+import io.hastegw.plugin.api.RejectReason;
+import io.hastegw.plugin.api.ScoredLabel;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * The JSON messages the gateway publishes. Each carries a {@code schema} field naming its
+ * versioned JSON Schema (resources {@code schemas/*.schema.json}, documented in docs/mqtt-api.md).
+ */
+public final class Messages {
+    /** Schema id of prediction messages. */
+    public static final String PREDICTION_SCHEMA = "haste.prediction/1";
+    /** Schema id of error events. */
+    public static final String ERROR_SCHEMA = "haste.error/1";
+    /** Schema id of status messages. */
+    public static final String STATUS_SCHEMA = "haste.status/1";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String gatewayId;
+
+    /** Messages of gateway {@code gatewayId}. */
+    public Messages(String gatewayId) {
+        this.gatewayId = gatewayId;
+    }
+
+    /** A prediction message. The energy field stays null until an energy model is configured (energy issue). */
+    public byte[] prediction(Prediction p) {
+        ObjectNode root = base(PREDICTION_SCHEMA, p.timestampMillis());
+        root.put("camera_id", p.cameraId());
+        root.put("frame_id", p.frameId());
+        root.put("correlation_data", p.correlationData() == null ? null : Base64.getEncoder().encodeToString(p.correlationData()));
+        ObjectNode props = root.putObject("user_properties");
+        p.userProperties().forEach(props::put);
+        root.put("model", p.model());
+        root.put("level", p.result().level());
+        ArrayNode top = root.putArray("top");
+        for (ScoredLabel l : p.top()) {
+            top.addObject().put("index", l.index()).put("label", l.label()).put("score", l.score());
+        }
+        ObjectNode macs = root.putObject("macs");
+        macs.put("dense", p.result().denseMacs());
+        macs.put("executed", p.result().executedMacs());
+        macs.put("reduction", 1.0 - (double) p.result().executedMacs() / p.result().denseMacs());
+        ObjectNode energy = root.putObject("energy");
+        energy.putNull("joules");
+        energy.putNull("model");
+        ObjectNode latency = root.putObject("latency_ms");
+        latency.put("queue", round(p.latency().queueMs()));
+        latency.put("decode", round(p.latency().decodeMs()));
+        latency.put("inference", round(p.latency().inferenceMs()));
+        latency.put("total", round(p.latency().totalMs()));
+        return bytes(root);
+    }
+
+    /** An error event about one frame (camera and frame id may be null). */
+    public byte[] error(RejectReason reason, String message, String topic, String cameraId, String frameId) {
+        ObjectNode root = base(ERROR_SCHEMA, System.currentTimeMillis());
+        root.put("reason", reason.wireName());
+        root.put("message", message);
+        root.put("topic", topic);
+        root.put("camera_id", cameraId);
+        root.put("frame_id", frameId);
+        return bytes(root);
+    }
+
+    /** A status message: {@code online} or {@code offline}, with the model and level when known. */
+    public byte[] status(String state, String model, Integer level, String detail) {
+        ObjectNode root = base(STATUS_SCHEMA, System.currentTimeMillis());
+        root.put("state", state);
+        root.put("model", model);
+        if (level == null) {
+            root.putNull("level");
+        } else {
+            root.put("level", level);
+        }
+        root.put("detail", detail);
+        return bytes(root);
+    }
+
+    private ObjectNode base(String schema, long millis) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("schema", schema);
+        root.put("gateway_id", gatewayId);
+        root.put("timestamp", Instant.ofEpochMilli(millis).toString());
+        return root;
+    }
+
+    private static double round(double ms) {
+        return Math.round(ms * 1000.0) / 1000.0;
+    }
+
+    private static byte[] bytes(ObjectNode node) {
+        return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The user properties as a plain map (helper for tests and sinks). */
+    public static Map<String, Object> parse(byte[] json) {
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> map = JSON.readValue(json, Map.class);
+            return map;
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("not JSON: " + new String(json, StandardCharsets.UTF_8), e);
+        }
+    }
+}

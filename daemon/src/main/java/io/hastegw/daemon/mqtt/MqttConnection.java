@@ -1,0 +1,338 @@
+package io.hastegw.daemon.mqtt;
+
+import io.hastegw.daemon.config.GatewayConfig;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's one MQTT 5 connection (Eclipse Paho). It works around Paho 1.2.5's known
+ * problems (GATEWAY.md): Paho's automatic reconnect is off and this class reconnects itself with
+ * exponential backoff, also when the first connect fails, building a fresh client for every
+ * attempt; subscriptions are made again after every connect, from the Vert.x context, never
+ * inside a Paho callback; frames are taken through the global callback (shared subscriptions
+ * never reach per-subscription listeners) and handed to the Vert.x context at once, so Paho's
+ * threads never block. The retained status topic says {@code online} after each connect; the
+ * last will says {@code offline}.
+ */
+public final class MqttConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
+
+    private final Vertx vertx;
+    private final Context context;
+    private final GatewayConfig config;
+    private final Topics topics;
+    private final byte[] offlineStatus;
+    private final Supplier<byte[]> onlineStatus;
+    private final Consumer<IncomingMessage> frames;
+    private final AtomicLong connects = new AtomicLong();
+    private volatile MqttAsyncClient client;
+    private volatile boolean connected;
+    private volatile boolean subscribed;
+    private volatile boolean closing;
+    private long backoffMs;
+
+    /**
+     * Creates the connection; {@link #start()} connects.
+     *
+     * @param offlineStatus the last-will payload (retained on the status topic)
+     * @param onlineStatus  the payload published, retained, after every connect
+     * @param frames        receives every message on the frame subscription, on {@code context}
+     */
+    public MqttConnection(Vertx vertx, Context context, GatewayConfig config, Topics topics, byte[] offlineStatus,
+                          Supplier<byte[]> onlineStatus, Consumer<IncomingMessage> frames) {
+        this.vertx = vertx;
+        this.context = context;
+        this.config = config;
+        this.topics = topics;
+        this.offlineStatus = offlineStatus;
+        this.onlineStatus = onlineStatus;
+        this.frames = frames;
+        this.backoffMs = config.mqtt().reconnectMinMs();
+    }
+
+    /** Starts connecting (and keeps reconnecting until {@link #close}); the future completes after the first connect. */
+    public Future<Void> start() {
+        Promise<Void> first = Promise.promise();
+        context.runOnContext(v -> attempt(first));
+        return first.future();
+    }
+
+    /** Whether the broker connection is up and the frame subscription acknowledged. */
+    public boolean isReady() {
+        return connected && subscribed;
+    }
+
+    /** Number of successful connects so far (1 + reconnects). */
+    public long connects() {
+        return connects.get();
+    }
+
+    private void attempt(Promise<Void> first) {
+        if (closing) {
+            return;
+        }
+        try {
+            MqttAsyncClient fresh = new MqttAsyncClient(serverUri(), config.clientId(), new MemoryPersistence());
+            fresh.setCallback(new Callback(fresh, first));
+            client = fresh;
+            fresh.connect(options(), null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    // connectComplete of the callback does the rest.
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    context.runOnContext(v -> retry(fresh, "connect to " + serverUri() + " failed: " + message(e)));
+                }
+            });
+        } catch (Exception e) {
+            retry(client, "cannot create MQTT client: " + message(e));
+        }
+    }
+
+    private void retry(MqttAsyncClient failed, String why) {
+        connected = false;
+        subscribed = false;
+        if (closing) {
+            return;
+        }
+        LOG.warn("mqtt: {}; retrying in {} ms", why, backoffMs);
+        discard(failed);
+        long delay = backoffMs;
+        backoffMs = Math.min(backoffMs * 2, config.mqtt().reconnectMaxMs());
+        vertx.setTimer(delay, t -> attempt(null));
+    }
+
+    private void onConnected(MqttAsyncClient c, Promise<Void> first) {
+        if (c != client || closing) {
+            return;
+        }
+        connected = true;
+        backoffMs = config.mqtt().reconnectMinMs();
+        connects.incrementAndGet();
+        LOG.info("mqtt: connected to {} as {} (connect #{})", serverUri(), config.clientId(), connects.get());
+        publish(topics.status(), onlineStatus.get(), 1, true, null);
+        try {
+            c.subscribe(topics.frameSubscription(), config.mqtt().qos(), null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    context.runOnContext(v -> {
+                        subscribed = true;
+                        LOG.info("mqtt: subscribed to {}", topics.frameSubscription());
+                        if (first != null) {
+                            first.tryComplete();
+                        }
+                    });
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    context.runOnContext(v -> retry(c, "subscribe to " + topics.frameSubscription() + " failed: " + message(e)));
+                }
+            });
+        } catch (MqttException e) {
+            retry(c, "subscribe failed: " + message(e));
+        }
+    }
+
+    /**
+     * Publishes without blocking; returns false (and logs at debug) when not connected or Paho
+     * refuses (e.g. too many messages in flight): the message is dropped.
+     */
+    public boolean publish(String topic, byte[] payload, int qos, boolean retained, MqttProperties properties) {
+        MqttAsyncClient c = client;
+        if (c == null || !connected) {
+            return false;
+        }
+        try {
+            MqttMessage message = new MqttMessage(payload, qos, retained, properties == null ? new MqttProperties() : properties);
+            c.publish(topic, message);
+            return true;
+        } catch (MqttException e) {
+            LOG.debug("mqtt: publish to {} dropped: {}", topic, message(e));
+            return false;
+        }
+    }
+
+    /** Stops taking frames (unsubscribes), keeps the connection for the last publications. */
+    public Future<Void> stopIntake() {
+        MqttAsyncClient c = client;
+        subscribed = false;
+        if (c == null || !connected) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> done = Promise.promise();
+        try {
+            c.unsubscribe(topics.frameSubscription(), null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    done.tryComplete();
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    done.tryComplete();
+                }
+            });
+        } catch (MqttException e) {
+            done.tryComplete();
+        }
+        return done.future();
+    }
+
+    /** Publishes {@code finalStatus} (retained), disconnects cleanly and stops reconnecting. */
+    public Future<Void> close(byte[] finalStatus) {
+        closing = true;
+        MqttAsyncClient c = client;
+        if (c == null) {
+            return Future.succeededFuture();
+        }
+        return vertx.executeBlocking(() -> {
+            try {
+                if (c.isConnected()) {
+                    c.publish(topics.status(), new MqttMessage(finalStatus, 1, true, new MqttProperties())).waitForCompletion(2000);
+                    c.disconnect(2000).waitForCompletion(3000);
+                }
+            } catch (MqttException e) {
+                LOG.warn("mqtt: clean disconnect failed: {}", message(e));
+            }
+            closeQuietly(c);
+            connected = false;
+            return null;
+        }, false);
+    }
+
+    private String serverUri() {
+        return (config.mqtt().tls().enabled() ? "ssl://" : "tcp://") + config.mqtt().host() + ":" + config.mqtt().port();
+    }
+
+    private MqttConnectionOptions options() throws Exception {
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(true);
+        o.setAutomaticReconnect(false);
+        o.setKeepAliveInterval(config.mqtt().keepAliveSeconds());
+        o.setConnectionTimeout(10);
+        o.setMaxReconnectDelay((int) Math.min(Integer.MAX_VALUE, config.mqtt().reconnectMaxMs()));
+        if (config.mqtt().username() != null) {
+            o.setUserName(config.mqtt().username());
+        }
+        if (config.mqtt().password() != null) {
+            o.setPassword(config.mqtt().password().getBytes(StandardCharsets.UTF_8));
+        }
+        if (config.mqtt().tls().enabled()) {
+            o.setSocketFactory(TlsSockets.factory(config.mqtt().tls()));
+        }
+        o.setWill(topics.status(), new MqttMessage(offlineStatus, 1, true, new MqttProperties()));
+        return o;
+    }
+
+    private void discard(MqttAsyncClient c) {
+        if (c == null) {
+            return;
+        }
+        vertx.executeBlocking(() -> {
+            try {
+                c.disconnectForcibly(0, 0, false);
+            } catch (MqttException ignored) {
+                // already gone
+            }
+            closeQuietly(c);
+            return null;
+        }, false);
+    }
+
+    private static void closeQuietly(MqttAsyncClient c) {
+        try {
+            c.close(true);
+        } catch (MqttException ignored) {
+            // nothing left to release
+        }
+    }
+
+    private static String message(Throwable e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    /** Paho callbacks: copy, hand to the Vert.x context, return at once. */
+    private final class Callback implements MqttCallback {
+        private final MqttAsyncClient owner;
+        private final Promise<Void> first;
+
+        Callback(MqttAsyncClient owner, Promise<Void> first) {
+            this.owner = owner;
+            this.first = first;
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            context.runOnContext(v -> {
+                if (owner == client) {
+                    retry(owner, "connection lost: " + response.getReasonString());
+                }
+            });
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException e) {
+            LOG.warn("mqtt: client error: {}", message(e));
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            long now = System.nanoTime();
+            MqttProperties p = message.getProperties();
+            Map<String, String> user = new HashMap<>();
+            String contentType = null;
+            byte[] correlation = null;
+            if (p != null) {
+                if (p.getUserProperties() != null) {
+                    for (UserProperty u : p.getUserProperties()) {
+                        user.put(u.getKey(), u.getValue());
+                    }
+                }
+                contentType = p.getContentType();
+                correlation = p.getCorrelationData();
+            }
+            IncomingMessage in = new IncomingMessage(topic, message.getPayload(), contentType, correlation, user, now);
+            context.runOnContext(v -> frames.accept(in));
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+            // QoS 0/1 publications need no bookkeeping here.
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverUri) {
+            context.runOnContext(v -> onConnected(owner, first));
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            // No enhanced authentication.
+        }
+    }
+}

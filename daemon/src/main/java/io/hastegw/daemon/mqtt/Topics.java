@@ -1,0 +1,66 @@
+package io.hastegw.daemon.mqtt;
+
+import io.hastegw.daemon.config.GatewayConfig;
+import java.util.Optional;
+
+/**
+ * The gateway's topics (all documented in docs/mqtt-api.md) and the camera id parsed from a
+ * frame topic.
+ */
+public final class Topics {
+    private final String gatewayId;
+    private final String[] frameFilter;
+    private final int cameraLevel;
+    private final String subscription;
+
+    /** Topics of the gateway configured by {@code config}. */
+    public Topics(GatewayConfig config) {
+        this.gatewayId = config.gatewayId();
+        String filter = config.frameFilter();
+        this.frameFilter = filter.split("/", -1);
+        int plus = -1;
+        for (int i = 0; i < frameFilter.length; i++) {
+            if (frameFilter[i].equals("+")) {
+                plus = i;
+            }
+        }
+        this.cameraLevel = plus;
+        String group = config.mqtt().sharedGroup();
+        this.subscription = group == null || group.isBlank() ? filter : "$share/" + group + "/" + filter;
+    }
+
+    /** What to subscribe to: the frame filter, with the {@code $share/<group>/} prefix when configured. */
+    public String frameSubscription() {
+        return subscription;
+    }
+
+    /** The camera id of a frame topic, or empty when the topic does not match the frame filter. */
+    public Optional<String> cameraId(String topic) {
+        String[] levels = topic.split("/", -1);
+        if (levels.length != frameFilter.length) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < levels.length; i++) {
+            if (i != cameraLevel && !levels[i].equals(frameFilter[i])) {
+                return Optional.empty();
+            }
+        }
+        String camera = levels[cameraLevel];
+        return camera.isEmpty() ? Optional.empty() : Optional.of(camera);
+    }
+
+    /** {@code haste/<gatewayId>/cameras/<cameraId>/predictions}. */
+    public String predictions(String cameraId) {
+        return "haste/" + gatewayId + "/cameras/" + cameraId + "/predictions";
+    }
+
+    /** {@code haste/<gatewayId>/errors}. */
+    public String errors() {
+        return "haste/" + gatewayId + "/errors";
+    }
+
+    /** {@code haste/<gatewayId>/status} (retained; online/offline via last will). */
+    public String status() {
+        return "haste/" + gatewayId + "/status";
+    }
+}

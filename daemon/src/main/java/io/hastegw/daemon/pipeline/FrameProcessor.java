@@ -1,0 +1,92 @@
+package io.hastegw.daemon.pipeline;
+
+import io.hastegw.plugin.api.Frame;
+import io.hastegw.plugin.api.FrameDecoder;
+import io.hastegw.plugin.api.FrameRejectedException;
+import io.hastegw.plugin.api.Image;
+import io.hastegw.plugin.api.ImagePreprocessor;
+import io.hastegw.plugin.api.InferenceEngine;
+import io.hastegw.plugin.api.InferenceResult;
+import io.hastegw.plugin.api.InputTensor;
+import io.hastegw.plugin.api.PostProcessor;
+import io.hastegw.plugin.api.Prediction;
+import io.hastegw.plugin.api.RejectReason;
+import io.hastegw.plugin.api.ScoredLabel;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.IntSupplier;
+
+/**
+ * One frame through the stages, on a worker thread: detect the format, decode, preprocess, run
+ * the model, post-process. Every failure becomes a rejection with a reason; nothing escapes.
+ */
+public final class FrameProcessor {
+    private final List<FrameDecoder> decoders;
+    private final ImagePreprocessor preprocessor;
+    private final InferenceEngine engine;
+    private final PostProcessor postProcessor;
+    private final IntSupplier level;
+
+    /**
+     * @param decoders      tried in order; the first that supports the format decodes it
+     * @param preprocessor  image to input tensor
+     * @param engine        the model
+     * @param postProcessor scores to labels
+     * @param level         the compression level to use for the next frame
+     */
+    public FrameProcessor(List<FrameDecoder> decoders, ImagePreprocessor preprocessor, InferenceEngine engine,
+                          PostProcessor postProcessor, IntSupplier level) {
+        this.decoders = List.copyOf(decoders);
+        this.preprocessor = preprocessor;
+        this.engine = engine;
+        this.postProcessor = postProcessor;
+        this.level = level;
+    }
+
+    /** Processes {@code frame}; {@code wallMillis} is its arrival time for the prediction's timestamp. */
+    Outcome process(Frame frame, long wallMillis) {
+        long start = System.nanoTime();
+        Optional<String> format = FrameFormats.detect(frame.contentType(), frame.payload());
+        if (format.isEmpty()) {
+            return Outcome.rejected(RejectReason.UNKNOWN_FORMAT, frame.contentType() == null
+                    ? "payload is neither JPEG, PNG nor a raw HRAW frame"
+                    : "content type '" + frame.contentType() + "' is not supported (image/jpeg, image/png, " + FrameFormats.RAW_CONTENT_TYPE + ")");
+        }
+        Optional<FrameDecoder> decoder = decoders.stream().filter(d -> d.supports(format.get())).findFirst();
+        if (decoder.isEmpty()) {
+            return Outcome.rejected(RejectReason.UNKNOWN_FORMAT, "no decoder for " + format.get());
+        }
+        InputTensor input;
+        try {
+            Image image = decoder.get().decode(frame.payload(), format.get());
+            input = preprocessor.apply(image);
+        } catch (FrameRejectedException e) {
+            return Outcome.rejected(e.reason(), e.getMessage());
+        } catch (RuntimeException e) {
+            return Outcome.rejected(RejectReason.PLUGIN_FAILED, "decoding stage failed: " + e);
+        }
+        long decoded = System.nanoTime();
+        InferenceResult result;
+        try {
+            result = engine.run(input, level.getAsInt());
+        } catch (Exception e) {
+            return Outcome.rejected(RejectReason.INFERENCE_FAILED, "inference failed: " + e.getMessage());
+        }
+        long inferred = System.nanoTime();
+        List<ScoredLabel> top;
+        try {
+            top = postProcessor.process(result.scores());
+        } catch (RuntimeException e) {
+            return Outcome.rejected(RejectReason.PLUGIN_FAILED, "post-processing failed: " + e);
+        }
+        long end = System.nanoTime();
+        Prediction.Latency latency = new Prediction.Latency(ms(start - frame.receivedNanos()), ms(decoded - start),
+                ms(inferred - decoded), ms(end - frame.receivedNanos()));
+        return Outcome.of(new Prediction(frame.cameraId(), frame.frameId(), wallMillis, frame.correlationData(), frame.userProperties(),
+                top, engine.modelName(), result, latency));
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+}

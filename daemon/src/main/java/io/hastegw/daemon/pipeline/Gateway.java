@@ -1,0 +1,214 @@
+package io.hastegw.daemon.pipeline;
+
+import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.daemon.messages.Messages;
+import io.hastegw.daemon.mqtt.IncomingMessage;
+import io.hastegw.daemon.mqtt.MqttConnection;
+import io.hastegw.daemon.mqtt.Topics;
+import io.hastegw.plugin.api.Frame;
+import io.hastegw.plugin.api.InferenceEngine;
+import io.hastegw.plugin.api.Prediction;
+import io.hastegw.plugin.api.PredictionSink;
+import io.hastegw.plugin.api.RejectReason;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's core loop, one verticle: frames arrive from {@link MqttConnection} on this
+ * verticle's event loop, are checked (topic, size) and queued in {@link FrameIntake}; workers of
+ * a dedicated, bounded {@link WorkerExecutor} run {@link FrameProcessor}; predictions and error
+ * events are published from the event loop. The event loop never decodes nor infers.
+ */
+public final class Gateway extends VerticleBase implements PredictionSink {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final InferenceEngine engine;
+    private final FrameProcessor processor;
+    private final Topics topics;
+    private final Messages messages;
+    private final FrameIntake intake;
+    private final GatewayMetrics metrics;
+    private final int level;
+    private WorkerExecutor workers;
+    private MqttConnection mqtt;
+    private boolean accepting = true;
+    private Promise<Void> drained;
+
+    /**
+     * @param processor the stages (its level supplier should read {@link #level()})
+     * @param level     the compression level to run
+     */
+    public Gateway(GatewayConfig config, InferenceEngine engine, FrameProcessor processor, int level) {
+        this.config = config;
+        this.engine = engine;
+        this.processor = processor;
+        this.level = level;
+        this.topics = new Topics(config);
+        this.messages = new Messages(config.gatewayId());
+        GatewayConfig.Pipeline p = config.pipeline();
+        this.intake = new FrameIntake(p.queuePerCamera(), p.maxInFlight(), p.dropPolicy().equals("drop_oldest"), p.maxCameras());
+        this.metrics = new GatewayMetrics(intake::queued, intake::inFlight, () -> mqtt != null && mqtt.isReady() ? 1 : 0);
+        metrics.level(level);
+    }
+
+    @Override
+    public Future<?> start() {
+        workers = vertx.createSharedWorkerExecutor("haste-inference-" + config.gatewayId(), config.pipeline().workers());
+        mqtt = new MqttConnection(vertx, context, config, topics, statusPayload("offline", "connection lost"),
+                () -> statusPayload("online", null), this::onMessage);
+        mqtt.start();
+        return Future.succeededFuture();
+    }
+
+    /** The compression level in use. */
+    public int level() {
+        return level;
+    }
+
+    /** The metrics (for /metrics and /status). */
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /** The broker connection (for /health). */
+    public MqttConnection mqtt() {
+        return mqtt;
+    }
+
+    /** The queue (for /health and /status); read it on this verticle's context. */
+    public FrameIntake intake() {
+        return intake;
+    }
+
+    /** The model. */
+    public InferenceEngine engine() {
+        return engine;
+    }
+
+    private byte[] statusPayload(String state, String detail) {
+        return messages.status(state, engine.modelName(), level, detail);
+    }
+
+    private void onMessage(IncomingMessage m) {
+        Optional<String> camera = topics.cameraId(m.topic());
+        if (camera.isEmpty()) {
+            reject(RejectReason.BAD_TOPIC, "topic '" + m.topic() + "' does not match " + config.frameFilter() + " with a camera id",
+                    m.topic(), null, m.userProperties().get("frame_id"));
+            return;
+        }
+        String cameraId = camera.get();
+        String frameId = m.userProperties().get("frame_id");
+        metrics.received(cameraId);
+        if (!accepting) {
+            return;
+        }
+        if (m.payload().length > config.pipeline().maxPayloadBytes()) {
+            reject(RejectReason.PAYLOAD_TOO_LARGE, "payload of " + m.payload().length + " bytes exceeds pipeline.max_payload_bytes = "
+                    + config.pipeline().maxPayloadBytes(), m.topic(), cameraId, frameId);
+            return;
+        }
+        Frame frame = new Frame(cameraId, frameId, m.payload(), m.contentType(), m.userProperties(), m.correlationData(), m.receivedNanos());
+        switch (intake.offer(frame)) {
+            case QUEUED -> { }
+            case QUEUED_DROPPED_OLDEST, DROPPED_NEWEST -> metrics.dropped(cameraId);
+            case TOO_MANY_CAMERAS -> reject(RejectReason.DROPPED, "more than pipeline.max_cameras = " + config.pipeline().maxCameras()
+                    + " cameras have frames waiting", m.topic(), cameraId, frameId);
+        }
+        pump();
+    }
+
+    private void pump() {
+        Optional<Frame> next;
+        while ((next = intake.next()).isPresent()) {
+            Frame frame = next.get();
+            long wallMillis = System.currentTimeMillis() - (System.nanoTime() - frame.receivedNanos()) / 1_000_000;
+            workers.executeBlocking(() -> processor.process(frame, wallMillis), false).onComplete(ar -> {
+                intake.done();
+                if (ar.succeeded()) {
+                    deliver(frame, ar.result());
+                } else {
+                    reject(RejectReason.PLUGIN_FAILED, "processing failed: " + ar.cause(), topicOf(frame), frame.cameraId(), frame.frameId());
+                }
+                if (drained != null && intake.inFlight() == 0) {
+                    drained.tryComplete();
+                }
+                pump();
+            });
+        }
+    }
+
+    private void deliver(Frame frame, Outcome outcome) {
+        if (outcome.prediction() != null) {
+            publish(outcome.prediction());
+            metrics.processed(frame.cameraId(), outcome.prediction().latency().totalMs(), outcome.prediction().latency().inferenceMs());
+        } else {
+            reject(outcome.reason(), outcome.message(), topicOf(frame), frame.cameraId(), frame.frameId());
+        }
+    }
+
+    @Override
+    public void publish(Prediction prediction) {
+        MqttProperties props = new MqttProperties();
+        props.setContentType("application/json");
+        if (prediction.correlationData() != null) {
+            props.setCorrelationData(prediction.correlationData());
+        }
+        List<UserProperty> user = new ArrayList<>();
+        prediction.userProperties().forEach((k, v) -> user.add(new UserProperty(k, v)));
+        props.setUserProperties(user);
+        mqtt.publish(topics.predictions(prediction.cameraId()), messages.prediction(prediction), 0, false, props);
+    }
+
+    private String topicOf(Frame frame) {
+        return config.frameFilter().replace("+", frame.cameraId());
+    }
+
+    private void reject(RejectReason reason, String message, String topic, String cameraId, String frameId) {
+        metrics.error(reason.wireName());
+        LOG.debug("frame rejected ({}): {}", reason.wireName(), message);
+        MqttProperties props = new MqttProperties();
+        props.setContentType("application/json");
+        mqtt.publish(topics.errors(), messages.error(reason, message, topic, cameraId, frameId), 0, false, props);
+    }
+
+    /**
+     * Graceful stop: no new frames (unsubscribe), waiting frames dropped, in-flight frames finish
+     * within {@code graceMs}, then the retained status says offline and the connection closes.
+     */
+    public Future<Void> drainAndClose(long graceMs) {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> {
+            accepting = false;
+            int dropped = intake.clear();
+            LOG.info("shutdown: intake stopped, {} waiting frame(s) dropped, {} in flight", dropped, intake.inFlight());
+            drained = Promise.promise();
+            if (intake.inFlight() == 0) {
+                drained.tryComplete();
+            }
+            long timer = vertx.setTimer(Math.max(1, graceMs), t -> drained.tryComplete());
+            mqtt.stopIntake()
+                    .compose(x -> drained.future())
+                    .compose(x -> {
+                        vertx.cancelTimer(timer);
+                        return mqtt.close(statusPayload("offline", "shut down"));
+                    })
+                    .onComplete(ar -> done.complete());
+        });
+        return done.future();
+    }
+
+    @Override
+    public Future<?> stop() {
+        return workers == null ? Future.succeededFuture() : workers.close();
+    }
+}

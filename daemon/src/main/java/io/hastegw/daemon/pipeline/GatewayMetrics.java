@@ -1,0 +1,80 @@
+package io.hastegw.daemon.pipeline;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The gateway's metrics in a Micrometer Prometheus registry: frames received, processed and
+ * dropped per camera, errors by reason, end-to-end and inference latency histograms, the current
+ * compression level, queue state and broker connectivity.
+ */
+public final class GatewayMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final AtomicInteger level = new AtomicInteger();
+    private final Timer latency;
+    private final Timer inference;
+
+    /** Creates the registry with its gauges reading {@code queued}, {@code inFlight} and {@code connected}. */
+    public GatewayMetrics(Supplier<Number> queued, Supplier<Number> inFlight, Supplier<Number> connected) {
+        latency = Timer.builder("haste_frame_latency").description("frame arrival to prediction publication")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+        inference = Timer.builder("haste_inference").description("model run per frame")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+        Gauge.builder("haste_compression_level", level, AtomicInteger::get).description("HASTE level in use (0 = dense)").register(registry);
+        Gauge.builder("haste_queue_frames", queued, s -> s.get().doubleValue()).description("frames waiting").register(registry);
+        Gauge.builder("haste_in_flight_frames", inFlight, s -> s.get().doubleValue()).description("frames being processed").register(registry);
+        Gauge.builder("haste_mqtt_connected", connected, s -> s.get().doubleValue()).description("1 when the broker connection is ready")
+                .register(registry);
+    }
+
+    /** A frame arrived for {@code camera}. */
+    public void received(String camera) {
+        count("haste_frames_received", "camera", camera);
+    }
+
+    /** A prediction for {@code camera} was published. */
+    public void processed(String camera, double totalMs, double inferenceMs) {
+        count("haste_frames_processed", "camera", camera);
+        latency.record(Duration.ofNanos((long) (totalMs * 1e6)));
+        inference.record(Duration.ofNanos((long) (inferenceMs * 1e6)));
+    }
+
+    /** A frame of {@code camera} was dropped by back-pressure. */
+    public void dropped(String camera) {
+        count("haste_frames_dropped", "camera", camera);
+    }
+
+    /** A frame was rejected for {@code reason}. */
+    public void error(String reason) {
+        count("haste_frame_errors", "reason", reason);
+    }
+
+    /** The compression level now in use. */
+    public void level(int value) {
+        level.set(value);
+    }
+
+    /** Total of a counter over all its tag values (for /status). */
+    public double total(String name) {
+        return registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private void count(String name, String tag, String value) {
+        counters.computeIfAbsent(name + '\0' + value, k -> Counter.builder(name).tag(tag, value).register(registry)).increment();
+    }
+}

@@ -1,0 +1,21 @@
+package io.hastegw.daemon.pipeline;
+
+import io.hastegw.plugin.api.Prediction;
+import io.hastegw.plugin.api.RejectReason;
+
+/**
+ * What processing one frame produced: a prediction, or a rejection with its reason.
+ *
+ * @param prediction the prediction, or null when rejected
+ * @param reason     why it was rejected, or null
+ * @param message    the rejection message, or null
+ */
+record Outcome(Prediction prediction, RejectReason reason, String message) {
+    static Outcome of(Prediction p) {
+        return new Outcome(p, null, null);
+    }
+
+    static Outcome rejected(RejectReason reason, String message) {
+        return new Outcome(null, reason, message);
+    }
+}

@@ -1,0 +1,33 @@
+package io.hastegw.plugin.api;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the gateway concluded about one frame; published as the prediction message (schema in
+ * docs/mqtt-api.md).
+ *
+ * @param cameraId        the camera
+ * @param frameId         the sender's frame id, or null
+ * @param timestampMillis wall-clock time the frame arrived (epoch ms)
+ * @param correlationData the frame's MQTT 5 correlation data, or null
+ * @param userProperties  the frame's MQTT 5 user properties
+ * @param top             best classes, best first
+ * @param model           model name
+ * @param result          level and MACs of the inference
+ * @param latency         where the time went
+ */
+public record Prediction(String cameraId, String frameId, long timestampMillis, byte[] correlationData,
+                         Map<String, String> userProperties, List<ScoredLabel> top, String model,
+                         InferenceResult result, Latency latency) {
+
+    /**
+     * Latency breakdown in milliseconds.
+     *
+     * @param queueMs     waiting for a worker
+     * @param decodeMs    decoding and preprocessing
+     * @param inferenceMs the model run
+     * @param totalMs     arrival to publication
+     */
+    public record Latency(double queueMs, double decodeMs, double inferenceMs, double totalMs) {}
+}
