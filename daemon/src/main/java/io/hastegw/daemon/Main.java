@@ -106,15 +106,13 @@ public final class Main {
     }
 
     private static Running launch(Vertx vertx, GatewayConfig config) throws StartupException, InterruptedException {
-        OnnxEngine engine;
         ModelCard card;
         try {
             card = ModelCard.read(Path.of(config.model().card()));
-            engine = OnnxEngine.open(OrtEnvironment.getEnvironment(), Path.of(config.model().path()), card,
-                    config.model().intraOpThreads(), config.model().optimization());
-        } catch (Exception e) {
+        } catch (ModelCard.ModelCardException e) {
             throw new StartupException(e.getMessage());
         }
+        OnnxEngine engine = openWithLargeStack(config, card);
         int level = config.model().level();
         if (level >= engine.levels()) {
             throw new StartupException("key 'model.level' must be 0 to " + (engine.levels() - 1) + " for " + config.model().path()
@@ -138,6 +136,29 @@ public final class Main {
         Signal.handle(new Signal("TERM"), s -> running.stopAndExit());
         Signal.handle(new Signal("INT"), s -> running.stopAndExit());
         return running;
+    }
+
+    /**
+     * Opens the model on a thread with a 16 MiB stack. ONNX Runtime 1.29's native initialisation
+     * needs most of a default 1 MiB thread stack: started from the main thread of a JVM whose
+     * command line is long (a classpath of a few KB), it crashed the process with SIGSEGV here.
+     */
+    private static OnnxEngine openWithLargeStack(GatewayConfig config, ModelCard card) throws StartupException, InterruptedException {
+        AtomicReference<Object> result = new AtomicReference<>();
+        Thread loader = new Thread(null, () -> {
+            try {
+                result.set(OnnxEngine.open(OrtEnvironment.getEnvironment(), Path.of(config.model().path()), card,
+                        config.model().intraOpThreads(), config.model().optimization()));
+            } catch (Exception | LinkageError e) {
+                result.set(e);
+            }
+        }, "haste-model-loader", 16L << 20);
+        loader.start();
+        loader.join();
+        if (result.get() instanceof OnnxEngine engine) {
+            return engine;
+        }
+        throw new StartupException(((Throwable) result.get()).getMessage());
     }
 
     /** A start-up failure with a one-line reason. */

@@ -1,0 +1,217 @@
+package io.hastegw.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Start, stop, faults: retained status, start-up errors, SIGTERM, broker restarts, floods, HTTP. */
+class GatewayLifecycleTest {
+    @TempDir
+    Path tmp;
+
+    private record Start(int status, String err) {}
+
+    private static Start start(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        AtomicReference<Main.Running> ref = new AtomicReference<>();
+        int status = Main.start(args, Map.of(), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true), ref);
+        if (ref.get() != null) {
+            ref.get().stop();
+        }
+        return new Start(status, err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theRetainedStatusIsOnlineWhileRunningAndOfflineAfterStop() throws Exception {
+        GatewayFixture gateway = new GatewayFixture(TestModels.resnet20()).ready();
+        String status = "haste/" + gateway.id + "/status";
+        try (MqttTestClient online = new MqttTestClient(status)) {
+            var msg = online.await(r -> true, 10);
+            assertEquals("online", msg.json().get("state"));
+            assertEquals(0, msg.json().get("level"));
+            assertTrue(Json.validate("status", msg.payload()).isEmpty());
+        }
+        gateway.close();
+        try (MqttTestClient offline = new MqttTestClient(status)) {
+            var msg = offline.await(r -> true, 10);
+            assertEquals("offline", msg.json().get("state"));
+            assertEquals("shut down", msg.json().get("detail"));
+            assertTrue(Json.validate("status", msg.payload()).isEmpty());
+        }
+    }
+
+    @Test
+    void aMissingModelEndsTheStartWithOneLine() {
+        Path missing = tmp.resolve("absent.onnx");
+        Start s = start("--set", "model.path=" + missing, "--set", "model.card=" + TestModels.resnet20Card());
+        assertEquals(1, s.status());
+        assertEquals("haste-gateway: " + missing + ": model file not found\n", s.err());
+    }
+
+    @Test
+    void aCorruptModelEndsTheStartWithOneLine() throws Exception {
+        Path corrupt = tmp.resolve("corrupt.onnx");
+        byte[] bytes = Files.readAllBytes(TestModels.resnet20());
+        Files.write(corrupt, java.util.Arrays.copyOf(bytes, bytes.length / 3));
+        Start s = start("--set", "model.path=" + corrupt, "--set", "model.card=" + TestModels.resnet20Card());
+        assertEquals(1, s.status());
+        assertTrue(s.err().startsWith("haste-gateway: " + corrupt + ": "), s.err());
+        assertTrue(s.err().contains("truncated"), s.err());
+        assertEquals(1, s.err().lines().count(), s.err());
+    }
+
+    @Test
+    void aLevelBeyondTheModelEndsTheStart() throws Exception {
+        Start s = start("--set", "model.path=" + TestModels.hasteResNet20(), "--set", "model.card=" + TestModels.resnet20Card(),
+                "--set", "model.level=12");
+        assertEquals(1, s.status());
+        assertEquals("haste-gateway: key 'model.level' must be 0 to 8 for " + TestModels.hasteResNet20() + " (got '12')\n", s.err());
+    }
+
+    @Test
+    void sigtermStopsIntakePublishesOfflineAndExitsZero() throws Exception {
+        String id = "sig" + UUID.randomUUID().toString().substring(0, 6);
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                "io.hastegw.daemon.Main", "--set", "gateway_id=" + id, "--set", "model.path=" + TestModels.resnet20(),
+                "--set", "model.card=" + TestModels.resnet20Card()));
+        Process daemon = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("daemon.log").toFile()).start();
+        try (MqttTestClient client = new MqttTestClient("haste/" + id + "/#")) {
+            try {
+                client.await(r -> r.topic().endsWith("/status") && "online".equals(r.json().get("state")), 30);
+            } catch (AssertionError e) {
+                throw new AssertionError("daemon never came online: " + Files.readString(tmp.resolve("daemon.log")), e);
+            }
+            client.publish("haste/" + id + "/cameras/c/frames", Files.readAllBytes(TestModels.cifar("cat", 3)), null, "before", null);
+            client.await(r -> r.topic().endsWith("/predictions"), 20);
+            daemon.destroy();
+            assertTrue(daemon.waitFor(20, TimeUnit.SECONDS), "daemon did not stop");
+            assertEquals(0, daemon.exitValue(), Files.readString(tmp.resolve("daemon.log")));
+            var offline = client.await(r -> r.topic().endsWith("/status") && "offline".equals(r.json().get("state")), 10);
+            assertEquals("shut down", offline.json().get("detail"));
+        } finally {
+            daemon.destroyForcibly();
+        }
+    }
+
+    @Test
+    void theGatewayReconnectsAndResubscribesAfterABrokerRestart() throws Exception {
+        int port = freePort();
+        Process broker = mosquitto(port);
+        GatewayFixture gateway = null;
+        try {
+            gateway = new GatewayFixture(TestModels.resnet20(), "mqtt.port=" + port, "mqtt.reconnect_min_ms=100",
+                    "mqtt.reconnect_max_ms=500").ready();
+            try (MqttTestClient client = new MqttTestClient("127.0.0.1", port, gateway.all())) {
+                client.publish(gateway.frames("c"), Files.readAllBytes(TestModels.cifar("cat", 4)), null, "one", null);
+                assertEquals("one", client.await(r -> r.topic().endsWith("/predictions"), 20).json().get("frame_id"));
+            }
+            broker.destroy();
+            broker.waitFor(10, TimeUnit.SECONDS);
+            broker = mosquitto(port);
+            gateway.ready();
+            assertTrue(gateway.running.gateway().mqtt().connects() >= 2);
+            try (MqttTestClient client = new MqttTestClient("127.0.0.1", port, gateway.all())) {
+                client.publish(gateway.frames("c"), Files.readAllBytes(TestModels.cifar("cat", 5)), null, "two", null);
+                assertEquals("two", client.await(r -> r.topic().endsWith("/predictions"), 20).json().get("frame_id"));
+            }
+        } finally {
+            if (gateway != null) {
+                gateway.close();
+            }
+            broker.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aFloodIsDroppedAndCountedNotQueuedWithoutBound() throws Exception {
+        GatewayFixture gateway = new GatewayFixture(TestModels.hasteResNet20(), "model.level=5", "pipeline.queue_per_camera=2",
+                "pipeline.max_in_flight=1").ready();
+        try (MqttTestClient client = new MqttTestClient(gateway.all())) {
+            byte[] jpeg = Files.readAllBytes(TestModels.cifar("horse", 2));
+            int sent = 200;
+            for (int i = 0; i < sent; i++) {
+                client.fire(gateway.frames("flood"), jpeg);
+            }
+            var metrics = gateway.running.gateway().metrics();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (metrics.total("haste_frames_processed") + metrics.total("haste_frames_dropped") < sent && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            double processed = metrics.total("haste_frames_processed");
+            double dropped = metrics.total("haste_frames_dropped");
+            assertEquals(sent, metrics.total("haste_frames_received"));
+            assertEquals(sent, processed + dropped, "every frame is either processed or counted as dropped");
+            assertTrue(dropped > 0, "a flood at QoS 0 against one worker must drop frames");
+            assertTrue(gateway.running.gateway().intake().queued() <= 2);
+        } finally {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void healthMetricsAndStatusAreServedOverHttp() throws Exception {
+        int port = freePort();
+        GatewayFixture gateway = new GatewayFixture(TestModels.resnet20(), "http.enabled=true", "http.port=" + port).ready();
+        try (MqttTestClient client = new MqttTestClient(gateway.all())) {
+            client.publish(gateway.frames("h"), Files.readAllBytes(TestModels.cifar("deer", 1)), null, "h1", null);
+            client.await(r -> r.topic().endsWith("/predictions"), 20);
+            HttpClient http = HttpClient.newHttpClient();
+            var health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode());
+            assertEquals(true, Json.parse(health.body().getBytes(StandardCharsets.UTF_8)).get("broker_connected"));
+            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("haste_frames_received_total{camera=\"h\"} 1.0"), metrics);
+            assertTrue(metrics.contains("haste_compression_level 0.0"), metrics);
+            assertTrue(metrics.contains("haste_inference_seconds_bucket"), metrics);
+            var status = Json.parse(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/status")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body().getBytes(StandardCharsets.UTF_8));
+            assertEquals("resnet20-cifar10", status.get("model"));
+        } finally {
+            gateway.close();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A private Mosquitto on {@code port}, so that stopping it does not disturb the shared broker. */
+    private Process mosquitto(int port) throws Exception {
+        Path conf = tmp.resolve("mosquitto-" + port + ".conf");
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n");
+        Process p = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("mosquitto-" + port + ".log").toFile()).start();
+        for (int i = 0; i < 100; i++) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return p;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("mosquitto did not start on port " + port);
+    }
+}

@@ -1,0 +1,111 @@
+package io.hastegw.daemon;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+
+/** Test support: a camera/operator client on a real broker that records everything under a topic filter. */
+final class MqttTestClient implements AutoCloseable {
+    /** A received message. */
+    record Received(String topic, byte[] payload, MqttProperties properties) {
+        Map<String, Object> json() {
+            return Json.parse(payload);
+        }
+    }
+
+    private final MqttAsyncClient client;
+    private final LinkedBlockingQueue<Received> received = new LinkedBlockingQueue<>();
+
+    MqttTestClient(String host, int port, String filter) throws MqttException {
+        client = new MqttAsyncClient("tcp://" + host + ":" + port, "test-" + UUID.randomUUID(), new MemoryPersistence());
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void disconnected(MqttDisconnectResponse r) {}
+
+            @Override
+            public void mqttErrorOccurred(MqttException e) {}
+
+            @Override
+            public void messageArrived(String topic, MqttMessage m) {
+                received.add(new Received(topic, m.getPayload(), m.getProperties()));
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken t) {}
+
+            @Override
+            public void connectComplete(boolean reconnect, String uri) {}
+
+            @Override
+            public void authPacketArrived(int code, MqttProperties p) {}
+        });
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(true);
+        client.connect(o).waitForCompletion(5000);
+        client.subscribe(filter, 1).waitForCompletion(5000);
+    }
+
+    MqttTestClient(String filter) throws MqttException {
+        this("127.0.0.1", 1883, filter);
+    }
+
+    /** Publishes a frame with optional content type, frame id and correlation data (QoS 1). */
+    void publish(String topic, byte[] payload, String contentType, String frameId, byte[] correlation) throws MqttException {
+        MqttProperties p = new MqttProperties();
+        if (contentType != null) {
+            p.setContentType(contentType);
+        }
+        if (frameId != null) {
+            p.setUserProperties(List.of(new UserProperty("frame_id", frameId)));
+        }
+        if (correlation != null) {
+            p.setCorrelationData(correlation);
+        }
+        client.publish(topic, new MqttMessage(payload, 1, false, p)).waitForCompletion(5000);
+    }
+
+    /** Publishes at QoS 0 without waiting (for floods). */
+    void fire(String topic, byte[] payload) throws MqttException {
+        client.publish(topic, new MqttMessage(payload, 0, false, new MqttProperties()));
+    }
+
+    /** The next message accepted by {@code filter}, skipping others, or fails after {@code seconds}. */
+    Received await(Predicate<Received> filter, int seconds) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end) {
+            Received r = received.poll(50, TimeUnit.MILLISECONDS);
+            if (r != null && filter.test(r)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no matching message within " + seconds + " s");
+    }
+
+    /** Everything received so far (and drains it). */
+    List<Received> drain() {
+        java.util.ArrayList<Received> all = new java.util.ArrayList<>();
+        received.drainTo(all);
+        return all;
+    }
+
+    @Override
+    public void close() throws MqttException {
+        if (client.isConnected()) {
+            client.disconnect().waitForCompletion(5000);
+        }
+        client.close();
+    }
+}
