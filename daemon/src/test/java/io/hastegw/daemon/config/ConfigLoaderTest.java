@@ -1,0 +1,128 @@
+package io.hastegw.daemon.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+    private static final List<String> MODEL = List.of("model.path=/m.onnx", "model.card=/m.json");
+    private static Vertx vertx;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void vertx() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void close() {
+        vertx.close();
+    }
+
+    private static GatewayConfig load(Path file, Map<String, String> env, List<String> sets) throws Exception {
+        try {
+            return ConfigLoader.load(vertx, file, env, sets).toCompletionStage().toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            throw (Exception) e.getCause();
+        }
+    }
+
+    private static List<String> with(String... more) {
+        List<String> sets = new java.util.ArrayList<>(MODEL);
+        sets.addAll(List.of(more));
+        return sets;
+    }
+
+    @Test
+    void theEmbeddedDefaultsAreDocumentedValues() throws Exception {
+        GatewayConfig c = load(null, Map.of(), MODEL);
+        assertEquals("gateway", c.gatewayId());
+        assertEquals("127.0.0.1", c.mqtt().host());
+        assertEquals(1883, c.mqtt().port());
+        assertEquals("haste/gateway/cameras/+/frames", c.frameFilter());
+        assertEquals(4 * 1024 * 1024, c.pipeline().maxPayloadBytes());
+        assertEquals("drop_oldest", c.pipeline().dropPolicy());
+        assertEquals(false, c.http().enabled());
+        assertEquals("127.0.0.1", c.http().host());
+    }
+
+    @Test
+    void aYamlFileThenEnvironmentThenFlagsWin() throws Exception {
+        Path file = tmp.resolve("gw.yaml");
+        Files.writeString(file, "gateway_id: from-file\nmqtt:\n  host: file-host\n  port: 1884\n");
+        GatewayConfig c = load(file, Map.of("HASTE_GATEWAY_MQTT__PORT", "1885", "HASTE_GATEWAY_MQTT__HOST", "env-host", "PATH", "/bin"),
+                with("mqtt.host=flag-host"));
+        assertEquals("from-file", c.gatewayId());
+        assertEquals(1885, c.mqtt().port());
+        assertEquals("flag-host", c.mqtt().host());
+    }
+
+    @Test
+    void aJsonFileIsReadToo() throws Exception {
+        Path file = tmp.resolve("gw.json");
+        Files.writeString(file, "{\"gateway_id\": \"json-gw\", \"pipeline\": {\"workers\": 3}}");
+        GatewayConfig c = load(file, Map.of(), MODEL);
+        assertEquals("json-gw", c.gatewayId());
+        assertEquals(3, c.pipeline().workers());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "pipeline.drop_policy=sometimes|invalid configuration: key 'pipeline.drop_policy' must be one of drop_oldest, drop_newest (got 'sometimes')",
+        "mqtt.port=70000|invalid configuration: key 'mqtt.port' must be 1 to 65535 (got '70000')",
+        "mqtt.frame_topic=cams/#|invalid configuration: key 'mqtt.frame_topic' must be a topic filter with exactly one '+' (the camera id), no '#', no $share prefix (got 'cams/#')",
+        "gateway_id=has space|invalid configuration: key 'gateway_id' must be 1-64 characters of A-Z a-z 0-9 _ - (got 'has space')",
+        "model.optimization=max|invalid configuration: key 'model.optimization' must be one of none, basic, extended, all (got 'max')",
+        "mqtt.hots=x|invalid configuration: unknown key 'mqtt.hots' (from --set)",
+        "mqtt.port=abc|invalid configuration: key 'mqtt.port': Cannot deserialize value of type `int` from String \"abc\": not a valid `int` value",
+    })
+    void aBadValueIsNamedWithItsAllowedValues(String set, String message) {
+        Exception e = assertThrows(ConfigException.class, () -> load(null, Map.of(), with(set)));
+        assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        Exception e = assertThrows(ConfigException.class, () -> load(null, Map.of(), List.of("mqtt.qos=2")));
+        assertTrue(e.getMessage().contains("key 'mqtt.qos' must be 0 or 1 (got '2')"), e.getMessage());
+        assertTrue(e.getMessage().contains("key 'model.path' must be the ONNX model file (got nothing)"), e.getMessage());
+        assertTrue(e.getMessage().contains("key 'model.card' must be the model card file (got nothing)"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownEnvironmentKeyIsNamed() {
+        Exception e = assertThrows(ConfigException.class, () -> load(null, Map.of("HASTE_GATEWAY_MQTT__HOSTNAME", "x"), MODEL));
+        assertEquals("invalid configuration: unknown key 'mqtt.hostname' (from environment variable HASTE_GATEWAY_MQTT__HOSTNAME)",
+                e.getMessage());
+    }
+
+    @Test
+    void aMissingConfigFileIsNamed() {
+        Path file = tmp.resolve("absent.yaml");
+        Exception e = assertThrows(ConfigException.class, () -> load(file, Map.of(), MODEL));
+        assertEquals("invalid configuration: config file " + file + " not found", e.getMessage());
+    }
+
+    @Test
+    void printConfigMasksThePassword() throws Exception {
+        String printed = ConfigLoader.printable(load(null, Map.of(), with("mqtt.username=cam", "mqtt.password=s3cret")));
+        assertTrue(printed.contains("\"password\" : \"***\""), printed);
+        assertTrue(printed.contains("\"username\" : \"cam\""), printed);
+        assertTrue(!printed.contains("s3cret"), printed);
+    }
+}
