@@ -143,6 +143,59 @@ class GatewayLifecycleTest {
     }
 
     @Test
+    void aGatewayStartedBeforeItsBrokerConnectsOnceTheBrokerIsUp() throws Exception {
+        int port = freePort();
+        try (GatewayFixture gateway = new GatewayFixture(TestModels.resnet20(), "mqtt.port=" + port, "mqtt.reconnect_min_ms=100",
+                "mqtt.reconnect_max_ms=300")) {
+            Thread.sleep(700);
+            assertEquals(0, gateway.running.gateway().mqtt().connects(), "no broker yet");
+            Process broker = mosquitto(port);
+            try {
+                gateway.ready();
+                try (MqttTestClient client = new MqttTestClient("127.0.0.1", port, gateway.all())) {
+                    client.publish(gateway.frames("late"), Files.readAllBytes(TestModels.cifar("dog", 2)), null, "late-1", null);
+                    assertEquals("late-1", client.await(r -> r.topic().endsWith("/predictions"), 20).json().get("frame_id"));
+                }
+            } finally {
+                broker.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void aClientSendingANonUtf8TopicIsCutOffByTheBrokerAndTheGatewayGoesOn() throws Exception {
+        try (GatewayFixture gateway = new GatewayFixture(TestModels.resnet20()).ready();
+             MqttTestClient client = new MqttTestClient(gateway.all())) {
+            byte[] prefix = ("haste/" + gateway.id + "/cameras/").getBytes(StandardCharsets.UTF_8);
+            byte[] topic = java.util.Arrays.copyOf(prefix, prefix.length + 2 + 7);
+            topic[prefix.length] = (byte) 0xC3;
+            topic[prefix.length + 1] = (byte) 0x28;
+            System.arraycopy("/frames".getBytes(StandardCharsets.UTF_8), 0, topic, prefix.length + 2, 7);
+            try (java.net.Socket raw = new java.net.Socket("127.0.0.1", 1883)) {
+                var out = raw.getOutputStream();
+                byte[] clientId = ("raw" + UUID.randomUUID().toString().substring(0, 8)).getBytes(StandardCharsets.UTF_8);
+                java.io.ByteArrayOutputStream connect = new java.io.ByteArrayOutputStream();
+                connect.write(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 30, 0, (byte) clientId.length});
+                connect.write(clientId);
+                out.write(0x10);
+                out.write(connect.size());
+                connect.writeTo(out);
+                raw.getInputStream().readNBytes(4);
+                out.write(0x30);
+                out.write(2 + topic.length + 3);
+                out.write(new byte[] {0, (byte) topic.length});
+                out.write(topic);
+                out.write(new byte[] {'b', 'a', 'd'});
+                out.flush();
+                raw.setSoTimeout(5000);
+                assertEquals(-1, raw.getInputStream().read(), "Mosquitto closes a connection that sends a non-UTF-8 topic");
+            }
+            client.publish(gateway.frames("after"), Files.readAllBytes(TestModels.cifar("cat", 9)), null, "after-1", null);
+            assertEquals("after-1", client.await(r -> r.topic().endsWith("/predictions"), 20).json().get("frame_id"));
+        }
+    }
+
+    @Test
     void aFloodIsDroppedAndCountedNotQueuedWithoutBound() throws Exception {
         GatewayFixture gateway = new GatewayFixture(TestModels.hasteResNet20(), "model.level=5", "pipeline.queue_per_camera=2",
                 "pipeline.max_in_flight=1").ready();

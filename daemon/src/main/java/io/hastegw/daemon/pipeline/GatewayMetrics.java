@@ -3,6 +3,10 @@ package io.hastegw.daemon.pipeline;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -13,7 +17,8 @@ import java.util.function.Supplier;
 /**
  * The gateway's metrics in a Micrometer Prometheus registry: frames received, processed and
  * dropped per camera, errors by reason, end-to-end and inference latency histograms, the current
- * compression level, queue state and broker connectivity.
+ * compression level, queue state and broker connectivity, plus JVM memory, GC, threads and
+ * process CPU.
  */
 public final class GatewayMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -30,6 +35,10 @@ public final class GatewayMetrics {
         inference = Timer.builder("haste_inference").description("model run per frame")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
         Gauge.builder("haste_compression_level", level, AtomicInteger::get).description("HASTE level in use (0 = dense)").register(registry);
         Gauge.builder("haste_queue_frames", queued, s -> s.get().doubleValue()).description("frames waiting").register(registry);
         Gauge.builder("haste_in_flight_frames", inFlight, s -> s.get().doubleValue()).description("frames being processed").register(registry);

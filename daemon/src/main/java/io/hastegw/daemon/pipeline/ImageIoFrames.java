@@ -13,6 +13,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * JPEG and PNG frames through the JDK's ImageIO. Truncated or corrupt data is rejected, including
@@ -34,7 +35,8 @@ public final class ImageIoFrames implements FrameDecoder {
 
     @Override
     public Image decode(byte[] payload, String format) throws FrameRejectedException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(payload))) {
+        // A memory-cached stream: ImageIO.createImageInputStream would cache through temp files on disk.
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(payload))) {
             Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
             if (!readers.hasNext()) {
                 throw new FrameRejectedException(RejectReason.UNKNOWN_FORMAT, "no decoder for " + format);
