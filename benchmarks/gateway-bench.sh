@@ -16,5 +16,5 @@ mkdir -p "$root/benchmarks/results"
 for model in ${MODELS:-resnet20 resnet56}; do
   java -cp "$root/daemon/target/test-classes:$jar" io.hastegw.daemon.bench.GatewayBenchmark --jar "$jar" --shared "$shared" \
     --model "$model" --level "${LEVEL:-0}" --frames "${FRAMES:-2000}" --rate "${RATE:-200}" --workers "${WORKERS:-2}" \
-    --cameras "${CAMERAS:-1,4,16}" 2>/dev/null | tee "$root/benchmarks/results/gateway-$model-level${LEVEL:-0}.txt"
+    --cameras "${CAMERAS:-1,4,16}" 2>/dev/null | tee "$root/benchmarks/results/gateway-$model-level${LEVEL:-0}-rate${RATE:-200}.txt"
 done

@@ -6,11 +6,8 @@ import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -31,27 +28,7 @@ final class MqttTestClient implements AutoCloseable {
 
     MqttTestClient(String host, int port, String filter) throws MqttException {
         client = new MqttAsyncClient("tcp://" + host + ":" + port, "test-" + UUID.randomUUID(), new MemoryPersistence());
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void disconnected(MqttDisconnectResponse r) {}
-
-            @Override
-            public void mqttErrorOccurred(MqttException e) {}
-
-            @Override
-            public void messageArrived(String topic, MqttMessage m) {
-                received.add(new Received(topic, m.getPayload(), m.getProperties()));
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken t) {}
-
-            @Override
-            public void connectComplete(boolean reconnect, String uri) {}
-
-            @Override
-            public void authPacketArrived(int code, MqttProperties p) {}
-        });
+        client.setCallback((MessageCallback) (topic, m) -> received.add(new Received(topic, m.getPayload(), m.getProperties())));
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(true);
         client.connect(o).waitForCompletion(5000);

@@ -1,6 +1,7 @@
 package io.hastegw.daemon.bench;
 
 import ai.onnxruntime.OrtEnvironment;
+import io.hastegw.daemon.MessageCallback;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hastegw.op.onnx.OnnxModels;
@@ -25,11 +26,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -190,35 +188,17 @@ public final class GatewayBenchmark {
 
         Client(String filter) throws MqttException {
             mqtt = new MqttAsyncClient("tcp://127.0.0.1:1883", "bench-" + UUID.randomUUID(), new MemoryPersistence());
-            mqtt.setCallback(new MqttCallback() {
-                @Override
-                public void disconnected(MqttDisconnectResponse r) {}
-
-                @Override
-                public void mqttErrorOccurred(MqttException e) {}
-
-                @Override
-                public void messageArrived(String topic, MqttMessage m) throws IOException {
-                    long now = System.nanoTime();
-                    if (topic.endsWith("/status")) {
-                        if ("online".equals(JSON.readTree(m.getPayload()).path("state").asText())) {
-                            online.countDown();
-                        }
-                    } else if (topic.endsWith("/predictions")) {
-                        JsonNode p = JSON.readTree(m.getPayload());
-                        received.put(p.path("frame_id").asText(), now);
-                        lastArrival.set(now);
+            mqtt.setCallback((MessageCallback) (topic, m) -> {
+                long now = System.nanoTime();
+                if (topic.endsWith("/status")) {
+                    if ("online".equals(JSON.readTree(m.getPayload()).path("state").asText())) {
+                        online.countDown();
                     }
+                } else if (topic.endsWith("/predictions")) {
+                    JsonNode p = JSON.readTree(m.getPayload());
+                    received.put(p.path("frame_id").asText(), now);
+                    lastArrival.set(now);
                 }
-
-                @Override
-                public void deliveryComplete(IMqttToken t) {}
-
-                @Override
-                public void connectComplete(boolean reconnect, String uri) {}
-
-                @Override
-                public void authPacketArrived(int code, MqttProperties p) {}
             });
             MqttConnectionOptions o = new MqttConnectionOptions();
             o.setReceiveMaximum(65535);
