@@ -116,11 +116,14 @@ public final class GatewayBenchmark {
                               double rate) throws Exception {
         client.reset();
         double droppedBefore = metric(httpPort, "haste_frames_dropped_total");
+        long start = System.nanoTime();
         long cpuBefore = cpuTicks(pid);
         double[] heapMax = {0};
+        List<long[]> cpuSamples = java.util.Collections.synchronizedList(new ArrayList<>());
         Thread sampler = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
+                    cpuSamples.add(new long[] {System.nanoTime(), cpuTicks(pid)});
                     heapMax[0] = Math.max(heapMax[0], metric(httpPort, "jvm_memory_used_bytes{area=\"heap\""));
                     Thread.sleep(200);
                 } catch (InterruptedException e) {
@@ -129,29 +132,30 @@ public final class GatewayBenchmark {
                     // a missed sample
                 }
             }
-        }, "heap-sampler");
+        }, "sampler");
         sampler.setDaemon(true);
         sampler.start();
-        long start = System.nanoTime();
         long intervalNanos = (long) (1e9 / rate);
         for (int i = 0; i < frames; i++) {
-            long due = start + i * intervalNanos;
-            long wait = due - System.nanoTime();
+            long wait = start + i * intervalNanos - System.nanoTime();
             if (wait > 0) {
                 java.util.concurrent.locks.LockSupport.parkNanos(wait);
             }
             client.publish("haste/" + id + "/cameras/cam" + (i % cameras) + "/frames", images.get(i % images.size()), "f" + i);
         }
-        client.waitFor(frames, 5_000);
+        client.waitFor(frames, 3_000);
         long end = client.lastArrival.get();
         sampler.interrupt();
+        sampler.join();
         double wall = (end - start) / 1e9;
-        long cpu = cpuTicks(pid) - cpuBefore;
+        // CPU over the same window as the throughput: the last sample taken before the last prediction arrived.
+        long[] last = cpuSamples.stream().filter(c -> c[0] <= end).reduce((x, y) -> y).orElse(new long[] {start, cpuBefore});
+        double cpuPercent = 100.0 * (last[1] - cpuBefore) / 100.0 / ((last[0] - start) / 1e9);
         double dropped = metric(httpPort, "haste_frames_dropped_total") - droppedBefore;
         double[] lat = client.latenciesMs();
         Arrays.sort(lat);
-        return new Result(lat.length / wall, pct(lat, 0.50), pct(lat, 0.95), pct(lat, 0.99), Math.round(dropped),
-                100.0 * cpu / 100.0 / ((System.nanoTime() - start) / 1e9), heapMax[0] / (1 << 20));
+        return new Result(lat.length / wall, pct(lat, 0.50), pct(lat, 0.95), pct(lat, 0.99), Math.round(dropped), cpuPercent,
+                heapMax[0] / (1 << 20));
     }
 
     private static double pct(double[] sorted, double q) {
