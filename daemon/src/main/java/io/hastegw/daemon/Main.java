@@ -121,7 +121,7 @@ public final class Main {
         FrameProcessor processor = new FrameProcessor(List.of(new ImageIoFrames(MAX_PIXELS), new RawFrames(MAX_PIXELS)),
                 new CardPreprocessor(card), engine, new TopK(card.labels(), config.model().topK(), !"probabilities".equals(card.output().kind())),
                 () -> level);
-        Gateway gateway = new Gateway(config, engine, processor, level);
+        Gateway gateway = new Gateway(config, engine, processor, level, List.of());
         try {
             vertx.deployVerticle(gateway).toCompletionStage().toCompletableFuture().get();
             if (config.http().enabled()) {

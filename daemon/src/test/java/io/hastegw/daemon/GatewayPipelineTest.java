@@ -111,6 +111,7 @@ class GatewayPipelineTest {
         byte[] fourChannels = RawFrames.encode(new Image(4, 4, 3, new byte[48]));
         fourChannels[5] = 4;
         byte[] shortRaw = Arrays.copyOf(RawFrames.encode(new Image(4, 4, 3, new byte[48])), 30);
+        byte[] huge = hugeJpegHeader(jpeg);
         return Stream.of(
                 Arguments.of("jpeg cut in its scan data", Arrays.copyOf(jpeg, jpeg.length * 9 / 10), null, "malformed_image",
                         "jpeg frame is corrupt or truncated"),
@@ -123,7 +124,24 @@ class GatewayPipelineTest {
                 Arguments.of("oversized", new byte[70_000], null, "payload_too_large",
                         "payload of 70000 bytes exceeds pipeline.max_payload_bytes = 65536"),
                 Arguments.of("raw with 4 channels", fourChannels, null, "wrong_image_shape", "raw frame with 4 channels; allowed: 1 (grey) or 3 (RGB)"),
-                Arguments.of("raw too short", shortRaw, null, "malformed_image", "raw frame of 4x4x3 needs 60 bytes, got 30"));
+                Arguments.of("raw too short", shortRaw, null, "malformed_image", "raw frame of 4x4x3 needs 60 bytes, got 30"),
+                Arguments.of("jpeg claiming 8192x8192", huge, null, "wrong_image_shape",
+                        "jpeg frame of 8192x8192 pixels; allowed: up to 40000000 pixels"));
+    }
+
+    /** A real JPEG whose frame header (SOF0) claims 8192 x 8192 pixels: a decompression bomb in 1 KB. */
+    private static byte[] hugeJpegHeader(byte[] jpeg) {
+        byte[] out = jpeg.clone();
+        for (int i = 2; i + 9 < out.length; i++) {
+            if ((out[i] & 0xff) == 0xFF && (out[i + 1] & 0xff) == 0xC0) {
+                out[i + 5] = 0x20;
+                out[i + 6] = 0;
+                out[i + 7] = 0x20;
+                out[i + 8] = 0;
+                return out;
+            }
+        }
+        throw new IllegalStateException("no SOF0 marker");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -9,7 +9,6 @@ import io.hastegw.plugin.api.ScoredLabel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
 
 /**
  * The JSON messages the gateway publishes. Each carries a {@code schema} field naming its
@@ -100,16 +99,5 @@ public final class Messages {
 
     private static byte[] bytes(ObjectNode node) {
         return node.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The user properties as a plain map (helper for tests and sinks). */
-    public static Map<String, Object> parse(byte[] json) {
-        try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> map = JSON.readValue(json, Map.class);
-            return map;
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("not JSON: " + new String(json, StandardCharsets.UTF_8), e);
-        }
     }
 }

@@ -4,10 +4,10 @@ import io.hastegw.daemon.config.GatewayConfig;
 import io.hastegw.daemon.messages.Messages;
 import io.hastegw.daemon.mqtt.IncomingMessage;
 import io.hastegw.daemon.mqtt.MqttConnection;
+import io.hastegw.daemon.mqtt.MqttPredictionSink;
 import io.hastegw.daemon.mqtt.Topics;
 import io.hastegw.plugin.api.Frame;
 import io.hastegw.plugin.api.InferenceEngine;
-import io.hastegw.plugin.api.Prediction;
 import io.hastegw.plugin.api.PredictionSink;
 import io.hastegw.plugin.api.RejectReason;
 import io.vertx.core.Future;
@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * a dedicated, bounded {@link WorkerExecutor} run {@link FrameProcessor}; predictions and error
  * events are published from the event loop. The event loop never decodes nor infers.
  */
-public final class Gateway extends VerticleBase implements PredictionSink {
+public final class Gateway extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayConfig config;
@@ -39,17 +38,21 @@ public final class Gateway extends VerticleBase implements PredictionSink {
     private final FrameIntake intake;
     private final GatewayMetrics metrics;
     private final int level;
+    private final List<PredictionSink> sinks = new ArrayList<>();
+    private final List<PredictionSink> extraSinks;
     private WorkerExecutor workers;
     private MqttConnection mqtt;
     private boolean accepting = true;
     private Promise<Void> drained;
 
     /**
-     * @param processor the stages (its level supplier should read {@link #level()})
-     * @param level     the compression level to run
+     * @param processor  the stages up to post-processing
+     * @param level      the compression level to run
+     * @param extraSinks publishing stages besides the built-in MQTT one (called on the event loop)
      */
-    public Gateway(GatewayConfig config, InferenceEngine engine, FrameProcessor processor, int level) {
+    public Gateway(GatewayConfig config, InferenceEngine engine, FrameProcessor processor, int level, List<PredictionSink> extraSinks) {
         this.config = config;
+        this.extraSinks = List.copyOf(extraSinks);
         this.engine = engine;
         this.processor = processor;
         this.level = level;
@@ -66,6 +69,8 @@ public final class Gateway extends VerticleBase implements PredictionSink {
         workers = vertx.createSharedWorkerExecutor("haste-inference-" + config.gatewayId(), config.pipeline().workers());
         mqtt = new MqttConnection(vertx, context, config, topics, statusPayload("offline", "connection lost"),
                 () -> statusPayload("online", null), this::onMessage);
+        sinks.add(new MqttPredictionSink(mqtt, topics, messages));
+        sinks.addAll(extraSinks);
         mqtt.start();
         return Future.succeededFuture();
     }
@@ -149,24 +154,18 @@ public final class Gateway extends VerticleBase implements PredictionSink {
 
     private void deliver(Frame frame, Outcome outcome) {
         if (outcome.prediction() != null) {
-            publish(outcome.prediction());
+            for (PredictionSink sink : sinks) {
+                try {
+                    sink.publish(outcome.prediction());
+                } catch (RuntimeException e) {
+                    LOG.warn("prediction sink {} failed: {}", sink.getClass().getName(), e.toString());
+                    metrics.error(RejectReason.PLUGIN_FAILED.wireName());
+                }
+            }
             metrics.processed(frame.cameraId(), outcome.prediction().latency().totalMs(), outcome.prediction().latency().inferenceMs());
         } else {
             reject(outcome.reason(), outcome.message(), topicOf(frame), frame.cameraId(), frame.frameId());
         }
-    }
-
-    @Override
-    public void publish(Prediction prediction) {
-        MqttProperties props = new MqttProperties();
-        props.setContentType("application/json");
-        if (prediction.correlationData() != null) {
-            props.setCorrelationData(prediction.correlationData());
-        }
-        List<UserProperty> user = new ArrayList<>();
-        prediction.userProperties().forEach((k, v) -> user.add(new UserProperty(k, v)));
-        props.setUserProperties(user);
-        mqtt.publish(topics.predictions(prediction.cameraId()), messages.prediction(prediction), 0, false, props);
     }
 
     private String topicOf(Frame frame) {
