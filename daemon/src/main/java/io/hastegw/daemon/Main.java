@@ -5,6 +5,7 @@ import io.hastegw.daemon.config.ConfigLoader;
 import io.hastegw.daemon.config.GatewayConfig;
 import io.hastegw.daemon.http.HttpEndpoints;
 import io.hastegw.daemon.inference.OnnxEngine;
+import io.hastegw.daemon.mqtt.EmbeddedBroker;
 import io.hastegw.daemon.pipeline.CardPreprocessor;
 import io.hastegw.daemon.pipeline.FrameProcessor;
 import io.hastegw.daemon.pipeline.Gateway;
@@ -13,6 +14,7 @@ import io.hastegw.daemon.pipeline.RawFrames;
 import io.hastegw.daemon.pipeline.TopK;
 import io.hastegw.op.card.ModelCard;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +53,7 @@ public final class Main {
      * Parses {@code args}, and either prints and returns an exit status, or starts the gateway
      * and returns -1 (it then runs until a signal or {@code running.get().stop()}).
      */
-    static int start(String[] args, Map<String, String> env, PrintStream out, PrintStream err, AtomicReference<Running> running) {
+    public static int start(String[] args, Map<String, String> env, PrintStream out, PrintStream err, AtomicReference<Running> running) {
         Path configFile = null;
         List<String> sets = new ArrayList<>();
         boolean print = false;
@@ -105,16 +107,30 @@ public final class Main {
                 environment: HASTE_GATEWAY_<SECTION>__<KEY>=value overrides the file, e.g. HASTE_GATEWAY_MQTT__PORT=8883""";
     }
 
-    private static Running launch(Vertx vertx, GatewayConfig config) throws StartupException, InterruptedException {
+    private static Running launch(Vertx vertx, GatewayConfig configured) throws StartupException, InterruptedException {
         ModelCard card;
         try {
-            card = ModelCard.read(Path.of(config.model().card()));
+            card = ModelCard.read(Path.of(configured.model().card()));
         } catch (ModelCard.ModelCardException e) {
             throw new StartupException(e.getMessage());
         }
-        OnnxEngine engine = openWithLargeStack(config, card);
+        OnnxEngine engine = openWithLargeStack(configured, card);
+        EmbeddedBroker broker = null;
+        GatewayConfig config = configured;
+        if (configured.embeddedBroker()) {
+            try {
+                broker = EmbeddedBroker.start(Path.of(configured.mqtt().embeddedBrokerLib()));
+            } catch (IOException e) {
+                closeQuietly(engine);
+                throw new StartupException(e.getMessage());
+            }
+            config = configured.withBroker("127.0.0.1", broker.port());
+            LOG.info("embedded MQTT broker listening on 127.0.0.1:{} (no mqtt.host configured)", broker.port());
+        }
         int level = config.model().level();
         if (level >= engine.levels()) {
+            closeQuietly(engine);
+            closeQuietly(broker);
             throw new StartupException("key 'model.level' must be 0 to " + (engine.levels() - 1) + " for " + config.model().path()
                     + " (got '" + level + "')");
         }
@@ -128,11 +144,13 @@ public final class Main {
                 vertx.deployVerticle(new HttpEndpoints(config.http(), gateway)).toCompletionStage().toCompletableFuture().get();
             }
         } catch (ExecutionException e) {
+            closeQuietly(engine);
+            closeQuietly(broker);
             throw new StartupException("cannot start: " + e.getCause().getMessage());
         }
         LOG.info("haste-gateway {} started: model {} level {}, frames from {}", config.gatewayId(), engine.modelName(), level,
                 config.frameFilter());
-        Running running = new Running(vertx, gateway, engine, config.pipeline().shutdownGraceMs());
+        Running running = new Running(vertx, gateway, engine, broker, config, config.pipeline().shutdownGraceMs());
         Signal.handle(new Signal("TERM"), s -> running.stopAndExit());
         Signal.handle(new Signal("INT"), s -> running.stopAndExit());
         return running;
@@ -170,36 +188,57 @@ public final class Main {
         }
     }
 
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("close failed: {}", e.toString());
+            }
+        }
+    }
+
     /** A started gateway. */
-    static final class Running {
+    public static final class Running {
         private final Vertx vertx;
         private final Gateway gateway;
         private final OnnxEngine engine;
+        private final EmbeddedBroker broker;
+        private final GatewayConfig config;
         private final long graceMs;
 
-        Running(Vertx vertx, Gateway gateway, OnnxEngine engine, long graceMs) {
+        Running(Vertx vertx, Gateway gateway, OnnxEngine engine, EmbeddedBroker broker, GatewayConfig config, long graceMs) {
             this.vertx = vertx;
             this.gateway = gateway;
             this.engine = engine;
+            this.broker = broker;
+            this.config = config;
             this.graceMs = graceMs;
         }
 
-        Gateway gateway() {
+        /** The running gateway. */
+        public Gateway gateway() {
             return gateway;
         }
 
+        /** The effective configuration (with the embedded broker's address when one was started). */
+        public GatewayConfig config() {
+            return config;
+        }
+
         /** Drains, publishes offline, closes everything; returns when done (bounded by the grace period + 10 s). */
-        void stop() {
+        public void stop() {
             CountDownLatch done = new CountDownLatch(1);
             gateway.drainAndClose(graceMs).eventually(() -> vertx.close()).onComplete(ar -> done.countDown());
             try {
                 if (!done.await(graceMs + 10_000, TimeUnit.MILLISECONDS)) {
                     LOG.warn("shutdown: did not finish in time");
                 }
-                engine.close();
-            } catch (Exception e) {
-                LOG.warn("shutdown: {}", e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+            closeQuietly(engine);
+            closeQuietly(broker);
         }
 
         private void stopAndExit() {

@@ -15,7 +15,7 @@ final class GatewayFixture implements AutoCloseable {
     final Main.Running running;
 
     GatewayFixture(Path model, String... sets) {
-        List<String> args = new ArrayList<>(List.of("--set", "gateway_id=" + id, "--set", "model.path=" + model,
+        List<String> args = new ArrayList<>(List.of("--set", "gateway_id=" + id, "--set", "mqtt.host=127.0.0.1", "--set", "model.path=" + model,
                 "--set", "model.card=" + TestModels.resnet20Card()));
         for (String s : sets) {
             args.add("--set");

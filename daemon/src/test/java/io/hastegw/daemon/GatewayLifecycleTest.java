@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +35,8 @@ class GatewayLifecycleTest {
     private static Start start(String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         AtomicReference<Main.Running> ref = new AtomicReference<>();
-        int status = Main.start(args, Map.of(), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true), ref);
+        String[] all = java.util.stream.Stream.concat(Stream.of("--set", "mqtt.host=127.0.0.1"), Arrays.stream(args)).toArray(String[]::new);
+        int status = Main.start(all, Map.of(), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true), ref);
         if (ref.get() != null) {
             ref.get().stop();
         }
@@ -92,7 +95,7 @@ class GatewayLifecycleTest {
         String id = "sig" + UUID.randomUUID().toString().substring(0, 6);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                "io.hastegw.daemon.Main", "--set", "gateway_id=" + id, "--set", "model.path=" + TestModels.resnet20(),
+                "io.hastegw.daemon.Main", "--set", "gateway_id=" + id, "--set", "mqtt.host=127.0.0.1", "--set", "model.path=" + TestModels.resnet20(),
                 "--set", "model.card=" + TestModels.resnet20Card()));
         Process daemon = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("daemon.log").toFile()).start();
         try (MqttTestClient client = new MqttTestClient("haste/" + id + "/#")) {
@@ -140,6 +143,43 @@ class GatewayLifecycleTest {
             }
             broker.destroyForcibly();
         }
+    }
+
+    @Test
+    void withoutABrokerConfiguredTheEmbeddedBrokerCarriesTheFrames() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        AtomicReference<Main.Running> ref = new AtomicReference<>();
+        String id = "emb" + UUID.randomUUID().toString().substring(0, 6);
+        int status = Main.start(new String[] {"--set", "gateway_id=" + id, "--set", "model.path=" + TestModels.resnet20(),
+            "--set", "model.card=" + TestModels.resnet20Card(), "--set", "mqtt.embedded_broker_lib=" + System.getProperty("haste.embedded.broker.lib")},
+                Map.of(), System.out, new PrintStream(err, true), ref);
+        assertEquals(-1, status, err.toString(StandardCharsets.UTF_8));
+        Main.Running running = ref.get();
+        try {
+            int port = running.config().mqtt().port();
+            assertTrue(port != 1883, "a free port, not the shared broker's");
+            for (int i = 0; i < 200 && !running.gateway().mqtt().isReady(); i++) {
+                Thread.sleep(25);
+            }
+            try (MqttTestClient client = new MqttTestClient("127.0.0.1", port, "haste/" + id + "/#")) {
+                client.publish("haste/" + id + "/cameras/e/frames", Files.readAllBytes(TestModels.cifar("frog", 8)), null, "emb-1", null);
+                var p = client.await(r -> r.topic().endsWith("/predictions"), 20);
+                assertEquals("emb-1", p.json().get("frame_id"));
+                assertTrue(Json.validate("prediction", p.payload()).isEmpty());
+            }
+        } finally {
+            running.stop();
+        }
+    }
+
+    @Test
+    void withoutABrokerOrEmbeddedBrokerTheStartNamesBothKeys() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.start(new String[] {"--set", "model.path=" + TestModels.resnet20(), "--set", "model.card=" + TestModels.resnet20Card()},
+                Map.of(), System.out, new PrintStream(err, true), new AtomicReference<>());
+        assertEquals(1, status);
+        assertEquals("haste-gateway: invalid configuration: key 'mqtt.embedded_broker_lib' must be the embedded broker's jar folder when "
+                + "mqtt.host is not set (or set mqtt.host) (got nothing)\n", err.toString(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -19,7 +19,7 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
     /**
      * Broker connection.
      *
-     * @param host             broker host
+     * @param host             broker host; null (none configured) starts the embedded broker
      * @param port             broker port
      * @param clientId         MQTT client id (default {@code haste-<gateway_id>})
      * @param username         user name, or null
@@ -31,10 +31,17 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
      * @param qos              QoS of the frame subscription (0 or 1)
      * @param reconnectMinMs   first reconnect delay
      * @param reconnectMaxMs   largest reconnect delay (the delay doubles up to it)
+     * @param embeddedBrokerLib folder of the embedded broker's jars (used when {@code host} is null)
      */
     public record Mqtt(String host, int port, String clientId, String username, String password, Tls tls,
                        int keepAliveSeconds, String frameTopic, String sharedGroup, int qos, long reconnectMinMs,
-                       long reconnectMaxMs) {}
+                       long reconnectMaxMs, String embeddedBrokerLib) {
+        /** This connection pointed at {@code newHost}:{@code newPort} (the embedded broker once it runs). */
+        public Mqtt at(String newHost, int newPort) {
+            return new Mqtt(newHost, newPort, clientId, username, password, tls, keepAliveSeconds, frameTopic, sharedGroup, qos,
+                    reconnectMinMs, reconnectMaxMs, embeddedBrokerLib);
+        }
+    }
 
     /**
      * TLS to the broker.
@@ -86,6 +93,16 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
     /** The allowed optimisation levels. */
     public static final List<String> OPTIMIZATIONS = List.of("none", "basic", "extended", "all");
 
+    /** Whether no broker is configured, so the gateway starts its embedded one. */
+    public boolean embeddedBroker() {
+        return mqtt.host == null || mqtt.host.isBlank();
+    }
+
+    /** This configuration with the broker at {@code host}:{@code port}. */
+    public GatewayConfig withBroker(String host, int port) {
+        return new GatewayConfig(gatewayId, mqtt.at(host, port), model, pipeline, http);
+    }
+
     /** The frame topic filter with the gateway id filled in (without any shared-subscription prefix). */
     public String frameFilter() {
         return mqtt.frameTopic.replace("{gateway_id}", gatewayId);
@@ -105,7 +122,10 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
             errors.add("sections mqtt, model, pipeline and http are required");
             return errors;
         }
-        check(errors, mqtt.host != null && !mqtt.host.isBlank(), "mqtt.host", "a host name or address", mqtt.host);
+        check(errors, !embeddedBroker() || (mqtt.embeddedBrokerLib != null && !mqtt.embeddedBrokerLib.isBlank()),
+                "mqtt.embedded_broker_lib", "the embedded broker's jar folder when mqtt.host is not set (or set mqtt.host)", null);
+        check(errors, !embeddedBroker() || mqtt.tls == null || !mqtt.tls.enabled, "mqtt.tls.enabled", "false with the embedded broker",
+                true);
         check(errors, mqtt.port > 0 && mqtt.port < 65536, "mqtt.port", "1 to 65535", mqtt.port);
         check(errors, mqtt.keepAliveSeconds >= 0, "mqtt.keep_alive_seconds", "0 or more", mqtt.keepAliveSeconds);
         check(errors, mqtt.qos == 0 || mqtt.qos == 1, "mqtt.qos", "0 or 1", mqtt.qos);

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ConfigLoaderTest {
-    private static final List<String> MODEL = List.of("model.path=/m.onnx", "model.card=/m.json");
+    private static final List<String> MODEL = List.of("model.path=/m.onnx", "model.card=/m.json", "mqtt.host=127.0.0.1");
     private static Vertx vertx;
 
     @TempDir
@@ -50,9 +50,10 @@ class ConfigLoaderTest {
 
     @Test
     void theEmbeddedDefaultsAreDocumentedValues() throws Exception {
-        GatewayConfig c = load(null, Map.of(), MODEL);
+        GatewayConfig c = load(null, Map.of(), List.of("model.path=/m.onnx", "model.card=/m.json", "mqtt.embedded_broker_lib=/lib"));
+        assertTrue(c.embeddedBroker());
         assertEquals("gateway", c.gatewayId());
-        assertEquals("127.0.0.1", c.mqtt().host());
+        assertEquals(null, c.mqtt().host(), "no broker configured");
         assertEquals(1883, c.mqtt().port());
         assertEquals("haste/gateway/cameras/+/frames", c.frameFilter());
         assertEquals(4 * 1024 * 1024, c.pipeline().maxPayloadBytes());
