@@ -1,32 +1,28 @@
 #!/usr/bin/env bash
-# The main job until the gateway daemon lands: build haste-op, make a HASTE-enabled CIFAR-10
-# ResNet from ../shared, inspect it, and evaluate every compression level against the dense model
-# (top-1, MACs reduction including overhead, ONNX Runtime latency at batch 1).
-#
-# Options (environment): SHARED_DIR (default: ../shared next to the repository), MODEL (resnet20
-# or resnet56, default resnet20), IMAGES (default 200), OUT (default build/demo).
+# The main job, offline: build everything, then run the gateway on its embedded defaults with its
+# embedded MQTT 5 broker (no broker configured, no network), the bundled Fashion-MNIST demo model
+# made HASTE-enabled, and frames from a directory source (the Fashion-MNIST test images from
+# Debian's dataset-fashion-mnist, or generated frames where it cannot be installed, said
+# clearly) over 4 simulated cameras. Prints a live line per second and a summary.
+# Options (environment): FRAMES (default 1000), RATE (frames/s, default 100), CAMERAS (default 4),
+# LEVEL (HASTE level, default 7), OUT (default build/demo).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-shared=${SHARED_DIR:-$root/../shared}
-model=${MODEL:-resnet20}
-images=${IMAGES:-200}
 out=${OUT:-$root/build/demo}
-models=$shared/models/cifar10-resnet-akamaster
 
 "$root/deploy/setup-build-deps.sh"
-[[ -f $models/$model.onnx ]] || { echo "demo: $models/$model.onnx not found; set SHARED_DIR" >&2; exit 1; }
+if [[ ! -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ]]; then
+  echo "demo: installing the Fashion-MNIST test set (Debian package dataset-fashion-mnist)" >&2
+  if [[ $(id -u) -eq 0 ]]; then apt_get=(apt-get); else apt_get=(sudo apt-get); fi
+  DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y --no-install-recommends dataset-fashion-mnist >/dev/null 2>&1 \
+    || echo "demo: could not install dataset-fashion-mnist; the demo will use generated frames" >&2
+fi
 
-echo "== building haste-op"
-(cd "$root" && mvn -B -q -DskipTests package -pl haste-op -am)
-jar=$root/haste-op/target/haste-op-0.1.0-SNAPSHOT-cli.jar
-haste=(java -jar "$jar")
+echo "== building (mvn package)"
+(cd "$root" && mvn -B -q -DskipTests package)
 mkdir -p "$out"
-
-echo "== haste-op transform ($model)"
-"${haste[@]}" transform --model "$models/$model.onnx" --card "$models/$model.json" --out "$out/$model-haste.onnx" | tail -n 1
-echo "== haste-op inspect"
-"${haste[@]}" inspect "$out/$model-haste.onnx"
-echo "== haste-op eval (first $images CIFAR-10 JPEG test images)"
-"${haste[@]}" eval --dense "$models/$model.onnx" --haste "$out/$model-haste.onnx" --card "$models/$model.json" \
-  --images "$shared/data/cifar10-jpeg/test" --limit "$images" --json "$out/$model-eval.json"
-echo "== report written to $out/$model-eval.json"
+echo "== running the demo"
+exec java -cp "$root/daemon/target/haste-gateway-daemon-0.1.0-SNAPSHOT-all.jar" io.hastegw.daemon.demo.Demo \
+  --model "$root/deploy/demo/model/fmnist-resnet10.onnx" --card "$root/deploy/demo/model/fmnist-resnet10.json" \
+  --broker-lib "$root/deploy/embedded-broker/target/lib" --work "$out" \
+  --frames "${FRAMES:-1000}" --rate "${RATE:-100}" --cameras "${CAMERAS:-4}" --level "${LEVEL:-7}"

@@ -1,0 +1,174 @@
+package io.hastegw.daemon.demo;
+
+import ai.onnxruntime.OrtEnvironment;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hastegw.daemon.Main;
+import io.hastegw.op.card.ModelCard;
+import io.hastegw.op.onnx.OnnxModels;
+import io.hastegw.op.transform.HasteOptions;
+import io.hastegw.op.transform.HasteTransformer;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/**
+ * The one-command demo (deploy/demo.sh): the bundled Fashion-MNIST model made HASTE-enabled, the
+ * gateway on its embedded defaults with its embedded MQTT broker (no network), frames from a
+ * directory source over 4 simulated cameras, a live line per second and a summary.
+ */
+public final class Demo {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Demo() {}
+
+    /**
+     * {@code --model ONNX --card JSON --broker-lib DIR --work DIR [--frames N] [--rate FPS] [--cameras C] [--level L]
+     * [--dataset DIR]}.
+     */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        Path model = Path.of(a.get("model"));
+        Path card = Path.of(a.get("card"));
+        Path work = Files.createDirectories(Path.of(a.getOrDefault("work", "build/demo")));
+        int frames = Integer.parseInt(a.getOrDefault("frames", "1000"));
+        double rate = Double.parseDouble(a.getOrDefault("rate", "100"));
+        int cameras = Integer.parseInt(a.getOrDefault("cameras", "4"));
+        int level = Integer.parseInt(a.getOrDefault("level", "7"));
+        Path dataset = Path.of(a.getOrDefault("dataset", DemoFrames.FASHION_MNIST.toString()));
+        PrintStream out = System.out;
+
+        Path frameDir = work.resolve("frames");
+        deleteTree(frameDir);
+        if (Files.isRegularFile(dataset.resolve("t10k-images-idx3-ubyte.gz"))) {
+            int n = DemoFrames.writeFashionMnist(dataset, frameDir, frames);
+            out.printf("demo: %d Fashion-MNIST test images from %s (Debian package dataset-fashion-mnist) in %s%n", n, dataset, frameDir);
+        } else {
+            DemoFrames.writeGenerated(frameDir, frames);
+            out.printf("demo: Fashion-MNIST is NOT installed (%s missing; apt-get install dataset-fashion-mnist):"
+                    + " using %d GENERATED frames, so no accuracy can be reported%n", dataset, frames);
+        }
+        Path hasteModel = work.resolve("fmnist-resnet10-haste.onnx");
+        var result = new HasteTransformer(OrtEnvironment.getEnvironment()).transform(OnnxModels.read(model), new long[] {1, 1, 28, 28},
+                HasteOptions.defaults());
+        OnnxModels.write(result.model(), hasteModel);
+        out.printf("demo: HASTE model %s (%d HASTE layers, levels 0..%d), running level %d%n", hasteModel,
+                result.info().hasteLayers().size(), result.info().schedule().levels() - 1, level);
+
+        String id = "demo";
+        AtomicReference<Main.Running> ref = new AtomicReference<>();
+        int status = Main.start(new String[] {"--set", "gateway_id=" + id, "--set", "model.path=" + hasteModel, "--set", "model.card=" + card,
+            "--set", "model.level=" + level, "--set", "mqtt.embedded_broker_lib=" + a.get("broker-lib"),
+            "--set", "pipeline.queue_per_camera=8", "--set", "pipeline.workers=2"}, Map.of(), out, System.err, ref);
+        if (status != -1) {
+            System.exit(status);
+        }
+        Main.Running running = ref.get();
+        int port = running.config().mqtt().port();
+        ModelCard modelCard = ModelCard.read(card);
+        DemoStats stats = new DemoStats();
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        MqttAsyncClient client = new MqttAsyncClient("tcp://127.0.0.1:" + port, "demo-" + UUID.randomUUID(), new MemoryPersistence());
+        client.setCallback(new Listener(stats, sentAt));
+        client.connect(new MqttConnectionOptions()).waitForCompletion(10_000);
+        client.subscribe("haste/" + id + "/#", 0).waitForCompletion(10_000);
+        for (int i = 0; i < 200 && !running.gateway().mqtt().isReady(); i++) {
+            Thread.sleep(25);
+        }
+        DirectoryFrameSource source = new DirectoryFrameSource(frameDir);
+        out.printf("demo: gateway '%s' on the embedded broker 127.0.0.1:%d; %d frames from %d cameras at %.0f frames/s (labels: %s)%n",
+                id, port, source.size(), cameras, rate, modelCard.labels());
+        long start = System.nanoTime();
+        Thread ticker = new Thread(() -> {
+            int second = 0;
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                out.println(stats.liveLine(++second));
+            }
+        }, "demo-live");
+        ticker.setDaemon(true);
+        ticker.start();
+        source.publish(client, camera -> "haste/" + id + "/cameras/cam" + camera + "/frames", cameras, rate, sentAt);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline
+                && stats.answered() + running.gateway().metrics().total("haste_frames_dropped") < source.size()) {
+            Thread.sleep(50);
+        }
+        ticker.interrupt();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double dropped = running.gateway().metrics().total("haste_frames_dropped");
+        out.println(stats.summary(source.size(), seconds, dropped));
+        client.disconnect().waitForCompletion(5000);
+        client.close();
+        running.stop();
+        System.exit(0);
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        if (Files.exists(dir)) {
+            try (var walk = Files.walk(dir)) {
+                List<Path> all = new ArrayList<>(walk.toList());
+                java.util.Collections.reverse(all);
+                for (Path p : all) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    /** Turns predictions and errors into statistics. */
+    private record Listener(DemoStats stats, Map<String, Long> sentAt) implements MqttCallback {
+        @Override
+        public void messageArrived(String topic, MqttMessage message) throws Exception {
+            long now = System.nanoTime();
+            if (topic.endsWith("/errors")) {
+                stats.error();
+            } else if (topic.endsWith("/predictions")) {
+                JsonNode p = JSON.readTree(message.getPayload());
+                String frameId = p.path("frame_id").asText();
+                Long sent = sentAt.get(frameId);
+                String folder = frameId.substring(0, frameId.indexOf('/'));
+                Integer truth = folder.matches("\\d+") ? Integer.valueOf(folder) : null;
+                stats.prediction(sent == null ? Double.NaN : (now - sent) / 1e6, truth, p.path("top").get(0).path("index").asInt(),
+                        p.path("macs").path("reduction").asDouble(), p.path("level").asInt());
+            }
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {}
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {}
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {}
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverUri) {}
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+    }
+}

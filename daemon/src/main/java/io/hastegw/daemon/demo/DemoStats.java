@@ -1,0 +1,84 @@
+package io.hastegw.daemon.demo;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the demo saw: predictions with their latency and correctness, errors, per-second windows
+ * for the live line and totals for the summary. Thread-safe (fed from the MQTT callback thread).
+ */
+final class DemoStats {
+    private final List<Double> latencies = new ArrayList<>();
+    private final List<Double> window = new ArrayList<>();
+    private int predictions;
+    private int labelled;
+    private int correct;
+    private int windowLabelled;
+    private int windowCorrect;
+    private int errors;
+    private double reductionSum;
+    private int level;
+
+    synchronized void prediction(double latencyMs, Integer trueClass, int predicted, double reduction, int usedLevel) {
+        predictions++;
+        latencies.add(latencyMs);
+        window.add(latencyMs);
+        reductionSum += reduction;
+        level = usedLevel;
+        if (trueClass != null) {
+            labelled++;
+            windowLabelled++;
+            if (trueClass == predicted) {
+                correct++;
+                windowCorrect++;
+            }
+        }
+    }
+
+    synchronized void error() {
+        errors++;
+    }
+
+    /** Frames answered so far: predictions and errors. */
+    synchronized int answered() {
+        return predictions + errors;
+    }
+
+    /** The live line for the last second, and a new window. */
+    synchronized String liveLine(int second) {
+        List<Double> w = new ArrayList<>(window);
+        window.clear();
+        String accuracy = windowLabelled == 0 ? "accuracy n/a" : String.format(Locale.ROOT, "accuracy %5.1f%% (total %5.1f%%)",
+                100.0 * windowCorrect / windowLabelled, 100.0 * correct / labelled);
+        windowLabelled = 0;
+        windowCorrect = 0;
+        return String.format(Locale.ROOT, "[%3ds] %5d frames/s  latency p50 %6.2f ms  level %d  %s  energy n/a (no energy model yet)  "
+                + "errors %d", second, w.size(), percentile(w, 0.5), level, accuracy, errors);
+    }
+
+    /** The summary after the run. */
+    synchronized String summary(int sent, double seconds, double dropped) {
+        List<Double> all = new ArrayList<>(latencies);
+        return String.format(Locale.ROOT, """
+                summary: %d frames sent in %.1f s, %d predictions (%.1f frames/s), %.0f dropped by back-pressure, %d errors
+                         latency p50 %.2f ms, p95 %.2f ms, p99 %.2f ms (publish to prediction, through the embedded broker)
+                         level %d, mean MACs reduction %.2f %% (HASTE overhead included)
+                         %s
+                         energy: n/a (no energy model configured yet)""",
+                sent, seconds, predictions, predictions / seconds, dropped, errors,
+                percentile(all, 0.5), percentile(all, 0.95), percentile(all, 0.99), level, 100 * reductionSum / Math.max(1, predictions),
+                labelled == 0 ? "accuracy: n/a (generated frames have no true class)"
+                        : String.format(Locale.ROOT, "accuracy: %.2f %% top-1 on %d labelled frames", 100.0 * correct / labelled, labelled));
+    }
+
+    private static double percentile(List<Double> values, double q) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.round(q * (sorted.size() - 1))));
+    }
+}
