@@ -12,6 +12,8 @@ import io.hastegw.daemon.pipeline.Gateway;
 import io.hastegw.daemon.pipeline.ImageIoFrames;
 import io.hastegw.daemon.pipeline.RawFrames;
 import io.hastegw.daemon.pipeline.TopK;
+import io.hastegw.daemon.systemd.ServiceWatchdog;
+import io.hastegw.daemon.systemd.SystemdNotifier;
 import io.hastegw.op.card.ModelCard;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -84,7 +86,7 @@ public final class Main {
                 vertx.close();
                 return 0;
             }
-            running.set(launch(vertx, config));
+            running.set(launch(vertx, config, env));
             return -1;
         } catch (ExecutionException e) {
             err.println("haste-gateway: " + e.getCause().getMessage());
@@ -107,7 +109,8 @@ public final class Main {
                 environment: HASTE_GATEWAY_<SECTION>__<KEY>=value overrides the file, e.g. HASTE_GATEWAY_MQTT__PORT=8883""";
     }
 
-    private static Running launch(Vertx vertx, GatewayConfig configured) throws StartupException, InterruptedException {
+    private static Running launch(Vertx vertx, GatewayConfig configured, Map<String, String> env)
+            throws StartupException, InterruptedException {
         ModelCard card;
         try {
             card = ModelCard.read(Path.of(configured.model().card()));
@@ -150,7 +153,16 @@ public final class Main {
         }
         LOG.info("haste-gateway {} started: model {} level {}, frames from {}", config.gatewayId(), engine.modelName(), level,
                 config.frameFilter());
-        Running running = new Running(vertx, gateway, engine, broker, config, config.pipeline().shutdownGraceMs());
+        SystemdNotifier notifier = systemd(env);
+        ServiceWatchdog watchdog = null;
+        if (notifier != null) {
+            String status = "STATUS=model " + engine.modelName() + " level " + level + ", frames from " + config.frameFilter();
+            gateway.ready().onSuccess(v -> tellSystemd(notifier, "READY=1\n" + status));
+            if (notifier.watchdog().isPresent()) {
+                watchdog = new ServiceWatchdog(vertx, notifier, notifier.watchdog().get(), gateway::pipelineHealthy);
+            }
+        }
+        Running running = new Running(vertx, gateway, engine, broker, config, config.pipeline().shutdownGraceMs(), notifier, watchdog);
         Signal.handle(new Signal("TERM"), s -> running.stopAndExit());
         Signal.handle(new Signal("INT"), s -> running.stopAndExit());
         return running;
@@ -188,6 +200,23 @@ public final class Main {
         }
     }
 
+    /** The systemd notifier when started by systemd with NOTIFY_SOCKET, else null. */
+    private static SystemdNotifier systemd(Map<String, String> env) throws StartupException {
+        try {
+            return SystemdNotifier.fromEnvironment(env).orElse(null);
+        } catch (IOException e) {
+            throw new StartupException("cannot open NOTIFY_SOCKET " + env.get("NOTIFY_SOCKET") + ": " + e.getMessage());
+        }
+    }
+
+    private static void tellSystemd(SystemdNotifier notifier, String state) {
+        try {
+            notifier.send(state);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("systemd: cannot notify '{}': {}", state.lines().findFirst().orElse(""), e.getMessage());
+        }
+    }
+
     private static void closeQuietly(AutoCloseable c) {
         if (c != null) {
             try {
@@ -206,8 +235,13 @@ public final class Main {
         private final EmbeddedBroker broker;
         private final GatewayConfig config;
         private final long graceMs;
+        private final SystemdNotifier notifier;
+        private final ServiceWatchdog watchdog;
 
-        Running(Vertx vertx, Gateway gateway, OnnxEngine engine, EmbeddedBroker broker, GatewayConfig config, long graceMs) {
+        Running(Vertx vertx, Gateway gateway, OnnxEngine engine, EmbeddedBroker broker, GatewayConfig config, long graceMs,
+                SystemdNotifier notifier, ServiceWatchdog watchdog) {
+            this.notifier = notifier;
+            this.watchdog = watchdog;
             this.vertx = vertx;
             this.gateway = gateway;
             this.engine = engine;
@@ -228,6 +262,10 @@ public final class Main {
 
         /** Drains, publishes offline, closes everything; returns when done (bounded by the grace period + 10 s). */
         public void stop() {
+            if (notifier != null) {
+                tellSystemd(notifier, "STOPPING=1");
+            }
+            closeQuietly(watchdog);
             CountDownLatch done = new CountDownLatch(1);
             gateway.drainAndClose(graceMs).eventually(() -> vertx.close()).onComplete(ar -> done.countDown());
             try {
@@ -239,6 +277,7 @@ public final class Main {
             }
             closeQuietly(engine);
             closeQuietly(broker);
+            closeQuietly(notifier);
         }
 
         private void stopAndExit() {

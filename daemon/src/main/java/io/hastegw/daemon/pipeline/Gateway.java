@@ -44,6 +44,8 @@ public final class Gateway extends VerticleBase {
     private MqttConnection mqtt;
     private boolean accepting = true;
     private Promise<Void> drained;
+    private Future<Void> firstReady;
+    private volatile long lastProgressNanos = System.nanoTime();
 
     /**
      * @param processor  the stages up to post-processing
@@ -71,9 +73,26 @@ public final class Gateway extends VerticleBase {
                 () -> statusPayload("online", null), this::onMessage);
         sinks.add(new MqttPredictionSink(mqtt, topics, messages));
         sinks.addAll(extraSinks);
-        mqtt.start();
+        firstReady = mqtt.start();
         return Future.succeededFuture();
     }
+
+    /** Completes when the broker connection and the frame subscription are first up. */
+    public Future<Void> ready() {
+        return firstReady;
+    }
+
+    /**
+     * Whether the pipeline works: false when frames are in flight but none has finished for
+     * {@value #STUCK_AFTER_MS} ms (a hung decoder or inference). Broker outages do not count:
+     * the connection recovers by itself, and a restart would not bring the broker back.
+     */
+    public boolean pipelineHealthy() {
+        return intake.inFlight() == 0 || System.nanoTime() - lastProgressNanos < STUCK_AFTER_MS * 1_000_000L;
+    }
+
+    /** How long in-flight frames may go without any finishing before the pipeline counts as stuck. */
+    public static final long STUCK_AFTER_MS = 30_000;
 
     /** The compression level in use. */
     public int level() {
@@ -136,9 +155,13 @@ public final class Gateway extends VerticleBase {
         Optional<Frame> next;
         while ((next = intake.next()).isPresent()) {
             Frame frame = next.get();
+            if (intake.inFlight() == 1) {
+                lastProgressNanos = System.nanoTime();
+            }
             long wallMillis = System.currentTimeMillis() - (System.nanoTime() - frame.receivedNanos()) / 1_000_000;
             workers.executeBlocking(() -> processor.process(frame, wallMillis), false).onComplete(ar -> {
                 intake.done();
+                lastProgressNanos = System.nanoTime();
                 if (ar.succeeded()) {
                     deliver(frame, ar.result());
                 } else {

@@ -1,0 +1,182 @@
+package io.hastegw.daemon.systemd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.newsclub.net.unix.AFUNIXDatagramSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+/**
+ * The systemd unit (systemd/haste-gateway.service): systemd-analyze accepts it, its exposure is
+ * low, and its ExecStart, run exactly as the unit says (user, environment, working directory,
+ * command line; paths moved under a scratch root) on the packaged jar, tells a test NOTIFY_SOCKET
+ * READY=1 after connecting, feeds the watchdog, and says STOPPING=1 on SIGTERM. An integration
+ * test (failsafe): it needs the shaded jar of the package phase.
+ */
+class SystemdUnitIT {
+    private static final Path UNIT = Path.of(System.getProperty("haste.repo.dir", "..")).resolve("systemd/haste-gateway.service");
+    private static final Path WRAPPER = Path.of(System.getProperty("haste.repo.dir", "..")).resolve("deploy/package/haste-gateway");
+    private static Map<String, List<String>> unit;
+
+    @BeforeAll
+    static void readUnit() throws IOException {
+        unit = new HashMap<>();
+        for (String line : Files.readAllLines(UNIT)) {
+            Matcher m = Pattern.compile("^([A-Za-z]+)=(.*)$").matcher(line.trim());
+            if (m.matches()) {
+                unit.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(m.group(2));
+            }
+        }
+    }
+
+    private static String one(String key) {
+        return unit.get(key).get(0);
+    }
+
+    private static Path scratchRoot() throws IOException {
+        Path root = Files.createTempDirectory("haste-unit", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Files.createDirectories(root.resolve("usr/bin"));
+        Files.copy(WRAPPER, root.resolve("usr/bin/haste-gateway"));
+        Files.createDirectories(root.resolve("etc/systemd/system"));
+        Files.copy(UNIT, root.resolve("etc/systemd/system/haste-gateway.service"));
+        return root;
+    }
+
+    private static String run(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(60, TimeUnit.SECONDS);
+        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ":\n" + out);
+        return out;
+    }
+
+    @Test
+    void systemdAnalyzeVerifyAcceptsTheUnit() throws Exception {
+        Path root = scratchRoot();
+        // systemd-analyze --root needs the distribution's units (sysinit.target, ...) beside ours.
+        Files.createDirectories(root.resolve("usr/lib"));
+        run(List.of("cp", "-r", "/usr/lib/systemd", root.resolve("usr/lib/").toString()));
+        Files.createSymbolicLink(root.resolve("lib"), Path.of("usr/lib"));
+        String out = run(List.of("systemd-analyze", "verify", "--root=" + root, "/etc/systemd/system/haste-gateway.service"));
+        assertEquals("", out.strip(), "systemd-analyze verify prints nothing for a clean unit");
+    }
+
+    @Test
+    void theExposureScoreIsLow() throws Exception {
+        String out = run(List.of("systemd-analyze", "security", "--offline=true", UNIT.toAbsolutePath().toString()));
+        Matcher m = Pattern.compile("Overall exposure level for haste-gateway.service: ([0-9.]+)").matcher(out);
+        assertTrue(m.find(), out);
+        double exposure = Double.parseDouble(m.group(1));
+        System.out.println("systemd-analyze security exposure: " + exposure);
+        assertTrue(exposure <= 2.0, "exposure " + exposure + " (0 = locked down, 10 = exposed)\n" + out);
+    }
+
+    @Test
+    void execStartAsTheUnitRunsItTalksToTheNotifySocket() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "switching to the service user needs root");
+        String user = one("User");
+        ProcessBuilder id = new ProcessBuilder("id", "-u", user);
+        if (id.start().waitFor() != 0) {
+            run(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user));
+        }
+        Path root = scratchRoot();
+        Path home = Files.createDirectories(root.resolve("usr/lib/haste-gateway"));
+        Files.copy(Path.of(System.getProperty("haste.gateway.jar")), home.resolve("haste-gateway.jar"));
+        Path state = Files.createDirectories(root.resolve("var/lib/haste-gateway/tmp"));
+        run(List.of("chown", "-R", user + ":", root.resolve("var/lib/haste-gateway").toString()));
+        String gateway = "unit" + UUID.randomUUID().toString().substring(0, 6);
+        Path shared = Path.of(System.getProperty("haste.shared.dir")).toAbsolutePath().normalize();
+        Files.createDirectories(root.resolve("etc/haste-gateway"));
+        Files.writeString(root.resolve("etc/haste-gateway/config.yaml"), String.join("\n",
+                "gateway_id: " + gateway,
+                "mqtt:",
+                "  host: 127.0.0.1",
+                "model:",
+                "  path: " + shared.resolve("models/cifar10-resnet-akamaster/resnet20.onnx"),
+                "  card: " + shared.resolve("models/cifar10-resnet-akamaster/resnet20.json"), ""));
+        Path socketDir = Files.createDirectories(root.resolve("run"));
+        Path socketPath = socketDir.resolve("notify.sock");
+        try (AFUNIXDatagramSocket socket = AFUNIXDatagramSocket.newInstance()) {
+            socket.bind(AFUNIXSocketAddress.of(socketPath.toFile()));
+            socketPath.toFile().setWritable(true, false);
+            socket.setSoTimeout(1000);
+
+            Map<String, String> env = new HashMap<>();
+            for (String assignment : unit.get("Environment")) {
+                String value = assignment.replace("\\x20", " ");
+                int eq = value.indexOf('=');
+                env.put(value.substring(0, eq), moved(root, value.substring(eq + 1)));
+            }
+            env.put("NOTIFY_SOCKET", socketPath.toString());
+            env.put("WATCHDOG_USEC", "2000000");
+            // setpriv execs (runuser would stay as a parent and turn SIGTERM into its own exit status 143).
+            List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + user, "--regid=" + one("Group"), "--init-groups", "env"));
+            env.forEach((k, v) -> cmd.add(k + "=" + v));
+            for (String word : one("ExecStart").split(" ")) {
+                cmd.add(moved(root, word));
+            }
+            Path log = root.resolve("gateway.log");
+            Process daemon = new ProcessBuilder(cmd).directory(new File(moved(root, one("WorkingDirectory"))))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                String ready = receive(socket, s -> s.startsWith("READY=1"), 90, log);
+                assertTrue(ready.contains("STATUS=model resnet20-cifar10 level 0"), ready);
+                receive(socket, s -> s.equals("WATCHDOG=1"), 5, log);
+                receive(socket, s -> s.equals("WATCHDOG=1"), 5, log);
+                daemon.destroy();
+                receive(socket, s -> s.equals("STOPPING=1"), 10, log);
+                assertTrue(daemon.waitFor(30, TimeUnit.SECONDS));
+                assertEquals(0, daemon.exitValue(), Files.readString(log));
+                assertTrue(Files.list(state).findAny().isPresent(), "natives unpacked into the state directory's tmp");
+            } finally {
+                daemon.destroyForcibly();
+            }
+        }
+    }
+
+    /** A path of the unit moved under the scratch root (only the paths the package installs). */
+    private static String moved(Path root, String word) {
+        for (String prefix : List.of("/usr/bin/", "/usr/lib/haste-gateway", "/etc/haste-gateway/", "/var/lib/haste-gateway")) {
+            word = word.replace(prefix, root + prefix);
+        }
+        return word;
+    }
+
+    private static String receive(AFUNIXDatagramSocket socket, java.util.function.Predicate<String> wanted, int seconds, Path log)
+            throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        byte[] buf = new byte[4096];
+        while (System.nanoTime() < end) {
+            DatagramPacket packet = new DatagramPacket(buf, buf.length);
+            try {
+                socket.receive(packet);
+            } catch (SocketTimeoutException e) {
+                continue;
+            }
+            String state = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
+            if (wanted.test(state)) {
+                return state;
+            }
+        }
+        throw new AssertionError("no such notification within " + seconds + " s; gateway log:\n" + Files.readString(log));
+    }
+}
