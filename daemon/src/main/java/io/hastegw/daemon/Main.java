@@ -95,6 +95,8 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("haste-gateway: interrupted during start");
+        } catch (RuntimeException e) {
+            err.println("haste-gateway: unexpected error during start: " + e);
         }
         vertx.close();
         return 1;

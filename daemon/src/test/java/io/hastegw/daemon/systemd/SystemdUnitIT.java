@@ -34,7 +34,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  */
 class SystemdUnitIT {
     private static final Path UNIT = Path.of(System.getProperty("haste.repo.dir", "..")).resolve("systemd/haste-gateway.service");
-    private static final Path WRAPPER = Path.of(System.getProperty("haste.repo.dir", "..")).resolve("deploy/package/haste-gateway");
+    private static final Path WRAPPER = Path.of(System.getProperty("haste.repo.dir", "..")).resolve("deploy/package/src/deb/haste-gateway");
     private static Map<String, List<String>> unit;
 
     @BeforeAll
@@ -148,6 +148,7 @@ class SystemdUnitIT {
                 assertEquals(0, daemon.exitValue(), Files.readString(log));
                 assertTrue(Files.list(state).findAny().isPresent(), "natives unpacked into the state directory's tmp");
             } finally {
+                daemon.descendants().forEach(ProcessHandle::destroyForcibly);
                 daemon.destroyForcibly();
             }
         }
