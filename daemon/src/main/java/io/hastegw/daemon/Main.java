@@ -3,6 +3,7 @@ package io.hastegw.daemon;
 import ai.onnxruntime.OrtEnvironment;
 import io.hastegw.daemon.config.ConfigLoader;
 import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.daemon.control.LevelControl;
 import io.hastegw.daemon.http.HttpEndpoints;
 import io.hastegw.daemon.inference.OnnxEngine;
 import io.hastegw.daemon.mqtt.EmbeddedBroker;
@@ -139,10 +140,11 @@ public final class Main {
             throw new StartupException("key 'model.level' must be 0 to " + (engine.levels() - 1) + " for " + config.model().path()
                     + " (got '" + level + "')");
         }
+        LevelControl levelControl = new LevelControl(level, engine.levels());
         FrameProcessor processor = new FrameProcessor(List.of(new ImageIoFrames(MAX_PIXELS), new RawFrames(MAX_PIXELS)),
                 new CardPreprocessor(card), engine, new TopK(card.labels(), config.model().topK(), !"probabilities".equals(card.output().kind())),
-                () -> level);
-        Gateway gateway = new Gateway(config, engine, processor, level, List.of());
+                levelControl);
+        Gateway gateway = new Gateway(config, engine, processor, levelControl, List.of());
         try {
             vertx.deployVerticle(gateway).toCompletionStage().toCompletableFuture().get();
             if (config.http().enabled()) {

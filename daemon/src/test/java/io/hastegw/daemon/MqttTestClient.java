@@ -54,6 +54,11 @@ final class MqttTestClient implements AutoCloseable {
         client.publish(topic, new MqttMessage(payload, 1, false, p)).waitForCompletion(5000);
     }
 
+    /** Publishes a prepared message and waits for its delivery. */
+    void publish(String topic, MqttMessage message) throws MqttException {
+        client.publish(topic, message).waitForCompletion(5000);
+    }
+
     /** Publishes at QoS 0 without waiting (for floods). */
     void fire(String topic, byte[] payload) throws MqttException {
         client.publish(topic, new MqttMessage(payload, 0, false, new MqttProperties()));

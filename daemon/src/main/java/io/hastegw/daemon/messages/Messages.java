@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hastegw.plugin.api.Prediction;
-import io.hastegw.plugin.api.RejectReason;
 import io.hastegw.plugin.api.ScoredLabel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,6 +18,8 @@ public final class Messages {
     public static final String PREDICTION_SCHEMA = "haste.prediction/1";
     /** Schema id of error events. */
     public static final String ERROR_SCHEMA = "haste.error/1";
+    /** Schema id of level state messages. */
+    public static final String LEVEL_SCHEMA = "haste.level/1";
     /** Schema id of status messages. */
     public static final String STATUS_SCHEMA = "haste.status/1";
 
@@ -60,14 +61,23 @@ public final class Messages {
         return bytes(root);
     }
 
-    /** An error event about one frame (camera and frame id may be null). */
-    public byte[] error(RejectReason reason, String message, String topic, String cameraId, String frameId) {
+    /** An error event about one frame or command (camera and frame id may be null); {@code reason} as in the error schema. */
+    public byte[] error(String reason, String message, String topic, String cameraId, String frameId) {
         ObjectNode root = base(ERROR_SCHEMA, System.currentTimeMillis());
-        root.put("reason", reason.wireName());
+        root.put("reason", reason);
         root.put("message", message);
         root.put("topic", topic);
         root.put("camera_id", cameraId);
         root.put("frame_id", frameId);
+        return bytes(root);
+    }
+
+    /** The level state: the level in use and the model's levels. */
+    public byte[] level(int level, int levels, String model) {
+        ObjectNode root = base(LEVEL_SCHEMA, System.currentTimeMillis());
+        root.put("level", level);
+        root.put("levels", levels);
+        root.put("model", model);
         return bytes(root);
     }
 

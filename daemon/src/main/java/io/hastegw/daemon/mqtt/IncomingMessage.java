@@ -10,7 +10,8 @@ import java.util.Map;
  * @param contentType     MQTT 5 content type, or null
  * @param correlationData MQTT 5 correlation data, or null
  * @param userProperties  MQTT 5 user properties (last value wins for repeated keys)
+ * @param responseTopic   MQTT 5 response topic (request/response), or null
  * @param receivedNanos   {@link System#nanoTime()} at arrival
  */
 public record IncomingMessage(String topic, byte[] payload, String contentType, byte[] correlationData,
-                              Map<String, String> userProperties, long receivedNanos) {}
+                              Map<String, String> userProperties, String responseTopic, long receivedNanos) {}

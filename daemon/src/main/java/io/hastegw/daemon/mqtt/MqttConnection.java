@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -43,7 +42,7 @@ public final class MqttConnection {
     private final GatewayConfig config;
     private final Topics topics;
     private final byte[] offlineStatus;
-    private final Supplier<byte[]> onlineStatus;
+    private final Runnable onConnected;
     private final Consumer<IncomingMessage> frames;
     private final AtomicLong connects = new AtomicLong();
     private volatile MqttAsyncClient client;
@@ -56,17 +55,17 @@ public final class MqttConnection {
      * Creates the connection; {@link #start()} connects.
      *
      * @param offlineStatus the last-will payload (retained on the status topic)
-     * @param onlineStatus  the payload published, retained, after every connect
-     * @param frames        receives every message on the frame subscription, on {@code context}
+     * @param onConnected   run on {@code context} after every connect (publishes the retained online status and state)
+     * @param frames        receives every message on the frame and control subscriptions, on {@code context}
      */
     public MqttConnection(Vertx vertx, Context context, GatewayConfig config, Topics topics, byte[] offlineStatus,
-                          Supplier<byte[]> onlineStatus, Consumer<IncomingMessage> frames) {
+                          Runnable onConnected, Consumer<IncomingMessage> frames) {
         this.vertx = vertx;
         this.context = context;
         this.config = config;
         this.topics = topics;
         this.offlineStatus = offlineStatus;
-        this.onlineStatus = onlineStatus;
+        this.onConnected = onConnected;
         this.frames = frames;
         this.backoffMs = config.mqtt().reconnectMinMs();
     }
@@ -133,14 +132,15 @@ public final class MqttConnection {
         backoffMs = config.mqtt().reconnectMinMs();
         connects.incrementAndGet();
         LOG.info("mqtt: connected to {} as {} (connect #{})", serverUri(), config.clientId(), connects.get());
-        publish(topics.status(), onlineStatus.get(), 1, true, null);
+        onConnected.run();
         try {
-            c.subscribe(topics.frameSubscription(), config.mqtt().qos(), null, new MqttActionListener() {
+            c.subscribe(new String[] {topics.frameSubscription(), topics.controlFilter()}, new int[] {config.mqtt().qos(), 1}, null,
+                    new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     context.runOnContext(v -> {
                         subscribed = true;
-                        LOG.info("mqtt: subscribed to {}", topics.frameSubscription());
+                        LOG.info("mqtt: subscribed to {} and {}", topics.frameSubscription(), topics.controlFilter());
                         if (first != null) {
                             first.tryComplete();
                         }
@@ -307,6 +307,7 @@ public final class MqttConnection {
             Map<String, String> user = new HashMap<>();
             String contentType = null;
             byte[] correlation = null;
+            String responseTopic = null;
             if (p != null) {
                 if (p.getUserProperties() != null) {
                     for (UserProperty u : p.getUserProperties()) {
@@ -315,8 +316,9 @@ public final class MqttConnection {
                 }
                 contentType = p.getContentType();
                 correlation = p.getCorrelationData();
+                responseTopic = p.getResponseTopic();
             }
-            IncomingMessage in = new IncomingMessage(topic, message.getPayload(), contentType, correlation, user, now);
+            IncomingMessage in = new IncomingMessage(topic, message.getPayload(), contentType, correlation, user, responseTopic, now);
             context.runOnContext(v -> frames.accept(in));
         }
 

@@ -49,6 +49,26 @@ public final class Topics {
         return camera.isEmpty() ? Optional.empty() : Optional.of(camera);
     }
 
+    /** The control commands: {@code haste/<gatewayId>/control/+/set}. */
+    public String controlFilter() {
+        return "haste/" + gatewayId + "/control/+/set";
+    }
+
+    /** {@code haste/<gatewayId>/control/level/set}: set the compression level. */
+    public String levelSet() {
+        return "haste/" + gatewayId + "/control/level/set";
+    }
+
+    /** {@code haste/<gatewayId>/control/level/state} (retained): the level in use. */
+    public String levelState() {
+        return "haste/" + gatewayId + "/control/level/state";
+    }
+
+    /** Whether {@code topic} is a control command of this gateway. */
+    public boolean isControl(String topic) {
+        return topic.startsWith("haste/" + gatewayId + "/control/") && topic.endsWith("/set");
+    }
+
     /** {@code haste/<gatewayId>/cameras/<cameraId>/predictions}. */
     public String predictions(String cameraId) {
         return "haste/" + gatewayId + "/cameras/" + cameraId + "/predictions";

@@ -1,6 +1,7 @@
 package io.hastegw.daemon.pipeline;
 
 import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.daemon.control.LevelControl;
 import io.hastegw.daemon.messages.Messages;
 import io.hastegw.daemon.mqtt.IncomingMessage;
 import io.hastegw.daemon.mqtt.MqttConnection;
@@ -37,7 +38,7 @@ public final class Gateway extends VerticleBase {
     private final Messages messages;
     private final FrameIntake intake;
     private final GatewayMetrics metrics;
-    private final int level;
+    private final LevelControl level;
     private final List<PredictionSink> sinks = new ArrayList<>();
     private final List<PredictionSink> extraSinks;
     private WorkerExecutor workers;
@@ -49,10 +50,11 @@ public final class Gateway extends VerticleBase {
 
     /**
      * @param processor  the stages up to post-processing
-     * @param level      the compression level to run
+     * @param level      the compression level, changeable over MQTT (the processor reads the same control)
      * @param extraSinks publishing stages besides the built-in MQTT one (called on the event loop)
      */
-    public Gateway(GatewayConfig config, InferenceEngine engine, FrameProcessor processor, int level, List<PredictionSink> extraSinks) {
+    public Gateway(GatewayConfig config, InferenceEngine engine, FrameProcessor processor, LevelControl level,
+                   List<PredictionSink> extraSinks) {
         this.config = config;
         this.extraSinks = List.copyOf(extraSinks);
         this.engine = engine;
@@ -63,14 +65,14 @@ public final class Gateway extends VerticleBase {
         GatewayConfig.Pipeline p = config.pipeline();
         this.intake = new FrameIntake(p.queuePerCamera(), p.maxInFlight(), p.dropPolicy().equals("drop_oldest"), p.maxCameras());
         this.metrics = new GatewayMetrics(intake::queued, intake::inFlight, () -> mqtt != null && mqtt.isReady() ? 1 : 0);
-        metrics.level(level);
+        metrics.level(level.getAsInt());
     }
 
     @Override
     public Future<?> start() {
         workers = vertx.createSharedWorkerExecutor("haste-inference-" + config.gatewayId(), config.pipeline().workers());
         mqtt = new MqttConnection(vertx, context, config, topics, statusPayload("offline", "connection lost"),
-                () -> statusPayload("online", null), this::onMessage);
+                this::publishState, this::onMessage);
         sinks.add(new MqttPredictionSink(mqtt, topics, messages));
         sinks.addAll(extraSinks);
         firstReady = mqtt.start();
@@ -96,7 +98,7 @@ public final class Gateway extends VerticleBase {
 
     /** The compression level in use. */
     public int level() {
-        return level;
+        return level.getAsInt();
     }
 
     /** The metrics (for /metrics and /status). */
@@ -120,10 +122,62 @@ public final class Gateway extends VerticleBase {
     }
 
     private byte[] statusPayload(String state, String detail) {
-        return messages.status(state, engine.modelName(), level, detail);
+        return messages.status(state, engine.modelName(), level.getAsInt(), detail);
+    }
+
+    /** The retained state: online status and level. */
+    private void publishState() {
+        mqtt.publish(topics.status(), statusPayload("online", null), 1, true, null);
+        mqtt.publish(topics.levelState(), messages.level(level.getAsInt(), level.levels(), engine.modelName()), 1, true, json());
+    }
+
+    /** A control command: only {@code control/level/set} exists; the answer goes to its response topic too. */
+    private void onControl(IncomingMessage m) {
+        String payload = new String(m.payload(), java.nio.charset.StandardCharsets.UTF_8);
+        byte[] answer;
+        if (m.topic().equals(topics.levelSet())) {
+            java.util.OptionalInt applied = level.request(payload);
+            if (applied.isPresent()) {
+                metrics.level(applied.getAsInt());
+                LOG.info("control: compression level set to {}", applied.getAsInt());
+                publishState();
+                answer = messages.level(applied.getAsInt(), level.levels(), engine.modelName());
+            } else {
+                answer = controlError(level.refusal(payload), m.topic());
+            }
+        } else {
+            answer = controlError("unknown command topic '" + m.topic() + "'; known: " + topics.levelSet(), m.topic());
+        }
+        if (m.responseTopic() != null && !m.responseTopic().isBlank()) {
+            MqttProperties props = json();
+            if (m.correlationData() != null) {
+                props.setCorrelationData(m.correlationData());
+            }
+            mqtt.publish(m.responseTopic(), answer, 1, false, props);
+        }
+    }
+
+    private byte[] controlError(String message, String topic) {
+        metrics.error(INVALID_COMMAND);
+        byte[] error = messages.error(INVALID_COMMAND, message, topic, null, null);
+        mqtt.publish(topics.errors(), error, 0, false, json());
+        return error;
+    }
+
+    /** Error reason of refused control commands (error schema). */
+    private static final String INVALID_COMMAND = "invalid_command";
+
+    private static MqttProperties json() {
+        MqttProperties props = new MqttProperties();
+        props.setContentType("application/json");
+        return props;
     }
 
     private void onMessage(IncomingMessage m) {
+        if (topics.isControl(m.topic())) {
+            onControl(m);
+            return;
+        }
         Optional<String> camera = topics.cameraId(m.topic());
         if (camera.isEmpty()) {
             reject(RejectReason.BAD_TOPIC, "topic '" + m.topic() + "' does not match " + config.frameFilter() + " with a camera id",
@@ -198,9 +252,7 @@ public final class Gateway extends VerticleBase {
     private void reject(RejectReason reason, String message, String topic, String cameraId, String frameId) {
         metrics.error(reason.wireName());
         LOG.debug("frame rejected ({}): {}", reason.wireName(), message);
-        MqttProperties props = new MqttProperties();
-        props.setContentType("application/json");
-        mqtt.publish(topics.errors(), messages.error(reason, message, topic, cameraId, frameId), 0, false, props);
+        mqtt.publish(topics.errors(), messages.error(reason.wireName(), message, topic, cameraId, frameId), 0, false, json());
     }
 
     /**
