@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hastegw.daemon.Main;
+import io.hastegw.daemon.mqtt.MessageCallback;
 import io.hastegw.op.card.ModelCard;
 import io.hastegw.op.onnx.OnnxModels;
 import io.hastegw.op.transform.HasteOptions;
@@ -17,15 +18,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * The one-command demo (deploy/demo.sh): the bundled Fashion-MNIST model made HASTE-enabled, the
@@ -139,7 +135,7 @@ public final class Demo {
     }
 
     /** Turns predictions and errors into statistics. */
-    private record Listener(DemoStats stats, Map<String, Long> sentAt) implements MqttCallback {
+    private record Listener(DemoStats stats, Map<String, Long> sentAt) implements MessageCallback {
         @Override
         public void messageArrived(String topic, MqttMessage message) throws Exception {
             long now = System.nanoTime();
@@ -155,20 +151,5 @@ public final class Demo {
                         p.path("macs").path("reduction").asDouble(), p.path("level").asInt());
             }
         }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {}
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {}
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {}
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverUri) {}
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {}
     }
 }

@@ -1,7 +1,7 @@
 package io.hastegw.daemon.bench;
 
 import ai.onnxruntime.OrtEnvironment;
-import io.hastegw.daemon.MessageCallback;
+import io.hastegw.daemon.mqtt.MessageCallback;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hastegw.op.onnx.OnnxModels;

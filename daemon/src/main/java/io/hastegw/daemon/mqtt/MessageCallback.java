@@ -1,4 +1,4 @@
-package io.hastegw.daemon;
+package io.hastegw.daemon.mqtt;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -6,7 +6,7 @@ import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
-/** Test support: a Paho callback that only cares about arriving messages. */
+/** A Paho callback for clients that only care about arriving messages (the demo, tests, the benchmark). */
 @FunctionalInterface
 public interface MessageCallback extends MqttCallback {
     @Override
