@@ -72,7 +72,7 @@ final class TransformCommand implements Callable<Integer> {
             }
         }
         HasteOptions options = new HasteOptions(seed, sparsity, !keepFirstConv, Set.copyOf(include), Set.copyOf(exclude),
-                List.copyOf(levels), explicit);
+                List.copyOf(levels), explicit, true);
         TransformResult result = new HasteTransformer(OrtEnvironment.getEnvironment())
                 .transform(onnx, InputShape.batchOne(onnx, modelCard), options);
         PrintWriter stdout = spec.commandLine().getOut();

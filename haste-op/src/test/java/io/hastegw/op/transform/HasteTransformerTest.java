@@ -20,7 +20,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import onnx.Onnx.GraphProto;
 import onnx.Onnx.ModelProto;
+import onnx.Onnx.NodeProto;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,14 +63,24 @@ class HasteTransformerTest {
         HasteModelInfo info = resnet20.info();
         assertEquals(18, info.hasteLayers().size());
         assertEquals("/conv1/Conv: dense (first convolution, skipped by default)", resnet20.haste().decisions().get(0));
-        ModelProto model = resnet20.haste().model();
-        assertEquals(1, model.getGraph().getNodeList().stream().filter(n -> n.getName().equals("/conv1/Conv")).count());
+        GraphProto haste = branch(resnet20.haste().model(), "else_branch");
+        assertEquals(1, haste.getNodeList().stream().filter(n -> n.getName().equals("/conv1/Conv")).count());
         for (String op : List.of("Add", "Relu", "Pad", "Slice", "GlobalAveragePool", "Gemm")) {
-            assertEquals(count(resnet20.original(), op), model.getGraph().getNodeList().stream()
+            assertEquals(count(resnet20.original().getGraph(), op), haste.getNodeList().stream()
                     .filter(n -> n.getOpType().equals(op) && !n.getName().startsWith("haste/")).count(), op);
         }
-        assertEquals(1, count(model, "Conv"), "the first conv stays at top level");
-        assertEquals(18, count(model, "If"), "one If (dense or HASTE) per replaced conv");
+        assertEquals(1, count(haste, "Conv"), "the first conv stays as it is");
+        assertEquals(18, count(haste, "If"), "one If (dense or HASTE) per replaced conv");
+    }
+
+    @Test
+    void levelZeroBypassesToTheOriginalGraphWithItsOwnWeights() {
+        ModelProto model = resnet20.haste().model();
+        assertEquals(List.of("Less", "Where", "Equal", "If"), model.getGraph().getNodeList().stream().map(NodeProto::getOpType).toList());
+        GraphProto dense = branch(model, "then_branch");
+        assertEquals(resnet20.original().getGraph().getNodeCount() + 1, dense.getNodeCount(), "the original nodes and the channel counts");
+        assertEquals(resnet20.original().getGraph().getInitializerCount(), dense.getInitializerCount());
+        assertEquals(count(resnet20.original().getGraph(), "Conv"), count(dense, "Conv"));
     }
 
     @Test
@@ -90,7 +102,7 @@ class HasteTransformerTest {
             rows[1][layer] = 8 + layer % 4;
             rows[2][layer] = layer < 6 ? 0 : 6;
         }
-        HasteOptions options = new HasteOptions(3, 0.5, true, Set.of(), Set.of(), List.of(), Optional.of(new LevelSchedule(rows)));
+        HasteOptions options = new HasteOptions(3, 0.5, true, Set.of(), Set.of(), List.of(), Optional.of(new LevelSchedule(rows)), true);
         TransformResult result = transform(resnet20.original(), CIFAR, options);
         assertArrayEquals(rows[2], result.info().schedule().hyperplanes()[2]);
         Path file = tmp.resolve("scheduled.onnx");
@@ -107,7 +119,7 @@ class HasteTransformerTest {
 
     @Test
     void aScheduleOfTheWrongWidthIsRejected() {
-        HasteOptions options = new HasteOptions(3, 0.5, true, Set.of(), Set.of(), List.of(), Optional.of(new LevelSchedule(new int[2][5])));
+        HasteOptions options = new HasteOptions(3, 0.5, true, Set.of(), Set.of(), List.of(), Optional.of(new LevelSchedule(new int[2][5])), true);
         var e = assertThrows(IllegalArgumentException.class, () -> transform(resnet20.original(), CIFAR, options));
         assertEquals("schedule has 5 columns but the model has 18 eligible convolutions", e.getMessage());
     }
@@ -121,23 +133,23 @@ class HasteTransformerTest {
     @Test
     void excludedConvsKeepTheirOriginalNode() throws Exception {
         String name = "/layer2/layer2.0/conv1/Conv";
-        HasteOptions options = new HasteOptions(1, 2.0 / 3, true, Set.of(), Set.of(name), List.of(12), Optional.empty());
+        HasteOptions options = new HasteOptions(1, 2.0 / 3, true, Set.of(), Set.of(name), List.of(12), Optional.empty(), true);
         TransformResult result = transform(resnet20.original(), CIFAR, options);
         assertTrue(result.decisions().contains(name + ": dense (excluded by name)"));
         assertEquals(17, result.info().hasteLayers().size());
-        assertTrue(result.model().getGraph().getNodeList().stream().anyMatch(n -> n.getName().equals(name)));
+        assertTrue(branch(result.model(), "else_branch").getNodeList().stream().anyMatch(n -> n.getName().equals(name)));
     }
 
     @Test
     void includingTheFirstConvReplacesIt() throws Exception {
-        HasteOptions options = new HasteOptions(1, 2.0 / 3, true, Set.of("/conv1/Conv"), Set.of(), List.of(12), Optional.empty());
+        HasteOptions options = new HasteOptions(1, 2.0 / 3, true, Set.of("/conv1/Conv"), Set.of(), List.of(12), Optional.empty(), true);
         TransformResult result = transform(resnet20.original(), CIFAR, options);
         assertEquals(List.of("/conv1/Conv"), result.info().hasteLayers().stream().map(HasteLayer::name).toList());
     }
 
     @Test
     void anUnknownNodeNameIsAnError() {
-        HasteOptions options = new HasteOptions(1, 2.0 / 3, true, Set.of(), Set.of("/no/such/Conv"), List.of(12), Optional.empty());
+        HasteOptions options = new HasteOptions(1, 2.0 / 3, true, Set.of(), Set.of("/no/such/Conv"), List.of(12), Optional.empty(), true);
         var e = assertThrows(IllegalArgumentException.class, () -> transform(resnet20.original(), CIFAR, options));
         assertEquals("--exclude names '/no/such/Conv', which is no Conv node of the model", e.getMessage());
     }
@@ -206,7 +218,13 @@ class HasteTransformerTest {
         assertEquals(file + ": not a HASTE model (no 'haste' metadata); create one with haste-op transform", e.getMessage());
     }
 
-    private static long count(ModelProto model, String op) {
-        return model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals(op)).count();
+    private static long count(GraphProto graph, String op) {
+        return graph.getNodeList().stream().filter(n -> n.getOpType().equals(op)).count();
+    }
+
+    /** A branch of the top-level level-0 bypass If. */
+    private static GraphProto branch(ModelProto model, String name) {
+        NodeProto bypass = model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("If")).findFirst().orElseThrow();
+        return bypass.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst().orElseThrow().getG();
     }
 }
