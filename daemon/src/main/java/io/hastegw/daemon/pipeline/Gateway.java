@@ -15,9 +15,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +28,14 @@ import org.slf4j.LoggerFactory;
  * The gateway's core loop, one verticle: frames arrive from {@link MqttConnection} on this
  * verticle's event loop, are checked (topic, size) and queued in {@link FrameIntake}; workers of
  * a dedicated, bounded {@link WorkerExecutor} run {@link FrameProcessor}; predictions and error
- * events are published from the event loop. The event loop never decodes nor infers.
+ * events are published from the event loop. Control commands (the compression level) arrive on
+ * the same loop. The event loop never decodes nor infers.
  */
 public final class Gateway extends VerticleBase {
+    /** How long in-flight frames may go without any finishing before the pipeline counts as stuck. */
+    public static final long STUCK_AFTER_MS = 30_000;
+    /** Error reason of refused control commands (error schema). */
+    private static final String INVALID_COMMAND = "invalid_command";
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayConfig config;
@@ -93,9 +100,6 @@ public final class Gateway extends VerticleBase {
         return intake.inFlight() == 0 || System.nanoTime() - lastProgressNanos < STUCK_AFTER_MS * 1_000_000L;
     }
 
-    /** How long in-flight frames may go without any finishing before the pipeline counts as stuck. */
-    public static final long STUCK_AFTER_MS = 30_000;
-
     /** The compression level in use. */
     public int level() {
         return level.getAsInt();
@@ -133,10 +137,10 @@ public final class Gateway extends VerticleBase {
 
     /** A control command: only {@code control/level/set} exists; the answer goes to its response topic too. */
     private void onControl(IncomingMessage m) {
-        String payload = new String(m.payload(), java.nio.charset.StandardCharsets.UTF_8);
+        String payload = new String(m.payload(), StandardCharsets.UTF_8);
         byte[] answer;
         if (m.topic().equals(topics.levelSet())) {
-            java.util.OptionalInt applied = level.request(payload);
+            OptionalInt applied = level.request(payload);
             if (applied.isPresent()) {
                 metrics.level(applied.getAsInt());
                 LOG.info("control: compression level set to {}", applied.getAsInt());
@@ -163,9 +167,6 @@ public final class Gateway extends VerticleBase {
         mqtt.publish(topics.errors(), error, 0, false, json());
         return error;
     }
-
-    /** Error reason of refused control commands (error schema). */
-    private static final String INVALID_COMMAND = "invalid_command";
 
     private static MqttProperties json() {
         MqttProperties props = new MqttProperties();
