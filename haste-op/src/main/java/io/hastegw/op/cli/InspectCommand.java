@@ -59,13 +59,15 @@ final class InspectCommand implements Callable<Integer> {
     private static void printPlain(PrintWriter out, ModelProto onnx, ModelCard card) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         long[] shape = InputShape.batchOne(onnx, card);
-        List<LayerInfo> layers = ModelAnalysis.layers(env, onnx, OrtModels.realInputs(onnx).get(0), shape);
         TransformResult preview = new HasteTransformer(env).transform(onnx, shape, HasteOptions.defaults());
+        // The transformer already probed the shapes; probe again only when it replaced nothing.
+        List<LayerInfo> layers = preview.info() != null ? preview.info().computeLayers()
+                : ModelAnalysis.layers(env, onnx, OrtModels.realInputs(onnx).get(0), shape);
         Map<String, String> status = new HashMap<>();
         preview.decisions().forEach(d -> status.put(d.substring(0, d.lastIndexOf(": ")), d.substring(d.lastIndexOf(": ") + 2)));
         out.println("plain model; status = what 'haste-op transform' with default options would do");
         printLayers(out, layers, status);
-        out.printf(Locale.ROOT, "dense MACs total: %,d (%.2f M)%n", MacsAccount.dense(layers).denseTotal(), MacsAccount.dense(layers).denseTotal() / 1e6);
+        printDenseTotal(out, layers);
     }
 
     private static void printHaste(PrintWriter out, HasteModelInfo info) {
@@ -78,8 +80,7 @@ final class InspectCommand implements Callable<Integer> {
             status.put(info.hasteLayers().get(i).name(), "HASTE #" + i);
         }
         printLayers(out, info.computeLayers(), status);
-        MacsAccount dense = MacsAccount.dense(info.computeLayers());
-        out.printf(Locale.ROOT, "dense MACs total: %,d (%.2f M)%n", dense.denseTotal(), dense.denseTotal() / 1e6);
+        printDenseTotal(out, info.computeLayers());
         out.println("level schedule (hyperplanes L per HASTE layer; 0 = dense):");
         for (int level = 0; level < info.schedule().levels(); level++) {
             int[] row = info.schedule().hyperplanes()[level];
@@ -93,6 +94,11 @@ final class InspectCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-34s %-5s %-16s %-16s %-16s %,12d  %s%n", l.name(), l.opType(), dims(l.inputShape()),
                     dims(l.weightShape()), dims(l.outputShape()), l.denseMacs(), status.getOrDefault(l.name(), "dense (Gemm)"));
         }
+    }
+
+    private static void printDenseTotal(PrintWriter out, List<LayerInfo> layers) {
+        long dense = MacsAccount.dense(layers).denseTotal();
+        out.printf(Locale.ROOT, "dense MACs total: %,d (%.2f M)%n", dense, dense / 1e6);
     }
 
     private static String dims(long[] shape) {
