@@ -119,6 +119,18 @@ class ConfigLoaderTest {
         assertEquals("invalid configuration: config file " + file + " not found", e.getMessage());
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "deploy/package/src/deb/etc/config.yaml, gateway, haste/gateway/cameras/+/frames",
+        "deploy/examples/single-board.yaml, pi-garage, haste/pi-garage/cameras/+/frames",
+        "deploy/examples/fleet-member.yaml, fleet-gw-01, fleet/cameras/+/frames",
+    })
+    void aShippedConfigurationIsValid(String file, String gatewayId, String frameFilter) throws Exception {
+        GatewayConfig c = load(Path.of("..").resolve(file), Map.of(), List.of());
+        assertEquals(gatewayId, c.gatewayId());
+        assertEquals(frameFilter, c.frameFilter());
+    }
+
     @Test
     void printConfigMasksThePassword() throws Exception {
         String printed = ConfigLoader.printable(load(null, Map.of(), with("mqtt.username=cam", "mqtt.password=s3cret")));
