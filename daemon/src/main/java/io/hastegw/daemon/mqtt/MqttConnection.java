@@ -55,7 +55,7 @@ public final class MqttConnection {
      * Creates the connection; {@link #start()} connects.
      *
      * @param offlineStatus the last-will payload (retained on the status topic)
-     * @param onConnected   run on {@code context} after every connect (publishes the retained online status and state)
+     * @param onConnected   run on {@code context} after every connect, once subscribed (publishes the retained online status and state)
      * @param frames        receives every message on the frame and control subscriptions, on {@code context}
      */
     public MqttConnection(Vertx vertx, Context context, GatewayConfig config, Topics topics, byte[] offlineStatus,
@@ -132,7 +132,6 @@ public final class MqttConnection {
         backoffMs = config.mqtt().reconnectMinMs();
         connects.incrementAndGet();
         LOG.info("mqtt: connected to {} as {} (connect #{})", serverUri(), config.clientId(), connects.get());
-        onConnected.run();
         try {
             c.subscribe(new String[] {topics.frameSubscription(), topics.controlFilter()}, new int[] {config.mqtt().qos(), 1}, null,
                     new MqttActionListener() {
@@ -141,6 +140,8 @@ public final class MqttConnection {
                     context.runOnContext(v -> {
                         subscribed = true;
                         LOG.info("mqtt: subscribed to {} and {}", topics.frameSubscription(), topics.controlFilter());
+                        // Online only once frames can be taken: a camera that waits for it loses nothing.
+                        onConnected.run();
                         if (first != null) {
                             first.tryComplete();
                         }
@@ -234,7 +235,6 @@ public final class MqttConnection {
         o.setAutomaticReconnect(false);
         o.setKeepAliveInterval(config.mqtt().keepAliveSeconds());
         o.setConnectionTimeout(10);
-        o.setMaxReconnectDelay((int) Math.min(Integer.MAX_VALUE, config.mqtt().reconnectMaxMs()));
         if (config.mqtt().username() != null) {
             o.setUserName(config.mqtt().username());
         }
