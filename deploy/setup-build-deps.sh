@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Installs what the build needs beyond Java 17 and Maven: the ONNX schema (Debian libonnx-dev,
 # /usr/include/onnx/onnx.proto) and protoc (Debian protobuf-compiler), from which the build
-# generates the ONNX Java classes. Idempotent: installs only what is missing, says what it does.
+# generates the ONNX Java classes; gcc, the aarch64 cross compiler (gcc-aarch64-linux-gnu) and
+# qemu-user, with which it builds the native HASTE kernel for both targets and tests the ARM one. Idempotent: installs only what is missing, says what it does.
 set -euo pipefail
 
 missing=()
 [[ -f /usr/include/onnx/onnx.proto ]] || missing+=(libonnx-dev)
 command -v protoc >/dev/null || missing+=(protobuf-compiler)
 command -v mvn >/dev/null || missing+=(maven)
+command -v gcc >/dev/null || missing+=(gcc libc6-dev)
+command -v aarch64-linux-gnu-gcc >/dev/null || missing+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+command -v qemu-aarch64 >/dev/null || missing+=(qemu-user)
 command -v javac >/dev/null || missing+=(openjdk-17-jdk-headless)
 
 if (( ${#missing[@]} == 0 )); then

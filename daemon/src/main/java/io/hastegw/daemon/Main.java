@@ -181,8 +181,7 @@ public final class Main {
         AtomicReference<Object> result = new AtomicReference<>();
         Thread loader = new Thread(null, () -> {
             try {
-                result.set(OnnxEngine.open(OrtEnvironment.getEnvironment(), Path.of(config.model().path()), card,
-                        config.model().intraOpThreads(), config.model().optimization()));
+                result.set(OnnxEngine.open(OrtEnvironment.getEnvironment(), config.model(), card));
             } catch (Exception | LinkageError e) {
                 result.set(e);
             }

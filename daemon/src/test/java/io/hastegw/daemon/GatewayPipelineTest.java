@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import io.hastegw.daemon.pipeline.RawFrames;
 import io.hastegw.op.card.ModelCard;
 import io.hastegw.op.eval.Preprocessor;
 import io.hastegw.op.onnx.FloatTensor;
-import io.hastegw.op.onnx.OrtModels;
 import io.hastegw.op.runtime.HasteSession;
+import io.hastegw.op.runtime.RuntimeOptions;
 import io.hastegw.plugin.api.Image;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,8 +60,7 @@ class GatewayPipelineTest {
         ModelCard card = ModelCard.read(TestModels.resnet20Card());
         FloatTensor input = new Preprocessor(card).load(image);
         float[] logits;
-        try (OrtSession.SessionOptions o = OrtModels.options(1);
-             HasteSession direct = new HasteSession(OrtEnvironment.getEnvironment(), TestModels.hasteResNet20(), "logits", o)) {
+        try (HasteSession direct = new HasteSession(OrtEnvironment.getEnvironment(), TestModels.hasteResNet20(), "logits", RuntimeOptions.of(1))) {
             logits = direct.run(input, LEVEL).scores().data();
         }
         int best = new FloatTensor(logits, new long[] {1, logits.length}).argmax();

@@ -62,8 +62,13 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
      * @param topK                classes per prediction
      * @param intraOpThreads      ONNX Runtime intra-op threads
      * @param optimization        ONNX Runtime graph optimisation: none, basic, extended, all
+     * @param kernel              HASTE layers: auto (the native kernel when it loads, else portable with a warning) or portable
+     * @param costPlan            run each level with the device's measured plan (HASTE only where it is faster)
+     * @param costCache           folder of cost plans (null: the temporary folder's haste-gateway/cost)
+     * @param calibrationImages   folder of real images to calibrate on (null: synthetic images)
      */
-    public record Model(String path, String card, int level, int topK, int intraOpThreads, String optimization) {}
+    public record Model(String path, String card, int level, int topK, int intraOpThreads, String optimization, String kernel,
+                        boolean costPlan, String costCache, String calibrationImages) {}
 
     /**
      * The frame pipeline.
@@ -92,6 +97,8 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
     public static final List<String> DROP_POLICIES = List.of("drop_oldest", "drop_newest");
     /** The allowed optimisation levels. */
     public static final List<String> OPTIMIZATIONS = List.of("none", "basic", "extended", "all");
+    /** Allowed values of model.kernel. */
+    public static final List<String> KERNELS = List.of("auto", "portable");
 
     /** Whether no broker is configured, so the gateway starts its embedded one. */
     public boolean embeddedBroker() {
@@ -150,6 +157,7 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
         check(errors, model.intraOpThreads >= 1 && model.intraOpThreads <= 64, "model.intra_op_threads", "1 to 64", model.intraOpThreads);
         check(errors, model.optimization != null && OPTIMIZATIONS.contains(model.optimization.toLowerCase(Locale.ROOT)),
                 "model.optimization", "one of " + String.join(", ", OPTIMIZATIONS), model.optimization);
+        check(errors, KERNELS.contains(model.kernel), "model.kernel", "one of " + String.join(", ", KERNELS), model.kernel);
         check(errors, pipeline.workers >= 1 && pipeline.workers <= 64, "pipeline.workers", "1 to 64", pipeline.workers);
         check(errors, pipeline.maxPayloadBytes >= 64 && pipeline.maxPayloadBytes <= 256 << 20, "pipeline.max_payload_bytes",
                 "64 to 268435456", pipeline.maxPayloadBytes);

@@ -57,6 +57,7 @@ public final class HttpEndpoints extends VerticleBase {
                 .put("model", gateway.engine().modelName())
                 .put("level", gateway.level())
                 .put("levels", gateway.engine().levels())
+                .put("engine", new JsonObject(gateway.engine().details(gateway.level())))
                 .put("uptime_s", ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0)
                 .put("mqtt_connects", gateway.mqtt() == null ? 0 : gateway.mqtt().connects())
                 .put("frames", new JsonObject().put("received", m.total("haste_frames_received"))

@@ -12,62 +12,112 @@ import io.hastegw.op.onnx.FloatTensor;
 import io.hastegw.op.onnx.OnnxModelException;
 import io.hastegw.op.onnx.OnnxModels;
 import io.hastegw.op.onnx.OrtModels;
+import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.op.cost.CalibrationInputs;
+import io.hastegw.op.cost.CostCache;
+import io.hastegw.op.cost.CostPlans;
+import io.hastegw.op.cost.CostTable;
 import io.hastegw.op.runtime.HasteSession;
+import io.hastegw.op.runtime.NativeKernel;
+import io.hastegw.op.runtime.RuntimeOptions;
 import io.hastegw.op.transform.HasteModelInfo;
 import io.hastegw.plugin.api.InferenceEngine;
 import io.hastegw.plugin.api.InferenceResult;
 import io.hastegw.plugin.api.InputTensor;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import onnx.Onnx.ModelProto;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The built-in inference stage on ONNX Runtime. A HASTE model (made by {@code haste-op
  * transform}) runs at the requested level and reports the MACs it executed; a plain model runs
- * dense (level 0 only). ONNX Runtime sessions allow concurrent runs, so one engine serves every
- * worker.
+ * dense (level 0 only). HASTE layers run on the native kernel when it loads (otherwise on the
+ * portable graph, with a warning), and by default with the device's cost plan: at every level
+ * only the layers measured faster than dense run HASTE, and a level that is not faster as a whole
+ * runs the original model (see {@link CostPlans}). ONNX Runtime sessions allow concurrent runs,
+ * so one engine serves every worker.
  */
 public final class OnnxEngine implements InferenceEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxEngine.class);
+    /** Images the cost model is calibrated on. */
+    static final int CALIBRATION_IMAGES = 4;
+
     private final OrtEnvironment env;
     private final ModelCard card;
     private final HasteSession haste;
     private final OrtSession dense;
     private final long denseMacs;
+    private final Map<String, Object> details;
 
-    private OnnxEngine(OrtEnvironment env, ModelCard card, HasteSession haste, OrtSession dense, long denseMacs) {
+    private OnnxEngine(OrtEnvironment env, ModelCard card, HasteSession haste, OrtSession dense, long denseMacs,
+                       Map<String, Object> details) {
         this.env = env;
         this.card = card;
         this.haste = haste;
         this.dense = dense;
         this.denseMacs = denseMacs;
+        this.details = details;
     }
 
     /**
-     * Opens {@code model} with its card.
+     * Opens the configured model with its card.
      *
-     * @param threads      intra-op threads
-     * @param optimization none, basic, extended or all
      * @throws OnnxModelException when the file is missing, not ONNX, truncated or of an unsupported opset
      */
-    public static OnnxEngine open(OrtEnvironment env, Path model, ModelCard card, int threads, String optimization)
-            throws OnnxModelException, OrtException {
+    public static OnnxEngine open(OrtEnvironment env, GatewayConfig.Model config, ModelCard card)
+            throws OnnxModelException, OrtException, IOException {
+        Path model = Path.of(config.path());
         ModelProto proto = OnnxModels.read(model);
-        try (OrtSession.SessionOptions options = OrtModels.options(threads)) {
-            options.setOptimizationLevel(switch (optimization.toLowerCase(Locale.ROOT)) {
-                case "none" -> OrtSession.SessionOptions.OptLevel.NO_OPT;
-                case "basic" -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
-                case "extended" -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
-                default -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
-            });
-            if (HasteModelInfo.of(proto).isPresent()) {
-                HasteSession session = new HasteSession(env, model, card.output().name(), options);
-                return new OnnxEngine(env, card, session, null, MacsAccount.dense(session.info().computeLayers()).denseTotal());
+        OrtSession.SessionOptions.OptLevel opt = switch (config.optimization().toLowerCase(Locale.ROOT)) {
+            case "none" -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+            case "basic" -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+            case "extended" -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+            default -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+        };
+        if (HasteModelInfo.of(proto).isPresent()) {
+            NativeKernel.Availability kernel = config.kernel().equals("portable")
+                    ? new NativeKernel.Availability(Optional.empty(), "model.kernel is portable") : NativeKernel.load();
+            if (kernel.kernel().isEmpty() && !config.kernel().equals("portable")) {
+                LOG.warn("HASTE layers run on the portable graph (slower): {}", kernel.reason());
             }
-            long macs = MacsAccount.dense(ModelAnalysis.layers(env, proto, card.input().name(), InputShape.batchOne(proto, card)))
-                    .denseTotal();
-            return new OnnxEngine(env, card, null, env.createSession(proto.toByteArray(), options), macs);
+            RuntimeOptions options = new RuntimeOptions(config.intraOpThreads(), opt, kernel, Optional.empty());
+            HasteSession session = new HasteSession(env, model, card.output().name(), options);
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("kernel", kernel.describe());
+            if (config.costPlan()) {
+                CostPlans.Plan plan = costPlan(env, model, config, card, session, options);
+                LOG.info("cost plan {}", plan.summary());
+                session.close();
+                session = new HasteSession(env, model, card.output().name(), options.withPlan(plan.table()));
+                details.put("cost_plan", plan);
+            } else {
+                details.put("cost_plan", "off (model.cost_plan: false): every level runs its schedule as is");
+            }
+            return new OnnxEngine(env, card, session, null, MacsAccount.dense(session.info().computeLayers()).denseTotal(), details);
         }
+        long macs = MacsAccount.dense(ModelAnalysis.layers(env, proto, card.input().name(), InputShape.batchOne(proto, card)))
+                .denseTotal();
+        try (OrtSession.SessionOptions options = OrtModels.options(config.intraOpThreads())) {
+            options.setOptimizationLevel(opt);
+            return new OnnxEngine(env, card, null, env.createSession(proto.toByteArray(), options), macs, Map.of("kernel", "dense model"));
+        }
+    }
+
+    private static CostPlans.Plan costPlan(OrtEnvironment env, Path model, GatewayConfig.Model config, ModelCard card,
+                                           HasteSession session, RuntimeOptions options) throws IOException, OrtException {
+        Path cache = config.costCache() != null ? Path.of(config.costCache())
+                : Path.of(System.getProperty("java.io.tmpdir"), "haste-gateway", "cost");
+        return CostPlans.load(env, model, session, options, new CostCache(cache), () -> config.calibrationImages() == null
+                ? CalibrationInputs.synthetic(card, CALIBRATION_IMAGES)
+                : CalibrationInputs.fromFolder(Path.of(config.calibrationImages()), card, CALIBRATION_IMAGES));
     }
 
     @Override
@@ -78,6 +128,36 @@ public final class OnnxEngine implements InferenceEngine {
     @Override
     public int levels() {
         return haste == null ? 1 : haste.info().schedule().levels();
+    }
+
+    @Override
+    public Map<String, Object> details(int level) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("kernel", details.get("kernel"));
+        if (haste == null) {
+            return out;
+        }
+        Object plan = details.get("cost_plan");
+        if (plan instanceof CostPlans.Plan p) {
+            CostTable t = p.table();
+            List<Map<String, Object>> levels = new ArrayList<>();
+            for (int l = 0; l < t.levelDense().length; l++) {
+                levels.add(Map.of("level", l, "haste_layers", t.hasteLayers(l), "runs", t.levelDense()[l] ? "dense model" : "haste",
+                        "measured_ms", Math.round(t.levelMillis()[l] * 1000) / 1000.0));
+            }
+            out.put("cost_plan", Map.of("source", p.calibrated() ? "calibrated at start" : "cache", "file", p.file().toString(),
+                    "dense_ms", Math.round(t.denseModelMillis() * 1000) / 1000.0, "levels", levels));
+        } else {
+            out.put("cost_plan", plan);
+        }
+        int[] planes = haste.planes(level);
+        List<Map<String, Object>> layers = new ArrayList<>();
+        for (int i = 0; i < planes.length; i++) {
+            layers.add(Map.of("layer", haste.info().hasteLayers().get(i).name(), "hyperplanes", planes[i],
+                    "runs", planes[i] == 0 ? "dense" : "haste"));
+        }
+        out.put("layers_at_level", layers);
+        return out;
     }
 
     @Override

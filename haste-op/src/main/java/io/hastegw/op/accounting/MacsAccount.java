@@ -1,6 +1,7 @@
 package io.hastegw.op.accounting;
 
 import io.hastegw.op.analysis.LayerInfo;
+import io.hastegw.op.transform.HasteKernel;
 import io.hastegw.op.transform.HasteLayer;
 import io.hastegw.op.transform.HasteModelInfo;
 import java.util.ArrayList;
@@ -29,38 +30,77 @@ public record MacsAccount(List<LayerMacs> layers) {
     }
 
     /**
-     * The account of one inference of a HASTE model at {@code level}, given the
-     * {@value HasteModelInfo#CHANNELS_OUTPUT} output of that inference.
+     * The account of one inference of a HASTE model at {@code level} with the model's own
+     * schedule and kernel, given the {@value HasteModelInfo#CHANNELS_OUTPUT} output of that inference.
      */
     public static MacsAccount of(HasteModelInfo info, int level, long[] reducedChannels) {
         info.schedule().checkLevel(level);
-        if (reducedChannels.length != info.hasteLayers().size()) {
-            throw new IllegalArgumentException(reducedChannels.length + " channel counts for " + info.hasteLayers().size() + " HASTE layers");
-        }
-        Map<String, Integer> hasteIndex = new HashMap<>();
-        for (int i = 0; i < info.hasteLayers().size(); i++) {
-            hasteIndex.put(info.hasteLayers().get(i).name(), i);
-        }
-        List<LayerMacs> out = new ArrayList<>();
-        for (LayerInfo l : info.computeLayers()) {
-            Integer i = hasteIndex.get(l.name());
-            int hyperplanes = i == null ? 0 : info.schedule().hyperplanes(level, i);
-            if (hyperplanes == 0) {
-                out.add(dense(List.of(l)).layers().get(0));
-            } else {
-                out.add(haste(l, info.hasteLayers().get(i), hyperplanes, Math.toIntExact(reducedChannels[i])));
-            }
-        }
-        return new MacsAccount(out);
+        return of(info, info.schedule().hyperplanes()[level], reducedChannels, info.kernel());
     }
 
-    /** One HASTE layer with {@code l} active hyperplanes that convolved {@code cr} merged channels. */
-    static LayerMacs haste(LayerInfo layer, HasteLayer haste, int l, int cr) {
+    /**
+     * The account of one inference that ran HASTE layer i with {@code planes[i]} hyperplanes
+     * (0 = dense) on {@code kernel}, given the channel counts it reported.
+     */
+    public static MacsAccount of(HasteModelInfo info, int[] planes, long[] reducedChannels, HasteKernel kernel) {
+        return new Accountant(info).account(planes, reducedChannels, kernel);
+    }
+
+    /**
+     * Accounts for inferences of one model: built once (it indexes the layers), then cheap per
+     * inference, so that a gateway can account every frame.
+     */
+    public static final class Accountant {
+        private final HasteModelInfo info;
+        private final int[] hasteIndex;
+        private final List<LayerMacs> dense;
+
+        /** An accountant for the model described by {@code info}. */
+        public Accountant(HasteModelInfo info) {
+            this.info = info;
+            Map<String, Integer> byName = new HashMap<>();
+            for (int i = 0; i < info.hasteLayers().size(); i++) {
+                byName.put(info.hasteLayers().get(i).name(), i);
+            }
+            this.hasteIndex = info.computeLayers().stream().mapToInt(l -> byName.getOrDefault(l.name(), -1)).toArray();
+            this.dense = MacsAccount.dense(info.computeLayers()).layers();
+        }
+
+        /** The account of one inference (see {@link MacsAccount#of(HasteModelInfo, int[], long[], HasteKernel)}). */
+        public MacsAccount account(int[] planes, long[] reducedChannels, HasteKernel kernel) {
+            if (reducedChannels.length != info.hasteLayers().size() || planes.length != reducedChannels.length) {
+                throw new IllegalArgumentException(reducedChannels.length + " channel counts and " + planes.length + " L values for "
+                        + info.hasteLayers().size() + " HASTE layers");
+            }
+            List<LayerMacs> out = new ArrayList<>(dense.size());
+            for (int k = 0; k < dense.size(); k++) {
+                int i = hasteIndex[k];
+                if (i < 0 || planes[i] == 0) {
+                    out.add(dense.get(k));
+                } else {
+                    out.add(haste(info.computeLayers().get(k), info.hasteLayers().get(i), planes[i], Math.toIntExact(reducedChannels[i]), kernel));
+                }
+            }
+            return new MacsAccount(out);
+        }
+    }
+
+    /**
+     * One HASTE layer with {@code l} active hyperplanes that convolved {@code cr} merged channels.
+     * Hashing: the portable graph centres (2CP), projects with the sparse hyperplanes (C nnz) and
+     * builds codes (CL); the native kernel sums the channel mean (CP), projects densely with SIMD
+     * multiply-adds on L rounded up to 8 (CP Lv + P Lv for the mean, folded centring) and builds
+     * codes (CL).
+     */
+    static LayerMacs haste(LayerInfo layer, HasteLayer haste, int l, int cr, HasteKernel kernel) {
         long c = layer.inChannels();
         long p = layer.inputPixels();
         long kk = layer.kernelSize();
         long o = layer.outChannels();
-        long hashing = 2 * c * p + c * haste.cumulativeNonzeros()[l] + c * l;
+        long lv = (l + 7) / 8 * 8L;
+        long hashing = kernel == HasteKernel.NATIVE
+                ? c * p + c * p * lv + p * lv + c * l
+                : 2 * c * p + c * haste.cumulativeNonzeros()[l] + c * l;
         long inputMerge = c * p + cr * p;
         long filterMerge = o * kk * c;
         long compute = o * cr * kk * layer.outputPixels();

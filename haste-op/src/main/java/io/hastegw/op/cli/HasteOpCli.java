@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code haste-op}: transform ONNX models with HASTE, inspect them, evaluate them. */
 @Command(name = "haste-op", mixinStandardHelpOptions = true, version = "haste-op 0.1.0",
         description = "HASTE (hashing-based channel merging) for ONNX CNNs.",
-        subcommands = {TransformCommand.class, InspectCommand.class, EvalCommand.class})
+        subcommands = {TransformCommand.class, InspectCommand.class, EvalCommand.class, BenchCommand.class})
 public final class HasteOpCli {
     /** Runs the CLI and exits with its status (0 success, 1 bad input, 2 usage error). */
     public static void main(String[] args) {

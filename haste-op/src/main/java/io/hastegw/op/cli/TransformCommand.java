@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hastegw.op.analysis.InputShape;
 import io.hastegw.op.card.ModelCard;
 import io.hastegw.op.onnx.OnnxModels;
+import io.hastegw.op.transform.HasteKernel;
 import io.hastegw.op.transform.HasteOptions;
 import io.hastegw.op.transform.HasteTransformer;
 import io.hastegw.op.transform.LevelSchedule;
@@ -55,6 +56,10 @@ final class TransformCommand implements Callable<Integer> {
     @Option(names = "--exclude", split = ",", description = "never these Conv nodes (by name)")
     Set<String> exclude = Set.of();
 
+    @Option(names = "--kernel", description = "how HASTE layers are written: PORTABLE (standard ONNX operators, any ONNX Runtime) "
+            + "or NATIVE (the HasteMerge operator of the native kernel library; needs it registered). Default: ${DEFAULT-VALUE}")
+    HasteKernel kernel = HasteKernel.PORTABLE;
+
     @Option(names = "--keep-first-conv", description = "replace the first Conv too (skipped by default)")
     boolean keepFirstConv;
 
@@ -72,7 +77,7 @@ final class TransformCommand implements Callable<Integer> {
             }
         }
         HasteOptions options = new HasteOptions(seed, sparsity, !keepFirstConv, Set.copyOf(include), Set.copyOf(exclude),
-                List.copyOf(levels), explicit, true);
+                List.copyOf(levels), explicit, true, kernel);
         TransformResult result = new HasteTransformer(OrtEnvironment.getEnvironment())
                 .transform(onnx, InputShape.batchOne(onnx, modelCard), options);
         PrintWriter stdout = spec.commandLine().getOut();

@@ -11,6 +11,7 @@ import io.hastegw.op.onnx.OnnxModelException;
 import io.hastegw.op.onnx.OnnxModels;
 import io.hastegw.op.onnx.OrtModels;
 import io.hastegw.op.runtime.HasteSession;
+import io.hastegw.op.runtime.RuntimeOptions;
 import io.hastegw.op.transform.HasteModelInfo;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ public final class Evaluator {
         String out = card.output().name();
         try (OrtSession.SessionOptions options = OrtModels.options(threads);
              OrtSession denseSession = env.createSession(OnnxModels.read(dense).toByteArray(), options);
-             HasteSession hasteSession = new HasteSession(env, haste, out, options)) {
+             HasteSession hasteSession = new HasteSession(env, haste, out, RuntimeOptions.of(threads))) {
             HasteModelInfo info = hasteSession.info();
             int levels = info.schedule().levels();
             Tally denseTally = new Tally(images.size());

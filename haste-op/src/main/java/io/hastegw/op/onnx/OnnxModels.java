@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import onnx.Onnx.GraphProto;
 import onnx.Onnx.ModelProto;
@@ -117,6 +121,33 @@ public final class OnnxModels {
             }
         }
         return model.toBuilder().setGraph(graph).build();
+    }
+
+    /**
+     * The part of {@code model} that computes {@code output} from {@code input} (given its shape),
+     * as a model of its own: the nodes and initializers on the way, nothing else. Used to time
+     * one layer on its own.
+     */
+    public static ModelProto subgraph(ModelProto model, String input, long[] inputShape, String output) {
+        GraphProto graph = model.getGraph();
+        Map<String, TensorProto> initializers = new HashMap<>();
+        graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
+        Set<String> needed = new HashSet<>(Set.of(output));
+        List<NodeProto> kept = new ArrayList<>();
+        List<NodeProto> nodes = graph.getNodeList();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            NodeProto n = nodes.get(i);
+            if (n.getOutputList().stream().anyMatch(needed::contains)) {
+                kept.add(0, n);
+                n.getInputList().stream().filter(in -> !in.isEmpty() && !in.equals(input)).forEach(needed::add);
+            }
+        }
+        GraphProto.Builder g = GraphProto.newBuilder().setName(graph.getName() + "/" + output)
+                .addInput(Tensors.valueInfo(input, TensorProto.DataType.FLOAT_VALUE, inputShape))
+                .addOutput(Tensors.floatValueInfo(output))
+                .addAllNode(kept);
+        needed.stream().filter(initializers::containsKey).sorted().forEach(n -> g.addInitializer(initializers.get(n)));
+        return model.toBuilder().setGraph(g).clearMetadataProps().build();
     }
 
     /** The initializer called {@code name}, or an exception naming it. */

@@ -8,35 +8,74 @@ import io.hastegw.op.accounting.MacsAccount;
 import io.hastegw.op.onnx.FloatTensor;
 import io.hastegw.op.onnx.OnnxModelException;
 import io.hastegw.op.onnx.OnnxModels;
+import io.hastegw.op.transform.HasteKernel;
 import io.hastegw.op.transform.HasteModelInfo;
-import java.nio.LongBuffer;
+import io.hastegw.op.transform.HasteTransformer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import onnx.Onnx.ModelProto;
 
 /**
- * An ONNX Runtime session on a HASTE-enabled model: runs one image at a chosen compression level
- * and accounts for the MACs that inference actually executed.
+ * Runs a HASTE model (made by {@code haste-op transform}) at a chosen compression level and
+ * accounts for the MACs each inference executed.
+ *
+ * <p>It does not run the file's multi-level graph. For every level it builds the model of that
+ * level ({@link HasteTransformer#forLevel}): the layers that run dense at the level are the
+ * original convolutions, the others HASTE with the level's L fixed, and no {@code If} anywhere, so
+ * a level costs what its layers cost and a level whose layers are all dense is the original model.
+ * Sessions are built on first use of a level and kept (levels with the same layer plan share
+ * one); each holds its own weights. HASTE layers use the native kernel when it loads, otherwise
+ * the portable graph, which {@link #kernel()} reports.
  */
 public final class HasteSession implements AutoCloseable {
     private final OrtEnvironment env;
-    private final OrtSession session;
     private final HasteModelInfo info;
+    private final ModelProto original;
     private final String outputName;
+    private final RuntimeOptions options;
+    private final HasteKernel kernel;
+    private final int[][] plan;
+    private final MacsAccount.Accountant accountant;
+    private final Map<String, OrtSession> sessions = new ConcurrentHashMap<>();
+    /** Kept open while sessions live: closing them unloads the native kernel library the sessions call. */
+    private final OrtSession.SessionOptions sessionOptions;
 
     /**
-     * Opens {@code file}, which must be a HASTE model (made by {@code haste-op transform}).
+     * Opens {@code file}, which must be a HASTE model.
      *
      * @param outputName the scores output (from the model card)
      */
-    public HasteSession(OrtEnvironment env, Path file, String outputName, OrtSession.SessionOptions options)
+    public HasteSession(OrtEnvironment env, Path file, String outputName, RuntimeOptions options)
             throws OnnxModelException, OrtException {
-        ModelProto model = OnnxModels.read(file);
+        this(env, OnnxModels.read(file), file, outputName, options);
+    }
+
+    private HasteSession(OrtEnvironment env, ModelProto model, Path file, String outputName, RuntimeOptions options)
+            throws OnnxModelException, OrtException {
         this.info = HasteModelInfo.of(model).orElseThrow(() -> new OnnxModelException(file,
                 "not a HASTE model (no '" + HasteModelInfo.METADATA_KEY + "' metadata); create one with haste-op transform"));
+        try {
+            this.original = HasteTransformer.original(model);
+        } catch (IllegalArgumentException e) {
+            throw new OnnxModelException(file, e.getMessage());
+        }
         this.env = env;
         this.outputName = outputName;
-        this.session = env.createSession(model.toByteArray(), options);
+        this.options = options;
+        this.kernel = options.kernel().kernel().isPresent() ? HasteKernel.NATIVE : HasteKernel.PORTABLE;
+        this.plan = options.plan().map(p -> p.planes(info)).orElseGet(() -> info.schedule().hyperplanes());
+        this.accountant = new MacsAccount.Accountant(info);
+        this.sessionOptions = options.sessionOptions();
+        try {
+            session(0);
+        } catch (OrtException | RuntimeException e) {
+            sessionOptions.close();
+            throw e;
+        }
     }
 
     /** The model's HASTE metadata. */
@@ -44,25 +83,69 @@ public final class HasteSession implements AutoCloseable {
         return info;
     }
 
+    /** The original (dense) model inside the HASTE model. */
+    public ModelProto original() {
+        return original;
+    }
+
+    /** The kernel HASTE layers run on. */
+    public HasteKernel kernel() {
+        return kernel;
+    }
+
+    /** L per HASTE layer that {@code level} runs with (0 = dense), after the cost plan if any. */
+    public int[] planes(int level) {
+        info.schedule().checkLevel(level);
+        return plan[level].clone();
+    }
+
     /**
-     * Runs {@code input} (batch 1) at {@code level}.
+     * Runs {@code input} (batch 1) at {@code level}. The first run of a level builds its session.
      *
      * @throws IllegalArgumentException when the level is outside the model's schedule
      */
     public Inference run(FloatTensor input, int level) throws OrtException {
         info.schedule().checkLevel(level);
+        OrtSession session = session(level);
         try (OnnxTensor x = input.toOnnx(env);
-             OnnxTensor l = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[] {level}), new long[0]);
-             OrtSession.Result result = session.run(Map.of(info.inputName(), x, HasteModelInfo.LEVEL_INPUT, l))) {
+             OrtSession.Result result = session.run(Map.of(info.inputName(), x))) {
             FloatTensor scores = FloatTensor.of((OnnxTensor) result.get(outputName).orElseThrow());
             long[] channels = (long[]) result.get(HasteModelInfo.CHANNELS_OUTPUT).orElseThrow().getValue();
-            return new Inference(scores, channels, MacsAccount.of(info, level, channels));
+            return new Inference(scores, channels, accountant.account(plan[level], channels, kernel));
+        }
+    }
+
+    private OrtSession session(int level) throws OrtException {
+        String key = Arrays.toString(plan[level]);
+        OrtSession s = sessions.get(key);
+        if (s != null) {
+            return s;
+        }
+        synchronized (sessions) {
+            s = sessions.get(key);
+            if (s == null) {
+                s = env.createSession(HasteTransformer.forLevel(original, info, plan[level], kernel).toByteArray(), sessionOptions);
+                sessions.put(key, s);
+            }
+            return s;
         }
     }
 
     @Override
     public void close() throws OrtException {
-        session.close();
+        List<OrtException> failures = new ArrayList<>();
+        for (OrtSession s : sessions.values()) {
+            try {
+                s.close();
+            } catch (OrtException e) {
+                failures.add(e);
+            }
+        }
+        sessions.clear();
+        sessionOptions.close();
+        if (!failures.isEmpty()) {
+            throw failures.get(0);
+        }
     }
 
     /**

@@ -22,13 +22,15 @@ import onnx.Onnx.StringStringEntryProto;
  * @param schedule      levels x HASTE layers -> number of hyperplanes (0 = dense)
  * @param computeLayers every Conv and Gemm of the model, with shapes
  * @param hasteLayers   the replaced convolutions, in output order
+ * @param kernel        how the file's HASTE layers are written (format 1 files: portable)
  */
 public record HasteModelInfo(int format, long seed, double sparsity, String inputName, long[] inputShape,
-                             LevelSchedule schedule, List<LayerInfo> computeLayers, List<HasteLayer> hasteLayers) {
+                             LevelSchedule schedule, List<LayerInfo> computeLayers, List<HasteLayer> hasteLayers,
+                             HasteKernel kernel) {
     /** Metadata key holding this record as JSON. */
     public static final String METADATA_KEY = "haste";
-    /** Current metadata format version. */
-    public static final int FORMAT = 1;
+    /** Current metadata format version (2 added {@code kernel}; format 1 files are read as portable). */
+    public static final int FORMAT = 2;
     /** Graph input selecting the compression level (int64 scalar, 0 = dense). */
     public static final String LEVEL_INPUT = "haste_level";
     /** Graph output with the number of channels each HASTE layer convolved for this input (int64). */
@@ -51,15 +53,25 @@ public record HasteModelInfo(int format, long seed, double sparsity, String inpu
             if (e.getKey().equals(METADATA_KEY)) {
                 try {
                     HasteModelInfo info = JSON.readValue(e.getValue(), HasteModelInfo.class);
-                    if (info.format != FORMAT) {
-                        throw new IllegalArgumentException("HASTE metadata format " + info.format + " is not supported (expected " + FORMAT + ")");
+                    if (info.format != 1 && info.format != FORMAT) {
+                        throw new IllegalArgumentException("HASTE metadata format " + info.format + " is not supported (expected 1 or " + FORMAT + ")");
                     }
-                    return Optional.of(info);
+                    return Optional.of(info.kernel == null ? info.withKernel(HasteKernel.PORTABLE) : info);
                 } catch (JsonProcessingException ex) {
                     throw new IllegalArgumentException("unreadable HASTE metadata: " + ex.getOriginalMessage(), ex);
                 }
             }
         }
         return Optional.empty();
+    }
+
+    private HasteModelInfo withKernel(HasteKernel k) {
+        return new HasteModelInfo(format, seed, sparsity, inputName, inputShape, schedule, computeLayers, hasteLayers, k);
+    }
+
+    /** The shapes of the compute layer called {@code name}. */
+    public LayerInfo layer(String name) {
+        return computeLayers.stream().filter(l -> l.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no compute layer named '" + name + "' in the HASTE metadata"));
     }
 }

@@ -17,31 +17,42 @@ import java.util.Set;
  * @param denseBypass   wrap the model in {@code If(level == 0)} whose then-branch is the untouched original graph,
  *                      so level 0 runs at the dense model's speed (off: only the per-layer Ifs, every layer's
  *                      tensors visible at top level, which the layer-by-layer tests need)
+ * @param kernel        how the hash-and-merge of every layer is written: standard operators or the native operator
  */
 public record HasteOptions(long seed, double sparsity, boolean skipFirstConv, Set<String> include, Set<String> exclude,
-                           List<Integer> levels, Optional<LevelSchedule> schedule, boolean denseBypass) {
+                           List<Integer> levels, Optional<LevelSchedule> schedule, boolean denseBypass, HasteKernel kernel) {
     /** Default seed (any value works; stored in the model). */
     public static final long DEFAULT_SEED = 20230929L;
     /** Default sparsity: 2/3, the Achlioptas distribution the paper uses on CIFAR-10. */
     public static final double DEFAULT_SPARSITY = 2.0 / 3.0;
 
-    /** The documented defaults: seed {@value #DEFAULT_SEED}, s = 2/3, first conv skipped, {@link LevelSchedule#DEFAULT_LEVELS}, dense bypass. */
+    /**
+     * The documented defaults: seed {@value #DEFAULT_SEED}, s = 2/3, first conv skipped,
+     * {@link LevelSchedule#DEFAULT_LEVELS}, dense bypass, portable kernel (the file runs anywhere;
+     * the gateway picks the native kernel at run time when it loads).
+     */
     public static HasteOptions defaults() {
-        return new HasteOptions(DEFAULT_SEED, DEFAULT_SPARSITY, true, Set.of(), Set.of(), LevelSchedule.DEFAULT_LEVELS, Optional.empty(), true);
+        return new HasteOptions(DEFAULT_SEED, DEFAULT_SPARSITY, true, Set.of(), Set.of(), LevelSchedule.DEFAULT_LEVELS, Optional.empty(), true,
+                HasteKernel.PORTABLE);
     }
 
     /** A copy with another uniform level list. */
     public HasteOptions withLevels(List<Integer> perLevel) {
-        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, List.copyOf(perLevel), Optional.empty(), denseBypass);
+        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, List.copyOf(perLevel), Optional.empty(), denseBypass, kernel);
     }
 
     /** A copy with another seed. */
     public HasteOptions withSeed(long newSeed) {
-        return new HasteOptions(newSeed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass);
+        return new HasteOptions(newSeed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, kernel);
     }
 
     /** A copy with or without the level-0 bypass. */
     public HasteOptions withDenseBypass(boolean bypass) {
-        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, bypass);
+        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, bypass, kernel);
+    }
+
+    /** A copy that writes the hash-and-merge with {@code k}. */
+    public HasteOptions withKernel(HasteKernel k) {
+        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, k);
     }
 }

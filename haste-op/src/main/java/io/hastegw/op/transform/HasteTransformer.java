@@ -9,6 +9,7 @@ import io.hastegw.op.onnx.OnnxModels;
 import io.hastegw.op.onnx.OrtModels;
 import io.hastegw.op.onnx.Tensors;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.Set;
 import onnx.Onnx.GraphProto;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.NodeProto;
+import onnx.Onnx.OperatorSetIdProto;
 import onnx.Onnx.TensorProto;
 import onnx.Onnx.TensorShapeProto;
 import onnx.Onnx.TypeProto;
@@ -48,6 +50,9 @@ import onnx.Onnx.ValueInfoProto;
  */
 public final class HasteTransformer {
     private static final String PREFIX = "haste/";
+    /** The native operator's domain and type (the library is io.hastegw.op.runtime.NativeKernel). */
+    private static final String NATIVE_DOMAIN = "io.hastegw.haste";
+    private static final String NATIVE_OP = "HasteMerge";
 
     private final OrtEnvironment env;
 
@@ -117,8 +122,8 @@ public final class HasteTransformer {
             out = withDenseBypass(graph, out, inChannels);
         }
         HasteModelInfo meta = new HasteModelInfo(HasteModelInfo.FORMAT, options.seed(), options.sparsity(), inputName,
-                inputShape.clone(), schedule, compute, hasteLayers);
-        ModelProto result = model.toBuilder().setGraph(out).addMetadataProps(meta.toMetadata()).build();
+                inputShape.clone(), schedule, compute, hasteLayers, options.kernel());
+        ModelProto result = withKernelDomain(model.toBuilder().setGraph(out), options.kernel()).addMetadataProps(meta.toMetadata()).build();
         return new TransformResult(result, meta, decisions, List.of());
     }
 
@@ -249,34 +254,23 @@ public final class HasteTransformer {
     private static HasteLayer emitLayer(GraphProto.Builder g, GraphProto original, NodeProto conv, LayerInfo info, int layer,
                                         LevelSchedule schedule, HasteOptions options, long opset) {
         String p = PREFIX + layer + "/";
-        int c = info.inChannels();
-        int o = info.outChannels();
-        int pixels = Math.toIntExact(info.inputPixels());
-        int kk = Math.toIntExact(info.kernelSize());
-        int lmax = Math.max(1, schedule.maxHyperplanes(layer));
         int levels = schedule.levels();
-
-        float[] r = Hyperplanes.sample(options.seed(), layer, pixels, lmax, options.sparsity());
-        float[] codeWeights = new float[levels * lmax];
+        int lmax = Math.max(1, schedule.maxHyperplanes(layer));
+        float[] r = Hyperplanes.sample(options.seed(), layer, Math.toIntExact(info.inputPixels()), lmax, options.sparsity());
         boolean[] dense = new boolean[levels];
+        long[] planes = new long[levels];
         for (int level = 0; level < levels; level++) {
-            int l = schedule.hyperplanes(level, layer);
-            dense[level] = l == 0;
-            for (int i = 0; i < l; i++) {
-                codeWeights[level * lmax + i] = (float) (1 << i);
-            }
+            planes[level] = schedule.hyperplanes(level, layer);
+            dense[level] = planes[level] == 0;
         }
-        long[] in = info.inputShape();
-        long[] w = info.weightShape();
         g.addInitializer(Tensors.bools(p + "dense_levels", dense, levels));
-        g.addInitializer(Tensors.longs(p + "in_channels", new long[] {c}, 1));
-        g.addInitializer(Tensors.longs(p + "shape_cp", new long[] {c, pixels}, 2));
-        g.addInitializer(Tensors.floats(p + "hyperplanes", r, pixels, lmax));
-        g.addInitializer(Tensors.floats(p + "code_weights", codeWeights, levels, lmax));
-        g.addInitializer(Tensors.floats(p + "weights_t", transposeWeights(
-                Tensors.toFloats(OnnxModels.initializer(original, conv.getInput(1))), o, c, kk), o, kk, c));
-        g.addInitializer(Tensors.longs(p + "shape_x4", new long[] {1, -1, in[2], in[3]}, 4));
-        g.addInitializer(Tensors.longs(p + "shape_w4", new long[] {o, -1, w[2], w[3]}, 4));
+        g.addInitializer(Tensors.longs(p + "in_channels", new long[] {info.inChannels()}, 1));
+        LayerSource level = options.kernel() == HasteKernel.NATIVE
+                ? new LayerSource(List.of(Nodes.node("Gather", p + "planes", List.of(p + "planes_by_level", PREFIX + "level"),
+                        List.of(p + "planes")).build()), Tensors.longs(p + "planes_by_level", planes, levels))
+                : new LayerSource(List.of(Nodes.node("Gather", p + "level_weights", List.of(p + "code_weights", PREFIX + "level"),
+                        List.of(p + "level_weights")).build()), Tensors.floats(p + "code_weights", codeWeights(planes, lmax), levels, lmax));
+        g.addInitializer(level.table());
 
         // Dense branch: the original convolution, untouched.
         GraphProto.Builder denseBranch = GraphProto.newBuilder().setName(p + "dense")
@@ -285,15 +279,77 @@ public final class HasteTransformer {
                 .addOutput(Tensors.floatValueInfo(p + "dense_output"))
                 .addOutput(Tensors.valueInfo(p + "dense_channels", TensorProto.DataType.INT64_VALUE, 1));
 
-        // HASTE branch: hash, bucket, merge, reduced convolution.
-        GraphProto.Builder h = GraphProto.newBuilder().setName(p + "haste");
+        GraphProto.Builder h = GraphProto.newBuilder().setName(p + "haste").addAllNode(level.nodes());
+        hasteNodes(g, h, original, conv, info, r, lmax, options.kernel(), opset, p, p + "haste_output", p + "haste_channels");
+        h.addOutput(Tensors.floatValueInfo(p + "haste_output"))
+                .addOutput(Tensors.valueInfo(p + "haste_channels", TensorProto.DataType.INT64_VALUE, 1));
+
+        g.addNode(Nodes.node("Gather", p + "is_dense", List.of(p + "dense_levels", PREFIX + "level"), List.of(p + "is_dense")));
+        g.addNode(Nodes.node("If", p + "conv", List.of(p + "is_dense"), List.of(conv.getOutput(0), p + "reduced_channels"))
+                .addAttribute(Nodes.graphAttr("then_branch", denseBranch.build()))
+                .addAttribute(Nodes.graphAttr("else_branch", h.build())));
+        return new HasteLayer(conv.getName(), lmax, Hyperplanes.cumulativeNonzeros(r, Math.toIntExact(info.inputPixels()), lmax));
+    }
+
+    /**
+     * Where a layer's HASTE nodes read the level from: nodes that look it up in a per-level table
+     * (the multi-level model) or, for a model fixed to one level, nothing (the table is that row).
+     *
+     * @param nodes  nodes producing {@code planes} (native) or {@code level_weights} (portable)
+     * @param table  the initializer they read
+     */
+    private record LayerSource(List<NodeProto> nodes, TensorProto table) {}
+
+    /** Portable code weights: row {@code level} holds 2^i for the level's L hyperplanes and 0 beyond. */
+    private static float[] codeWeights(long[] planes, int lmax) {
+        float[] w = new float[planes.length * lmax];
+        for (int level = 0; level < planes.length; level++) {
+            for (int i = 0; i < planes[level]; i++) {
+                w[level * lmax + i] = (float) (1 << i);
+            }
+        }
+        return w;
+    }
+
+    /**
+     * Adds the HASTE computation of {@code conv} to {@code h}, writing {@code out} and the channel
+     * count {@code channelsOut}; constants go to {@code g}, names start with the layer prefix
+     * {@code p}. It reads the level from {@code p + "planes"} (native: L, int64 scalar) or {@code p +
+     * "level_weights"} (portable: the code weights of the level), which the caller provides.
+     */
+    private static void hasteNodes(GraphProto.Builder g, GraphProto.Builder h, GraphProto original, NodeProto conv,
+                                   LayerInfo info, float[] r, int lmax, HasteKernel kernel, long opset, String p, String out,
+                                   String channelsOut) {
+        int c = info.inChannels();
+        int pixels = Math.toIntExact(info.inputPixels());
+        g.addInitializer(Tensors.floats(p + "hyperplanes", r, pixels, lmax));
+        List<String> convInputs = new ArrayList<>(List.of(p + "merged_input", p + "merged_weights"));
+        if (conv.getInputCount() > 2 && !conv.getInput(2).isEmpty()) {
+            convInputs.add(conv.getInput(2));
+        }
+        NodeProto reducedConv = conv.toBuilder().setName(p + "reduced_conv").clearInput().addAllInput(convInputs)
+                .clearOutput().addOutput(out).build();
+        if (kernel == HasteKernel.NATIVE) {
+            h.addNode(Nodes.node(NATIVE_OP, p + "merge", List.of(conv.getInput(0), conv.getInput(1), p + "hyperplanes", p + "planes"),
+                    List.of(p + "merged_input", p + "merged_weights", channelsOut)).setDomain(NATIVE_DOMAIN));
+            h.addNode(reducedConv);
+            return;
+        }
+        int o = info.outChannels();
+        int kk = Math.toIntExact(info.kernelSize());
+        long[] in = info.inputShape();
+        long[] w = info.weightShape();
+        g.addInitializer(Tensors.longs(p + "shape_cp", new long[] {c, pixels}, 2));
+        g.addInitializer(Tensors.floats(p + "weights_t", transposeWeights(
+                Tensors.toFloats(OnnxModels.initializer(original, conv.getInput(1))), o, c, kk), o, kk, c));
+        g.addInitializer(Tensors.longs(p + "shape_x4", new long[] {1, -1, in[2], in[3]}, 4));
+        g.addInitializer(Tensors.longs(p + "shape_w4", new long[] {o, -1, w[2], w[3]}, 4));
         add(h, "Reshape", p, List.of(conv.getInput(0), p + "shape_cp"), "xf");
         h.addNode(reduceMeanChannels(p, opset));
         add(h, "Sub", p, List.of(p + "xf", p + "mean"), "centred");
         add(h, "MatMul", p, List.of(p + "centred", p + "hyperplanes"), "projections");
         add(h, "Greater", p, List.of(p + "projections", PREFIX + "zero_f"), "bits_bool");
         h.addNode(cast(p + "bits_bool", p + "bits"));
-        add(h, "Gather", p, List.of(p + "code_weights", PREFIX + "level"), "level_weights");
         add(h, "MatMul", p, List.of(p + "bits", p + "level_weights"), "codes");
         h.addNode(Nodes.node("Unique", p + "buckets", List.of(p + "codes"), List.of(p + "bucket_codes", "", "", p + "bucket_sizes"))
                 .addAttribute(Nodes.intAttr("sorted", 1)));
@@ -311,20 +367,105 @@ public final class HasteTransformer {
         h.addNode(Nodes.node("Transpose", p + "merged_weights_okc", List.of(p + "merged_weights_t"), List.of(p + "merged_weights_okc"))
                 .addAttribute(Nodes.intsAttr("perm", 0, 2, 1)));
         add(h, "Reshape", p, List.of(p + "merged_weights_okc", p + "shape_w4"), "merged_weights");
-        List<String> convInputs = new ArrayList<>(List.of(p + "merged_input", p + "merged_weights"));
-        if (conv.getInputCount() > 2 && !conv.getInput(2).isEmpty()) {
-            convInputs.add(conv.getInput(2));
-        }
-        h.addNode(conv.toBuilder().setName(p + "reduced_conv").clearInput().addAllInput(convInputs).clearOutput().addOutput(p + "haste_output"));
-        add(h, "Shape", p, List.of(p + "bucket_codes"), "haste_channels");
-        h.addOutput(Tensors.floatValueInfo(p + "haste_output"))
-                .addOutput(Tensors.valueInfo(p + "haste_channels", TensorProto.DataType.INT64_VALUE, 1));
+        h.addNode(reducedConv);
+        h.addNode(Nodes.node("Shape", channelsOut, List.of(p + "bucket_codes"), List.of(channelsOut)));
+    }
 
-        g.addNode(Nodes.node("Gather", p + "is_dense", List.of(p + "dense_levels", PREFIX + "level"), List.of(p + "is_dense")));
-        g.addNode(Nodes.node("If", p + "conv", List.of(p + "is_dense"), List.of(conv.getOutput(0), p + "reduced_channels"))
-                .addAttribute(Nodes.graphAttr("then_branch", denseBranch.build()))
-                .addAttribute(Nodes.graphAttr("else_branch", h.build())));
-        return new HasteLayer(conv.getName(), lmax, Hyperplanes.cumulativeNonzeros(r, pixels, lmax));
+    /**
+     * The model to run at one level: no level input and no {@code If}; the layers with L = 0 in
+     * {@code planes} are the original convolutions (so ONNX Runtime applies all its constant-weight
+     * optimisations to them) and the others are HASTE with their L fixed. This is what the
+     * gateway runs: a level whose layers are all dense is exactly the original model.
+     *
+     * @param original the original model ({@link #original(ModelProto)} recovers it from a HASTE model)
+     * @param info     the HASTE metadata (layers, seed, sparsity, schedule for the hyperplane count)
+     * @param planes   L per HASTE layer, 0 = dense
+     */
+    public static ModelProto forLevel(ModelProto original, HasteModelInfo info, int[] planes, HasteKernel kernel) {
+        if (planes.length != info.hasteLayers().size()) {
+            throw new IllegalArgumentException(planes.length + " L values for " + info.hasteLayers().size() + " HASTE layers");
+        }
+        GraphProto graph = original.getGraph();
+        GraphProto.Builder out = graph.toBuilder().clearNode();
+        fixBatchToOne(out, info.inputName(), info.inputShape());
+        if (kernel == HasteKernel.PORTABLE && Arrays.stream(planes).anyMatch(l -> l > 0)) {
+            out.addInitializer(Tensors.floats(PREFIX + "zero_f", new float[] {0f}));
+            out.addInitializer(Tensors.longs(PREFIX + "axis0", new long[] {0}, 1));
+            out.addInitializer(Tensors.longs(PREFIX + "axis1", new long[] {1}, 1));
+        }
+        Map<String, Integer> layerOf = new LinkedHashMap<>();
+        for (int i = 0; i < info.hasteLayers().size(); i++) {
+            layerOf.put(info.hasteLayers().get(i).name(), i);
+        }
+        List<String> channels = new ArrayList<>();
+        for (NodeProto node : graph.getNodeList()) {
+            Integer layer = layerOf.get(node.getName());
+            if (layer == null) {
+                out.addNode(node);
+                continue;
+            }
+            String p = PREFIX + layer + "/";
+            LayerInfo li = info.layer(node.getName());
+            channels.add(p + "channels");
+            int l = planes[layer];
+            if (l == 0) {
+                out.addNode(node);
+                out.addInitializer(Tensors.longs(p + "channels", new long[] {li.inChannels()}, 1));
+                continue;
+            }
+            int lmax = Math.max(1, info.schedule().maxHyperplanes(layer));
+            if (l > lmax) {
+                throw new IllegalArgumentException("layer " + layer + " stores " + lmax + " hyperplanes, L = " + l + " asked");
+            }
+            float[] r = Hyperplanes.sample(info.seed(), layer, Math.toIntExact(li.inputPixels()), lmax, info.sparsity());
+            out.addInitializer(kernel == HasteKernel.NATIVE
+                    ? Tensors.longs(p + "planes", new long[] {l})
+                    : Tensors.floats(p + "level_weights", codeWeights(new long[] {l}, lmax), lmax));
+            hasteNodes(out, out, graph, node, li, r, lmax, kernel, OnnxModels.defaultOpset(original), p, node.getOutput(0), p + "channels");
+        }
+        out.addNode(Nodes.node("Concat", PREFIX + "channels", channels, List.of(HasteModelInfo.CHANNELS_OUTPUT))
+                .addAttribute(Nodes.intAttr("axis", 0)));
+        out.addOutput(Tensors.valueInfo(HasteModelInfo.CHANNELS_OUTPUT, TensorProto.DataType.INT64_VALUE, planes.length));
+        return withKernelDomain(original.toBuilder().setGraph(out), kernel).build();
+    }
+
+    /**
+     * The original model inside a HASTE model: the then-branch of its dense bypass, with the
+     * original names and weights, as a model of its own (no HASTE metadata, no level input).
+     *
+     * @throws IllegalArgumentException when the model has no dense bypass (transformed without it)
+     */
+    public static ModelProto original(ModelProto haste) {
+        NodeProto bypass = haste.getGraph().getNodeList().stream().filter(n -> n.getName().equals(PREFIX + "dense_bypass"))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException(
+                        "the HASTE model has no dense bypass (the original graph); transform it again with the default options"));
+        GraphProto dense = bypass.getAttributeList().stream().filter(a -> a.getName().equals("then_branch")).findFirst()
+                .orElseThrow().getG();
+        GraphProto.Builder g = GraphProto.newBuilder().setName(haste.getGraph().getName());
+        dense.getNodeList().stream().filter(n -> !n.getName().equals("dense/haste_channels"))
+                .forEach(n -> g.addNode(unprefixed(n)));
+        dense.getInitializerList().forEach(t -> g.addInitializer(t.toBuilder().setName(t.getName().substring("dense/".length()))));
+        haste.getGraph().getInputList().stream().filter(v -> !v.getName().equals(HasteModelInfo.LEVEL_INPUT)).forEach(g::addInput);
+        haste.getGraph().getOutputList().stream().filter(v -> !v.getName().equals(HasteModelInfo.CHANNELS_OUTPUT)).forEach(g::addOutput);
+        ModelProto.Builder m = haste.toBuilder().setGraph(g).clearMetadataProps().clearOpsetImport();
+        haste.getOpsetImportList().stream().filter(o -> !o.getDomain().equals(NATIVE_DOMAIN)).forEach(m::addOpsetImport);
+        haste.getMetadataPropsList().stream().filter(e -> !e.getKey().equals(HasteModelInfo.METADATA_KEY)).forEach(m::addMetadataProps);
+        return m.build();
+    }
+
+    private static NodeProto unprefixed(NodeProto node) {
+        NodeProto.Builder b = node.toBuilder().clearInput().clearOutput();
+        node.getInputList().forEach(i -> b.addInput(i.startsWith("dense/") ? i.substring("dense/".length()) : i));
+        node.getOutputList().forEach(o -> b.addOutput(o.startsWith("dense/") ? o.substring("dense/".length()) : o));
+        return b.build();
+    }
+
+    /** Declares the native operator's domain when {@code kernel} is native. */
+    private static ModelProto.Builder withKernelDomain(ModelProto.Builder model, HasteKernel kernel) {
+        if (kernel == HasteKernel.NATIVE && model.getOpsetImportList().stream().noneMatch(o -> o.getDomain().equals(NATIVE_DOMAIN))) {
+            model.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(NATIVE_DOMAIN).setVersion(1));
+        }
+        return model;
     }
 
     /** Adds node {@code prefix+out} of {@code op} writing tensor {@code prefix+out}. */

@@ -7,6 +7,7 @@ import io.hastegw.op.SharedData;
 import io.hastegw.op.analysis.LayerInfo;
 import io.hastegw.op.analysis.ModelAnalysis;
 import io.hastegw.op.onnx.OnnxModels;
+import io.hastegw.op.transform.HasteKernel;
 import io.hastegw.op.transform.HasteLayer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class MacsAccountTest {
         LayerInfo layer = new LayerInfo("conv", "Conv", new long[] {1, 16, 16, 16}, new long[] {32, 16, 3, 3},
                 new long[] {1, 32, 8, 8}, 1);
         long[] cumulative = {0, 80, 170, 250};
-        LayerMacs macs = MacsAccount.haste(layer, new HasteLayer("conv", 3, cumulative), 2, 10);
+        LayerMacs macs = MacsAccount.haste(layer, new HasteLayer("conv", 3, cumulative), 2, 10, HasteKernel.PORTABLE);
         assertEquals(32L * 16 * 9 * 64, macs.dense());
         assertEquals(32L * 10 * 9 * 64, macs.compute());
         assertEquals(2L * 16 * 256 + 16L * 170 + 16L * 2, macs.hashing());

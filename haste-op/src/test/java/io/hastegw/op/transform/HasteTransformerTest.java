@@ -16,6 +16,7 @@ import io.hastegw.op.onnx.FloatTensor;
 import io.hastegw.op.onnx.OnnxModels;
 import io.hastegw.op.onnx.OrtModels;
 import io.hastegw.op.runtime.HasteSession;
+import io.hastegw.op.runtime.RuntimeOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -102,13 +103,12 @@ class HasteTransformerTest {
             rows[1][layer] = 8 + layer % 4;
             rows[2][layer] = layer < 6 ? 0 : 6;
         }
-        HasteOptions options = new HasteOptions(3, 0.5, true, Set.of(), Set.of(), List.of(), Optional.of(new LevelSchedule(rows)), true);
+        HasteOptions options = new HasteOptions(3, 0.5, true, Set.of(), Set.of(), List.of(), Optional.of(new LevelSchedule(rows)), true, HasteKernel.PORTABLE);
         TransformResult result = transform(resnet20.original(), CIFAR, options);
         assertArrayEquals(rows[2], result.info().schedule().hyperplanes()[2]);
         Path file = tmp.resolve("scheduled.onnx");
         OnnxModels.write(result.model(), file);
-        try (OrtSession.SessionOptions so = OrtModels.options(1);
-             HasteSession session = new HasteSession(ENV, file, "logits", so)) {
+        try (HasteSession session = new HasteSession(ENV, file, "logits", RuntimeOptions.of(1))) {
             FloatTensor image = SharedData.cifarInputs(SharedData.cifarCard("resnet20"), 1).get(0);
             long[] channels = session.run(image, 2).reducedChannels();
             for (int layer = 0; layer < 6; layer++) {
@@ -119,7 +119,7 @@ class HasteTransformerTest {
 
     @Test
     void aScheduleOfTheWrongWidthIsRejected() {
-        HasteOptions options = new HasteOptions(3, 0.5, true, Set.of(), Set.of(), List.of(), Optional.of(new LevelSchedule(new int[2][5])), true);
+        HasteOptions options = new HasteOptions(3, 0.5, true, Set.of(), Set.of(), List.of(), Optional.of(new LevelSchedule(new int[2][5])), true, HasteKernel.PORTABLE);
         var e = assertThrows(IllegalArgumentException.class, () -> transform(resnet20.original(), CIFAR, options));
         assertEquals("schedule has 5 columns but the model has 18 eligible convolutions", e.getMessage());
     }
@@ -133,7 +133,7 @@ class HasteTransformerTest {
     @Test
     void excludedConvsKeepTheirOriginalNode() throws Exception {
         String name = "/layer2/layer2.0/conv1/Conv";
-        HasteOptions options = new HasteOptions(1, 2.0 / 3, true, Set.of(), Set.of(name), List.of(12), Optional.empty(), true);
+        HasteOptions options = new HasteOptions(1, 2.0 / 3, true, Set.of(), Set.of(name), List.of(12), Optional.empty(), true, HasteKernel.PORTABLE);
         TransformResult result = transform(resnet20.original(), CIFAR, options);
         assertTrue(result.decisions().contains(name + ": dense (excluded by name)"));
         assertEquals(17, result.info().hasteLayers().size());
@@ -142,14 +142,14 @@ class HasteTransformerTest {
 
     @Test
     void includingTheFirstConvReplacesIt() throws Exception {
-        HasteOptions options = new HasteOptions(1, 2.0 / 3, true, Set.of("/conv1/Conv"), Set.of(), List.of(12), Optional.empty(), true);
+        HasteOptions options = new HasteOptions(1, 2.0 / 3, true, Set.of("/conv1/Conv"), Set.of(), List.of(12), Optional.empty(), true, HasteKernel.PORTABLE);
         TransformResult result = transform(resnet20.original(), CIFAR, options);
         assertEquals(List.of("/conv1/Conv"), result.info().hasteLayers().stream().map(HasteLayer::name).toList());
     }
 
     @Test
     void anUnknownNodeNameIsAnError() {
-        HasteOptions options = new HasteOptions(1, 2.0 / 3, true, Set.of(), Set.of("/no/such/Conv"), List.of(12), Optional.empty(), true);
+        HasteOptions options = new HasteOptions(1, 2.0 / 3, true, Set.of(), Set.of("/no/such/Conv"), List.of(12), Optional.empty(), true, HasteKernel.PORTABLE);
         var e = assertThrows(IllegalArgumentException.class, () -> transform(resnet20.original(), CIFAR, options));
         assertEquals("--exclude names '/no/such/Conv', which is no Conv node of the model", e.getMessage());
     }
@@ -195,8 +195,7 @@ class HasteTransformerTest {
         Path file = tmp.resolve("r20.onnx");
         OnnxModels.write(resnet20.haste().model(), file);
         FloatTensor image = SharedData.cifarInputs(SharedData.cifarCard("resnet20"), 1).get(0);
-        try (OrtSession.SessionOptions so = OrtModels.options(1);
-             HasteSession session = new HasteSession(ENV, file, "logits", so)) {
+        try (HasteSession session = new HasteSession(ENV, file, "logits", RuntimeOptions.of(1))) {
             var e = assertThrows(IllegalArgumentException.class, () -> session.run(image, 9));
             assertEquals("compression level 9 is out of range; allowed: 0 (dense) to 8", e.getMessage());
         }
@@ -214,7 +213,7 @@ class HasteTransformerTest {
     @Test
     void aPlainModelIsNotAHasteSession() {
         Path file = SharedData.cifarModel("resnet20");
-        var e = assertThrows(io.hastegw.op.onnx.OnnxModelException.class, () -> new HasteSession(ENV, file, "logits", new OrtSession.SessionOptions()));
+        var e = assertThrows(io.hastegw.op.onnx.OnnxModelException.class, () -> new HasteSession(ENV, file, "logits", RuntimeOptions.of(1)));
         assertEquals(file + ": not a HASTE model (no 'haste' metadata); create one with haste-op transform", e.getMessage());
     }
 

@@ -8,6 +8,15 @@ public interface InferenceEngine extends AutoCloseable {
     /** Number of compression levels (1 for a dense-only model: level 0). */
     int levels();
 
+    /**
+     * What the engine wants operators to see in the gateway's status about how it runs {@code
+     * level} (kernel, per-layer plan, ...): JSON-friendly values (strings, numbers, lists, maps).
+     * Optional: the default says nothing.
+     */
+    default java.util.Map<String, Object> details(int level) {
+        return java.util.Map.of();
+    }
+
     /** Runs one input at {@code level} (0 .. levels()-1). */
     InferenceResult run(InputTensor input, int level) throws Exception;
 }

@@ -1,0 +1,60 @@
+package io.hastegw.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The gateway runs HASTE models on the native kernel with a cost plan calibrated once per device and model, then cached. */
+class CostPlanTest {
+    @TempDir
+    Path cache;
+
+    private GatewayFixture start() throws Exception {
+        return new GatewayFixture(TestModels.hasteResNet20(), "model.cost_plan=true", "model.cost_cache=" + cache,
+                "model.calibration_images=" + TestModels.shared().resolve("data/cifar10-jpeg/test/cat"));
+    }
+
+    @Test
+    void theFirstStartCalibratesAndStoresThePlanTheNextReadsIt() throws Exception {
+        try (GatewayFixture g = start()) {
+            Map<String, Object> details = g.running.gateway().engine().details(0);
+            assertEquals("native", details.get("kernel"));
+            assertEquals("calibrated at start", plan(details).get("source"));
+        }
+        try (var files = Files.list(cache)) {
+            assertEquals(1, files.count(), "one plan file for this model and device");
+        }
+        try (GatewayFixture g = start()) {
+            assertEquals("cache", plan(g.running.gateway().engine().details(0)).get("source"));
+        }
+    }
+
+    @Test
+    void theStatusShowsForEveryLevelWhatRunsAndForTheCurrentLevelEveryLayer() throws Exception {
+        try (GatewayFixture g = start()) {
+            Map<String, Object> details = g.running.gateway().engine().details(3);
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> levels = (List<Map<String, Object>>) plan(details).get("levels");
+            assertEquals(9, levels.size());
+            assertEquals("dense model", levels.get(0).get("runs"), "level 0 is always the original model");
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> layers = (List<Map<String, Object>>) details.get("layers_at_level");
+            assertEquals(18, layers.size());
+            boolean levelDense = "dense model".equals(levels.get(3).get("runs"));
+            long haste = layers.stream().filter(l -> "haste".equals(l.get("runs"))).count();
+            assertEquals(levelDense ? 0 : ((Number) levels.get(3).get("haste_layers")).longValue(), haste);
+            assertTrue(layers.stream().allMatch(l -> "haste".equals(l.get("runs")) == ((Number) l.get("hyperplanes")).intValue() > 0));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> plan(Map<String, Object> details) {
+        return (Map<String, Object>) details.get("cost_plan");
+    }
+}

@@ -1,0 +1,59 @@
+/* Picks the fastest copy of the hash-and-merge pass that this CPU runs. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "haste_kernel.h"
+
+#define DECLARE(isa)                                                                                          \
+  int haste_hash_##isa(const float *, const float *, int, int, int, int, int32_t *, int32_t *);             \
+  void haste_merge_inputs_##isa(const float *, const int32_t *, const int32_t *, int, int, int, float *);   \
+  void haste_merge_filters_##isa(const float *, const int32_t *, int, int, int, int, float *);                 \
+  int haste_conv_##isa(const float *, const float *, const float *, const int32_t *, const int32_t *, int, int, int, int, \
+                       int, const haste_conv_geometry *, float *);
+
+DECLARE(generic)
+#if defined(__x86_64__)
+DECLARE(avx2)
+DECLARE(avx512)
+enum { GENERIC, AVX2, AVX512 };
+
+/* The best copy this CPU runs; HASTE_KERNEL_ISA=generic|avx2|avx512 asks for a lower one (tests run each). */
+static int isa(void) {
+  __builtin_cpu_init();
+  int best = __builtin_cpu_supports("avx512f") ? AVX512
+             : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? AVX2 : GENERIC;
+  const char *asked = getenv("HASTE_KERNEL_ISA");
+  int want = !asked ? best : strcmp(asked, "generic") == 0 ? GENERIC : strcmp(asked, "avx2") == 0 ? AVX2 : best;
+  return want < best ? want : best;
+}
+#define PICK(name, ...) \
+  (isa() == AVX512 ? name##_avx512(__VA_ARGS__) : isa() == AVX2 ? name##_avx2(__VA_ARGS__) : name##_generic(__VA_ARGS__))
+static const char *isa_name(void) { return isa() == AVX512 ? "avx512" : isa() == AVX2 ? "avx2" : "generic"; }
+#else
+#define PICK(name, ...) name##_generic(__VA_ARGS__)
+static const char *isa_name(void) { return "generic"; }
+#endif
+
+int haste_hash(const float *x, const float *r, int C, int P, int l, int lmax, int32_t *bucket, int32_t *count) {
+  return PICK(haste_hash, x, r, C, P, l, lmax, bucket, count);
+}
+
+void haste_merge_inputs(const float *x, const int32_t *bucket, const int32_t *count, int C, int P, int cred, float *xm) {
+  PICK(haste_merge_inputs, x, bucket, count, C, P, cred, xm);
+}
+
+void haste_merge_filters(const float *w, const int32_t *bucket, int C, int O, int kk, int cred, float *wm) {
+  PICK(haste_merge_filters, w, bucket, C, O, kk, cred, wm);
+}
+
+int haste_conv(const float *x, const float *w, const float *bias, const int32_t *bucket, const int32_t *count, int C, int H,
+               int W, int O, int cred, const haste_conv_geometry *g, float *y) {
+  return PICK(haste_conv, x, w, bias, bucket, count, C, H, W, O, cred, g, y);
+}
+
+void haste_conv_output_size(const haste_conv_geometry *g, int H, int W, int *ho, int *wo) {
+  *ho = (H + g->pt + g->pb - g->dh * (g->kh - 1) - 1) / g->sh + 1;
+  *wo = (W + g->pl + g->pr - g->dw * (g->kw - 1) - 1) / g->sw + 1;
+}
+
+const char *haste_kernel_isa(void) { return isa_name(); }

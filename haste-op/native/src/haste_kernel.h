@@ -1,0 +1,60 @@
+/*
+ * The HASTE hash-and-merge pass of one convolution, in plain C (no ONNX Runtime types), so that
+ * it can be tested on its own, natively and under qemu for aarch64.
+ *
+ * x: the input, C channels of P pixels (row-major C x P). r: the hyperplanes, P x lmax
+ * (row-major, +1/0/-1), of which the first l are used. w: the filters, O x C x kk.
+ * Channel c's code has bit i set iff <x_c - mean_j x_j, r_i> > 0 (strict); channels with equal
+ * codes form a bucket; buckets are numbered in ascending order of their codes (the order of the
+ * portable graph's sorted Unique).
+ */
+#ifndef HASTE_KERNEL_H
+#define HASTE_KERNEL_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Largest supported number of hyperplanes per layer (codes are 32-bit). */
+#define HASTE_MAX_PLANES 31
+
+/**
+ * Hashes the channels of x: bucket[c] gets channel c's bucket, count[b] the size of bucket b.
+ * Returns the number of buckets (1..C), or -1 when memory runs out.
+ */
+int haste_hash(const float *x, const float *r, int C, int P, int l, int lmax, int32_t *bucket, int32_t *count);
+
+/** xm (cred x P) = the mean of the input channels of every bucket. */
+void haste_merge_inputs(const float *x, const int32_t *bucket, const int32_t *count, int C, int P, int cred, float *xm);
+
+/** wm (O x cred x kk) = the sum of the filter slices of every bucket. */
+void haste_merge_filters(const float *w, const int32_t *bucket, int C, int O, int kk, int cred, float *wm);
+
+/** Geometry of a 2-D convolution (NCHW, batch 1, group 1). */
+typedef struct {
+  int kh, kw;             /* kernel */
+  int sh, sw;             /* strides */
+  int pt, pl, pb, pr;     /* padding: top, left, bottom, right */
+  int dh, dw;             /* dilations */
+} haste_conv_geometry;
+
+/** Output height and width of the convolution of an H x W input. */
+void haste_conv_output_size(const haste_conv_geometry *g, int H, int W, int *ho, int *wo);
+
+/**
+ * The whole HASTE convolution after hashing: merges the input (bucket means) and the filters
+ * (bucket sums) into packed buffers and convolves them directly, adding bias[o] (bias may be
+ * NULL). x: C x H x W; w: O x C x kh x kw; y: O x ho x wo. Returns 0, or -1 when memory runs out.
+ */
+int haste_conv(const float *x, const float *w, const float *bias, const int32_t *bucket, const int32_t *count, int C, int H,
+               int W, int O, int cred, const haste_conv_geometry *g, float *y);
+
+/** Which code path runs: "avx512", "avx2" or "generic". */
+const char *haste_kernel_isa(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,335 @@
+/*
+ * The hash-and-merge pass, written once with GCC vector extensions (8 floats per vector). The
+ * build compiles this file once per instruction set (HK() names the copy: haste_hash_generic,
+ * haste_hash_avx2, ...); haste_kernel.c picks one at run time.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "haste_kernel.h"
+
+#ifndef HK
+#error "compile with -DHK(name)=name##_<isa>"
+#endif
+
+typedef float v8 __attribute__((vector_size(32)));
+
+static inline v8 ld8(const float *p) {
+  v8 v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+static inline void st8(float *p, v8 v) { memcpy(p, &v, sizeof v); }
+
+static inline v8 bc8(float s) { return (v8){s, s, s, s, s, s, s, s}; }
+
+/* Pixels per tile: a tile of hyperplane rows (TILE x up to 32 floats) stays in L1 while every
+   channel block runs over it. */
+#define TILE 256
+
+/*
+ * acc[c][j] += sum over p in [p0, p1) of x[c][p] * r[p][8j .. 8j+8) for 4 channels starting at
+ * xc; nv (1..4) vectors of planes. Inlined with a constant nv so that the loops unroll.
+ */
+static inline __attribute__((always_inline)) void project4(const float *xc, int P, const float *r, int rs, int p0,
+                                                           int p1, float *acc, int nv) {
+  v8 a[4][4];
+  for (int i = 0; i < 4; i++)
+    for (int j = 0; j < nv; j++) a[i][j] = ld8(acc + (i * 4 + j) * 8);
+  for (int p = p0; p < p1; p++) {
+    v8 rv[4];
+    for (int j = 0; j < nv; j++) rv[j] = ld8(r + (size_t)p * rs + 8 * j);
+    for (int i = 0; i < 4; i++) {
+      v8 xv = bc8(xc[(size_t)i * P + p]);
+      for (int j = 0; j < nv; j++) a[i][j] += xv * rv[j];
+    }
+  }
+  for (int i = 0; i < 4; i++)
+    for (int j = 0; j < nv; j++) st8(acc + (i * 4 + j) * 8, a[i][j]);
+}
+
+static inline __attribute__((always_inline)) void project1(const float *xc, const float *r, int rs, int p0, int p1,
+                                                           float *acc, int nv) {
+  v8 a[4];
+  for (int j = 0; j < nv; j++) a[j] = ld8(acc + j * 8);
+  for (int p = p0; p < p1; p++) {
+    v8 xv = bc8(xc[p]);
+    for (int j = 0; j < nv; j++) a[j] += xv * ld8(r + (size_t)p * rs + 8 * j);
+  }
+  for (int j = 0; j < nv; j++) st8(acc + j * 8, a[j]);
+}
+
+/* proj[c][0 .. 8nv) = <x_c, r_i> for every channel (proj: C x 32 floats). */
+static void project_all(const float *x, const float *r, int rs, int C, int P, int nv, float *proj) {
+  for (int p0 = 0; p0 < P; p0 += TILE) {
+    int p1 = p0 + TILE < P ? p0 + TILE : P;
+    int c = 0;
+    for (; c + 4 <= C; c += 4) {
+      const float *xc = x + (size_t)c * P;
+      float *acc = proj + (size_t)c * 32;
+      switch (nv) {
+        case 1: project4(xc, P, r, rs, p0, p1, acc, 1); break;
+        case 2: project4(xc, P, r, rs, p0, p1, acc, 2); break;
+        case 3: project4(xc, P, r, rs, p0, p1, acc, 3); break;
+        default: project4(xc, P, r, rs, p0, p1, acc, 4); break;
+      }
+    }
+    for (; c < C; c++) {
+      switch (nv) {
+        case 1: project1(x + (size_t)c * P, r, rs, p0, p1, proj + (size_t)c * 32, 1); break;
+        case 2: project1(x + (size_t)c * P, r, rs, p0, p1, proj + (size_t)c * 32, 2); break;
+        case 3: project1(x + (size_t)c * P, r, rs, p0, p1, proj + (size_t)c * 32, 3); break;
+        default: project1(x + (size_t)c * P, r, rs, p0, p1, proj + (size_t)c * 32, 4); break;
+      }
+    }
+  }
+}
+
+static int compare_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+int HK(haste_hash)(const float *x, const float *r, int C, int P, int l, int lmax, int32_t *bucket, int32_t *count) {
+  int nv = (l + 7) / 8;
+  int direct = lmax % 8 == 0;
+  int rs = direct ? lmax : nv * 8;
+  int table_size = 1;
+  while (table_size < 2 * C) table_size <<= 1;
+
+  float *proj = calloc((size_t)C * 32 + 32, sizeof(float));
+  float *mean = malloc((size_t)P * sizeof(float));
+  float *rp = direct ? NULL : calloc((size_t)P * rs, sizeof(float));
+  int32_t *table = malloc((size_t)table_size * sizeof(int32_t));
+  uint32_t *codes = malloc((size_t)C * sizeof(uint32_t));
+  if (!proj || !mean || (!direct && !rp) || !table || !codes) {
+    free(proj), free(mean), free(rp), free(table), free(codes);
+    return -1;
+  }
+  if (!direct) {
+    for (int p = 0; p < P; p++) memcpy(rp + (size_t)p * rs, r + (size_t)p * lmax, (size_t)l * sizeof(float));
+    r = rp;
+  }
+
+  /* Centring, folded algebraically: <x_c - m, r_i> = <x_c, r_i> - <m, r_i>. */
+  for (int p = 0; p < P; p++) mean[p] = 0.0f;
+  for (int c = 0; c < C; c++) {
+    const float *xc = x + (size_t)c * P;
+    int p = 0;
+    for (; p + 8 <= P; p += 8) st8(mean + p, ld8(mean + p) + ld8(xc + p));
+    for (; p < P; p++) mean[p] += xc[p];
+  }
+  for (int p = 0; p < P; p++) mean[p] /= (float)C;
+  float *mproj = proj + (size_t)C * 32;
+  project_all(mean, r, rs, 1, P, nv, mproj);
+  project_all(x, r, rs, C, P, nv, proj);
+
+  for (int i = 0; i < table_size; i++) table[i] = -1;
+  int cred = 0;
+  int shift = 32 - __builtin_ctz((unsigned)table_size);
+  for (int c = 0; c < C; c++) {
+    uint32_t code = 0;
+    for (int i = 0; i < l; i++) code |= (uint32_t)(proj[(size_t)c * 32 + i] - mproj[i] > 0.0f) << i;
+    uint32_t h = shift >= 32 ? 0 : (code * 2654435761u) >> shift;
+    for (;;) {
+      int32_t b = table[h];
+      if (b < 0) {
+        table[h] = cred;
+        codes[cred] = code;
+        count[cred] = 1;
+        bucket[c] = cred++;
+        break;
+      }
+      if (codes[b] == code) {
+        count[b]++;
+        bucket[c] = b;
+        break;
+      }
+      h = (h + 1) & (uint32_t)(table_size - 1);
+    }
+  }
+  /* Number the buckets in ascending code order, as the portable graph's sorted Unique does, so
+     that both convolve the merged channels in the same order. */
+  int32_t *rank = malloc((size_t)cred * sizeof(int32_t));
+  uint64_t *keyed = malloc((size_t)cred * sizeof(uint64_t));
+  int32_t *sizes = malloc((size_t)cred * sizeof(int32_t));
+  if (!rank || !keyed || !sizes) {
+    free(proj), free(mean), free(rp), free(table), free(codes), free(rank), free(keyed), free(sizes);
+    return -1;
+  }
+  for (int b = 0; b < cred; b++) keyed[b] = (uint64_t)codes[b] << 32 | (uint32_t)b;
+  qsort(keyed, (size_t)cred, sizeof(uint64_t), compare_u64);
+  for (int i = 0; i < cred; i++) rank[(uint32_t)keyed[i]] = i;
+  for (int b = 0; b < cred; b++) sizes[rank[b]] = count[b];
+  memcpy(count, sizes, (size_t)cred * sizeof(int32_t));
+  for (int c = 0; c < C; c++) bucket[c] = rank[bucket[c]];
+  free(proj), free(mean), free(rp), free(table), free(codes), free(rank), free(keyed), free(sizes);
+  return cred;
+}
+
+void HK(haste_merge_inputs)(const float *x, const int32_t *bucket, const int32_t *count, int C, int P, int cred,
+                            float *xm) {
+  memset(xm, 0, (size_t)cred * P * sizeof(float));
+  for (int c = 0; c < C; c++) {
+    const float *xc = x + (size_t)c * P;
+    float *dst = xm + (size_t)bucket[c] * P;
+    int p = 0;
+    for (; p + 8 <= P; p += 8) st8(dst + p, ld8(dst + p) + ld8(xc + p));
+    for (; p < P; p++) dst[p] += xc[p];
+  }
+  for (int b = 0; b < cred; b++) {
+    if (count[b] == 1) continue;
+    float *dst = xm + (size_t)b * P;
+    float n = (float)count[b];
+    int p = 0;
+    for (; p + 8 <= P; p += 8) st8(dst + p, ld8(dst + p) / bc8(n));
+    for (; p < P; p++) dst[p] /= n;
+  }
+}
+
+void HK(haste_merge_filters)(const float *w, const int32_t *bucket, int C, int O, int kk, int cred, float *wm) {
+  for (int o = 0; o < O; o++) {
+    const float *wo = w + (size_t)o * C * kk;
+    float *mo = wm + (size_t)o * cred * kk;
+    memset(mo, 0, (size_t)cred * kk * sizeof(float));
+    if (kk == 1) {
+      for (int c = 0; c < C; c++) mo[bucket[c]] += wo[c];
+      continue;
+    }
+    for (int c = 0; c < C; c++) {
+      float *dst = mo + (size_t)bucket[c] * kk;
+      const float *src = wo + (size_t)c * kk;
+      for (int k = 0; k < kk; k++) dst[k] += src[k];
+    }
+  }
+}
+
+/*
+ * The direct convolution's vectors: 16 floats where the build targets AVX-512, else 8 (two AVX2
+ * registers, or four SSE/NEON ones). A register tile is PX output pixels x two vectors of
+ * output channels (OB = 2 VL), sized to the register file: 24 accumulators of 32 zmm on
+ * AVX-512, 12 of 16 ymm elsewhere.
+ */
+#ifdef HASTE_AVX512
+typedef float vc __attribute__((vector_size(64)));
+#define VL 16
+#define PX 12
+#else
+typedef v8 vc;
+#define VL 8
+#define PX 6
+#endif
+#define OB (2 * VL)
+
+static inline vc ldv(const float *p) {
+  vc v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+static inline void stv(float *p, vc v) { memcpy(p, &v, sizeof v); }
+
+static inline vc bcv(float s) {
+  vc v = {0};
+  return v + s;
+}
+
+/*
+ * One register tile: output channels [OB blk, OB blk + OB) at the n (<= PX) output pixels
+ * x0 .. x0+n-1 of row yo, added to out (PX x OB floats, holding the bias). xp: the merged
+ * input, padded (hp x wp_ per channel); wb: the block's merged filters packed as
+ * [cred][kh][kw][OB]. With n = PX the loops unroll and the accumulators stay in registers.
+ */
+static inline __attribute__((always_inline)) void conv_tile(const float *xp, int hp, int wp_, const float *wb, int cred,
+                                                            const haste_conv_geometry *g, int yo, int x0, int n, float *out) {
+  vc a[PX][2];
+#pragma GCC unroll 16
+  for (int j = 0; j < PX; j++) a[j][0] = ldv(out + j * OB), a[j][1] = ldv(out + j * OB + VL);
+  const int sw = g->sw, kw = g->kw, kh = g->kh;
+  for (int b = 0; b < cred; b++) {
+    const float *xb = xp + (size_t)b * hp * wp_ + (size_t)yo * g->sh * wp_ + (size_t)x0 * sw;
+    const float *wk = wb + (size_t)b * kh * kw * OB;
+    for (int ky = 0; ky < kh; ky++) {
+      const float *row = xb + (size_t)ky * g->dh * wp_;
+      for (int kx = 0; kx < kw; kx++, wk += OB) {
+        vc w0 = ldv(wk), w1 = ldv(wk + VL);
+        const float *p = row + kx * g->dw;
+#pragma GCC unroll 16
+        for (int j = 0; j < PX; j++) {
+          if (j < n) {
+            vc x = bcv(p[j * sw]);
+            a[j][0] += w0 * x;
+            a[j][1] += w1 * x;
+          }
+        }
+      }
+    }
+  }
+#pragma GCC unroll 16
+  for (int j = 0; j < PX; j++) stv(out + j * OB, a[j][0]), stv(out + j * OB + VL, a[j][1]);
+}
+
+int HK(haste_conv)(const float *x, const float *w, const float *bias, const int32_t *bucket, const int32_t *count, int C,
+                   int H, int W, int O, int cred, const haste_conv_geometry *g, float *y) {
+  int ho, wo;
+  haste_conv_output_size(g, H, W, &ho, &wo);
+  int hp = H + g->pt + g->pb, wp_ = W + g->pl + g->pr;
+  int kk = g->kh * g->kw;
+  int blocks = (O + OB - 1) / OB;
+  float *xp = calloc((size_t)cred * hp * wp_, sizeof(float));
+  float *wpk = calloc((size_t)blocks * cred * kk * OB, sizeof(float));
+  float *inv = malloc((size_t)cred * sizeof(float));
+  if (!xp || !wpk || !inv) {
+    free(xp), free(wpk), free(inv);
+    return -1;
+  }
+  /* Merged input, written straight into the padded buffer: sums, then divided by the bucket size. */
+  for (int c = 0; c < C; c++) {
+    const float *xc = x + (size_t)c * H * W;
+    float *dst = xp + (size_t)bucket[c] * hp * wp_ + (size_t)g->pt * wp_ + g->pl;
+    for (int r = 0; r < H; r++) {
+      const float *s = xc + (size_t)r * W;
+      float *d = dst + (size_t)r * wp_;
+      int p = 0;
+      for (; p + 8 <= W; p += 8) st8(d + p, ld8(d + p) + ld8(s + p));
+      for (; p < W; p++) d[p] += s[p];
+    }
+  }
+  for (int b = 0; b < cred; b++) inv[b] = (float)count[b];
+  for (int b = 0; b < cred; b++) {
+    if (count[b] == 1) continue;
+    float *dst = xp + (size_t)b * hp * wp_ + (size_t)g->pt * wp_ + g->pl;
+    for (int r = 0; r < H; r++)
+      for (int p = 0; p < W; p++) dst[(size_t)r * wp_ + p] /= inv[b];
+  }
+  /* Merged filters, packed [block][cred][kh][kw][16 output channels]. */
+  for (int o = 0; o < O; o++) {
+    float *blk = wpk + (size_t)(o / OB) * cred * kk * OB + o % OB;
+    const float *wo_ = w + (size_t)o * C * kk;
+    for (int c = 0; c < C; c++) {
+      float *d = blk + (size_t)bucket[c] * kk * OB;
+      const float *s = wo_ + (size_t)c * kk;
+      for (int k = 0; k < kk; k++) d[k * OB] += s[k];
+    }
+  }
+  for (int blk = 0; blk < blocks; blk++) {
+    const float *wb = wpk + (size_t)blk * cred * kk * OB;
+    float bv[OB];
+    for (int i = 0; i < OB; i++) bv[i] = bias && blk * OB + i < O ? bias[blk * OB + i] : 0.0f;
+    int lanes = O - blk * OB < OB ? O - blk * OB : OB;
+    for (int yo = 0; yo < ho; yo++) {
+      for (int x0 = 0; x0 < wo; x0 += PX) {
+        int n = wo - x0 < PX ? wo - x0 : PX;
+        float out[PX * OB];
+        for (int j = 0; j < PX; j++) memcpy(out + j * OB, bv, sizeof bv);
+        if (n == PX) conv_tile(xp, hp, wp_, wb, cred, g, yo, x0, PX, out);
+        else conv_tile(xp, hp, wp_, wb, cred, g, yo, x0, n, out);
+        for (int j = 0; j < n; j++)
+          for (int i = 0; i < lanes; i++) y[((size_t)(blk * OB + i) * ho + yo) * wo + x0 + j] = out[j * OB + i];
+      }
+    }
+  }
+  free(xp), free(wpk), free(inv);
+  return 0;
+}

@@ -1,0 +1,203 @@
+/*
+ * HasteMerge, an ONNX Runtime custom operator (domain io.hastegw.haste, version 1): the whole
+ * HASTE hash-and-merge pass of one convolution in one node. ONNX Runtime's own Conv then
+ * convolves the merged input with the merged filters.
+ *
+ *   inputs:  X [1, C, H, W] float, W [O, C, kh, kw] float, R [H*W, lmax] float (the hyperplanes),
+ *            L int64 (scalar or [1]: how many hyperplanes this level uses, 1..lmax)
+ *   outputs: XM [1, Cred, H, W] float (bucket means), WM [O, Cred, kh, kw] float (bucket sums),
+ *            channels [1] int64 (Cred)
+ *
+ * The library's entry point is RegisterCustomOps, which SessionOptions.registerCustomOpLibrary
+ * calls. It refuses runtimes older than 1.16 and checks the API table before registering.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "haste_kernel.h"
+#include "haste_ort_api.h"
+
+#define DOMAIN "io.hastegw.haste"
+#define OP_NAME "HasteMerge"
+
+typedef struct {
+  const OrtApi *api;
+} Kernel;
+
+static OrtStatus *error(const OrtApi *api, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static OrtStatus *error(const OrtApi *api, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  return ORT_FN(api, OrtCreateStatusFn, ORT_IDX_CreateStatus)(ORT_INVALID_ARGUMENT, msg);
+}
+
+#define CHECK(call)               \
+  do {                            \
+    OrtStatus *status_ = (call);  \
+    if (status_) return status_;  \
+  } while (0)
+
+/* Input `index`: its data, element type and shape (up to 4 dimensions). */
+static OrtStatus *input(const OrtApi *api, OrtKernelContext *ctx, size_t index, void **data, int *type, int64_t *dims,
+                        size_t *rank) {
+  const OrtValue *value;
+  OrtTensorTypeAndShapeInfo *info;
+  CHECK(ORT_FN(api, OrtKernelContextGetInputFn, ORT_IDX_KernelContext_GetInput)(ctx, index, &value));
+  CHECK(ORT_FN(api, OrtGetTensorTypeAndShapeFn, ORT_IDX_GetTensorTypeAndShape)(value, &info));
+  OrtStatus *s = ORT_FN(api, OrtGetDimensionsCountFn, ORT_IDX_GetDimensionsCount)(info, rank);
+  if (!s && *rank > 4) s = error(api, OP_NAME ": input %zu has rank %zu, at most 4 is supported", index, *rank);
+  if (!s) s = ORT_FN(api, OrtGetDimensionsFn, ORT_IDX_GetDimensions)(info, dims, *rank);
+  if (!s) s = ORT_FN(api, OrtGetTensorElementTypeFn, ORT_IDX_GetTensorElementType)(info, type);
+  ORT_FN(api, OrtReleaseTensorTypeAndShapeInfoFn, ORT_IDX_ReleaseTensorTypeAndShapeInfo)(info);
+  if (s) return s;
+  return ORT_FN(api, OrtGetTensorMutableDataFn, ORT_IDX_GetTensorMutableData)((OrtValue *)value, data);
+}
+
+static OrtStatus *output(const OrtApi *api, OrtKernelContext *ctx, size_t index, const int64_t *dims, size_t rank,
+                         void **data) {
+  OrtValue *value;
+  CHECK(ORT_FN(api, OrtKernelContextGetOutputFn, ORT_IDX_KernelContext_GetOutput)(ctx, index, dims, rank, &value));
+  return ORT_FN(api, OrtGetTensorMutableDataFn, ORT_IDX_GetTensorMutableData)(value, data);
+}
+
+static OrtStatus *compute(void *k, OrtKernelContext *ctx) {
+  const OrtApi *api = ((Kernel *)k)->api;
+  void *x, *w, *r, *lv;
+  int tx, tw, tr, tl;
+  int64_t dx[4], dw[4], dr[4], dl[4];
+  size_t rx, rw, rr, rl;
+  CHECK(input(api, ctx, 0, &x, &tx, dx, &rx));
+  CHECK(input(api, ctx, 1, &w, &tw, dw, &rw));
+  CHECK(input(api, ctx, 2, &r, &tr, dr, &rr));
+  CHECK(input(api, ctx, 3, &lv, &tl, dl, &rl));
+  if (tx != HASTE_ORT_FLOAT || tw != HASTE_ORT_FLOAT || tr != HASTE_ORT_FLOAT || tl != HASTE_ORT_INT64)
+    return error(api, OP_NAME ": expects float X, W, R and an int64 L");
+  if (rx != 4 || dx[0] != 1) return error(api, OP_NAME ": X must be [1, C, H, W] (batch 1)");
+  if (rw != 4 || dw[1] != dx[1])
+    return error(api, OP_NAME ": W must be [O, C, kh, kw] with C = %lld, the channels of X", (long long)dx[1]);
+  int64_t pixels = dx[2] * dx[3];
+  if (rr != 2 || dr[0] != pixels)
+    return error(api, OP_NAME ": R must be [H*W, lmax] = [%lld, lmax]", (long long)pixels);
+  if (rl > 1 || (rl == 1 && dl[0] != 1)) return error(api, OP_NAME ": L must be a scalar");
+  int64_t l = *(const int64_t *)lv;
+  if (l < 1 || l > dr[1] || l > HASTE_MAX_PLANES)
+    return error(api, OP_NAME ": L = %lld is outside 1..%lld", (long long)l,
+                 (long long)(dr[1] < HASTE_MAX_PLANES ? dr[1] : HASTE_MAX_PLANES));
+
+  int C = (int)dx[1], P = (int)pixels, O = (int)dw[0], kk = (int)(dw[2] * dw[3]);
+  int32_t *bucket = malloc((size_t)C * 2 * sizeof(int32_t));
+  if (!bucket) return error(api, OP_NAME ": out of memory");
+  int32_t *count = bucket + C;
+  int cred = haste_hash(x, r, C, P, (int)l, (int)dr[1], bucket, count);
+  if (cred < 0) {
+    free(bucket);
+    return error(api, OP_NAME ": out of memory");
+  }
+  void *xm, *wm, *ch;
+  int64_t dxm[4] = {1, cred, dx[2], dx[3]};
+  int64_t dwm[4] = {dw[0], cred, dw[2], dw[3]};
+  int64_t one = 1;
+  OrtStatus *s = output(api, ctx, 0, dxm, 4, &xm);
+  if (!s) s = output(api, ctx, 1, dwm, 4, &wm);
+  if (!s) s = output(api, ctx, 2, &one, 1, &ch);
+  if (!s) {
+    haste_merge_inputs(x, bucket, count, C, P, cred, xm);
+    haste_merge_filters(w, bucket, C, O, kk, cred, wm);
+    *(int64_t *)ch = cred;
+  }
+  free(bucket);
+  return s;
+}
+
+static OrtStatus *create_kernel(const OrtCustomOp *op, const OrtApi *api, const OrtKernelInfo *info, void **out) {
+  (void)op, (void)info;
+  Kernel *k = malloc(sizeof *k);
+  if (!k) return error(api, OP_NAME ": out of memory");
+  k->api = api;
+  *out = k;
+  return NULL;
+}
+
+static void destroy_kernel(void *k) { free(k); }
+static const char *name(const OrtCustomOp *op) { (void)op; return OP_NAME; }
+static const char *provider(const OrtCustomOp *op) { (void)op; return "CPUExecutionProvider"; }
+static int input_type(const OrtCustomOp *op, size_t i) { (void)op; return i == 3 ? HASTE_ORT_INT64 : HASTE_ORT_FLOAT; }
+static size_t input_count(const OrtCustomOp *op) { (void)op; return 4; }
+static int output_type(const OrtCustomOp *op, size_t i) { (void)op; return i == 2 ? HASTE_ORT_INT64 : HASTE_ORT_FLOAT; }
+static size_t output_count(const OrtCustomOp *op) { (void)op; return 3; }
+static int required(const OrtCustomOp *op, size_t i) { (void)op, (void)i; return HASTE_ORT_REQUIRED; }
+static int default_memory(const OrtCustomOp *op, size_t i) { (void)op, (void)i; return 0; }
+static int one_arity(const OrtCustomOp *op) { (void)op; return 1; }
+static int homogeneous(const OrtCustomOp *op) { (void)op; return 1; }
+
+static const OrtCustomOp HASTE_MERGE = {
+    .version = HASTE_ORT_API_VERSION,
+    .CreateKernel = NULL,
+    .GetName = name,
+    .GetExecutionProviderType = provider,
+    .GetInputType = input_type,
+    .GetInputTypeCount = input_count,
+    .GetOutputType = output_type,
+    .GetOutputTypeCount = output_count,
+    .KernelCompute = NULL,
+    .KernelDestroy = destroy_kernel,
+    .GetInputCharacteristic = required,
+    .GetOutputCharacteristic = required,
+    .GetInputMemoryType = default_memory,
+    .GetVariadicInputMinArity = one_arity,
+    .GetVariadicInputHomogeneity = homogeneous,
+    .GetVariadicOutputMinArity = one_arity,
+    .GetVariadicOutputHomogeneity = homogeneous,
+    .CreateKernelV2 = create_kernel,
+    .KernelComputeV2 = compute,
+};
+
+/* 1 when the runtime's version string is 1.16 or newer. */
+static int supported_runtime(const char *version) {
+  int major = 0, minor = 0;
+  if (!version || sscanf(version, "%d.%d", &major, &minor) != 2) return 0;
+  return major == 1 && minor >= HASTE_ORT_API_VERSION;
+}
+
+/* 1 when the table behaves as declared: a status made through it reads back through it. */
+static int table_matches(const OrtApi *api) {
+  OrtStatus *s = ORT_FN(api, OrtCreateStatusFn, ORT_IDX_CreateStatus)(ORT_INVALID_ARGUMENT, "haste-probe");
+  if (!s) return 0;
+  int ok = ORT_FN(api, OrtGetErrorCodeFn, ORT_IDX_GetErrorCode)(s) == ORT_INVALID_ARGUMENT &&
+           strcmp(ORT_FN(api, OrtGetErrorMessageFn, ORT_IDX_GetErrorMessage)(s), "haste-probe") == 0;
+  ORT_FN(api, OrtReleaseStatusFn, ORT_IDX_ReleaseStatus)(s);
+  return ok;
+}
+
+/**
+ * Registers HasteMerge with `options`. The domain stays allocated for the life of the process
+ * (ONNX Runtime requires it to outlive every session created with these options).
+ */
+__attribute__((visibility("default"))) OrtStatus *RegisterCustomOps(OrtSessionOptions *options,
+                                                                    const OrtApiBase *base) {
+  const char *version = base->GetVersionString();
+  const OrtApi *api = base->GetApi(HASTE_ORT_API_VERSION);
+  if (!api || !supported_runtime(version)) {
+    api = api ? api : base->GetApi(1);
+    char msg[160];
+    snprintf(msg, sizeof msg, "HASTE native kernel needs ONNX Runtime 1.%d or newer (1.x), found %s",
+             HASTE_ORT_API_VERSION, version ? version : "an unknown version");
+    return ORT_FN(api, OrtCreateStatusFn, ORT_IDX_CreateStatus)(ORT_FAIL, msg);
+  }
+  if (!table_matches(api))
+    return ORT_FN(api, OrtCreateStatusFn, ORT_IDX_CreateStatus)(
+        ORT_FAIL, "HASTE native kernel: the ONNX Runtime API table does not match its declarations");
+  OrtCustomOpDomain *domain;
+  CHECK(ORT_FN(api, OrtCreateCustomOpDomainFn, ORT_IDX_CreateCustomOpDomain)(DOMAIN, &domain));
+  CHECK(ORT_FN(api, OrtCustomOpDomainAddFn, ORT_IDX_CustomOpDomain_Add)(domain, &HASTE_MERGE));
+  return ORT_FN(api, OrtAddCustomOpDomainFn, ORT_IDX_AddCustomOpDomain)(options, domain);
+}
+
+/** The instruction set the kernel runs with ("avx2" or "generic"), for diagnostics. */
+__attribute__((visibility("default"))) const char *HasteKernelIsa(void) { return haste_kernel_isa(); }

@@ -1,0 +1,143 @@
+/*
+ * Checks the hash-and-merge pass against a plain reference written with the textbook loops
+ * (explicit centring, double sums, linear bucket search). Built and run by build.sh for every
+ * target, the aarch64 one under qemu-user. Exit status 0 when every case matches.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "haste_kernel.h"
+
+static uint64_t rng = 88172645463325252ull;
+static double uniform(void) {
+  rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+  return (double)(rng >> 11) / 9007199254740992.0;
+}
+
+static int reference_hash(const float *x, const float *r, int C, int P, int l, int lmax, int *bucket) {
+  unsigned codes[4096];
+  int cred = 0;
+  for (int c = 0; c < C; c++) {
+    unsigned code = 0;
+    for (int i = 0; i < l; i++) {
+      double dot = 0;
+      for (int p = 0; p < P; p++) {
+        double mean = 0;
+        for (int j = 0; j < C; j++) mean += x[j * P + p];
+        dot += (x[c * P + p] - mean / C) * r[p * lmax + i];
+      }
+      code |= (unsigned)(dot > 0) << i;
+    }
+    int b = 0;
+    while (b < cred && codes[b] != code) b++;
+    if (b == cred) codes[cred++] = code;
+    bucket[c] = (int)code; /* numbered below */
+  }
+  for (int c = 0; c < C; c++) { /* rank of the code among the distinct codes */
+    int rank = 0;
+    for (int b = 0; b < cred; b++) rank += codes[b] < (unsigned)bucket[c];
+    bucket[c] = rank;
+  }
+  return cred;
+}
+
+static int run_case(int C, int P, int O, int kk, int l, int lmax, int duplicate) {
+  float *x = malloc(sizeof(float) * C * P), *r = malloc(sizeof(float) * P * lmax), *w = malloc(sizeof(float) * O * C * kk);
+  for (int i = 0; i < C * P; i++) x[i] = (float)(uniform() * (uniform() < 0.3 ? 0 : 2));
+  if (duplicate) memcpy(x + P, x, sizeof(float) * P); /* channel 1 = channel 0: must share a bucket */
+  for (int i = 0; i < P * lmax; i++) {
+    double u = uniform();
+    r[i] = u < 1.0 / 6 ? 1.0f : u < 2.0 / 6 ? -1.0f : 0.0f;
+  }
+  for (int i = 0; i < O * C * kk; i++) w[i] = (float)(uniform() - 0.5);
+  int32_t *bucket = malloc(sizeof(int32_t) * C), *count = malloc(sizeof(int32_t) * C);
+  int *want = malloc(sizeof(int) * C);
+  int cred = haste_hash(x, r, C, P, l, lmax, bucket, count);
+  int want_cred = reference_hash(x, r, C, P, l, lmax, want);
+  int failures = 0;
+  if (cred != want_cred) failures++;
+  for (int c = 0; c < C && !failures; c++) failures += bucket[c] != want[c];
+  if (duplicate && bucket[0] != bucket[1]) failures++;
+  float *xm = malloc(sizeof(float) * (cred > 0 ? cred : 1) * P), *wm = malloc(sizeof(float) * O * (cred > 0 ? cred : 1) * kk);
+  double worst = 0;
+  if (!failures) {
+    haste_merge_inputs(x, bucket, count, C, P, cred, xm);
+    haste_merge_filters(w, bucket, C, O, kk, cred, wm);
+    for (int b = 0; b < cred; b++)
+      for (int p = 0; p < P; p++) {
+        double s = 0;
+        int n = 0;
+        for (int c = 0; c < C; c++)
+          if (want[c] == b) s += x[c * P + p], n++;
+        worst = fmax(worst, fabs(xm[b * P + p] - s / n));
+      }
+    for (int o = 0; o < O; o++)
+      for (int b = 0; b < cred; b++)
+        for (int k = 0; k < kk; k++) {
+          double s = 0;
+          for (int c = 0; c < C; c++)
+            if (want[c] == b) s += w[(o * C + c) * kk + k];
+          worst = fmax(worst, fabs(wm[(o * cred + b) * kk + k] - s));
+        }
+    failures += worst > 1e-5;
+  }
+  printf("%s C=%d P=%d O=%d kk=%d L=%d lmax=%d: %d buckets (reference %d), max merge error %.2g\n",
+         failures ? "FAIL" : "ok  ", C, P, O, kk, l, lmax, cred, want_cred, worst);
+  free(x), free(r), free(w), free(bucket), free(count), free(want), free(xm), free(wm);
+  return failures;
+}
+
+/* haste_conv against a plain convolution of the merged input and filters (double sums). */
+static int conv_case(int C, int H, int W, int O, int k, int stride, int pad, int dil, int cred) {
+  haste_conv_geometry g = {k, k, stride, stride, pad, pad, pad, pad, dil, dil};
+  int ho, wo;
+  haste_conv_output_size(&g, H, W, &ho, &wo);
+  float *x = malloc(sizeof(float) * C * H * W), *w = malloc(sizeof(float) * O * C * k * k), *bias = malloc(sizeof(float) * O);
+  float *y = malloc(sizeof(float) * O * ho * wo), *xm = malloc(sizeof(float) * cred * H * W), *wm = malloc(sizeof(float) * O * cred * k * k);
+  int32_t *bucket = malloc(sizeof(int32_t) * C), *count = calloc((size_t)cred, sizeof(int32_t));
+  for (int i = 0; i < C * H * W; i++) x[i] = (float)uniform();
+  for (int i = 0; i < O * C * k * k; i++) w[i] = (float)(uniform() - 0.5);
+  for (int i = 0; i < O; i++) bias[i] = (float)(uniform() - 0.5);
+  for (int c = 0; c < C; c++) bucket[c] = (c * 7) % cred, count[(c * 7) % cred]++;
+  int failures = haste_conv(x, w, bias, bucket, count, C, H, W, O, cred, &g, y) != 0;
+  haste_merge_inputs(x, bucket, count, C, H * W, cred, xm);
+  haste_merge_filters(w, bucket, C, O, k * k, cred, wm);
+  double worst = 0;
+  for (int o = 0; o < O; o++)
+    for (int yo = 0; yo < ho; yo++)
+      for (int xo = 0; xo < wo; xo++) {
+        double s = bias[o];
+        for (int b = 0; b < cred; b++)
+          for (int ky = 0; ky < k; ky++)
+            for (int kx = 0; kx < k; kx++) {
+              int iy = yo * stride - pad + ky * dil, ix = xo * stride - pad + kx * dil;
+              if (iy >= 0 && ix >= 0 && iy < H && ix < W) s += (double)xm[(b * H + iy) * W + ix] * wm[((o * cred + b) * k + ky) * k + kx];
+            }
+        worst = fmax(worst, fabs(y[(o * ho + yo) * wo + xo] - s));
+      }
+  failures += worst > 1e-4;
+  printf("%s conv C=%d %dx%d O=%d k=%d stride=%d pad=%d dilation=%d Cred=%d: max error %.2g\n", failures ? "FAIL" : "ok  ", C, H, W,
+         O, k, stride, pad, dil, cred, worst);
+  free(x), free(w), free(bias), free(y), free(xm), free(wm), free(bucket), free(count);
+  return failures;
+}
+
+int main(void) {
+  int failures = 0;
+  printf("kernel isa: %s\n", haste_kernel_isa());
+  failures += run_case(16, 1024, 16, 9, 16, 16, 1);  /* CIFAR-sized, 4-channel blocks, two plane vectors */
+  failures += run_case(37, 300, 5, 9, 13, 16, 0);    /* odd channels, pixels across tiles, tail pixels */
+  failures += run_case(64, 49, 32, 1, 8, 8, 1);      /* 1x1 filters, one plane vector */
+  failures += run_case(10, 81, 3, 9, 5, 12, 0);      /* lmax not a multiple of 8: padded planes */
+  failures += run_case(24, 64, 4, 9, 31, 31, 0);     /* the most planes a code holds */
+  failures += run_case(2, 16, 2, 9, 1, 16, 1);       /* one plane, two identical channels */
+  failures += conv_case(16, 12, 12, 16, 3, 1, 1, 1, 11);   /* full tiles and a tail, one block */
+  failures += conv_case(24, 15, 13, 40, 3, 2, 1, 1, 9);    /* stride 2, odd sizes, a partial channel block */
+  failures += conv_case(8, 9, 9, 5, 1, 1, 0, 1, 8);        /* 1x1, no merging, O below one block */
+  failures += conv_case(6, 11, 11, 7, 3, 1, 2, 2, 4);      /* dilation 2 */
+  failures += conv_case(5, 8, 8, 33, 7, 2, 3, 1, 2);       /* 7x7, stride 2, two blocks and a remainder */
+  printf(failures ? "kernel test FAILED\n" : "kernel test passed\n");
+  return failures != 0;
+}

@@ -1,0 +1,197 @@
+package io.hastegw.op.cost;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.hastegw.op.onnx.FloatTensor;
+import io.hastegw.op.onnx.OnnxModels;
+import io.hastegw.op.runtime.HasteSession;
+import io.hastegw.op.runtime.RuntimeOptions;
+import io.hastegw.op.transform.HasteModelInfo;
+import io.hastegw.op.transform.HasteTransformer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import onnx.Onnx.ModelProto;
+import onnx.Onnx.NodeProto;
+
+/**
+ * Measures, on this device, what every HASTE layer costs dense and at every level's L, and
+ * decides per level and layer which one runs; then times every level's whole model against the
+ * dense model and sends a level that is not faster back to the original model. The result never
+ * runs a level meaningfully slower than dense (up to the noise of the measurement).
+ *
+ * <p>Layers are timed one at a time, on their real input activations for the calibration images
+ * (the original model run up to the layer), dense and HASTE interleaved, median of all runs.
+ */
+public final class CostCalibrator {
+    /** Default margin: a layer runs HASTE only when it measured at least 5 % faster than dense. */
+    public static final double DEFAULT_MARGIN = 0.05;
+    /** A level keeps its HASTE layers only when its whole model measured at least 1 % faster than dense. */
+    static final double LEVEL_MARGIN = 0.01;
+
+    private final OrtEnvironment env;
+    private final int repeats;
+    private final double margin;
+
+    /**
+     * @param repeats runs per image and configuration (after one warm-up run)
+     * @param margin  fraction a layer must save to run HASTE
+     */
+    public CostCalibrator(OrtEnvironment env, int repeats, double margin) {
+        this.env = env;
+        this.repeats = repeats;
+        this.margin = margin;
+    }
+
+    /**
+     * Calibrates {@code session}'s model (identified by {@code modelSha}) on {@code inputs} with
+     * the session's kernel and {@code options}.
+     */
+    public CostTable calibrate(HasteSession session, String modelSha, RuntimeOptions options, List<FloatTensor> inputs)
+            throws OrtException {
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("calibration needs at least one input");
+        }
+        HasteModelInfo info = session.info();
+        ModelProto original = session.original();
+        int levels = info.schedule().levels();
+        int n = info.hasteLayers().size();
+        Map<String, NodeProto> convs = new LinkedHashMap<>();
+        original.getGraph().getNodeList().forEach(node -> convs.put(node.getName(), node));
+        List<String> layerInputs = info.hasteLayers().stream().map(l -> convs.get(l.name()).getInput(0)).toList();
+        Map<String, List<FloatTensor>> activations = activations(original, info, layerInputs, inputs, options);
+
+        String[] names = info.hasteLayers().stream().map(l -> l.name()).toArray(String[]::new);
+        double[] denseMicros = new double[n];
+        double[][] hasteMicros = new double[levels][n];
+        boolean[][] haste = new boolean[levels][n];
+        int[][] schedule = info.schedule().hyperplanes();
+        for (int i = 0; i < n; i++) {
+            NodeProto conv = convs.get(names[i]);
+            long[] shape = info.layer(names[i]).inputShape();
+            List<FloatTensor> acts = activations.get(conv.getInput(0));
+            Map<Integer, ModelProto> byL = new LinkedHashMap<>();
+            byL.put(0, OnnxModels.subgraph(original, conv.getInput(0), shape, conv.getOutput(0)));
+            for (int level = 1; level < levels; level++) {
+                int l = schedule[level][i];
+                if (l > 0 && !byL.containsKey(l)) {
+                    int[] planes = new int[n];
+                    planes[i] = l;
+                    byL.put(l, OnnxModels.subgraph(HasteTransformer.forLevel(original, info, planes, session.kernel()),
+                            conv.getInput(0), shape, conv.getOutput(0)));
+                }
+            }
+            Map<Integer, Double> micros = timeInterleaved(byL, conv.getInput(0), acts, options);
+            denseMicros[i] = micros.get(0);
+            for (int level = 1; level < levels; level++) {
+                int l = schedule[level][i];
+                hasteMicros[level][i] = l == 0 ? 0 : micros.get(l);
+                haste[level][i] = l > 0 && hasteMicros[level][i] < denseMicros[i] * (1 - margin);
+            }
+        }
+
+        CostTable draft = new CostTable(modelSha, null, margin, names, denseMicros, hasteMicros, haste, 0, new double[levels],
+                new boolean[levels]);
+        int[][] planes = draft.planes(info);
+        Map<Integer, ModelProto> byLevel = new LinkedHashMap<>();
+        byLevel.put(-1, HasteTransformer.forLevel(original, info, new int[n], session.kernel()));
+        for (int level = 0; level < levels; level++) {
+            if (Arrays.stream(planes[level]).anyMatch(l -> l > 0)) {
+                byLevel.put(level, HasteTransformer.forLevel(original, info, planes[level], session.kernel()));
+            }
+        }
+        Map<Integer, Double> millis = timeInterleaved(byLevel, info.inputName(), inputs, options);
+        double dense = millis.get(-1) / 1000;
+        double[] levelMillis = new double[levels];
+        boolean[] levelDense = new boolean[levels];
+        for (int level = 0; level < levels; level++) {
+            Double t = millis.get(level);
+            levelMillis[level] = t == null ? dense : t / 1000;
+            levelDense[level] = t == null || levelMillis[level] > dense * (1 - LEVEL_MARGIN);
+        }
+        Device device = Device.current(env.getVersion(), options.threads(), session.kernel().name().toLowerCase(java.util.Locale.ROOT));
+        return new CostTable(modelSha, device, margin, names, denseMicros, hasteMicros, haste, dense, levelMillis, levelDense);
+    }
+
+    /** The named tensors of the original model for every input. */
+    private Map<String, List<FloatTensor>> activations(ModelProto original, HasteModelInfo info, List<String> names,
+                                                       List<FloatTensor> inputs, RuntimeOptions options) throws OrtException {
+        Map<String, List<FloatTensor>> out = new LinkedHashMap<>();
+        names.forEach(name -> out.put(name, new ArrayList<>()));
+        ModelProto exposed = OnnxModels.withExtraOutputs(original, names);
+        try (OrtSession.SessionOptions so = options.sessionOptions();
+             OrtSession s = env.createSession(exposed.toByteArray(), so)) {
+            for (FloatTensor input : inputs) {
+                try (OnnxTensor x = input.toOnnx(env);
+                     OrtSession.Result r = s.run(Map.of(info.inputName(), x), new java.util.LinkedHashSet<>(names))) {
+                    for (String name : names) {
+                        out.get(name).add(FloatTensor.of((OnnxTensor) r.get(name).orElseThrow()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Median microseconds per run of every model in {@code models}, each fed {@code input} with
+     * every tensor of {@code feeds}: one warm-up run each, then for every feed and repeat one run
+     * of every model in turn.
+     */
+    private <K> Map<K, Double> timeInterleaved(Map<K, ModelProto> models, String input, List<FloatTensor> feeds,
+                                               RuntimeOptions options) throws OrtException {
+        Map<K, OrtSession> sessions = new LinkedHashMap<>();
+        Map<K, List<Long>> times = new LinkedHashMap<>();
+        List<OnnxTensor> tensors = new ArrayList<>();
+        // The options must outlive the sessions: closing them unloads the native kernel library.
+        try (OrtSession.SessionOptions so = options.sessionOptions()) {
+            try {
+                for (Map.Entry<K, ModelProto> e : models.entrySet()) {
+                    sessions.put(e.getKey(), env.createSession(e.getValue().toByteArray(), so));
+                    times.put(e.getKey(), new ArrayList<>());
+                }
+                for (FloatTensor f : feeds) {
+                    tensors.add(f.toOnnx(env));
+                }
+                for (OrtSession s : sessions.values()) {
+                    runOnce(s, input, tensors.get(0));
+                }
+                for (int rep = 0; rep < repeats; rep++) {
+                    for (OnnxTensor t : tensors) {
+                        for (Map.Entry<K, OrtSession> e : sessions.entrySet()) {
+                            long t0 = System.nanoTime();
+                            runOnce(e.getValue(), input, t);
+                            times.get(e.getKey()).add(System.nanoTime() - t0);
+                        }
+                    }
+                }
+            } finally {
+                for (OnnxTensor t : tensors) {
+                    t.close();
+                }
+                for (OrtSession s : sessions.values()) {
+                    s.close();
+                }
+            }
+        }
+        Map<K, Double> medians = new LinkedHashMap<>();
+        times.forEach((k, v) -> medians.put(k, median(v) / 1000.0));
+        return medians;
+    }
+
+    private static void runOnce(OrtSession s, String input, OnnxTensor t) throws OrtException {
+        try (OrtSession.Result r = s.run(Map.of(input, t))) {
+            r.size();
+        }
+    }
+
+    /** The median of {@code values} (nanoseconds). */
+    static double median(List<Long> values) {
+        long[] v = values.stream().mapToLong(Long::longValue).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2.0;
+    }
+}
