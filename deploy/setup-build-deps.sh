@@ -11,6 +11,7 @@ command -v protoc >/dev/null || missing+=(protobuf-compiler)
 command -v mvn >/dev/null || missing+=(maven)
 command -v gcc >/dev/null || missing+=(gcc libc6-dev)
 command -v aarch64-linux-gnu-gcc >/dev/null || missing+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+[[ -f /usr/aarch64-linux-gnu/lib/libstdc++.so.6 ]] || missing+=(libstdc++6-arm64-cross)
 command -v qemu-aarch64 >/dev/null || missing+=(qemu-user)
 command -v javac >/dev/null || missing+=(openjdk-17-jdk-headless)
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the HASTE ONNX Runtime custom-operator library for linux-x86_64 (gcc) and linux-aarch64
-# (Debian's gcc-aarch64-linux-gnu), and runs the kernel test of each: natively for x86_64, under
-# qemu-user for aarch64. A missing cross compiler or qemu is reported and skipped unless
+# (Debian's gcc-aarch64-linux-gnu), and runs the kernel and registration tests of each: natively
+# for x86_64, under qemu-user for aarch64. It also builds ort_smoke, which the haste-op tests use
+# to run a native HASTE model through ONNX Runtime from C (natively, and under qemu for aarch64). A missing cross compiler or qemu is reported and skipped unless
 # HASTE_NATIVE_REQUIRE_ARM=1 (CI sets it through the Maven property haste.native.requireArm).
 # Usage: build.sh CLASSES_DIR WORK_DIR
 #   libraries go to CLASSES_DIR/native/<platform>/libhaste_ort.so, objects and tests to WORK_DIR
@@ -30,6 +31,8 @@ build() {
   "$cc" "${cflags[@]}" -c "$here/src/haste_op.c" -o "$dir/op.o"
   "$cc" -shared -o "$out/native/$platform/libhaste_ort.so" "$dir/op.o" "$dir/kernel.o" "${objs[@]}" -Wl,--no-undefined -lc
   "$cc" -std=c11 -O1 -Wall -Werror -I"$here/src" "$here/test/kernel_test.c" "$dir/kernel.o" "${objs[@]}" -lm -o "$dir/kernel_test"
+  "$cc" -std=gnu11 -O1 -Wall -Werror -I"$here/src" "$here/test/ort_smoke.c" -ldl -lm -o "$dir/ort_smoke"
+  "$cc" -std=c11 -O1 -Wall -Werror -I"$here/src" "$here/test/register_test.c" "$dir/op.o" "$dir/kernel.o" "${objs[@]}" -o "$dir/register_test"
 }
 
 build gcc linux-x86_64 avx2 avx512
@@ -37,13 +40,37 @@ echo "native: linux-x86_64 built; kernel test with every instruction set this CP
 for isa in avx512 avx2 generic; do
   HASTE_KERNEL_ISA=$isa "$work/linux-x86_64/kernel_test"
 done
+"$work/linux-x86_64/register_test"
+
+# qemu_root DIR: the file tree qemu-aarch64 -L sees first: the aarch64 libraries, and a /proc/cpuinfo
+# and sysfs CPU topology of a two-core Cortex-A72 (Raspberry Pi 4 class). Under qemu-user a program
+# otherwise reads the x86 host's, on which ONNX Runtime's CPU detection crashes (SIGSEGV).
+qemu_root() {
+  local root=$1 cpu=$1/sys/devices/system/cpu
+  rm -rf "$root"
+  mkdir -p "$root/proc" "$cpu"
+  ln -s /usr/aarch64-linux-gnu/lib "$root/lib"
+  for i in 0 1; do
+    printf 'processor\t: %d\nBogoMIPS\t: 108.00\nFeatures\t: fp asimd evtstrm crc32 cpuid\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x0\nCPU part\t: 0xd08\nCPU revision\t: 3\n\n' "$i" >> "$root/proc/cpuinfo"
+    mkdir -p "$cpu/cpu$i/topology"
+    echo 0 > "$cpu/cpu$i/topology/physical_package_id"
+    echo 0-1 > "$cpu/cpu$i/topology/cluster_cpus_list"
+    echo 0-1 > "$cpu/cpu$i/topology/core_siblings_list"
+    echo "$i" > "$cpu/cpu$i/topology/thread_siblings_list"
+  done
+  echo 0-1 > "$cpu/present"
+  echo 0-1 > "$cpu/possible"
+  echo 1 > "$cpu/kernel_max"
+}
 
 if command -v aarch64-linux-gnu-gcc >/dev/null; then
   build aarch64-linux-gnu-gcc linux-aarch64
   echo "native: linux-aarch64 built (cross-compiled)"
   if command -v qemu-aarch64 >/dev/null; then
+    qemu_root "$work/qemu-root"
     echo "native: linux-aarch64 kernel test under qemu-aarch64:"
-    qemu-aarch64 -L /usr/aarch64-linux-gnu "$work/linux-aarch64/kernel_test"
+    qemu-aarch64 -L "$work/qemu-root" "$work/linux-aarch64/kernel_test"
+    qemu-aarch64 -L "$work/qemu-root" "$work/linux-aarch64/register_test"
   elif [[ ${HASTE_NATIVE_REQUIRE_ARM:-0} == 1 ]]; then
     echo "native: qemu-aarch64 not found; install qemu-user (deploy/setup-build-deps.sh)" >&2; exit 1
   else

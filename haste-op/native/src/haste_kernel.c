@@ -7,9 +7,7 @@
 #define DECLARE(isa)                                                                                          \
   int haste_hash_##isa(const float *, const float *, int, int, int, int, int32_t *, int32_t *);             \
   void haste_merge_inputs_##isa(const float *, const int32_t *, const int32_t *, int, int, int, float *);   \
-  void haste_merge_filters_##isa(const float *, const int32_t *, int, int, int, int, float *);                 \
-  int haste_conv_##isa(const float *, const float *, const float *, const int32_t *, const int32_t *, int, int, int, int, \
-                       int, const haste_conv_geometry *, float *);
+  void haste_merge_filters_##isa(const float *, const int32_t *, int, int, int, int, float *);                
 
 DECLARE(generic)
 #if defined(__x86_64__)
@@ -44,16 +42,6 @@ void haste_merge_inputs(const float *x, const int32_t *bucket, const int32_t *co
 
 void haste_merge_filters(const float *w, const int32_t *bucket, int C, int O, int kk, int cred, float *wm) {
   PICK(haste_merge_filters, w, bucket, C, O, kk, cred, wm);
-}
-
-int haste_conv(const float *x, const float *w, const float *bias, const int32_t *bucket, const int32_t *count, int C, int H,
-               int W, int O, int cred, const haste_conv_geometry *g, float *y) {
-  return PICK(haste_conv, x, w, bias, bucket, count, C, H, W, O, cred, g, y);
-}
-
-void haste_conv_output_size(const haste_conv_geometry *g, int H, int W, int *ho, int *wo) {
-  *ho = (H + g->pt + g->pb - g->dh * (g->kh - 1) - 1) / g->sh + 1;
-  *wo = (W + g->pl + g->pr - g->dw * (g->kw - 1) - 1) / g->sw + 1;
 }
 
 const char *haste_kernel_isa(void) { return isa_name(); }

@@ -32,25 +32,6 @@ void haste_merge_inputs(const float *x, const int32_t *bucket, const int32_t *co
 /** wm (O x cred x kk) = the sum of the filter slices of every bucket. */
 void haste_merge_filters(const float *w, const int32_t *bucket, int C, int O, int kk, int cred, float *wm);
 
-/** Geometry of a 2-D convolution (NCHW, batch 1, group 1). */
-typedef struct {
-  int kh, kw;             /* kernel */
-  int sh, sw;             /* strides */
-  int pt, pl, pb, pr;     /* padding: top, left, bottom, right */
-  int dh, dw;             /* dilations */
-} haste_conv_geometry;
-
-/** Output height and width of the convolution of an H x W input. */
-void haste_conv_output_size(const haste_conv_geometry *g, int H, int W, int *ho, int *wo);
-
-/**
- * The whole HASTE convolution after hashing: merges the input (bucket means) and the filters
- * (bucket sums) into packed buffers and convolves them directly, adding bias[o] (bias may be
- * NULL). x: C x H x W; w: O x C x kh x kw; y: O x ho x wo. Returns 0, or -1 when memory runs out.
- */
-int haste_conv(const float *x, const float *w, const float *bias, const int32_t *bucket, const int32_t *count, int C, int H,
-               int W, int O, int cred, const haste_conv_geometry *g, float *y);
-
 /** Which code path runs: "avx512", "avx2" or "generic". */
 const char *haste_kernel_isa(void);
 

@@ -24,6 +24,10 @@ typedef struct OrtTensorTypeAndShapeInfo OrtTensorTypeAndShapeInfo;
 typedef struct OrtKernelInfo OrtKernelInfo;
 typedef struct OrtKernelContext OrtKernelContext;
 typedef struct OrtApi OrtApi;
+typedef struct OrtEnv OrtEnv;
+typedef struct OrtSession OrtSession;
+typedef struct OrtMemoryInfo OrtMemoryInfo;
+typedef struct OrtRunOptions OrtRunOptions;
 struct OrtCustomOp;
 
 /** OrtErrorCode: the codes this library reports. */
@@ -61,6 +65,21 @@ typedef struct OrtApiBase {
 #define ORT_IDX_ReleaseStatus 93
 #define ORT_IDX_ReleaseTensorTypeAndShapeInfo 99
 
+/* Entries only the end-to-end test driver (test/ort_smoke.c) calls, to run a model from C. */
+#define ORT_IDX_CreateEnv 3
+#define ORT_IDX_CreateSession 7
+#define ORT_IDX_Run 9
+#define ORT_IDX_CreateSessionOptions 10
+#define ORT_IDX_SetIntraOpNumThreads 24
+#define ORT_IDX_RegisterCustomOpsLibrary 29
+#define ORT_IDX_CreateTensorWithDataAsOrtValue 49
+#define ORT_IDX_CreateCpuMemoryInfo 69
+#define ORT_IDX_ReleaseEnv 92
+#define ORT_IDX_ReleaseMemoryInfo 94
+#define ORT_IDX_ReleaseSession 95
+#define ORT_IDX_ReleaseValue 96
+#define ORT_IDX_ReleaseSessionOptions 100
+
 typedef OrtStatus *(*OrtCreateStatusFn)(int code, const char *msg);
 typedef int (*OrtGetErrorCodeFn)(const OrtStatus *status);
 typedef const char *(*OrtGetErrorMessageFn)(const OrtStatus *status);
@@ -77,6 +96,24 @@ typedef OrtStatus *(*OrtKernelContextGetOutputFn)(OrtKernelContext *ctx, size_t 
                                                    size_t dim_count, OrtValue **out);
 typedef void (*OrtReleaseStatusFn)(OrtStatus *status);
 typedef void (*OrtReleaseTensorTypeAndShapeInfoFn)(OrtTensorTypeAndShapeInfo *info);
+
+typedef OrtStatus *(*OrtCreateEnvFn)(int logging_level, const char *logid, OrtEnv **out);
+typedef OrtStatus *(*OrtCreateSessionFn)(const OrtEnv *env, const char *model_path, const OrtSessionOptions *options,
+                                         OrtSession **out);
+typedef OrtStatus *(*OrtRunFn)(OrtSession *session, const OrtRunOptions *run_options, const char *const *input_names,
+                               const OrtValue *const *inputs, size_t input_count, const char *const *output_names,
+                               size_t output_count, OrtValue **outputs);
+typedef OrtStatus *(*OrtCreateSessionOptionsFn)(OrtSessionOptions **out);
+typedef OrtStatus *(*OrtSetIntraOpNumThreadsFn)(OrtSessionOptions *options, int threads);
+typedef OrtStatus *(*OrtRegisterCustomOpsLibraryFn)(OrtSessionOptions *options, const char *path, void **handle);
+typedef OrtStatus *(*OrtCreateTensorWithDataAsOrtValueFn)(const OrtMemoryInfo *info, void *data, size_t bytes,
+                                                          const int64_t *shape, size_t rank, int type, OrtValue **out);
+typedef OrtStatus *(*OrtCreateCpuMemoryInfoFn)(int allocator_type, int mem_type, OrtMemoryInfo **out);
+typedef void (*OrtReleaseEnvFn)(OrtEnv *);
+typedef void (*OrtReleaseMemoryInfoFn)(OrtMemoryInfo *);
+typedef void (*OrtReleaseSessionFn)(OrtSession *);
+typedef void (*OrtReleaseValueFn)(OrtValue *);
+typedef void (*OrtReleaseSessionOptionsFn)(OrtSessionOptions *);
 
 /** Entry IDX of the OrtApi table, typed as FN. */
 #define ORT_FN(api, FN, IDX) ((FN)(((void *const *)(const void *)(api))[IDX]))

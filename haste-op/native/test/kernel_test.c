@@ -89,41 +89,6 @@ static int run_case(int C, int P, int O, int kk, int l, int lmax, int duplicate)
   return failures;
 }
 
-/* haste_conv against a plain convolution of the merged input and filters (double sums). */
-static int conv_case(int C, int H, int W, int O, int k, int stride, int pad, int dil, int cred) {
-  haste_conv_geometry g = {k, k, stride, stride, pad, pad, pad, pad, dil, dil};
-  int ho, wo;
-  haste_conv_output_size(&g, H, W, &ho, &wo);
-  float *x = malloc(sizeof(float) * C * H * W), *w = malloc(sizeof(float) * O * C * k * k), *bias = malloc(sizeof(float) * O);
-  float *y = malloc(sizeof(float) * O * ho * wo), *xm = malloc(sizeof(float) * cred * H * W), *wm = malloc(sizeof(float) * O * cred * k * k);
-  int32_t *bucket = malloc(sizeof(int32_t) * C), *count = calloc((size_t)cred, sizeof(int32_t));
-  for (int i = 0; i < C * H * W; i++) x[i] = (float)uniform();
-  for (int i = 0; i < O * C * k * k; i++) w[i] = (float)(uniform() - 0.5);
-  for (int i = 0; i < O; i++) bias[i] = (float)(uniform() - 0.5);
-  for (int c = 0; c < C; c++) bucket[c] = (c * 7) % cred, count[(c * 7) % cred]++;
-  int failures = haste_conv(x, w, bias, bucket, count, C, H, W, O, cred, &g, y) != 0;
-  haste_merge_inputs(x, bucket, count, C, H * W, cred, xm);
-  haste_merge_filters(w, bucket, C, O, k * k, cred, wm);
-  double worst = 0;
-  for (int o = 0; o < O; o++)
-    for (int yo = 0; yo < ho; yo++)
-      for (int xo = 0; xo < wo; xo++) {
-        double s = bias[o];
-        for (int b = 0; b < cred; b++)
-          for (int ky = 0; ky < k; ky++)
-            for (int kx = 0; kx < k; kx++) {
-              int iy = yo * stride - pad + ky * dil, ix = xo * stride - pad + kx * dil;
-              if (iy >= 0 && ix >= 0 && iy < H && ix < W) s += (double)xm[(b * H + iy) * W + ix] * wm[((o * cred + b) * k + ky) * k + kx];
-            }
-        worst = fmax(worst, fabs(y[(o * ho + yo) * wo + xo] - s));
-      }
-  failures += worst > 1e-4;
-  printf("%s conv C=%d %dx%d O=%d k=%d stride=%d pad=%d dilation=%d Cred=%d: max error %.2g\n", failures ? "FAIL" : "ok  ", C, H, W,
-         O, k, stride, pad, dil, cred, worst);
-  free(x), free(w), free(bias), free(y), free(xm), free(wm), free(bucket), free(count);
-  return failures;
-}
-
 int main(void) {
   int failures = 0;
   printf("kernel isa: %s\n", haste_kernel_isa());
@@ -133,11 +98,6 @@ int main(void) {
   failures += run_case(10, 81, 3, 9, 5, 12, 0);      /* lmax not a multiple of 8: padded planes */
   failures += run_case(24, 64, 4, 9, 31, 31, 0);     /* the most planes a code holds */
   failures += run_case(2, 16, 2, 9, 1, 16, 1);       /* one plane, two identical channels */
-  failures += conv_case(16, 12, 12, 16, 3, 1, 1, 1, 11);   /* full tiles and a tail, one block */
-  failures += conv_case(24, 15, 13, 40, 3, 2, 1, 1, 9);    /* stride 2, odd sizes, a partial channel block */
-  failures += conv_case(8, 9, 9, 5, 1, 1, 0, 1, 8);        /* 1x1, no merging, O below one block */
-  failures += conv_case(6, 11, 11, 7, 3, 1, 2, 2, 4);      /* dilation 2 */
-  failures += conv_case(5, 8, 8, 33, 7, 2, 3, 1, 2);       /* 7x7, stride 2, two blocks and a remainder */
   printf(failures ? "kernel test FAILED\n" : "kernel test passed\n");
   return failures != 0;
 }

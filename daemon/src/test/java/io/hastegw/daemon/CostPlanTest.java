@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import io.hastegw.op.runtime.NativeKernel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +51,23 @@ class CostPlanTest {
             long haste = layers.stream().filter(l -> "haste".equals(l.get("runs"))).count();
             assertEquals(levelDense ? 0 : ((Number) levels.get(3).get("haste_layers")).longValue(), haste);
             assertTrue(layers.stream().allMatch(l -> "haste".equals(l.get("runs")) == ((Number) l.get("hyperplanes")).intValue() > 0));
+        }
+    }
+
+    @Test
+    void withoutTheNativeLibraryTheGatewayRunsThePortableGraphAndSaysWhy() throws Exception {
+        Path bogus = Files.writeString(cache.resolve("libhaste_ort.so"), "not a library");
+        System.setProperty(NativeKernel.LIBRARY_PROPERTY, bogus.toString());
+        try (GatewayFixture g = new GatewayFixture(TestModels.hasteResNet20(), "model.level=4").ready();
+             MqttTestClient client = new MqttTestClient(g.all())) {
+            String kernel = (String) g.running.gateway().engine().details(4).get("kernel");
+            assertTrue(kernel.startsWith("portable (native kernel unavailable: "), kernel);
+            assertTrue(kernel.contains(bogus.toString()), kernel);
+            client.publish(g.frames("cam1"), Files.readAllBytes(TestModels.cifar("cat", 0)), "image/jpeg", "f1", null);
+            var prediction = client.await(r -> r.topic().endsWith("/predictions"), 20);
+            assertEquals(4, prediction.json().get("level"));
+        } finally {
+            System.clearProperty(NativeKernel.LIBRARY_PROPERTY);
         }
     }
 

@@ -113,8 +113,7 @@ public final class OnnxEngine implements InferenceEngine {
 
     private static CostPlans.Plan costPlan(OrtEnvironment env, Path model, GatewayConfig.Model config, ModelCard card,
                                            HasteSession session, RuntimeOptions options) throws IOException, OrtException {
-        Path cache = config.costCache() != null ? Path.of(config.costCache())
-                : Path.of(System.getProperty("java.io.tmpdir"), "haste-gateway", "cost");
+        Path cache = config.costCache() != null ? Path.of(config.costCache()) : CostCache.defaultDir();
         return CostPlans.load(env, model, session, options, new CostCache(cache), () -> config.calibrationImages() == null
                 ? CalibrationInputs.synthetic(card, CALIBRATION_IMAGES)
                 : CalibrationInputs.fromFolder(Path.of(config.calibrationImages()), card, CALIBRATION_IMAGES));

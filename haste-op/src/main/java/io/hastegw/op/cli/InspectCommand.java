@@ -6,8 +6,15 @@ import io.hastegw.op.analysis.InputShape;
 import io.hastegw.op.analysis.LayerInfo;
 import io.hastegw.op.analysis.ModelAnalysis;
 import io.hastegw.op.card.ModelCard;
+import io.hastegw.op.cost.CalibrationInputs;
+import io.hastegw.op.cost.CostCache;
+import io.hastegw.op.cost.CostPlans;
+import io.hastegw.op.cost.CostTable;
+import io.hastegw.op.cost.Device;
 import io.hastegw.op.onnx.OnnxModels;
 import io.hastegw.op.onnx.OrtModels;
+import io.hastegw.op.runtime.HasteSession;
+import io.hastegw.op.runtime.RuntimeOptions;
 import io.hastegw.op.transform.HasteModelInfo;
 import io.hastegw.op.transform.HasteOptions;
 import io.hastegw.op.transform.HasteTransformer;
@@ -19,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import onnx.Onnx.ModelProto;
@@ -38,8 +46,20 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "ONNX model (plain or HASTE)")
     Path model;
 
-    @Option(names = "--card", description = "model card (needed when the input has symbolic sizes)")
+    @Option(names = "--card", description = "model card (needed when the input has symbolic sizes; with --calibrate, for the images)")
     Path card;
+
+    @Option(names = "--cost-cache", description = "folder of cost plans (default: the gateway's, <tmp>/haste-gateway/cost)")
+    Path costCache;
+
+    @Option(names = "--threads", defaultValue = "1", description = "intra-op threads the plan is for (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--calibrate", description = "measure the cost plan when none is cached for this device (needs --card)")
+    boolean calibrate;
+
+    @Option(names = "--images", description = "with --calibrate: real images to calibrate on (default: synthetic images)")
+    Path images;
 
     @Override
     public Integer call() throws Exception {
@@ -50,6 +70,7 @@ final class InspectCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "model %s (opset %d, %d nodes)%n", model, OnnxModels.defaultOpset(onnx), onnx.getGraph().getNodeCount());
         if (info.isPresent()) {
             printHaste(out, info.get());
+            printCostPlan(out, modelCard);
         } else {
             printPlain(out, onnx, modelCard);
         }
@@ -85,6 +106,51 @@ final class InspectCommand implements Callable<Integer> {
         for (int level = 0; level < info.schedule().levels(); level++) {
             int[] row = info.schedule().hyperplanes()[level];
             out.printf(Locale.ROOT, "  level %d: %s%n", level, Arrays.stream(row).mapToObj(Integer::toString).collect(Collectors.joining(" ")));
+        }
+    }
+
+    /** The cost plan of this model on this device: from the cache, or measured with --calibrate. */
+    private void printCostPlan(PrintWriter out, ModelCard modelCard) throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        CostCache cache = new CostCache(costCache != null ? costCache : CostCache.defaultDir());
+        RuntimeOptions options = RuntimeOptions.of(threads);
+        Optional<CostPlans.Plan> plan;
+        try (HasteSession session = new HasteSession(env, model, modelCard == null ? "" : modelCard.output().name(), options)) {
+            if (calibrate) {
+                if (modelCard == null) {
+                    throw new IllegalArgumentException("--calibrate needs --card (to prepare the calibration images)");
+                }
+                plan = Optional.of(CostPlans.load(env, model, session, options, cache, () -> images == null
+                        ? CalibrationInputs.synthetic(modelCard, 4) : CalibrationInputs.fromFolder(images, modelCard, 4)));
+            } else {
+                Device device = Device.current(env.getVersion(), threads, session.kernel().name().toLowerCase(Locale.ROOT));
+                String sha = CostCache.sha256(model);
+                plan = cache.find(sha, device).map(t -> new CostPlans.Plan(t, cache.file(sha, device), false));
+            }
+        }
+        if (plan.isEmpty()) {
+            out.printf(Locale.ROOT, "cost plan: none cached in %s for this device and %d thread(s); measure one with --calibrate --card%n",
+                    cache.dir(), threads);
+            return;
+        }
+        CostTable t = plan.get().table();
+        out.printf(Locale.ROOT, "cost plan %s%n  device: %s%n  dense model %.3f ms; per level (H = HASTE, . = dense; layers in order):%n",
+                plan.get().summary(), t.device(), t.denseModelMillis());
+        for (int level = 0; level < t.levelDense().length; level++) {
+            StringBuilder row = new StringBuilder();
+            for (int i = 0; i < t.layers().length; i++) {
+                row.append(!t.levelDense()[level] && t.haste()[level][i] ? 'H' : '.');
+            }
+            out.printf(Locale.ROOT, "  level %d: %s  %s, %.3f ms measured%n", level, row,
+                    t.levelDense()[level] ? "runs the dense model" : "runs " + t.hasteLayers(level) + " HASTE layers", t.levelMillis()[level]);
+        }
+        out.println("  per layer: dense us | HASTE us at levels 1..N (the layer alone, median):");
+        for (int i = 0; i < t.layers().length; i++) {
+            StringBuilder row = new StringBuilder();
+            for (int level = 1; level < t.levelDense().length; level++) {
+                row.append(String.format(Locale.ROOT, " %.0f", t.hasteMicros()[level][i]));
+            }
+            out.printf(Locale.ROOT, "  %-34s %.0f |%s%n", t.layers()[i], t.denseMicros()[i], row);
         }
     }
 

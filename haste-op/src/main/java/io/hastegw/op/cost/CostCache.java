@@ -17,6 +17,11 @@ import java.util.Optional;
  * seconds to minutes; the cache makes it once per device and model.
  */
 public record CostCache(Path dir) {
+    /** The default folder: {@code <java.io.tmpdir>/haste-gateway/cost} (the gateway's model.cost_cache default). */
+    public static Path defaultDir() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "haste-gateway", "cost");
+    }
+
     /** The table for {@code modelSha} on {@code device}, if one was stored and matches both. */
     public Optional<CostTable> find(String modelSha, Device device) throws IOException {
         Path file = file(modelSha, device);

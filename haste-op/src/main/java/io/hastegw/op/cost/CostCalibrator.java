@@ -137,56 +137,9 @@ public final class CostCalibrator {
         return out;
     }
 
-    /**
-     * Median microseconds per run of every model in {@code models}, each fed {@code input} with
-     * every tensor of {@code feeds}: one warm-up run each, then for every feed and repeat one run
-     * of every model in turn.
-     */
     private <K> Map<K, Double> timeInterleaved(Map<K, ModelProto> models, String input, List<FloatTensor> feeds,
                                                RuntimeOptions options) throws OrtException {
-        Map<K, OrtSession> sessions = new LinkedHashMap<>();
-        Map<K, List<Long>> times = new LinkedHashMap<>();
-        List<OnnxTensor> tensors = new ArrayList<>();
-        // The options must outlive the sessions: closing them unloads the native kernel library.
-        try (OrtSession.SessionOptions so = options.sessionOptions()) {
-            try {
-                for (Map.Entry<K, ModelProto> e : models.entrySet()) {
-                    sessions.put(e.getKey(), env.createSession(e.getValue().toByteArray(), so));
-                    times.put(e.getKey(), new ArrayList<>());
-                }
-                for (FloatTensor f : feeds) {
-                    tensors.add(f.toOnnx(env));
-                }
-                for (OrtSession s : sessions.values()) {
-                    runOnce(s, input, tensors.get(0));
-                }
-                for (int rep = 0; rep < repeats; rep++) {
-                    for (OnnxTensor t : tensors) {
-                        for (Map.Entry<K, OrtSession> e : sessions.entrySet()) {
-                            long t0 = System.nanoTime();
-                            runOnce(e.getValue(), input, t);
-                            times.get(e.getKey()).add(System.nanoTime() - t0);
-                        }
-                    }
-                }
-            } finally {
-                for (OnnxTensor t : tensors) {
-                    t.close();
-                }
-                for (OrtSession s : sessions.values()) {
-                    s.close();
-                }
-            }
-        }
-        Map<K, Double> medians = new LinkedHashMap<>();
-        times.forEach((k, v) -> medians.put(k, median(v) / 1000.0));
-        return medians;
-    }
-
-    private static void runOnce(OrtSession s, String input, OnnxTensor t) throws OrtException {
-        try (OrtSession.Result r = s.run(Map.of(input, t))) {
-            r.size();
-        }
+        return new InterleavedTimer(env, repeats).medianMicros(models, feeds.stream().map(f -> Map.of(input, f)).toList(), options);
     }
 
     /** The median of {@code values} (nanoseconds). */

@@ -57,6 +57,39 @@ class HasteOpCliTest {
     }
 
     @Test
+    void inspectCalibratesTheCostPlanOnceThenShowsTheCachedOne() {
+        String cache = tmp.resolve("cost").toString();
+        Run none = cli("inspect", resnet56.toString(), "--cost-cache", cache);
+        assertTrue(none.out().contains("cost plan: none cached in " + cache + " for this device and 1 thread(s)"), none.out());
+        Run first = cli("inspect", resnet56.toString(), "--cost-cache", cache, "--calibrate", "--card", models() + "resnet56.json",
+                "--images", SharedData.cifarTest().resolve("ship").toString());
+        assertEquals(0, first.status(), first.err());
+        assertTrue(first.out().contains("cost plan calibrated (" + cache + "/"), first.out());
+        assertTrue(first.out().matches("(?s).*  level 0: \\.{54}  runs the dense model, [0-9.]+ ms measured\n.*"), first.out());
+        assertTrue(first.out().matches("(?s).*  /layer3/layer3.8/conv2/Conv\\s+[0-9]+ \\|( [0-9]+){8}\n.*"), first.out());
+        Run again = cli("inspect", resnet56.toString(), "--cost-cache", cache);
+        assertTrue(again.out().contains("cost plan from cache (" + cache + "/"), again.out());
+    }
+
+    @Test
+    void benchReportsEveryLevelAgainstDenseWithTheIdealAndAPerLayerBreakdown() throws Exception {
+        Path report = tmp.resolve("bench.md");
+        Run run = cli("bench", "--model", models() + "resnet20.onnx", "--card", models() + "resnet20.json", "--images",
+                SharedData.cifarTest().toString(), "--limit", "2", "--threads", "1", "--levels", "12,8", "--warmup", "1",
+                "--calibration-images", "1", "--breakdown-level", "2", "--out", report.toString());
+        assertEquals(0, run.status(), run.err());
+        String out = run.out();
+        assertTrue(out.contains("## haste-op bench: resnet20-cifar10"), out);
+        assertTrue(out.contains("### resnet20-cifar10-haste.onnx, 1 thread, 2 images, kernel native"), out);
+        assertTrue(out.matches("(?s).*dense ONNX Runtime: [0-9.]+ ms \\(p10-p90 [0-9.]+-[0-9.]+\\), 40\\.6 M MACs\n.*"), out);
+        assertTrue(out.matches("(?s).*\\| 1 \\| 12 \\| [0-9.]+ % \\| [0-9.]+ \\| [0-9.]+x \\| [0-9.]+ \\| .*"), out);
+        assertTrue(out.matches("(?s).*\\| 2 \\| 8 \\| .*"), out);
+        assertTrue(out.contains("Per layer at level 2"), out);
+        assertTrue(out.matches("(?s).*\\| /layer3/layer3.2/conv2/Conv \\| 64 -> 64, 3x3, 8x8 \\| 8 \\| .*"), out);
+        assertEquals(out, java.nio.file.Files.readString(report));
+    }
+
+    @Test
     void inspectOfAPlainModelSaysWhyConvsStayDense() {
         Run run = cli("inspect", models() + "resnet20.onnx");
         assertEquals(0, run.status(), run.err());

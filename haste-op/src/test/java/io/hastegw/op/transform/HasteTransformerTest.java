@@ -211,6 +211,46 @@ class HasteTransformerTest {
     }
 
     @Test
+    void theOriginalModelComesBackOutOfTheHasteModelAndComputesTheSameScores() throws Exception {
+        ModelProto back = HasteTransformer.original(resnet20.haste().model());
+        assertEquals(resnet20.original().getGraph().getNodeCount(), back.getGraph().getNodeCount());
+        assertTrue(HasteModelInfo.of(back).isEmpty());
+        assertEquals(List.of("input"), OrtModels.realInputs(back));
+        FloatTensor image = SharedData.cifarInputs(SharedData.cifarCard("resnet20"), 1).get(0);
+        try (var x = image.toOnnx(ENV)) {
+            float[] want = OrtModels.run(ENV, resnet20.original(), java.util.Map.of("input", x), List.of("logits")).get("logits").data();
+            float[] got = OrtModels.run(ENV, back, java.util.Map.of("input", x), List.of("logits")).get("logits").data();
+            assertArrayEquals(want, got);
+        }
+    }
+
+    @Test
+    void aModelWithoutTheDenseBypassCannotGiveItsOriginalBack() throws Exception {
+        ModelProto noBypass = transform(resnet20.original(), CIFAR, HasteOptions.defaults().withDenseBypass(false)).model();
+        var e = assertThrows(IllegalArgumentException.class, () -> HasteTransformer.original(noBypass));
+        assertEquals("the HASTE model has no dense bypass (the original graph); transform it again with the default options", e.getMessage());
+    }
+
+    @Test
+    void aLayersSubgraphComputesWhatTheLayerComputesInsideTheModel() throws Exception {
+        ModelProto original = resnet20.original();
+        NodeProto conv = original.getGraph().getNodeList().stream().filter(n -> n.getName().equals("/layer2/layer2.1/conv1/Conv"))
+                .findFirst().orElseThrow();
+        FloatTensor image = SharedData.cifarInputs(SharedData.cifarCard("resnet20"), 1).get(0);
+        java.util.Map<String, FloatTensor> inside;
+        try (var x = image.toOnnx(ENV)) {
+            inside = OrtModels.run(ENV, original, java.util.Map.of("input", x), List.of(conv.getInput(0), conv.getOutput(0)));
+        }
+        ModelProto layer = OnnxModels.subgraph(original, conv.getInput(0), new long[] {1, 32, 16, 16}, conv.getOutput(0));
+        assertEquals(List.of("Conv"), layer.getGraph().getNodeList().stream().map(NodeProto::getOpType).toList());
+        assertEquals(2, layer.getGraph().getInitializerCount(), "weights and bias, nothing else");
+        try (var x = inside.get(conv.getInput(0)).toOnnx(ENV)) {
+            float[] got = OrtModels.run(ENV, layer, java.util.Map.of(conv.getInput(0), x), List.of(conv.getOutput(0))).get(conv.getOutput(0)).data();
+            assertArrayEquals(inside.get(conv.getOutput(0)).data(), got, 1e-5f);
+        }
+    }
+
+    @Test
     void aPlainModelIsNotAHasteSession() {
         Path file = SharedData.cifarModel("resnet20");
         var e = assertThrows(io.hastegw.op.onnx.OnnxModelException.class, () -> new HasteSession(ENV, file, "logits", RuntimeOptions.of(1)));
