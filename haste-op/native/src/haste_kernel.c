@@ -7,7 +7,9 @@
 #define DECLARE(isa)                                                                                          \
   int haste_hash_##isa(const float *, const float *, int, int, int, int, int32_t *, int32_t *);             \
   void haste_merge_inputs_##isa(const float *, const int32_t *, const int32_t *, int, int, int, float *);   \
-  void haste_merge_filters_##isa(const float *, const int32_t *, int, int, int, int, float *);                
+  void haste_merge_filters_##isa(const float *, const int32_t *, int, int, int, int, float *);                 \
+  int haste_merge_nchwc_##isa(const float *, const float *, const int32_t *, const int32_t *, int, int, int, int, int, int, \
+                              float *, float *);                
 
 DECLARE(generic)
 #if defined(__x86_64__)
@@ -42,6 +44,11 @@ void haste_merge_inputs(const float *x, const int32_t *bucket, const int32_t *co
 
 void haste_merge_filters(const float *w, const int32_t *bucket, int C, int O, int kk, int cred, float *wm) {
   PICK(haste_merge_filters, w, bucket, C, O, kk, cred, wm);
+}
+
+int haste_merge_nchwc(const float *x, const float *wblk, const int32_t *bucket, const int32_t *count, int C, int P, int op,
+                      int kk, int cred, int block, float *xb, float *wb) {
+  return PICK(haste_merge_nchwc, x, wblk, bucket, count, C, P, op, kk, cred, block, xb, wb);
 }
 
 const char *haste_kernel_isa(void) { return isa_name(); }

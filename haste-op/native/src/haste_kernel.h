@@ -32,6 +32,17 @@ void haste_merge_inputs(const float *x, const int32_t *bucket, const int32_t *co
 /** wm (O x cred x kk) = the sum of the filter slices of every bucket. */
 void haste_merge_filters(const float *w, const int32_t *bucket, int C, int O, int kk, int cred, float *wm);
 
+/**
+ * The merged input and filters in ONNX Runtime's NCHWc layouts, for its com.microsoft.nchwc Conv
+ * with block size `block`. wblk: the filters pre-blocked by output channel,
+ * [op / block][C][kk][block] (op = O rounded up to the block, padding zero), so that merging
+ * streams over them in whole vectors. xb gets [cp / block][P][block] (cp = cred rounded up, extra
+ * channels zero); wb gets OIHWBiBo, [op / block][cp / block][kk][block (input)][block (output)].
+ * Returns 0, or -1 when memory runs out.
+ */
+int haste_merge_nchwc(const float *x, const float *wblk, const int32_t *bucket, const int32_t *count, int C, int P, int op,
+                      int kk, int cred, int block, float *xb, float *wb);
+
 /** Which code path runs: "avx512", "avx2" or "generic". */
 const char *haste_kernel_isa(void);
 

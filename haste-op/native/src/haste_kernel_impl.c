@@ -204,3 +204,71 @@ void HK(haste_merge_filters)(const float *w, const int32_t *bucket, int C, int O
     }
   }
 }
+
+int HK(haste_merge_nchwc)(const float *x, const float *wblk, const int32_t *bucket, const int32_t *count, int C, int P, int op,
+                      int kk, int cred, int block, float *xb, float *wb) {
+  int cp = (cred + block - 1) / block * block, ib = cp / block;
+  /* Members of every bucket, bucket by bucket (counting sort of the channels). */
+  int32_t *start = malloc((size_t)(cred + 1) * sizeof(int32_t));
+  int32_t *members = malloc((size_t)C * sizeof(int32_t));
+  if (!start || !members) {
+    free(start), free(members);
+    return -1;
+  }
+  int32_t *fill = malloc((size_t)cred * sizeof(int32_t));
+  if (!fill) {
+    free(start), free(members);
+    return -1;
+  }
+  start[0] = 0;
+  for (int b = 0; b < cred; b++) start[b + 1] = start[b] + count[b], fill[b] = start[b];
+  for (int c = 0; c < C; c++) members[fill[bucket[c]]++] = c;
+  free(fill);
+  /* Input: every block of cp merged channels, 16 pixels at a time: bucket means summed from the
+     members' rows (whole cache lines read), written as 16 x block NCHWc tiles. */
+  for (int cb = 0; cb < ib; cb++) {
+    float *dst = xb + (size_t)cb * P * block;
+    for (int p0 = 0; p0 < P; p0 += 16) {
+      int pn = P - p0 < 16 ? P - p0 : 16;
+      float tile[16 * 64];
+      memset(tile, 0, sizeof(float) * 16 * block);
+      for (int i = 0; i < block && cb * block + i < cred; i++) {
+        int b = cb * block + i;
+        float sum[16] = {0};
+        if (pn == 16) {
+          for (int m = start[b]; m < start[b + 1]; m++) {
+            const float *row = x + (size_t)members[m] * P + p0;
+#pragma GCC unroll 16
+            for (int p = 0; p < 16; p++) sum[p] += row[p];
+          }
+        } else {
+          for (int m = start[b]; m < start[b + 1]; m++) {
+            const float *row = x + (size_t)members[m] * P + p0;
+            for (int p = 0; p < pn; p++) sum[p] += row[p];
+          }
+        }
+        float inv = 1.0f / (float)count[b];
+        if (count[b] == 1) {
+          for (int p = 0; p < pn; p++) tile[p * block + i] = sum[p];
+        } else {
+          for (int p = 0; p < pn; p++) tile[p * block + i] = sum[p] * inv;
+        }
+      }
+      memcpy(dst + (size_t)p0 * block, tile, sizeof(float) * pn * block);
+    }
+  }
+  free(start), free(members);
+  /* Filters: one output block at a time (its OIHWBiBo slice stays in cache), whole vectors added. */
+  size_t slice = (size_t)ib * kk * block * block;
+  for (int ob = 0; ob < op / block; ob++) {
+    float *dst = wb + (size_t)ob * slice;
+    memset(dst, 0, slice * sizeof(float));
+    for (int c = 0; c < C; c++) {
+      const float *src = wblk + ((size_t)ob * C + c) * kk * block;
+      float *d = dst + ((size_t)(bucket[c] / block) * kk * block + bucket[c] % block) * block;
+      for (int k = 0; k < kk; k++)
+        for (int i = 0; i < block; i++) d[(size_t)k * block * block + i] += src[k * block + i];
+    }
+  }
+  return 0;
+}

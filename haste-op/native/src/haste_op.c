@@ -7,6 +7,12 @@
  *            L int64 (scalar or [1]: how many hyperplanes this level uses, 1..lmax)
  *   outputs: XM [1, Cred, H, W] float (bucket means), WM [O, Cred, kh, kw] float (bucket sums),
  *            channels [1] int64 (Cred)
+ *   attribute nchwc_block (int, optional, default 0): when set, XM and WM come in ONNX Runtime's
+ *            NCHWc layouts for its com.microsoft.nchwc Conv (channels padded to the block with
+ *            zeros, see haste_merge_nchwc), so that the reduced convolution runs on its fastest
+ *            kernels although the weights are a run-time input. W must then be pre-blocked by
+ *            output channel: shape [O padded to the block, C, kh, kw], elements in the order
+ *            [O / block][C][kh][kw][block].
  *
  * The library's entry point is RegisterCustomOps, which SessionOptions.registerCustomOpLibrary
  * calls. It refuses runtimes older than 1.16 and checks the API table before registering.
@@ -24,6 +30,7 @@
 
 typedef struct {
   const OrtApi *api;
+  int64_t nchwc_block; /* 0: plain NCHW outputs; else the block of ONNX Runtime's NCHWc layouts */
 } Kernel;
 
 static OrtStatus *error(const OrtApi *api, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -68,6 +75,7 @@ static OrtStatus *output(const OrtApi *api, OrtKernelContext *ctx, size_t index,
 
 static OrtStatus *compute(void *k, OrtKernelContext *ctx) {
   const OrtApi *api = ((Kernel *)k)->api;
+  int64_t block = ((Kernel *)k)->nchwc_block;
   void *x, *w, *r, *lv;
   int tx, tw, tr, tl;
   int64_t dx[4], dw[4], dr[4], dl[4];
@@ -81,6 +89,7 @@ static OrtStatus *compute(void *k, OrtKernelContext *ctx) {
   if (rx != 4 || dx[0] != 1) return error(api, OP_NAME ": X must be [1, C, H, W] (batch 1)");
   if (rw != 4 || dw[1] != dx[1])
     return error(api, OP_NAME ": W must be [O, C, kh, kw] with C = %lld, the channels of X", (long long)dx[1]);
+  if (block && dw[0] % block) return error(api, OP_NAME ": with nchwc_block = %lld, W's output channels must be a multiple of it", (long long)block);
   int64_t pixels = dx[2] * dx[3];
   if (rr != 2 || dr[0] != pixels)
     return error(api, OP_NAME ": R must be [H*W, lmax] = [%lld, lmax]", (long long)pixels);
@@ -100,26 +109,40 @@ static OrtStatus *compute(void *k, OrtKernelContext *ctx) {
     return error(api, OP_NAME ": out of memory");
   }
   void *xm, *wm, *ch;
-  int64_t dxm[4] = {1, cred, dx[2], dx[3]};
-  int64_t dwm[4] = {dw[0], cred, dw[2], dw[3]};
+  int64_t cp = block ? (cred + block - 1) / block * block : cred;
+  int64_t op = block ? (dw[0] + block - 1) / block * block : dw[0];
+  int64_t dxm[4] = {1, cp, dx[2], dx[3]};
+  int64_t dwm[4] = {op, cp, dw[2], dw[3]};
   int64_t one = 1;
   OrtStatus *s = output(api, ctx, 0, dxm, 4, &xm);
   if (!s) s = output(api, ctx, 1, dwm, 4, &wm);
   if (!s) s = output(api, ctx, 2, &one, 1, &ch);
-  if (!s) {
+  if (!s && block) {
+    if (haste_merge_nchwc(x, w, bucket, count, C, P, (int)op, kk, cred, (int)block, xm, wm) != 0) s = error(api, OP_NAME ": out of memory");
+  } else if (!s) {
     haste_merge_inputs(x, bucket, count, C, P, cred, xm);
     haste_merge_filters(w, bucket, C, O, kk, cred, wm);
-    *(int64_t *)ch = cred;
   }
+  if (!s) *(int64_t *)ch = cred;
   free(bucket);
   return s;
 }
 
+/* Optional attribute nchwc_block (default 0): emit ONNX Runtime's NCHWc layouts with that block. */
 static OrtStatus *create_kernel(const OrtCustomOp *op, const OrtApi *api, const OrtKernelInfo *info, void **out) {
-  (void)op, (void)info;
+  (void)op;
+  int64_t block = 0;
+  OrtStatus *missing = ORT_FN(api, OrtKernelInfoGetAttributeInt64Fn, ORT_IDX_KernelInfoGetAttribute_int64)(info, "nchwc_block", &block);
+  if (missing) {
+    ORT_FN(api, OrtReleaseStatusFn, ORT_IDX_ReleaseStatus)(missing);
+    block = 0;
+  }
+  if (block < 0 || block > 64 || (block & (block - 1)) != 0)
+    return error(api, OP_NAME ": nchwc_block = %lld is not 0 or a power of two up to 64", (long long)block);
   Kernel *k = malloc(sizeof *k);
   if (!k) return error(api, OP_NAME ": out of memory");
   k->api = api;
+  k->nchwc_block = block;
   *out = k;
   return NULL;
 }

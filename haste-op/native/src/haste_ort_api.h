@@ -60,6 +60,7 @@ typedef struct OrtApiBase {
 #define ORT_IDX_GetDimensionsCount 61
 #define ORT_IDX_GetDimensions 62
 #define ORT_IDX_GetTensorTypeAndShape 65
+#define ORT_IDX_KernelInfoGetAttribute_int64 86
 #define ORT_IDX_KernelContext_GetInput 90
 #define ORT_IDX_KernelContext_GetOutput 91
 #define ORT_IDX_ReleaseStatus 93
@@ -91,6 +92,7 @@ typedef OrtStatus *(*OrtGetTensorElementTypeFn)(const OrtTensorTypeAndShapeInfo 
 typedef OrtStatus *(*OrtGetDimensionsCountFn)(const OrtTensorTypeAndShapeInfo *info, size_t *out);
 typedef OrtStatus *(*OrtGetDimensionsFn)(const OrtTensorTypeAndShapeInfo *info, int64_t *dims, size_t len);
 typedef OrtStatus *(*OrtGetTensorTypeAndShapeFn)(const OrtValue *value, OrtTensorTypeAndShapeInfo **out);
+typedef OrtStatus *(*OrtKernelInfoGetAttributeInt64Fn)(const OrtKernelInfo *info, const char *name, int64_t *out);
 typedef OrtStatus *(*OrtKernelContextGetInputFn)(const OrtKernelContext *ctx, size_t index, const OrtValue **out);
 typedef OrtStatus *(*OrtKernelContextGetOutputFn)(OrtKernelContext *ctx, size_t index, const int64_t *dims,
                                                    size_t dim_count, OrtValue **out);

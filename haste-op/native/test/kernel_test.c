@@ -43,6 +43,35 @@ static int reference_hash(const float *x, const float *r, int C, int P, int l, i
   return cred;
 }
 
+/* haste_merge_nchwc gives the plain merge's values at their NCHWc / OIHWBiBo places, zeros elsewhere. */
+static int nchwc_case(const float *x, const float *w, const int32_t *bucket, const int32_t *count, const float *xm, const float *wm,
+                      int C, int P, int O, int kk, int cred, int block) {
+  int cp = (cred + block - 1) / block * block, op = (O + block - 1) / block * block, ib = cp / block;
+  float *wblk = calloc((size_t)op * C * kk, sizeof(float));
+  float *xb = malloc(sizeof(float) * cp * P), *wb = malloc(sizeof(float) * op * cp * kk);
+  for (int o = 0; o < O; o++)
+    for (int c = 0; c < C; c++)
+      for (int k = 0; k < kk; k++) wblk[(((size_t)(o / block) * C + c) * kk + k) * block + o % block] = w[((size_t)o * C + c) * kk + k];
+  int failures = haste_merge_nchwc(x, wblk, bucket, count, C, P, op, kk, cred, block, xb, wb) != 0;
+  double worst = 0;
+  for (int b = 0; b < cp; b++)
+    for (int p = 0; p < P; p++) {
+      float want = b < cred ? xm[(size_t)b * P + p] : 0.0f;
+      worst = fmax(worst, fabs(xb[((size_t)(b / block) * P + p) * block + b % block] - want));
+    }
+  for (int o = 0; o < op; o++)
+    for (int b = 0; b < cp; b++)
+      for (int k = 0; k < kk; k++) {
+        float want = o < O && b < cred ? wm[((size_t)o * cred + b) * kk + k] : 0.0f;
+        float got = wb[((((size_t)(o / block) * ib + b / block) * kk + k) * block + b % block) * block + o % block];
+        worst = fmax(worst, fabs(got - want));
+      }
+  failures += worst > 1e-5;
+  if (failures) printf("FAIL NCHWc layouts with block %d: max error %.2g\n", block, worst);
+  free(wblk), free(xb), free(wb);
+  return failures;
+}
+
 static int run_case(int C, int P, int O, int kk, int l, int lmax, int duplicate) {
   float *x = malloc(sizeof(float) * C * P), *r = malloc(sizeof(float) * P * lmax), *w = malloc(sizeof(float) * O * C * kk);
   for (int i = 0; i < C * P; i++) x[i] = (float)(uniform() * (uniform() < 0.3 ? 0 : 2));
@@ -82,8 +111,9 @@ static int run_case(int C, int P, int O, int kk, int l, int lmax, int duplicate)
           worst = fmax(worst, fabs(wm[(o * cred + b) * kk + k] - s));
         }
     failures += worst > 1e-5;
+    for (int block = 8; block <= 16 && !failures; block *= 2) failures += nchwc_case(x, w, bucket, count, xm, wm, C, P, O, kk, cred, block);
   }
-  printf("%s C=%d P=%d O=%d kk=%d L=%d lmax=%d: %d buckets (reference %d), max merge error %.2g\n",
+  printf("%s C=%d P=%d O=%d kk=%d L=%d lmax=%d: %d buckets (reference %d), max merge error %.2g (NCHWc layouts too)\n",
          failures ? "FAIL" : "ok  ", C, P, O, kk, l, lmax, cred, want_cred, worst);
   free(x), free(r), free(w), free(bucket), free(count), free(want), free(xm), free(wm);
   return failures;

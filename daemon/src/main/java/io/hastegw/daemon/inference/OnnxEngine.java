@@ -88,7 +88,7 @@ public final class OnnxEngine implements InferenceEngine {
             if (kernel.kernel().isEmpty() && !config.kernel().equals("portable")) {
                 LOG.warn("HASTE layers run on the portable graph (slower): {}", kernel.reason());
             }
-            RuntimeOptions options = new RuntimeOptions(config.intraOpThreads(), opt, kernel, Optional.empty());
+            RuntimeOptions options = RuntimeOptions.of(config.intraOpThreads(), opt, kernel);
             HasteSession session = new HasteSession(env, model, card.output().name(), options);
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("kernel", kernel.describe());

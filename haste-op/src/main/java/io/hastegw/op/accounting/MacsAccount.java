@@ -43,7 +43,7 @@ public record MacsAccount(List<LayerMacs> layers) {
      * (0 = dense) on {@code kernel}, given the channel counts it reported.
      */
     public static MacsAccount of(HasteModelInfo info, int[] planes, long[] reducedChannels, HasteKernel kernel) {
-        return new Accountant(info).account(planes, reducedChannels, kernel);
+        return new Accountant(info, 0).account(planes, reducedChannels, kernel);
     }
 
     /**
@@ -54,10 +54,17 @@ public record MacsAccount(List<LayerMacs> layers) {
         private final HasteModelInfo info;
         private final int[] hasteIndex;
         private final List<LayerMacs> dense;
+        private final int nchwcBlock;
 
-        /** An accountant for the model described by {@code info}. */
-        public Accountant(HasteModelInfo info) {
+        /**
+         * An accountant for the model described by {@code info}.
+         *
+         * @param nchwcBlock the NCHWc block the reduced convolutions run with (0: none); they then
+         *                   also convolve the zero channels that pad inputs and outputs to whole blocks
+         */
+        public Accountant(HasteModelInfo info, int nchwcBlock) {
             this.info = info;
+            this.nchwcBlock = nchwcBlock;
             Map<String, Integer> byName = new HashMap<>();
             for (int i = 0; i < info.hasteLayers().size(); i++) {
                 byName.put(info.hasteLayers().get(i).name(), i);
@@ -78,7 +85,8 @@ public record MacsAccount(List<LayerMacs> layers) {
                 if (i < 0 || planes[i] == 0) {
                     out.add(dense.get(k));
                 } else {
-                    out.add(haste(info.computeLayers().get(k), info.hasteLayers().get(i), planes[i], Math.toIntExact(reducedChannels[i]), kernel));
+                    LayerMacs h = haste(info.computeLayers().get(k), info.hasteLayers().get(i), planes[i], Math.toIntExact(reducedChannels[i]), kernel);
+                    out.add(nchwcBlock > 0 && kernel == HasteKernel.NATIVE ? padded(info.computeLayers().get(k), h, nchwcBlock) : h);
                 }
             }
             return new MacsAccount(out);
@@ -105,6 +113,14 @@ public record MacsAccount(List<LayerMacs> layers) {
         long filterMerge = o * kk * c;
         long compute = o * cr * kk * layer.outputPixels();
         return new LayerMacs(layer.name(), layer.denseMacs(), compute, hashing, inputMerge, filterMerge, (int) c, cr);
+    }
+
+    /** {@code h} with its reduced convolution over input and output channels rounded up to whole NCHWc blocks. */
+    static LayerMacs padded(LayerInfo layer, LayerMacs h, int block) {
+        long cp = (h.reducedChannels() + block - 1L) / block * block;
+        long op = (layer.outChannels() + block - 1L) / block * block;
+        long compute = op * cp * layer.kernelSize() * layer.outputPixels();
+        return new LayerMacs(h.name(), h.dense(), compute, h.hashing(), h.inputMerge(), h.filterMerge(), h.channels(), h.reducedChannels());
     }
 
     /** Total dense MACs of the model. */

@@ -11,9 +11,11 @@ import io.hastegw.op.cost.CostTable;
 import io.hastegw.op.onnx.FloatTensor;
 import io.hastegw.op.analysis.LayerInfo;
 import io.hastegw.op.cost.InterleavedTimer;
+import io.hastegw.op.onnx.Nodes;
 import io.hastegw.op.onnx.OnnxModels;
 import io.hastegw.op.onnx.Tensors;
 import io.hastegw.op.runtime.HasteSession;
+import io.hastegw.op.runtime.NchwcLayout;
 import io.hastegw.op.runtime.RuntimeOptions;
 import io.hastegw.op.transform.HasteModelInfo;
 import java.nio.file.Path;
@@ -23,9 +25,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import onnx.Onnx.GraphProto;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.NodeProto;
+import onnx.Onnx.OperatorSetIdProto;
 import onnx.Onnx.TensorProto;
 
 /**
@@ -106,7 +110,7 @@ public final class Benchmark {
                         file.getFileName(), threads, threads == 1 ? "" : "s", inputs.size(), nativeOptions.kernel().describe(),
                         calibrationSeconds));
                 out.append(levelTable(info, series, costs, denseMacs));
-                out.append('\n').append(layerTable(nativeRaw, costs, inputs, Math.min(breakdownLevel, levels - 1)));
+                out.append('\n').append(layerTable(nativeRaw, costs, inputs, Math.min(breakdownLevel, levels - 1), nativeOptions.nchwcBlock()));
             }
         }
         return out.toString();
@@ -179,7 +183,7 @@ public final class Benchmark {
         return b.toString();
     }
 
-    private String layerTable(HasteSession nativeRaw, CostTable costs, List<FloatTensor> inputs, int level) throws OrtException {
+    private String layerTable(HasteSession nativeRaw, CostTable costs, List<FloatTensor> inputs, int level, int block) throws OrtException {
         HasteModelInfo info = nativeRaw.info();
         long[] sum = new long[info.hasteLayers().size()];
         List<LayerMacs> macs = null;
@@ -192,12 +196,13 @@ public final class Benchmark {
         }
         Map<String, LayerMacs> byName = new LinkedHashMap<>();
         macs.forEach(m -> byName.put(m.name(), m));
-        Map<String, double[]> bound = reducedConvBound(nativeRaw, sum, inputs.size());
+        Map<String, double[]> bound = reducedConvBound(nativeRaw, sum, inputs.size(), block);
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
                 "Per layer at level %d (native kernel; dense and HASTE times from the calibration, each layer alone on its real "
-                        + "inputs; the last two columns time, in one run, the dense Conv and ONNX Runtime's Conv alone on the mean "
-                        + "Cred channels with the weights as a run-time input: what HASTE costs at best on ONNX Runtime's Conv, "
-                        + "before any hashing or merging):%n%n", level));
+                        + "inputs; the last two columns time, in one run, the dense Conv and the reduced Conv HASTE runs (%s) alone "
+                        + "on the mean Cred channels with the weights as a run-time input: what HASTE costs at best on ONNX Runtime, "
+                        + "before any hashing or merging):%n%n", level,
+                block > 0 ? "ONNX Runtime's NCHWc Conv, block " + block + ", channels padded to whole blocks" : "ONNX Runtime's Conv"));
         b.append("| layer | C -> O, k, input HxW | L | mean Cred / C | dense us | HASTE us | HASTE / dense | dense M MACs "
                 + "| HASTE M MACs (incl. overhead) | cost plan | reduced Conv alone / dense Conv | dense Conv us |\n");
         b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -205,8 +210,8 @@ public final class Benchmark {
             var l = info.layer(info.hasteLayers().get(i).name());
             LayerMacs m = byName.get(l.name());
             int planes = info.schedule().hyperplanes(level, i);
-            LayerMacs hm = planes == 0 ? m : MacsAccount.of(info, info.schedule().hyperplanes()[level], meanChannels(sum, inputs.size()),
-                    nativeRaw.kernel()).layers().stream().filter(x -> x.name().equals(l.name())).findFirst().orElseThrow();
+            LayerMacs hm = planes == 0 ? m : nativeRaw.account(level, meanChannels(sum, inputs.size())).layers().stream()
+                    .filter(x -> x.name().equals(l.name())).findFirst().orElseThrow();
             double[] lb = bound.get(l.name());
             b.append(String.format(Locale.ROOT, "| %s | %d -> %d, %dx%d, %dx%d | %d | %.1f / %d | %.1f | %.1f | %.2f | %.2f | %.2f | %s | %.2f | %.1f |%n",
                     l.name(), l.inChannels(), l.outChannels(), l.weightShape()[2], l.weightShape()[3], l.inputShape()[2], l.inputShape()[3],
@@ -222,11 +227,11 @@ public final class Benchmark {
      * Conv on the layer's mean merged channel count with run-time weights, timed interleaved on
      * random inputs (Conv time does not depend on the values).
      */
-    private Map<String, double[]> reducedConvBound(HasteSession session, long[] sumChannels, int runs) throws OrtException {
+    private Map<String, double[]> reducedConvBound(HasteSession session, long[] sumChannels, int runs, int block) throws OrtException {
         HasteModelInfo info = session.info();
         ModelProto original = session.original();
         Map<String, double[]> out = new LinkedHashMap<>();
-        java.util.Random random = new java.util.Random(3);
+        java.util.Random random = new Random(3);
         for (int i = 0; i < sumChannels.length; i++) {
             LayerInfo l = info.layer(info.hasteLayers().get(i).name());
             NodeProto conv = original.getGraph().getNodeList().stream().filter(n -> n.getName().equals(l.name())).findFirst().orElseThrow();
@@ -234,21 +239,27 @@ public final class Benchmark {
             long[] in = l.inputShape();
             long[] w = l.weightShape();
             ModelProto dense = OnnxModels.subgraph(original, conv.getInput(0), in, conv.getOutput(0));
+            long cp = block > 0 ? (cred + block - 1L) / block * block : cred;
+            long op = block > 0 ? (w[0] + block - 1L) / block * block : w[0];
             GraphProto.Builder g = GraphProto.newBuilder().setName("reduced")
-                    .addInput(Tensors.valueInfo("x", TensorProto.DataType.FLOAT_VALUE, 1, cred, in[2], in[3]))
-                    .addInput(Tensors.valueInfo("w", TensorProto.DataType.FLOAT_VALUE, w[0], cred, w[2], w[3]))
-                    .addOutput(Tensors.floatValueInfo("y"));
-            List<String> inputs = new ArrayList<>(List.of("x", "w"));
-            if (conv.getInputCount() > 2 && !conv.getInput(2).isEmpty()) {
-                g.addInitializer(OnnxModels.initializer(original.getGraph(), conv.getInput(2)));
-                inputs.add(conv.getInput(2));
+                    .addInput(Tensors.valueInfo("x", TensorProto.DataType.FLOAT_VALUE, 1, cp, in[2], in[3]))
+                    .addInput(Tensors.valueInfo("w", TensorProto.DataType.FLOAT_VALUE, op, cp, w[2], w[3]))
+                    .addOutput(Tensors.floatValueInfo("y"))
+                    .addInitializer(Tensors.floats("b", new float[(int) op], op));
+            NodeProto.Builder reducedConv = conv.toBuilder().clearInput().addAllInput(List.of("x", "w", "b")).clearOutput();
+            if (block > 0) {
+                g.addNode(reducedConv.setDomain(NchwcLayout.DOMAIN).addOutput("y_nchwc"));
+                g.addNode(Nodes.node("ReorderOutput", "reorder", List.of("y_nchwc"), List.of("y")).setDomain(NchwcLayout.DOMAIN)
+                        .addAttribute(Nodes.intAttr("channels", w[0])));
+            } else {
+                g.addNode(reducedConv.addOutput("y"));
             }
-            g.addNode(conv.toBuilder().clearInput().addAllInput(inputs).clearOutput().addOutput("y"));
-            ModelProto reduced = original.toBuilder().setGraph(g).clearMetadataProps().build();
+            ModelProto reduced = original.toBuilder().setGraph(g).clearMetadataProps()
+                    .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(NchwcLayout.DOMAIN).setVersion(1)).build();
             List<Map<String, FloatTensor>> feeds = new ArrayList<>();
             for (int f = 0; f < 3; f++) {
-                feeds.add(Map.of(conv.getInput(0), random(random, in), "x", random(random, 1, cred, in[2], in[3]),
-                        "w", random(random, w[0], cred, w[2], w[3])));
+                feeds.add(Map.of(conv.getInput(0), random(random, in), "x", random(random, 1, cp, in[2], in[3]),
+                        "w", random(random, op, cp, w[2], w[3])));
             }
             Map<String, ModelProto> models = new LinkedHashMap<>();
             models.put("dense", dense);
@@ -259,7 +270,7 @@ public final class Benchmark {
         return out;
     }
 
-    private static FloatTensor random(java.util.Random random, long... shape) {
+    private static FloatTensor random(Random random, long... shape) {
         float[] data = new float[Math.toIntExact(Arrays.stream(shape).reduce(1, (a, b) -> a * b))];
         for (int i = 0; i < data.length; i++) {
             data[i] = random.nextFloat();

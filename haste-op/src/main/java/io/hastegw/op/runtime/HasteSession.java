@@ -68,7 +68,7 @@ public final class HasteSession implements AutoCloseable {
         this.options = options;
         this.kernel = options.kernel().kernel().isPresent() ? HasteKernel.NATIVE : HasteKernel.PORTABLE;
         this.plan = options.plan().map(p -> p.planes(info)).orElseGet(() -> info.schedule().hyperplanes());
-        this.accountant = new MacsAccount.Accountant(info);
+        this.accountant = new MacsAccount.Accountant(info, kernel == HasteKernel.NATIVE ? options.nchwcBlock() : 0);
         this.sessionOptions = options.sessionOptions();
         try {
             session(0);
@@ -111,8 +111,14 @@ public final class HasteSession implements AutoCloseable {
              OrtSession.Result result = session.run(Map.of(info.inputName(), x))) {
             FloatTensor scores = FloatTensor.of((OnnxTensor) result.get(outputName).orElseThrow());
             long[] channels = (long[]) result.get(HasteModelInfo.CHANNELS_OUTPUT).orElseThrow().getValue();
-            return new Inference(scores, channels, accountant.account(plan[level], channels, kernel));
+            return new Inference(scores, channels, account(level, channels));
         }
+    }
+
+    /** The MACs account of an inference at {@code level} that convolved {@code reducedChannels} (as {@link #run} accounts). */
+    public MacsAccount account(int level, long[] reducedChannels) {
+        info.schedule().checkLevel(level);
+        return accountant.account(plan[level], reducedChannels, kernel);
     }
 
     private OrtSession session(int level) throws OrtException {
@@ -124,7 +130,8 @@ public final class HasteSession implements AutoCloseable {
         synchronized (sessions) {
             s = sessions.get(key);
             if (s == null) {
-                s = env.createSession(HasteTransformer.forLevel(original, info, plan[level], kernel).toByteArray(), sessionOptions);
+                s = env.createSession(HasteTransformer.forLevel(original, info, plan[level], kernel, options.nchwcBlock()).toByteArray(),
+                        sessionOptions);
                 sessions.put(key, s);
             }
             return s;

@@ -13,22 +13,36 @@ import java.util.Optional;
  * @param optimization ONNX Runtime graph optimisation level
  * @param kernel       the native kernel, or why it is unavailable (then HASTE layers run portable)
  * @param plan         measured per-layer decisions (HASTE or dense at each level); empty: the schedule as is
+ * @param nchwcBlock   ONNX Runtime's NCHWc block size on this machine (see {@link NchwcLayout}), 0 for none: with
+ *                     the native kernel, HASTE layers then run their reduced convolution on the NCHWc kernels
  */
 public record RuntimeOptions(int threads, OrtSession.SessionOptions.OptLevel optimization, NativeKernel.Availability kernel,
-                             Optional<CostTable> plan) {
-    /** All optimisations, the native kernel when it loads, no cost plan. */
+                             Optional<CostTable> plan, int nchwcBlock) {
+    /** All optimisations, the native kernel when it loads (with NCHWc where the machine has it), no cost plan. */
     public static RuntimeOptions of(int threads) {
-        return new RuntimeOptions(threads, OrtSession.SessionOptions.OptLevel.ALL_OPT, NativeKernel.load(), Optional.empty());
+        return of(threads, OrtSession.SessionOptions.OptLevel.ALL_OPT, NativeKernel.load());
+    }
+
+    /** The options for {@code kernel}: NCHWc where this machine's ONNX Runtime has it and the optimisation level uses it. */
+    public static RuntimeOptions of(int threads, OrtSession.SessionOptions.OptLevel optimization, NativeKernel.Availability kernel) {
+        int block = kernel.kernel().isPresent() && optimization == OrtSession.SessionOptions.OptLevel.ALL_OPT
+                ? NchwcLayout.blockSize(ai.onnxruntime.OrtEnvironment.getEnvironment()) : 0;
+        return new RuntimeOptions(threads, optimization, kernel, Optional.empty(), block);
     }
 
     /** A copy that runs with the decisions of {@code costs}. */
     public RuntimeOptions withPlan(CostTable costs) {
-        return new RuntimeOptions(threads, optimization, kernel, Optional.of(costs));
+        return new RuntimeOptions(threads, optimization, kernel, Optional.of(costs), nchwcBlock);
     }
 
     /** A copy on the portable kernel, with {@code reason} as why the native one is not used. */
     public RuntimeOptions portable(String reason) {
-        return new RuntimeOptions(threads, optimization, new NativeKernel.Availability(Optional.empty(), reason), plan);
+        return new RuntimeOptions(threads, optimization, new NativeKernel.Availability(Optional.empty(), reason), plan, 0);
+    }
+
+    /** A copy that hands the reduced convolution to ONNX Runtime's plain Conv instead of its NCHWc one. */
+    public RuntimeOptions withoutNchwc() {
+        return new RuntimeOptions(threads, optimization, kernel, plan, 0);
     }
 
     /** Fresh session options (the caller closes them): threads, optimisation, native kernel registered. */

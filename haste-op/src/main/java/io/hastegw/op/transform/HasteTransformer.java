@@ -53,6 +53,8 @@ public final class HasteTransformer {
     /** The native operator's domain and type (the library is io.hastegw.op.runtime.NativeKernel). */
     private static final String NATIVE_DOMAIN = "io.hastegw.haste";
     private static final String NATIVE_OP = "HasteMerge";
+    /** ONNX Runtime's NCHWc contrib-operator domain (io.hastegw.op.runtime.NchwcLayout). */
+    private static final String NCHWC_DOMAIN = "com.microsoft.nchwc";
 
     private final OrtEnvironment env;
 
@@ -280,7 +282,7 @@ public final class HasteTransformer {
                 .addOutput(Tensors.valueInfo(p + "dense_channels", TensorProto.DataType.INT64_VALUE, 1));
 
         GraphProto.Builder h = GraphProto.newBuilder().setName(p + "haste").addAllNode(level.nodes());
-        hasteNodes(g, h, original, conv, info, r, lmax, options.kernel(), opset, p, p + "haste_output", p + "haste_channels");
+        hasteNodes(g, h, original, conv, info, r, lmax, options.kernel(), 0, opset, p, p + "haste_output", p + "haste_channels");
         h.addOutput(Tensors.floatValueInfo(p + "haste_output"))
                 .addOutput(Tensors.valueInfo(p + "haste_channels", TensorProto.DataType.INT64_VALUE, 1));
 
@@ -318,8 +320,8 @@ public final class HasteTransformer {
      * "level_weights"} (portable: the code weights of the level), which the caller provides.
      */
     private static void hasteNodes(GraphProto.Builder g, GraphProto.Builder h, GraphProto original, NodeProto conv,
-                                   LayerInfo info, float[] r, int lmax, HasteKernel kernel, long opset, String p, String out,
-                                   String channelsOut) {
+                                   LayerInfo info, float[] r, int lmax, HasteKernel kernel, int nchwcBlock, long opset, String p,
+                                   String out, String channelsOut) {
         int c = info.inChannels();
         int pixels = Math.toIntExact(info.inputPixels());
         g.addInitializer(Tensors.floats(p + "hyperplanes", r, pixels, lmax));
@@ -329,6 +331,10 @@ public final class HasteTransformer {
         }
         NodeProto reducedConv = conv.toBuilder().setName(p + "reduced_conv").clearInput().addAllInput(convInputs)
                 .clearOutput().addOutput(out).build();
+        if (kernel == HasteKernel.NATIVE && nchwcBlock > 0) {
+            nchwcNodes(g, h, original, conv, info, nchwcBlock, p, out, channelsOut);
+            return;
+        }
         if (kernel == HasteKernel.NATIVE) {
             h.addNode(Nodes.node(NATIVE_OP, p + "merge", List.of(conv.getInput(0), conv.getInput(1), p + "hyperplanes", p + "planes"),
                     List.of(p + "merged_input", p + "merged_weights", channelsOut)).setDomain(NATIVE_DOMAIN));
@@ -372,6 +378,47 @@ public final class HasteTransformer {
     }
 
     /**
+     * The native kernel handing its merged input and filters, in ONNX Runtime's NCHWc layouts, to
+     * ONNX Runtime's NCHWc convolution (its fastest; its optimiser only uses it for constant
+     * weights), whose blocked output goes back to NCHW. The bias is padded to whole blocks.
+     */
+    private static void nchwcNodes(GraphProto.Builder g, GraphProto.Builder h, GraphProto original, NodeProto conv, LayerInfo info,
+                                   int block, String p, String out, String channelsOut) {
+        int o = info.outChannels();
+        int padded = (o + block - 1) / block * block;
+        float[] bias = new float[padded];
+        if (conv.getInputCount() > 2 && !conv.getInput(2).isEmpty()) {
+            float[] b = Tensors.toFloats(OnnxModels.initializer(original, conv.getInput(2)));
+            System.arraycopy(b, 0, bias, 0, o);
+        }
+        g.addInitializer(Tensors.floats(p + "bias_nchwc", bias, padded));
+        long[] w = info.weightShape();
+        g.addInitializer(Tensors.floats(p + "weights_nchwc", blockByOutput(Tensors.toFloats(OnnxModels.initializer(original, conv.getInput(1))),
+                o, info.inChannels(), Math.toIntExact(info.kernelSize()), block), padded, w[1], w[2], w[3]));
+        h.addNode(Nodes.node(NATIVE_OP, p + "merge", List.of(conv.getInput(0), p + "weights_nchwc", p + "hyperplanes", p + "planes"),
+                List.of(p + "merged_input", p + "merged_weights", channelsOut)).setDomain(NATIVE_DOMAIN)
+                .addAttribute(Nodes.intAttr("nchwc_block", block)));
+        h.addNode(conv.toBuilder().setName(p + "reduced_conv").setDomain(NCHWC_DOMAIN).clearInput()
+                .addAllInput(List.of(p + "merged_input", p + "merged_weights", p + "bias_nchwc")).clearOutput().addOutput(p + "reduced_nchwc"));
+        h.addNode(Nodes.node("ReorderOutput", p + "reorder_output", List.of(p + "reduced_nchwc"), List.of(out)).setDomain(NCHWC_DOMAIN)
+                .addAttribute(Nodes.intAttr("channels", o)));
+    }
+
+    /** W [O, C, kk] to [O / block][C][kk][block], output channels padded with zeros to whole blocks. */
+    private static float[] blockByOutput(float[] w, int o, int c, int kk, int block) {
+        int padded = (o + block - 1) / block * block;
+        float[] t = new float[padded * c * kk];
+        for (int oi = 0; oi < o; oi++) {
+            for (int ci = 0; ci < c; ci++) {
+                for (int k = 0; k < kk; k++) {
+                    t[(((oi / block) * c + ci) * kk + k) * block + oi % block] = w[(oi * c + ci) * kk + k];
+                }
+            }
+        }
+        return t;
+    }
+
+    /**
      * The model to run at one level: no level input and no {@code If}; the layers with L = 0 in
      * {@code planes} are the original convolutions (so ONNX Runtime applies all its constant-weight
      * optimisations to them) and the others are HASTE with their L fixed. This is what the
@@ -382,6 +429,15 @@ public final class HasteTransformer {
      * @param planes   L per HASTE layer, 0 = dense
      */
     public static ModelProto forLevel(ModelProto original, HasteModelInfo info, int[] planes, HasteKernel kernel) {
+        return forLevel(original, info, planes, kernel, 0);
+    }
+
+    /**
+     * {@link #forLevel(ModelProto, HasteModelInfo, int[], HasteKernel)}; with the native kernel and
+     * {@code nchwcBlock} &gt; 0 (ONNX Runtime's NCHWc block size on this machine, see
+     * io.hastegw.op.runtime.NchwcLayout) the reduced convolutions run on ONNX Runtime's NCHWc Conv.
+     */
+    public static ModelProto forLevel(ModelProto original, HasteModelInfo info, int[] planes, HasteKernel kernel, int nchwcBlock) {
         if (planes.length != info.hasteLayers().size()) {
             throw new IllegalArgumentException(planes.length + " L values for " + info.hasteLayers().size() + " HASTE layers");
         }
@@ -421,12 +477,17 @@ public final class HasteTransformer {
             out.addInitializer(kernel == HasteKernel.NATIVE
                     ? Tensors.longs(p + "planes", new long[] {l})
                     : Tensors.floats(p + "level_weights", codeWeights(new long[] {l}, lmax), lmax));
-            hasteNodes(out, out, graph, node, li, r, lmax, kernel, OnnxModels.defaultOpset(original), p, node.getOutput(0), p + "channels");
+            hasteNodes(out, out, graph, node, li, r, lmax, kernel, nchwcBlock, OnnxModels.defaultOpset(original), p, node.getOutput(0),
+                    p + "channels");
         }
         out.addNode(Nodes.node("Concat", PREFIX + "channels", channels, List.of(HasteModelInfo.CHANNELS_OUTPUT))
                 .addAttribute(Nodes.intAttr("axis", 0)));
         out.addOutput(Tensors.valueInfo(HasteModelInfo.CHANNELS_OUTPUT, TensorProto.DataType.INT64_VALUE, planes.length));
-        return withKernelDomain(original.toBuilder().setGraph(out), kernel).build();
+        ModelProto.Builder m = withKernelDomain(original.toBuilder().setGraph(out), kernel);
+        if (kernel == HasteKernel.NATIVE && nchwcBlock > 0) {
+            m.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(NCHWC_DOMAIN).setVersion(1));
+        }
+        return m.build();
     }
 
     /**
