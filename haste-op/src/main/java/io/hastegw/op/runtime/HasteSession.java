@@ -39,6 +39,8 @@ public final class HasteSession implements AutoCloseable {
     private final RuntimeOptions options;
     private final HasteKernel kernel;
     private final int[][] plan;
+    /** Per level, the key of its layer plan: levels with the same plan share a session. */
+    private final String[] planKeys;
     private final MacsAccount.Accountant accountant;
     private final Map<String, OrtSession> sessions = new ConcurrentHashMap<>();
     /** Kept open while sessions live: closing them unloads the native kernel library the sessions call. */
@@ -68,6 +70,7 @@ public final class HasteSession implements AutoCloseable {
         this.options = options;
         this.kernel = options.kernel().kernel().isPresent() ? HasteKernel.NATIVE : HasteKernel.PORTABLE;
         this.plan = options.plan().map(p -> p.planes(info)).orElseGet(() -> info.schedule().hyperplanes());
+        this.planKeys = Arrays.stream(plan).map(Arrays::toString).toArray(String[]::new);
         this.accountant = new MacsAccount.Accountant(info, kernel == HasteKernel.NATIVE ? options.nchwcBlock() : 0);
         this.sessionOptions = options.sessionOptions();
         try {
@@ -122,7 +125,7 @@ public final class HasteSession implements AutoCloseable {
     }
 
     private OrtSession session(int level) throws OrtException {
-        String key = Arrays.toString(plan[level]);
+        String key = planKeys[level];
         OrtSession s = sessions.get(key);
         if (s != null) {
             return s;
