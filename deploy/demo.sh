@@ -5,7 +5,8 @@
 # Debian's dataset-fashion-mnist, or generated frames where it cannot be installed, said
 # clearly) over 4 simulated cameras. Prints a live line per second and a summary.
 # Options (environment): FRAMES (default 1000), RATE (frames/s, default 100), CAMERAS (default 4),
-# LEVEL (HASTE level, default 7), OUT (default build/demo).
+# LEVEL (HASTE level, default 7), COST_PLAN (true: run the level with this machine's measured
+# cost plan, false: run its schedule as is; default true), OUT (default build/demo).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${OUT:-$root/build/demo}
@@ -25,4 +26,4 @@ echo "== running the demo"
 exec java -cp "$root/daemon/target/haste-gateway-daemon-0.1.0-SNAPSHOT-all.jar" io.hastegw.daemon.demo.Demo \
   --model "$root/deploy/demo/model/fmnist-resnet10.onnx" --card "$root/deploy/demo/model/fmnist-resnet10.json" \
   --broker-lib "$root/deploy/embedded-broker/target/lib" --work "$out" \
-  --frames "${FRAMES:-1000}" --rate "${RATE:-100}" --cameras "${CAMERAS:-4}" --level "${LEVEL:-7}"
+  --frames "${FRAMES:-1000}" --rate "${RATE:-100}" --cameras "${CAMERAS:-4}" --level "${LEVEL:-7}" --cost-plan "${COST_PLAN:-true}"

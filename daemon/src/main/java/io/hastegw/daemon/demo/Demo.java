@@ -35,6 +35,7 @@ public final class Demo {
 
     /**
      * {@code --model ONNX --card JSON --broker-lib DIR --work DIR [--frames N] [--rate FPS] [--cameras C] [--level L]
+     * [--cost-plan true|false]
      * [--dataset DIR]}.
      */
     public static void main(String[] args) throws Exception {
@@ -73,6 +74,7 @@ public final class Demo {
         AtomicReference<Main.Running> ref = new AtomicReference<>();
         int status = Main.start(new String[] {"--set", "gateway_id=" + id, "--set", "model.path=" + hasteModel, "--set", "model.card=" + card,
             "--set", "model.level=" + level, "--set", "mqtt.embedded_broker_lib=" + a.get("broker-lib"),
+            "--set", "model.calibration_images=" + frameDir, "--set", "model.cost_plan=" + a.getOrDefault("cost-plan", "true"),
             "--set", "pipeline.queue_per_camera=8", "--set", "pipeline.workers=2"}, Map.of(), out, System.err, ref);
         if (status != -1) {
             System.exit(status);
@@ -89,6 +91,7 @@ public final class Demo {
         for (int i = 0; i < 200 && !running.gateway().mqtt().isReady(); i++) {
             Thread.sleep(25);
         }
+        out.println("demo: how level " + level + " runs on this machine: " + describe(running.gateway().engine().details(level)));
         DirectoryFrameSource source = new DirectoryFrameSource(frameDir);
         out.printf("demo: gateway '%s' on the embedded broker 127.0.0.1:%d; %d frames from %d cameras at %.0f frames/s (labels: %s)%n",
                 id, port, source.size(), cameras, rate, modelCard.labels());
@@ -151,5 +154,17 @@ public final class Demo {
                         p.path("macs").path("reduction").asDouble(), p.path("level").asInt());
             }
         }
+    }
+
+    /** One line from the engine's status details: kernel, and how many layers run HASTE at the level. */
+    @SuppressWarnings("unchecked")
+    private static String describe(Map<String, Object> details) {
+        Object layers = details.get("layers_at_level");
+        long haste = layers instanceof java.util.List<?> l ? l.stream().filter(x -> "haste".equals(((Map<String, Object>) x).get("runs"))).count() : 0;
+        long all = layers instanceof java.util.List<?> l ? l.size() : 0;
+        String plan = details.get("cost_plan") instanceof Map<?, ?> ? "cost plan on" : String.valueOf(details.get("cost_plan"));
+        return "kernel " + details.get("kernel") + ", " + plan + ", " + haste + " of " + all + " HASTE layers run HASTE"
+                + (haste == 0 ? " (none measured faster than dense here: the level runs the original model; COST_PLAN=false deploy/demo.sh runs the schedule as is)"
+                : "");
     }
 }
