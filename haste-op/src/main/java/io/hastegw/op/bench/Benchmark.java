@@ -88,6 +88,7 @@ public final class Benchmark {
                 Map<String, Series> series = new LinkedHashMap<>();
                 List<String> names = new ArrayList<>();
                 names.add("dense");
+                names.add("native+cost/0");
                 for (int level = 1; level < levels; level++) {
                     names.add("portable/" + level);
                     names.add("native/" + level);
@@ -160,6 +161,9 @@ public final class Benchmark {
         double d = median(dense.nanos);
         b.append(String.format(Locale.ROOT, "dense ONNX Runtime: %.3f ms (p10-p90 %.3f-%.3f), %.1f M MACs%n%n",
                 d / 1e6, pct(dense.nanos, 10) / 1e6, pct(dense.nanos, 90) / 1e6, denseMacs / 1e6));
+        Series zero = series.get("native+cost/0");
+        b.append(String.format(Locale.ROOT, "level 0 through HasteSession (the same graph as dense, its own session): %.3f ms, %.3fx: "
+                + "how far two sessions of one graph differ in this run%n%n", median(zero.nanos) / 1e6, d / median(zero.nanos)));
         b.append("| level | L (first HASTE layer) | merged channels | executed M MACs (incl. overhead) | ideal speedup | "
                 + "portable ms | native ms (p10-p90) | native speedup | of ideal | cost plan: HASTE layers | native+cost ms | native+cost speedup |\n");
         b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
