@@ -30,23 +30,6 @@ public record MacsAccount(List<LayerMacs> layers) {
     }
 
     /**
-     * The account of one inference of a HASTE model at {@code level} with the model's own
-     * schedule and kernel, given the {@value HasteModelInfo#CHANNELS_OUTPUT} output of that inference.
-     */
-    public static MacsAccount of(HasteModelInfo info, int level, long[] reducedChannels) {
-        info.schedule().checkLevel(level);
-        return of(info, info.schedule().hyperplanes()[level], reducedChannels, info.kernel());
-    }
-
-    /**
-     * The account of one inference that ran HASTE layer i with {@code planes[i]} hyperplanes
-     * (0 = dense) on {@code kernel}, given the channel counts it reported.
-     */
-    public static MacsAccount of(HasteModelInfo info, int[] planes, long[] reducedChannels, HasteKernel kernel) {
-        return new Accountant(info, 0).account(planes, reducedChannels, kernel);
-    }
-
-    /**
      * Accounts for inferences of one model: built once (it indexes the layers), then cheap per
      * inference, so that a gateway can account every frame.
      */
@@ -73,7 +56,10 @@ public record MacsAccount(List<LayerMacs> layers) {
             this.dense = MacsAccount.dense(info.computeLayers()).layers();
         }
 
-        /** The account of one inference (see {@link MacsAccount#of(HasteModelInfo, int[], long[], HasteKernel)}). */
+        /**
+         * The account of one inference that ran HASTE layer i with {@code planes[i]} hyperplanes
+         * (0 = dense) on {@code kernel}, given the channel counts it reported.
+         */
         public MacsAccount account(int[] planes, long[] reducedChannels, HasteKernel kernel) {
             if (reducedChannels.length != info.hasteLayers().size() || planes.length != reducedChannels.length) {
                 throw new IllegalArgumentException(reducedChannels.length + " channel counts and " + planes.length + " L values for "

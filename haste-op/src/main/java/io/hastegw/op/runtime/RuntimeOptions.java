@@ -40,11 +40,6 @@ public record RuntimeOptions(int threads, OrtSession.SessionOptions.OptLevel opt
         return new RuntimeOptions(threads, optimization, new NativeKernel.Availability(Optional.empty(), reason), plan, 0);
     }
 
-    /** A copy that hands the reduced convolution to ONNX Runtime's plain Conv instead of its NCHWc one. */
-    public RuntimeOptions withoutNchwc() {
-        return new RuntimeOptions(threads, optimization, kernel, plan, 0);
-    }
-
     /** Fresh session options (the caller closes them): threads, optimisation, native kernel registered. */
     public OrtSession.SessionOptions sessionOptions() throws OrtException {
         OrtSession.SessionOptions so = OrtModels.options(threads);
