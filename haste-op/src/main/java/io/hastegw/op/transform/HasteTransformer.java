@@ -25,10 +25,11 @@ import onnx.Onnx.TypeProto;
 import onnx.Onnx.ValueInfoProto;
 
 /**
- * Turns an ONNX CNN into a HASTE-enabled ONNX model built from standard operators only, so that
- * plain ONNX Runtime runs it. Every eligible Conv becomes an {@code If} on "is this layer dense at
- * the requested level?": the then-branch is the original Conv, untouched; the else-branch is the
- * HASTE computation of HASTE.md (whole-map hashing):
+ * Turns an ONNX CNN into a HASTE-enabled ONNX model. Every eligible Conv becomes an {@code If} on
+ * "is this layer dense at the requested level?": the then-branch is the original Conv, untouched;
+ * the else-branch is the HASTE computation of HASTE.md (whole-map hashing), written either with
+ * standard operators only (the portable kernel, which plain ONNX Runtime runs) or as one
+ * {@code HasteMerge} node of the native kernel followed by the reduced Conv. The portable form:
  *
  * <pre>
  * xf    = Reshape(X, [C, P])                   one row per input channel
@@ -47,6 +48,9 @@ import onnx.Onnx.ValueInfoProto;
  * convolved (C on a dense level). Level 0 is dense everywhere, so it runs the original
  * convolutions. The model is fixed to batch 1 and to the input size it was transformed for (the
  * hyperplanes span the whole map): ONNX Runtime rejects other shapes when the session is run.
+ *
+ * <p>{@link #forLevel} builds the model of one level without any {@code If}, which is what
+ * io.hastegw.op.runtime.HasteSession runs; {@link #original} recovers the original model.
  */
 public final class HasteTransformer {
     private static final String PREFIX = "haste/";
