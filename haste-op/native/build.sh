@@ -29,10 +29,10 @@ build() {
   done
   "$cc" "${cflags[@]}" -c "$here/src/haste_kernel.c" -o "$dir/kernel.o"
   "$cc" "${cflags[@]}" -c "$here/src/haste_op.c" -o "$dir/op.o"
-  "$cc" -shared -o "$out/native/$platform/libhaste_ort.so" "$dir/op.o" "$dir/kernel.o" "${objs[@]}" -Wl,--no-undefined -lc
-  "$cc" -std=c11 -O1 -Wall -Werror -I"$here/src" "$here/test/kernel_test.c" "$dir/kernel.o" "${objs[@]}" -lm -o "$dir/kernel_test"
+  "$cc" -shared -o "$out/native/$platform/libhaste_ort.so" "$dir/op.o" "$dir/kernel.o" "${objs[@]}" -Wl,--no-undefined -lpthread -lc
+  "$cc" -std=c11 -O1 -Wall -Werror -I"$here/src" "$here/test/kernel_test.c" "$dir/kernel.o" "${objs[@]}" -lm -lpthread -o "$dir/kernel_test"
   "$cc" -std=gnu11 -O1 -Wall -Werror -I"$here/src" "$here/test/ort_smoke.c" -ldl -lm -o "$dir/ort_smoke"
-  "$cc" -std=c11 -O1 -Wall -Werror -I"$here/src" "$here/test/register_test.c" "$dir/op.o" "$dir/kernel.o" "${objs[@]}" -o "$dir/register_test"
+  "$cc" -std=c11 -O1 -Wall -Werror -I"$here/src" "$here/test/register_test.c" "$dir/op.o" "$dir/kernel.o" "${objs[@]}" -lpthread -o "$dir/register_test"
 }
 
 build gcc linux-x86_64 avx2 avx512

@@ -5,11 +5,11 @@
 #include "haste_kernel.h"
 
 #define DECLARE(isa)                                                                                          \
-  int haste_hash_##isa(const float *, const float *, int, int, int, int, int32_t *, int32_t *);             \
-  void haste_merge_inputs_##isa(const float *, const int32_t *, const int32_t *, int, int, int, float *);   \
-  void haste_merge_filters_##isa(const float *, const int32_t *, int, int, int, int, float *);                 \
+  int haste_hash_##isa(const float *, const float *, int, int, int, int, int32_t *, int32_t *, int);        \
+  int haste_merge_inputs_##isa(const float *, const int32_t *, const int32_t *, int, int, int, float *, int); \
+  void haste_merge_filters_##isa(const float *, const int32_t *, int, int, int, int, float *, int);           \
   int haste_merge_nchwc_##isa(const float *, const float *, const int32_t *, const int32_t *, int, int, int, int, int, int, \
-                              float *, float *);                
+                              float *, float *, int);                
 
 DECLARE(generic)
 #if defined(__x86_64__)
@@ -34,21 +34,22 @@ static const char *isa_name(void) { return isa() == AVX512 ? "avx512" : isa() ==
 static const char *isa_name(void) { return "generic"; }
 #endif
 
-int haste_hash(const float *x, const float *r, int C, int P, int l, int lmax, int32_t *bucket, int32_t *count) {
-  return PICK(haste_hash, x, r, C, P, l, lmax, bucket, count);
+int haste_hash(const float *x, const float *r, int C, int P, int l, int lmax, int32_t *bucket, int32_t *count, int threads) {
+  return PICK(haste_hash, x, r, C, P, l, lmax, bucket, count, threads);
 }
 
-void haste_merge_inputs(const float *x, const int32_t *bucket, const int32_t *count, int C, int P, int cred, float *xm) {
-  PICK(haste_merge_inputs, x, bucket, count, C, P, cred, xm);
+int haste_merge_inputs(const float *x, const int32_t *bucket, const int32_t *count, int C, int P, int cred, float *xm,
+                       int threads) {
+  return PICK(haste_merge_inputs, x, bucket, count, C, P, cred, xm, threads);
 }
 
-void haste_merge_filters(const float *w, const int32_t *bucket, int C, int O, int kk, int cred, float *wm) {
-  PICK(haste_merge_filters, w, bucket, C, O, kk, cred, wm);
+void haste_merge_filters(const float *w, const int32_t *bucket, int C, int O, int kk, int cred, float *wm, int threads) {
+  PICK(haste_merge_filters, w, bucket, C, O, kk, cred, wm, threads);
 }
 
 int haste_merge_nchwc(const float *x, const float *wblk, const int32_t *bucket, const int32_t *count, int C, int P, int op,
-                      int kk, int cred, int block, float *xb, float *wb) {
-  return PICK(haste_merge_nchwc, x, wblk, bucket, count, C, P, op, kk, cred, block, xb, wb);
+                      int kk, int cred, int block, float *xb, float *wb, int threads) {
+  return PICK(haste_merge_nchwc, x, wblk, bucket, count, C, P, op, kk, cred, block, xb, wb, threads);
 }
 
 const char *haste_kernel_isa(void) { return isa_name(); }

@@ -20,17 +20,24 @@ extern "C" {
 /** Largest supported number of hyperplanes per layer (codes are 32-bit). */
 #define HASTE_MAX_PLANES 31
 
+/*
+ * Every function takes `threads`: how many threads it may use (1: the caller's only). It uses
+ * more only for large layers, where starting a thread costs little against the work. The results
+ * do not depend on it.
+ */
+
 /**
  * Hashes the channels of x: bucket[c] gets channel c's bucket, count[b] the size of bucket b.
  * Returns the number of buckets (1..C), or -1 when memory runs out.
  */
-int haste_hash(const float *x, const float *r, int C, int P, int l, int lmax, int32_t *bucket, int32_t *count);
+int haste_hash(const float *x, const float *r, int C, int P, int l, int lmax, int32_t *bucket, int32_t *count, int threads);
 
-/** xm (cred x P) = the mean of the input channels of every bucket. */
-void haste_merge_inputs(const float *x, const int32_t *bucket, const int32_t *count, int C, int P, int cred, float *xm);
+/** xm (cred x P) = the mean of the input channels of every bucket. Returns 0, or -1 when memory runs out. */
+int haste_merge_inputs(const float *x, const int32_t *bucket, const int32_t *count, int C, int P, int cred, float *xm,
+                       int threads);
 
 /** wm (O x cred x kk) = the sum of the filter slices of every bucket. */
-void haste_merge_filters(const float *w, const int32_t *bucket, int C, int O, int kk, int cred, float *wm);
+void haste_merge_filters(const float *w, const int32_t *bucket, int C, int O, int kk, int cred, float *wm, int threads);
 
 /**
  * The merged input and filters in ONNX Runtime's NCHWc layouts, for its com.microsoft.nchwc Conv
@@ -41,7 +48,7 @@ void haste_merge_filters(const float *w, const int32_t *bucket, int C, int O, in
  * Returns 0, or -1 when memory runs out.
  */
 int haste_merge_nchwc(const float *x, const float *wblk, const int32_t *bucket, const int32_t *count, int C, int P, int op,
-                      int kk, int cred, int block, float *xb, float *wb);
+                      int kk, int cred, int block, float *xb, float *wb, int threads);
 
 /** Which code path runs: "avx512", "avx2" or "generic". */
 const char *haste_kernel_isa(void);

@@ -3,6 +3,7 @@
  * build compiles this file once per instruction set (HK() names the copy: haste_hash_generic,
  * haste_hash_avx2, ...); haste_kernel.c picks one at run time.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,52 @@ static inline v8 bc8(float s) { return (v8){s, s, s, s, s, s, s, s}; }
 /* Pixels per tile: a tile of hyperplane rows (TILE x up to 32 floats) stays in L1 while every
    channel block runs over it. */
 #define TILE 256
+
+/* A piece of work split in parts: fn(ctx, part, parts) does part `part`. */
+typedef void (*part_fn)(void *ctx, int part, int parts);
+
+typedef struct {
+  part_fn fn;
+  void *ctx;
+  int part, parts;
+} part_arg;
+
+static void *run_part(void *p) {
+  part_arg *a = p;
+  a->fn(a->ctx, a->part, a->parts);
+  return NULL;
+}
+
+/* Runs the parts on up to `parts` threads (the caller's included; at most 8); a part whose thread
+   cannot be started runs on the caller. */
+static void parallel(int parts, part_fn fn, void *ctx) {
+  if (parts > 8) parts = 8;
+  pthread_t t[8];
+  part_arg a[8];
+  int started[8] = {0};
+  for (int i = 1; i < parts; i++) {
+    a[i] = (part_arg){fn, ctx, i, parts};
+    started[i] = pthread_create(&t[i], NULL, run_part, &a[i]) == 0;
+  }
+  fn(ctx, 0, parts > 0 ? parts : 1);
+  for (int i = 1; i < parts; i++) {
+    if (started[i]) pthread_join(t[i], NULL);
+    else fn(ctx, i, parts);
+  }
+}
+
+/* Threads worth using for `work` element operations: one more per 2^17 (thread start-up costs
+   tens of microseconds), at most `threads`. */
+static int parts_for(long work, int threads) {
+  long n = 1 + work / (1L << 17);
+  return (int)(n < threads ? n : threads);
+}
+
+/* [*lo, *hi): part `part` of `n` items in `parts` even slices. */
+static void slice(int n, int part, int parts, int *lo, int *hi) {
+  *lo = (int)((long)n * part / parts);
+  *hi = (int)((long)n * (part + 1) / parts);
+}
 
 /*
  * acc[c][j] += sum over p in [p0, p1) of x[c][p] * r[p][8j .. 8j+8) for 4 channels starting at
@@ -60,11 +107,11 @@ static inline __attribute__((always_inline)) void project1(const float *xc, cons
   for (int j = 0; j < nv; j++) st8(acc + j * 8, a[j]);
 }
 
-/* proj[c][0 .. 8nv) = <x_c, r_i> for every channel (proj: C x 32 floats). */
-static void project_all(const float *x, const float *r, int rs, int C, int P, int nv, float *proj) {
+/* proj[c][0 .. 8nv) = <x_c, r_i> for the channels c0 .. C-1 (proj: C x 32 floats). */
+static void project_all(const float *x, const float *r, int rs, int c0, int C, int P, int nv, float *proj) {
   for (int p0 = 0; p0 < P; p0 += TILE) {
     int p1 = p0 + TILE < P ? p0 + TILE : P;
-    int c = 0;
+    int c = c0;
     for (; c + 4 <= C; c += 4) {
       const float *xc = x + (size_t)c * P;
       float *acc = proj + (size_t)c * 32;
@@ -86,12 +133,27 @@ static void project_all(const float *x, const float *r, int rs, int C, int P, in
   }
 }
 
+typedef struct {
+  const float *x, *r;
+  int rs, C, P, nv;
+  float *proj;
+} project_job;
+
+/* Part of the projections: a slice of the channels, in whole blocks of 4 but the last. */
+static void project_part(void *ctx, int part, int parts) {
+  project_job *j = ctx;
+  int lo, hi;
+  slice((j->C + 3) / 4, part, parts, &lo, &hi);
+  int c1 = hi * 4 < j->C ? hi * 4 : j->C;
+  project_all(j->x, j->r, j->rs, lo * 4, c1, j->P, j->nv, j->proj);
+}
+
 static int compare_u64(const void *a, const void *b) {
   uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
   return x < y ? -1 : x > y;
 }
 
-int HK(haste_hash)(const float *x, const float *r, int C, int P, int l, int lmax, int32_t *bucket, int32_t *count) {
+int HK(haste_hash)(const float *x, const float *r, int C, int P, int l, int lmax, int32_t *bucket, int32_t *count, int threads) {
   int nv = (l + 7) / 8;
   int direct = lmax % 8 == 0;
   int rs = direct ? lmax : nv * 8;
@@ -122,8 +184,9 @@ int HK(haste_hash)(const float *x, const float *r, int C, int P, int l, int lmax
   }
   for (int p = 0; p < P; p++) mean[p] /= (float)C;
   float *mproj = proj + (size_t)C * 32;
-  project_all(mean, r, rs, 1, P, nv, mproj);
-  project_all(x, r, rs, C, P, nv, proj);
+  project_all(mean, r, rs, 0, 1, P, nv, mproj);
+  project_job job = {x, r, rs, C, P, nv, proj};
+  parallel(parts_for((long)C * P * nv * 8, threads), project_part, &job);
 
   for (int i = 0; i < table_size; i++) table[i] = -1;
   int cred = 0;
@@ -168,87 +231,130 @@ int HK(haste_hash)(const float *x, const float *r, int C, int P, int l, int lmax
   return cred;
 }
 
-void HK(haste_merge_inputs)(const float *x, const int32_t *bucket, const int32_t *count, int C, int P, int cred,
-                            float *xm) {
-  memset(xm, 0, (size_t)cred * P * sizeof(float));
-  for (int c = 0; c < C; c++) {
-    const float *xc = x + (size_t)c * P;
-    float *dst = xm + (size_t)bucket[c] * P;
-    int p = 0;
-    for (; p + 8 <= P; p += 8) st8(dst + p, ld8(dst + p) + ld8(xc + p));
-    for (; p < P; p++) dst[p] += xc[p];
+/* Members of every bucket, bucket by bucket, in channel order: members[start[b] .. start[b+1]). */
+static int bucket_members(const int32_t *bucket, const int32_t *count, int C, int cred, int32_t **start, int32_t **members) {
+  *start = malloc((size_t)(cred + 1) * sizeof(int32_t));
+  *members = malloc((size_t)C * sizeof(int32_t));
+  int32_t *fill = malloc((size_t)(cred + 1) * sizeof(int32_t));
+  if (!*start || !*members || !fill) {
+    free(*start), free(*members), free(fill);
+    return -1;
   }
-  for (int b = 0; b < cred; b++) {
-    if (count[b] == 1) continue;
-    float *dst = xm + (size_t)b * P;
-    float n = (float)count[b];
+  (*start)[0] = 0;
+  for (int b = 0; b < cred; b++) (*start)[b + 1] = (*start)[b] + count[b], fill[b] = (*start)[b];
+  for (int c = 0; c < C; c++) (*members)[fill[bucket[c]]++] = c;
+  free(fill);
+  return 0;
+}
+
+typedef struct {
+  const float *x;
+  const int32_t *count, *start, *members;
+  int P, cred;
+  float *xm;
+} inputs_job;
+
+/* Part of the input merge: a slice of the buckets, each the sum of its members' rows over its size. */
+static void inputs_part(void *ctx, int part, int parts) {
+  inputs_job *j = ctx;
+  int lo, hi;
+  slice(j->cred, part, parts, &lo, &hi);
+  for (int b = lo; b < hi; b++) {
+    float *dst = j->xm + (size_t)b * j->P;
+    memset(dst, 0, (size_t)j->P * sizeof(float));
+    for (int m = j->start[b]; m < j->start[b + 1]; m++) {
+      const float *xc = j->x + (size_t)j->members[m] * j->P;
+      int p = 0;
+      for (; p + 8 <= j->P; p += 8) st8(dst + p, ld8(dst + p) + ld8(xc + p));
+      for (; p < j->P; p++) dst[p] += xc[p];
+    }
+    if (j->count[b] == 1) continue;
+    float n = (float)j->count[b];
     int p = 0;
-    for (; p + 8 <= P; p += 8) st8(dst + p, ld8(dst + p) / bc8(n));
-    for (; p < P; p++) dst[p] /= n;
+    for (; p + 8 <= j->P; p += 8) st8(dst + p, ld8(dst + p) / bc8(n));
+    for (; p < j->P; p++) dst[p] /= n;
   }
 }
 
-void HK(haste_merge_filters)(const float *w, const int32_t *bucket, int C, int O, int kk, int cred, float *wm) {
-  for (int o = 0; o < O; o++) {
-    const float *wo = w + (size_t)o * C * kk;
-    float *mo = wm + (size_t)o * cred * kk;
-    memset(mo, 0, (size_t)cred * kk * sizeof(float));
+int HK(haste_merge_inputs)(const float *x, const int32_t *bucket, const int32_t *count, int C, int P, int cred, float *xm,
+                           int threads) {
+  int32_t *start, *members;
+  if (bucket_members(bucket, count, C, cred, &start, &members) != 0) return -1;
+  inputs_job job = {x, count, start, members, P, cred, xm};
+  parallel(parts_for((long)C * P, threads), inputs_part, &job);
+  free(start), free(members);
+  return 0;
+}
+
+typedef struct {
+  const float *w;
+  const int32_t *bucket;
+  int C, O, kk, cred;
+  float *wm;
+} filters_job;
+
+/* Part of the filter merge: a slice of the output channels. */
+static void filters_part(void *ctx, int part, int parts) {
+  filters_job *j = ctx;
+  int lo, hi, C = j->C, kk = j->kk;
+  slice(j->O, part, parts, &lo, &hi);
+  for (int o = lo; o < hi; o++) {
+    const float *wo = j->w + (size_t)o * C * kk;
+    float *mo = j->wm + (size_t)o * j->cred * kk;
+    memset(mo, 0, (size_t)j->cred * kk * sizeof(float));
     if (kk == 1) {
-      for (int c = 0; c < C; c++) mo[bucket[c]] += wo[c];
+      for (int c = 0; c < C; c++) mo[j->bucket[c]] += wo[c];
       continue;
     }
     for (int c = 0; c < C; c++) {
-      float *dst = mo + (size_t)bucket[c] * kk;
+      float *dst = mo + (size_t)j->bucket[c] * kk;
       const float *src = wo + (size_t)c * kk;
       for (int k = 0; k < kk; k++) dst[k] += src[k];
     }
   }
 }
 
-int HK(haste_merge_nchwc)(const float *x, const float *wblk, const int32_t *bucket, const int32_t *count, int C, int P, int op,
-                      int kk, int cred, int block, float *xb, float *wb) {
-  int cp = (cred + block - 1) / block * block, ib = cp / block;
-  /* Members of every bucket, bucket by bucket (counting sort of the channels). */
-  int32_t *start = malloc((size_t)(cred + 1) * sizeof(int32_t));
-  int32_t *members = malloc((size_t)C * sizeof(int32_t));
-  if (!start || !members) {
-    free(start), free(members);
-    return -1;
-  }
-  int32_t *fill = malloc((size_t)cred * sizeof(int32_t));
-  if (!fill) {
-    free(start), free(members);
-    return -1;
-  }
-  start[0] = 0;
-  for (int b = 0; b < cred; b++) start[b + 1] = start[b] + count[b], fill[b] = start[b];
-  for (int c = 0; c < C; c++) members[fill[bucket[c]]++] = c;
-  free(fill);
-  /* Input: every block of cp merged channels, 16 pixels at a time: bucket means summed from the
-     members' rows (whole cache lines read), written as 16 x block NCHWc tiles. */
-  for (int cb = 0; cb < ib; cb++) {
-    float *dst = xb + (size_t)cb * P * block;
+void HK(haste_merge_filters)(const float *w, const int32_t *bucket, int C, int O, int kk, int cred, float *wm, int threads) {
+  filters_job job = {w, bucket, C, O, kk, cred, wm};
+  parallel(parts_for((long)O * C * kk, threads), filters_part, &job);
+}
+
+typedef struct {
+  const float *x, *wblk;
+  const int32_t *bucket, *count, *start, *members;
+  int C, P, op, kk, cred, block, ib;
+  float *xb, *wb;
+} nchwc_job;
+
+/* Part of the NCHWc input merge: a slice of the blocks of merged channels, 16 pixels at a time:
+   bucket means summed from the members' rows (whole cache lines read), written as 16 x block tiles. */
+static void nchwc_inputs_part(void *ctx, int part, int parts) {
+  nchwc_job *j = ctx;
+  int lo, hi, P = j->P, block = j->block;
+  slice(j->ib, part, parts, &lo, &hi);
+  for (int cb = lo; cb < hi; cb++) {
+    float *dst = j->xb + (size_t)cb * P * block;
     for (int p0 = 0; p0 < P; p0 += 16) {
       int pn = P - p0 < 16 ? P - p0 : 16;
       float tile[16 * 64];
       memset(tile, 0, sizeof(float) * 16 * block);
-      for (int i = 0; i < block && cb * block + i < cred; i++) {
+      for (int i = 0; i < block && cb * block + i < j->cred; i++) {
         int b = cb * block + i;
         float sum[16] = {0};
         if (pn == 16) {
-          for (int m = start[b]; m < start[b + 1]; m++) {
-            const float *row = x + (size_t)members[m] * P + p0;
+          for (int m = j->start[b]; m < j->start[b + 1]; m++) {
+            const float *row = j->x + (size_t)j->members[m] * P + p0;
 #pragma GCC unroll 16
             for (int p = 0; p < 16; p++) sum[p] += row[p];
           }
         } else {
-          for (int m = start[b]; m < start[b + 1]; m++) {
-            const float *row = x + (size_t)members[m] * P + p0;
+          for (int m = j->start[b]; m < j->start[b + 1]; m++) {
+            const float *row = j->x + (size_t)j->members[m] * P + p0;
             for (int p = 0; p < pn; p++) sum[p] += row[p];
           }
         }
-        float inv = 1.0f / (float)count[b];
-        if (count[b] == 1) {
+        float inv = 1.0f / (float)j->count[b];
+        if (j->count[b] == 1) {
           for (int p = 0; p < pn; p++) tile[p * block + i] = sum[p];
         } else {
           for (int p = 0; p < pn; p++) tile[p * block + i] = sum[p] * inv;
@@ -257,18 +363,35 @@ int HK(haste_merge_nchwc)(const float *x, const float *wblk, const int32_t *buck
       memcpy(dst + (size_t)p0 * block, tile, sizeof(float) * pn * block);
     }
   }
-  free(start), free(members);
-  /* Filters: one output block at a time (its OIHWBiBo slice stays in cache), whole vectors added. */
-  size_t slice = (size_t)ib * kk * block * block;
-  for (int ob = 0; ob < op / block; ob++) {
-    float *dst = wb + (size_t)ob * slice;
-    memset(dst, 0, slice * sizeof(float));
-    for (int c = 0; c < C; c++) {
-      const float *src = wblk + ((size_t)ob * C + c) * kk * block;
-      float *d = dst + ((size_t)(bucket[c] / block) * kk * block + bucket[c] % block) * block;
+}
+
+/* Part of the NCHWc filter merge: a slice of the output blocks, each one OIHWBiBo slice (it stays
+   in cache) built with whole-vector additions. */
+static void nchwc_filters_part(void *ctx, int part, int parts) {
+  nchwc_job *j = ctx;
+  int lo, hi, block = j->block, kk = j->kk;
+  size_t slice_size = (size_t)j->ib * kk * block * block;
+  slice(j->op / block, part, parts, &lo, &hi);
+  for (int ob = lo; ob < hi; ob++) {
+    float *dst = j->wb + (size_t)ob * slice_size;
+    memset(dst, 0, slice_size * sizeof(float));
+    for (int c = 0; c < j->C; c++) {
+      const float *src = j->wblk + ((size_t)ob * j->C + c) * kk * block;
+      float *d = dst + ((size_t)(j->bucket[c] / block) * kk * block + j->bucket[c] % block) * block;
       for (int k = 0; k < kk; k++)
         for (int i = 0; i < block; i++) d[(size_t)k * block * block + i] += src[k * block + i];
     }
   }
+}
+
+int HK(haste_merge_nchwc)(const float *x, const float *wblk, const int32_t *bucket, const int32_t *count, int C, int P, int op,
+                          int kk, int cred, int block, float *xb, float *wb, int threads) {
+  int32_t *start, *members;
+  if (bucket_members(bucket, count, C, cred, &start, &members) != 0) return -1;
+  int cp = (cred + block - 1) / block * block;
+  nchwc_job job = {x, wblk, bucket, count, start, members, C, P, op, kk, cred, block, cp / block, xb, wb};
+  parallel(parts_for((long)C * P, threads), nchwc_inputs_part, &job);
+  parallel(parts_for((long)op * C * kk, threads), nchwc_filters_part, &job);
+  free(start), free(members);
   return 0;
 }

@@ -13,6 +13,8 @@
  *            kernels although the weights are a run-time input. W must then be pre-blocked by
  *            output channel: shape [O padded to the block, C, kh, kw], elements in the order
  *            [O / block][C][kh][kw][block].
+ *   attribute threads (int, optional, default 1): threads the pass may use on large layers (the
+ *            session's intra-op thread count); the results do not depend on it.
  *
  * The library's entry point is RegisterCustomOps, which SessionOptions.registerCustomOpLibrary
  * calls. It refuses runtimes older than 1.16 and checks the API table before registering.
@@ -31,6 +33,7 @@
 typedef struct {
   const OrtApi *api;
   int64_t nchwc_block; /* 0: plain NCHW outputs; else the block of ONNX Runtime's NCHWc layouts */
+  int threads;          /* threads the pass may use on large layers */
 } Kernel;
 
 static OrtStatus *error(const OrtApi *api, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -76,6 +79,7 @@ static OrtStatus *output(const OrtApi *api, OrtKernelContext *ctx, size_t index,
 static OrtStatus *compute(void *k, OrtKernelContext *ctx) {
   const OrtApi *api = ((Kernel *)k)->api;
   int64_t block = ((Kernel *)k)->nchwc_block;
+  int threads = ((Kernel *)k)->threads;
   void *x, *w, *r, *lv;
   int tx, tw, tr, tl;
   int64_t dx[4], dw[4], dr[4], dl[4];
@@ -103,7 +107,7 @@ static OrtStatus *compute(void *k, OrtKernelContext *ctx) {
   int32_t *bucket = malloc((size_t)C * 2 * sizeof(int32_t));
   if (!bucket) return error(api, OP_NAME ": out of memory");
   int32_t *count = bucket + C;
-  int cred = haste_hash(x, r, C, P, (int)l, (int)dr[1], bucket, count);
+  int cred = haste_hash(x, r, C, P, (int)l, (int)dr[1], bucket, count, threads);
   if (cred < 0) {
     free(bucket);
     return error(api, OP_NAME ": out of memory");
@@ -118,31 +122,41 @@ static OrtStatus *compute(void *k, OrtKernelContext *ctx) {
   if (!s) s = output(api, ctx, 1, dwm, 4, &wm);
   if (!s) s = output(api, ctx, 2, &one, 1, &ch);
   if (!s && block) {
-    if (haste_merge_nchwc(x, w, bucket, count, C, P, (int)op, kk, cred, (int)block, xm, wm) != 0) s = error(api, OP_NAME ": out of memory");
+    if (haste_merge_nchwc(x, w, bucket, count, C, P, (int)op, kk, cred, (int)block, xm, wm, threads) != 0)
+      s = error(api, OP_NAME ": out of memory");
   } else if (!s) {
-    haste_merge_inputs(x, bucket, count, C, P, cred, xm);
-    haste_merge_filters(w, bucket, C, O, kk, cred, wm);
+    if (haste_merge_inputs(x, bucket, count, C, P, cred, xm, threads) != 0) s = error(api, OP_NAME ": out of memory");
+    else haste_merge_filters(w, bucket, C, O, kk, cred, wm, threads);
   }
   if (!s) *(int64_t *)ch = cred;
   free(bucket);
   return s;
 }
 
-/* Optional attribute nchwc_block (default 0): emit ONNX Runtime's NCHWc layouts with that block. */
-static OrtStatus *create_kernel(const OrtCustomOp *op, const OrtApi *api, const OrtKernelInfo *info, void **out) {
-  (void)op;
-  int64_t block = 0;
-  OrtStatus *missing = ORT_FN(api, OrtKernelInfoGetAttributeInt64Fn, ORT_IDX_KernelInfoGetAttribute_int64)(info, "nchwc_block", &block);
+/* The int attribute `name`, or `fallback` where the node has none. */
+static int64_t int_attribute(const OrtApi *api, const OrtKernelInfo *info, const char *name, int64_t fallback) {
+  int64_t value = fallback;
+  OrtStatus *missing = ORT_FN(api, OrtKernelInfoGetAttributeInt64Fn, ORT_IDX_KernelInfoGetAttribute_int64)(info, name, &value);
   if (missing) {
     ORT_FN(api, OrtReleaseStatusFn, ORT_IDX_ReleaseStatus)(missing);
-    block = 0;
+    return fallback;
   }
+  return value;
+}
+
+/* Optional attributes: nchwc_block (default 0: NCHW outputs), threads (default 1). */
+static OrtStatus *create_kernel(const OrtCustomOp *op, const OrtApi *api, const OrtKernelInfo *info, void **out) {
+  (void)op;
+  int64_t block = int_attribute(api, info, "nchwc_block", 0);
+  int64_t threads = int_attribute(api, info, "threads", 1);
   if (block < 0 || block > 64 || (block & (block - 1)) != 0)
     return error(api, OP_NAME ": nchwc_block = %lld is not 0 or a power of two up to 64", (long long)block);
+  if (threads < 1 || threads > 64) return error(api, OP_NAME ": threads = %lld is not 1 to 64", (long long)threads);
   Kernel *k = malloc(sizeof *k);
   if (!k) return error(api, OP_NAME ": out of memory");
   k->api = api;
   k->nchwc_block = block;
+  k->threads = (int)threads;
   *out = k;
   return NULL;
 }

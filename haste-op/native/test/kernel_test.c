@@ -18,16 +18,17 @@ static double uniform(void) {
 
 static int reference_hash(const float *x, const float *r, int C, int P, int l, int lmax, int *bucket) {
   unsigned codes[4096];
+  double *mean = calloc((size_t)P, sizeof(double));
+  for (int p = 0; p < P; p++) {
+    for (int j = 0; j < C; j++) mean[p] += x[j * P + p];
+    mean[p] /= C;
+  }
   int cred = 0;
   for (int c = 0; c < C; c++) {
     unsigned code = 0;
     for (int i = 0; i < l; i++) {
       double dot = 0;
-      for (int p = 0; p < P; p++) {
-        double mean = 0;
-        for (int j = 0; j < C; j++) mean += x[j * P + p];
-        dot += (x[c * P + p] - mean / C) * r[p * lmax + i];
-      }
+      for (int p = 0; p < P; p++) dot += (x[c * P + p] - mean[p]) * r[p * lmax + i];
       code |= (unsigned)(dot > 0) << i;
     }
     int b = 0;
@@ -35,6 +36,7 @@ static int reference_hash(const float *x, const float *r, int C, int P, int l, i
     if (b == cred) codes[cred++] = code;
     bucket[c] = (int)code; /* numbered below */
   }
+  free(mean);
   for (int c = 0; c < C; c++) { /* rank of the code among the distinct codes */
     int rank = 0;
     for (int b = 0; b < cred; b++) rank += codes[b] < (unsigned)bucket[c];
@@ -45,14 +47,14 @@ static int reference_hash(const float *x, const float *r, int C, int P, int l, i
 
 /* haste_merge_nchwc gives the plain merge's values at their NCHWc / OIHWBiBo places, zeros elsewhere. */
 static int nchwc_case(const float *x, const float *w, const int32_t *bucket, const int32_t *count, const float *xm, const float *wm,
-                      int C, int P, int O, int kk, int cred, int block) {
+                      int C, int P, int O, int kk, int cred, int block, int threads) {
   int cp = (cred + block - 1) / block * block, op = (O + block - 1) / block * block, ib = cp / block;
   float *wblk = calloc((size_t)op * C * kk, sizeof(float));
   float *xb = malloc(sizeof(float) * cp * P), *wb = malloc(sizeof(float) * op * cp * kk);
   for (int o = 0; o < O; o++)
     for (int c = 0; c < C; c++)
       for (int k = 0; k < kk; k++) wblk[(((size_t)(o / block) * C + c) * kk + k) * block + o % block] = w[((size_t)o * C + c) * kk + k];
-  int failures = haste_merge_nchwc(x, wblk, bucket, count, C, P, op, kk, cred, block, xb, wb) != 0;
+  int failures = haste_merge_nchwc(x, wblk, bucket, count, C, P, op, kk, cred, block, xb, wb, threads) != 0;
   double worst = 0;
   for (int b = 0; b < cp; b++)
     for (int p = 0; p < P; p++) {
@@ -72,7 +74,7 @@ static int nchwc_case(const float *x, const float *w, const int32_t *bucket, con
   return failures;
 }
 
-static int run_case(int C, int P, int O, int kk, int l, int lmax, int duplicate) {
+static int run_case(int C, int P, int O, int kk, int l, int lmax, int duplicate, int threads) {
   float *x = malloc(sizeof(float) * C * P), *r = malloc(sizeof(float) * P * lmax), *w = malloc(sizeof(float) * O * C * kk);
   for (int i = 0; i < C * P; i++) x[i] = (float)(uniform() * (uniform() < 0.3 ? 0 : 2));
   if (duplicate) memcpy(x + P, x, sizeof(float) * P); /* channel 1 = channel 0: must share a bucket */
@@ -83,7 +85,7 @@ static int run_case(int C, int P, int O, int kk, int l, int lmax, int duplicate)
   for (int i = 0; i < O * C * kk; i++) w[i] = (float)(uniform() - 0.5);
   int32_t *bucket = malloc(sizeof(int32_t) * C), *count = malloc(sizeof(int32_t) * C);
   int *want = malloc(sizeof(int) * C);
-  int cred = haste_hash(x, r, C, P, l, lmax, bucket, count);
+  int cred = haste_hash(x, r, C, P, l, lmax, bucket, count, threads);
   int want_cred = reference_hash(x, r, C, P, l, lmax, want);
   int failures = 0;
   if (cred != want_cred) failures++;
@@ -92,8 +94,8 @@ static int run_case(int C, int P, int O, int kk, int l, int lmax, int duplicate)
   float *xm = malloc(sizeof(float) * (cred > 0 ? cred : 1) * P), *wm = malloc(sizeof(float) * O * (cred > 0 ? cred : 1) * kk);
   double worst = 0;
   if (!failures) {
-    haste_merge_inputs(x, bucket, count, C, P, cred, xm);
-    haste_merge_filters(w, bucket, C, O, kk, cred, wm);
+    failures += haste_merge_inputs(x, bucket, count, C, P, cred, xm, threads) != 0;
+    haste_merge_filters(w, bucket, C, O, kk, cred, wm, threads);
     for (int b = 0; b < cred; b++)
       for (int p = 0; p < P; p++) {
         double s = 0;
@@ -111,10 +113,11 @@ static int run_case(int C, int P, int O, int kk, int l, int lmax, int duplicate)
           worst = fmax(worst, fabs(wm[(o * cred + b) * kk + k] - s));
         }
     failures += worst > 1e-5;
-    for (int block = 8; block <= 16 && !failures; block *= 2) failures += nchwc_case(x, w, bucket, count, xm, wm, C, P, O, kk, cred, block);
+    for (int block = 8; block <= 16 && !failures; block *= 2)
+      failures += nchwc_case(x, w, bucket, count, xm, wm, C, P, O, kk, cred, block, threads);
   }
-  printf("%s C=%d P=%d O=%d kk=%d L=%d lmax=%d: %d buckets (reference %d), max merge error %.2g (NCHWc layouts too)\n",
-         failures ? "FAIL" : "ok  ", C, P, O, kk, l, lmax, cred, want_cred, worst);
+  printf("%s C=%d P=%d O=%d kk=%d L=%d lmax=%d threads=%d: %d buckets (reference %d), max merge error %.2g (NCHWc layouts too)\n",
+         failures ? "FAIL" : "ok  ", C, P, O, kk, l, lmax, threads, cred, want_cred, worst);
   free(x), free(r), free(w), free(bucket), free(count), free(want), free(xm), free(wm);
   return failures;
 }
@@ -122,12 +125,16 @@ static int run_case(int C, int P, int O, int kk, int l, int lmax, int duplicate)
 int main(void) {
   int failures = 0;
   printf("kernel isa: %s\n", haste_kernel_isa());
-  failures += run_case(16, 1024, 16, 9, 16, 16, 1);  /* CIFAR-sized, 4-channel blocks, two plane vectors */
-  failures += run_case(37, 300, 5, 9, 13, 16, 0);    /* odd channels, pixels across tiles, tail pixels */
-  failures += run_case(64, 49, 32, 1, 8, 8, 1);      /* 1x1 filters, one plane vector */
-  failures += run_case(10, 81, 3, 9, 5, 12, 0);      /* lmax not a multiple of 8: padded planes */
-  failures += run_case(24, 64, 4, 9, 31, 31, 0);     /* the most planes a code holds */
-  failures += run_case(2, 16, 2, 9, 1, 16, 1);       /* one plane, two identical channels */
+  failures += run_case(16, 1024, 16, 9, 16, 16, 1, 1);  /* CIFAR-sized, 4-channel blocks, two plane vectors */
+  failures += run_case(37, 300, 5, 9, 13, 16, 0, 1);    /* odd channels, pixels across tiles, tail pixels */
+  failures += run_case(64, 49, 32, 1, 8, 8, 1, 1);      /* 1x1 filters, one plane vector */
+  failures += run_case(10, 81, 3, 9, 5, 12, 0, 1);      /* lmax not a multiple of 8: padded planes */
+  failures += run_case(24, 64, 4, 9, 31, 31, 0, 1);     /* the most planes a code holds */
+  failures += run_case(2, 16, 2, 9, 1, 16, 1, 1);       /* one plane, two identical channels */
+  /* Large enough for every part of the pass to run on several threads. */
+  failures += run_case(64, 3136, 64, 9, 16, 16, 1, 1);
+  failures += run_case(64, 3136, 64, 9, 16, 16, 1, 3);
+  failures += run_case(256, 196, 256, 9, 8, 16, 0, 2);
   printf(failures ? "kernel test FAILED\n" : "kernel test passed\n");
   return failures != 0;
 }

@@ -81,7 +81,7 @@ public final class CostCalibrator {
                 if (l > 0 && !byL.containsKey(l)) {
                     int[] planes = new int[n];
                     planes[i] = l;
-                    byL.put(l, OnnxModels.subgraph(HasteTransformer.forLevel(original, info, planes, session.kernel(), options.nchwcBlock()),
+                    byL.put(l, OnnxModels.subgraph(HasteTransformer.forLevel(original, info, planes, session.kernel(), options.nchwcBlock(), options.threads()),
                             conv.getInput(0), shape, conv.getOutput(0)));
                 }
             }
@@ -98,10 +98,10 @@ public final class CostCalibrator {
                 new boolean[levels]);
         int[][] planes = draft.planes(info);
         Map<Integer, ModelProto> byLevel = new LinkedHashMap<>();
-        byLevel.put(-1, HasteTransformer.forLevel(original, info, new int[n], session.kernel(), options.nchwcBlock()));
+        byLevel.put(-1, HasteTransformer.forLevel(original, info, new int[n], session.kernel(), options.nchwcBlock(), options.threads()));
         for (int level = 0; level < levels; level++) {
             if (Arrays.stream(planes[level]).anyMatch(l -> l > 0)) {
-                byLevel.put(level, HasteTransformer.forLevel(original, info, planes[level], session.kernel(), options.nchwcBlock()));
+                byLevel.put(level, HasteTransformer.forLevel(original, info, planes[level], session.kernel(), options.nchwcBlock(), options.threads()));
             }
         }
         Map<Integer, Double> millis = timeInterleaved(byLevel, info.inputName(), inputs, options);

@@ -146,7 +146,7 @@ public final class HasteSession implements AutoCloseable {
         synchronized (sessions) {
             s = sessions.get(key);
             if (s == null) {
-                s = env.createSession(HasteTransformer.forLevel(original, info, plan[level], kernel, options.nchwcBlock()).toByteArray(),
+                s = env.createSession(HasteTransformer.forLevel(original, info, plan[level], kernel, options.nchwcBlock(), options.threads()).toByteArray(),
                         sessionOptions);
                 sessions.put(key, s);
             }

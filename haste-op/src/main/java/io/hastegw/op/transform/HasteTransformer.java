@@ -286,7 +286,8 @@ public final class HasteTransformer {
                 .addOutput(Tensors.valueInfo(p + "dense_channels", TensorProto.DataType.INT64_VALUE, 1));
 
         GraphProto.Builder h = GraphProto.newBuilder().setName(p + "haste").addAllNode(level.nodes());
-        hasteNodes(g, h, original, conv, info, r, lmax, options.kernel(), 0, opset, p, p + "haste_output", p + "haste_channels");
+        hasteNodes(g, h, original, conv, info, r, lmax, new Native(options.kernel(), 0, 1), opset, p, p + "haste_output",
+                p + "haste_channels");
         h.addOutput(Tensors.floatValueInfo(p + "haste_output"))
                 .addOutput(Tensors.valueInfo(p + "haste_channels", TensorProto.DataType.INT64_VALUE, 1));
 
@@ -324,8 +325,9 @@ public final class HasteTransformer {
      * "level_weights"} (portable: the code weights of the level), which the caller provides.
      */
     private static void hasteNodes(GraphProto.Builder g, GraphProto.Builder h, GraphProto original, NodeProto conv,
-                                   LayerInfo info, float[] r, int lmax, HasteKernel kernel, int nchwcBlock, long opset, String p,
-                                   String out, String channelsOut) {
+                                   LayerInfo info, float[] r, int lmax, Native setup, long opset, String p, String out,
+                                   String channelsOut) {
+        HasteKernel kernel = setup.kernel();
         int c = info.inChannels();
         int pixels = Math.toIntExact(info.inputPixels());
         g.addInitializer(Tensors.floats(p + "hyperplanes", r, pixels, lmax));
@@ -335,13 +337,13 @@ public final class HasteTransformer {
         }
         NodeProto reducedConv = conv.toBuilder().setName(p + "reduced_conv").clearInput().addAllInput(convInputs)
                 .clearOutput().addOutput(out).build();
-        if (kernel == HasteKernel.NATIVE && nchwcBlock > 0) {
-            nchwcNodes(g, h, original, conv, info, nchwcBlock, p, out, channelsOut);
+        if (kernel == HasteKernel.NATIVE && setup.nchwcBlock() > 0) {
+            nchwcNodes(g, h, original, conv, info, setup, p, out, channelsOut);
             return;
         }
         if (kernel == HasteKernel.NATIVE) {
-            h.addNode(Nodes.node(NATIVE_OP, p + "merge", List.of(conv.getInput(0), conv.getInput(1), p + "hyperplanes", p + "planes"),
-                    List.of(p + "merged_input", p + "merged_weights", channelsOut)).setDomain(NATIVE_DOMAIN));
+            h.addNode(setup.threads(Nodes.node(NATIVE_OP, p + "merge", List.of(conv.getInput(0), conv.getInput(1), p + "hyperplanes",
+                    p + "planes"), List.of(p + "merged_input", p + "merged_weights", channelsOut)).setDomain(NATIVE_DOMAIN)));
             h.addNode(reducedConv);
             return;
         }
@@ -387,7 +389,8 @@ public final class HasteTransformer {
      * weights), whose blocked output goes back to NCHW. The bias is padded to whole blocks.
      */
     private static void nchwcNodes(GraphProto.Builder g, GraphProto.Builder h, GraphProto original, NodeProto conv, LayerInfo info,
-                                   int block, String p, String out, String channelsOut) {
+                                   Native setup, String p, String out, String channelsOut) {
+        int block = setup.nchwcBlock();
         int o = info.outChannels();
         int padded = (o + block - 1) / block * block;
         float[] bias = new float[padded];
@@ -399,13 +402,24 @@ public final class HasteTransformer {
         long[] w = info.weightShape();
         g.addInitializer(Tensors.floats(p + "weights_nchwc", blockByOutput(Tensors.toFloats(OnnxModels.initializer(original, conv.getInput(1))),
                 o, info.inChannels(), Math.toIntExact(info.kernelSize()), block), padded, w[1], w[2], w[3]));
-        h.addNode(Nodes.node(NATIVE_OP, p + "merge", List.of(conv.getInput(0), p + "weights_nchwc", p + "hyperplanes", p + "planes"),
-                List.of(p + "merged_input", p + "merged_weights", channelsOut)).setDomain(NATIVE_DOMAIN)
-                .addAttribute(Nodes.intAttr("nchwc_block", block)));
+        h.addNode(setup.threads(Nodes.node(NATIVE_OP, p + "merge", List.of(conv.getInput(0), p + "weights_nchwc", p + "hyperplanes",
+                p + "planes"), List.of(p + "merged_input", p + "merged_weights", channelsOut)).setDomain(NATIVE_DOMAIN)
+                .addAttribute(Nodes.intAttr("nchwc_block", block))));
         h.addNode(conv.toBuilder().setName(p + "reduced_conv").setDomain(NCHWC_DOMAIN).clearInput()
                 .addAllInput(List.of(p + "merged_input", p + "merged_weights", p + "bias_nchwc")).clearOutput().addOutput(p + "reduced_nchwc"));
         h.addNode(Nodes.node("ReorderOutput", p + "reorder_output", List.of(p + "reduced_nchwc"), List.of(out)).setDomain(NCHWC_DOMAIN)
                 .addAttribute(Nodes.intAttr("channels", o)));
+    }
+
+    /**
+     * How HASTE layers are written: the kernel, and for the native one the NCHWc block (0: plain
+     * NCHW) and the threads its hash-and-merge may use.
+     */
+    private record Native(HasteKernel kernel, int nchwcBlock, int threads) {
+        /** {@code node} with the threads attribute when more than one thread is allowed. */
+        NodeProto threads(NodeProto.Builder node) {
+            return (threads > 1 ? node.addAttribute(Nodes.intAttr("threads", threads)) : node).build();
+        }
     }
 
     /** W [O, C, kk] to [O / block][C][kk][block], output channels padded with zeros to whole blocks. */
@@ -433,15 +447,18 @@ public final class HasteTransformer {
      * @param planes   L per HASTE layer, 0 = dense
      */
     public static ModelProto forLevel(ModelProto original, HasteModelInfo info, int[] planes, HasteKernel kernel) {
-        return forLevel(original, info, planes, kernel, 0);
+        return forLevel(original, info, planes, kernel, 0, 1);
     }
 
     /**
      * {@link #forLevel(ModelProto, HasteModelInfo, int[], HasteKernel)}; with the native kernel and
      * {@code nchwcBlock} &gt; 0 (ONNX Runtime's NCHWc block size on this machine, see
-     * io.hastegw.op.runtime.NchwcLayout) the reduced convolutions run on ONNX Runtime's NCHWc Conv.
+     * io.hastegw.op.runtime.NchwcLayout) the reduced convolutions run on ONNX Runtime's NCHWc Conv,
+     * and the native hash-and-merge may use {@code threads} threads on large layers (the session's
+     * intra-op threads).
      */
-    public static ModelProto forLevel(ModelProto original, HasteModelInfo info, int[] planes, HasteKernel kernel, int nchwcBlock) {
+    public static ModelProto forLevel(ModelProto original, HasteModelInfo info, int[] planes, HasteKernel kernel, int nchwcBlock,
+                                      int threads) {
         if (planes.length != info.hasteLayers().size()) {
             throw new IllegalArgumentException(planes.length + " L values for " + info.hasteLayers().size() + " HASTE layers");
         }
@@ -481,8 +498,8 @@ public final class HasteTransformer {
             out.addInitializer(kernel == HasteKernel.NATIVE
                     ? Tensors.longs(p + "planes", new long[] {l})
                     : Tensors.floats(p + "level_weights", codeWeights(new long[] {l}, lmax), lmax));
-            hasteNodes(out, out, graph, node, li, r, lmax, kernel, nchwcBlock, OnnxModels.defaultOpset(original), p, node.getOutput(0),
-                    p + "channels");
+            hasteNodes(out, out, graph, node, li, r, lmax, new Native(kernel, nchwcBlock, threads), OnnxModels.defaultOpset(original), p,
+                    node.getOutput(0), p + "channels");
         }
         out.addNode(Nodes.node("Concat", PREFIX + "channels", channels, List.of(HasteModelInfo.CHANNELS_OUTPUT))
                 .addAttribute(Nodes.intAttr("axis", 0)));

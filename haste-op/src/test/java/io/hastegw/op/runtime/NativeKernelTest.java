@@ -104,14 +104,14 @@ class NativeKernelTest {
         HasteModelInfo info = portable.info();
         ModelProto original = HasteTransformer.original(portable.model());
         int block = NchwcLayout.blockSize(ENV);
-        record Variant(HasteKernel kernel, int block) {}
-        List<Variant> variants = List.of(new Variant(HasteKernel.PORTABLE, 0), new Variant(HasteKernel.NATIVE, 0),
-                new Variant(HasteKernel.NATIVE, block));
+        record Variant(HasteKernel kernel, int block, int threads) {}
+        List<Variant> variants = List.of(new Variant(HasteKernel.PORTABLE, 0, 1), new Variant(HasteKernel.NATIVE, 0, 1),
+                new Variant(HasteKernel.NATIVE, block, 1), new Variant(HasteKernel.NATIVE, block, 2), new Variant(HasteKernel.NATIVE, 0, 2));
         try (OrtSession.SessionOptions so = sessionOptions();
              OrtSession multi = ENV.createSession(portable.model().toByteArray(), so)) {
             for (int level = 0; level < info.schedule().levels(); level++) {
                 for (Variant v : variants) {
-                    ModelProto single = HasteTransformer.forLevel(original, info, info.schedule().hyperplanes()[level], v.kernel(), v.block());
+                    ModelProto single = HasteTransformer.forLevel(original, info, info.schedule().hyperplanes()[level], v.kernel(), v.block(), v.threads());
                     try (OrtSession s = ENV.createSession(single.toByteArray(), so)) {
                         for (FloatTensor x : inputs) {
                             Run want = run(multi, x, level);
