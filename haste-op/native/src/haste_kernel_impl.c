@@ -62,10 +62,10 @@ static void parallel(int parts, part_fn fn, void *ctx) {
   }
 }
 
-/* Threads worth using for `work` element operations: one more per 2^17 (thread start-up costs
-   tens of microseconds), at most `threads`. */
+/* Threads worth using for `work` element operations: one more per 2^20 (a few hundred
+   microseconds of work: starting and joining a thread costs tens), at most `threads`. */
 static int parts_for(long work, int threads) {
-  long n = 1 + work / (1L << 17);
+  long n = 1 + work / (1L << 20);
   return (int)(n < threads ? n : threads);
 }
 
