@@ -13,7 +13,9 @@ import io.hastegw.op.transform.HasteTransformer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.NodeProto;
@@ -113,7 +115,7 @@ public final class CostCalibrator {
             levelMillis[level] = t == null ? dense : t / 1000;
             levelDense[level] = t == null || levelMillis[level] > dense * (1 - LEVEL_MARGIN);
         }
-        Device device = Device.current(env.getVersion(), options.threads(), session.kernel().name().toLowerCase(java.util.Locale.ROOT));
+        Device device = Device.current(env.getVersion(), options.threads(), session.kernel().name().toLowerCase(Locale.ROOT));
         return new CostTable(modelSha, device, margin, names, denseMicros, hasteMicros, haste, dense, levelMillis, levelDense);
     }
 
@@ -127,7 +129,7 @@ public final class CostCalibrator {
              OrtSession s = env.createSession(exposed.toByteArray(), so)) {
             for (FloatTensor input : inputs) {
                 try (OnnxTensor x = input.toOnnx(env);
-                     OrtSession.Result r = s.run(Map.of(info.inputName(), x), new java.util.LinkedHashSet<>(names))) {
+                     OrtSession.Result r = s.run(Map.of(info.inputName(), x), new LinkedHashSet<>(names))) {
                     for (String name : names) {
                         out.get(name).add(FloatTensor.of((OnnxTensor) r.get(name).orElseThrow()));
                     }

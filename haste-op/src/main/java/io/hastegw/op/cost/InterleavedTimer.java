@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import onnx.Onnx.ModelProto;
 
 /**
@@ -33,9 +35,9 @@ public final class InterleavedTimer {
     public <K> Map<K, Double> medianMicros(Map<K, ModelProto> models, List<Map<String, FloatTensor>> feeds, RuntimeOptions options)
             throws OrtException {
         Map<K, OrtSession> sessions = new LinkedHashMap<>();
-        Map<K, java.util.Set<String>> inputs = new LinkedHashMap<>();
+        Map<K, Set<String>> inputs = new LinkedHashMap<>();
         models.forEach((k, m) -> inputs.put(k, m.getGraph().getInputList().stream().map(v -> v.getName())
-                .collect(java.util.stream.Collectors.toSet())));
+                .collect(Collectors.toSet())));
         Map<K, List<Long>> times = new LinkedHashMap<>();
         List<Map<String, OnnxTensor>> tensors = new ArrayList<>();
         // The options must outlive the sessions: closing them unloads the native kernel library.
@@ -80,7 +82,7 @@ public final class InterleavedTimer {
         return medians;
     }
 
-    private static void runOnce(OrtSession s, Map<String, OnnxTensor> feed, java.util.Set<String> inputs) throws OrtException {
+    private static void runOnce(OrtSession s, Map<String, OnnxTensor> feed, Set<String> inputs) throws OrtException {
         Map<String, OnnxTensor> own = new LinkedHashMap<>(feed);
         own.keySet().retainAll(inputs);
         try (OrtSession.Result r = s.run(own)) {

@@ -2,15 +2,20 @@ package io.hastegw.op.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.hastegw.op.SharedData;
 import io.hastegw.op.card.ModelCard;
 import io.hastegw.op.onnx.FloatTensor;
+import io.hastegw.op.onnx.Nodes;
 import io.hastegw.op.onnx.OnnxModels;
+import io.hastegw.op.onnx.OrtModels;
+import io.hastegw.op.onnx.Tensors;
 import io.hastegw.op.transform.HasteKernel;
 import io.hastegw.op.transform.HasteModelInfo;
 import io.hastegw.op.transform.HasteOptions;
@@ -22,10 +27,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import onnx.Onnx.GraphProto;
 import onnx.Onnx.ModelProto;
+import onnx.Onnx.OperatorSetIdProto;
+import onnx.Onnx.TensorProto;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The native kernel library loads, refuses what it must, and computes what the portable graph computes. */
 class NativeKernelTest {
@@ -125,24 +135,38 @@ class NativeKernelTest {
         }
     }
 
-    @Test
-    void aBadLevelInputIsAnErrorOfTheOperatorNotACrash() throws Exception {
-        HasteModelInfo info = nativeModel.info();
-        int[] planes = info.schedule().hyperplanes()[1].clone();
-        planes[0] = 17;
-        ModelProto tooMany = HasteTransformer.forLevel(HasteTransformer.original(nativeModel.model()),
-                new HasteModelInfo(info.format(), info.seed(), info.sparsity(), info.inputName(), info.inputShape(),
-                        new io.hastegw.op.transform.LevelSchedule(new int[][] {new int[planes.length], planes}),
-                        info.computeLayers(), info.hasteLayers(), info.kernel()), planes, HasteKernel.NATIVE);
-        // The stored hyperplanes are drawn for lmax = 17 here, so the operator accepts L = 17; a
-        // model asking for more L than it stores is refused when the level model is built.
-        try (OrtSession.SessionOptions so = sessionOptions(); OrtSession s = ENV.createSession(tooMany.toByteArray(), so)) {
-            assertEquals(info.hasteLayers().size(), run(s, inputs.get(0), -1).channels.length);
+    @ParameterizedTest(name = "L = {0}")
+    @ValueSource(longs = {0, 17, 40})
+    void anOutOfRangeLIsAnErrorOfTheOperatorNotACrash(long l) throws Exception {
+        // One HasteMerge node on a 2-channel 2x2 input with 16 stored hyperplanes; L is a graph input.
+        GraphProto g = GraphProto.newBuilder().setName("merge")
+                .addInput(Tensors.valueInfo("x", TensorProto.DataType.FLOAT_VALUE, 1, 2, 2, 2))
+                .addInput(Tensors.valueInfo("l", TensorProto.DataType.INT64_VALUE))
+                .addInitializer(Tensors.floats("w", new float[] {1, 2}, 1, 2, 1, 1))
+                .addInitializer(Tensors.floats("r", new float[4 * 16], 4, 16))
+                .addNode(Nodes.node(NativeKernel.OP_TYPE, "merge", List.of("x", "w", "r", "l"), List.of("xm", "wm", "channels"))
+                        .setDomain(NativeKernel.DOMAIN))
+                .addOutput(Tensors.floatValueInfo("xm")).addOutput(Tensors.floatValueInfo("wm"))
+                .addOutput(Tensors.valueInfo("channels", TensorProto.DataType.INT64_VALUE, 1)).build();
+        ModelProto model = ModelProto.newBuilder().setIrVersion(8).setGraph(g)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(NativeKernel.DOMAIN).setVersion(1)).build();
+        try (OrtSession.SessionOptions so = sessionOptions();
+             OrtSession s = ENV.createSession(model.toByteArray(), so);
+             OnnxTensor x = new FloatTensor(new float[8], new long[] {1, 2, 2, 2}).toOnnx(ENV);
+             OnnxTensor lt = OnnxTensor.createTensor(ENV, LongBuffer.wrap(new long[] {l}), new long[0])) {
+            OrtException e = assertThrows(OrtException.class, () -> s.run(Map.of("x", x, "l", lt)).close());
+            assertTrue(e.getMessage().contains("HasteMerge: L = " + l + " is outside 1..16"), e.getMessage());
+            try (OnnxTensor ok = OnnxTensor.createTensor(ENV, LongBuffer.wrap(new long[] {16}), new long[0]);
+                 OrtSession.Result r = s.run(Map.of("x", x, "l", ok))) {
+                assertArrayEquals(new long[] {1}, (long[]) r.get("channels").orElseThrow().getValue(),
+                        "the session still runs: identical (zero) channels merge into one");
+            }
         }
     }
 
     private static OrtSession.SessionOptions sessionOptions() throws Exception {
-        OrtSession.SessionOptions so = io.hastegw.op.onnx.OrtModels.options(1);
+        OrtSession.SessionOptions so = OrtModels.options(1);
         kernel.register(so);
         return so;
     }
