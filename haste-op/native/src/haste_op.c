@@ -235,6 +235,3 @@ __attribute__((visibility("default"))) OrtStatus *RegisterCustomOps(OrtSessionOp
   CHECK(ORT_FN(api, OrtCustomOpDomainAddFn, ORT_IDX_CustomOpDomain_Add)(domain, &HASTE_MERGE));
   return ORT_FN(api, OrtAddCustomOpDomainFn, ORT_IDX_AddCustomOpDomain)(options, domain);
 }
-
-/** The instruction set the kernel runs with ("avx2" or "generic"), for diagnostics. */
-__attribute__((visibility("default"))) const char *HasteKernelIsa(void) { return haste_kernel_isa(); }

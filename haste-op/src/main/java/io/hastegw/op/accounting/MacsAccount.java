@@ -4,6 +4,7 @@ import io.hastegw.op.analysis.LayerInfo;
 import io.hastegw.op.transform.HasteKernel;
 import io.hastegw.op.transform.HasteLayer;
 import io.hastegw.op.transform.HasteModelInfo;
+import io.hastegw.op.transform.HasteTransformer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -103,8 +104,8 @@ public record MacsAccount(List<LayerMacs> layers) {
 
     /** {@code h} with its reduced convolution over input and output channels rounded up to whole NCHWc blocks. */
     static LayerMacs padded(LayerInfo layer, LayerMacs h, int block) {
-        long cp = (h.reducedChannels() + block - 1L) / block * block;
-        long op = (layer.outChannels() + block - 1L) / block * block;
+        long cp = HasteTransformer.blocks(h.reducedChannels(), block);
+        long op = HasteTransformer.blocks(layer.outChannels(), block);
         long compute = op * cp * layer.kernelSize() * layer.outputPixels();
         return new LayerMacs(h.name(), h.dense(), compute, h.hashing(), h.inputMerge(), h.filterMerge(), h.channels(), h.reducedChannels());
     }

@@ -11,13 +11,13 @@ import io.hastegw.op.cost.CostTable;
 import io.hastegw.op.onnx.FloatTensor;
 import io.hastegw.op.analysis.LayerInfo;
 import io.hastegw.op.cost.InterleavedTimer;
-import io.hastegw.op.onnx.Nodes;
 import io.hastegw.op.onnx.OnnxModels;
 import io.hastegw.op.onnx.Tensors;
 import io.hastegw.op.runtime.HasteSession;
 import io.hastegw.op.runtime.NchwcLayout;
 import io.hastegw.op.runtime.RuntimeOptions;
 import io.hastegw.op.transform.HasteModelInfo;
+import io.hastegw.op.transform.HasteTransformer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -111,7 +111,7 @@ public final class Benchmark {
                         file.getFileName(), threads, threads == 1 ? "" : "s", inputs.size(), nativeOptions.kernel().describe(),
                         calibrationSeconds));
                 out.append(levelTable(info, series, costs, denseMacs));
-                out.append('\n').append(layerTable(nativeRaw, costs, inputs, Math.min(breakdownLevel, levels - 1), nativeOptions.nchwcBlock()));
+                out.append('\n').append(layerTable(nativeRaw, costs, inputs, Math.min(breakdownLevel, levels - 1), nativeOptions));
             }
         }
         return out.toString();
@@ -189,7 +189,9 @@ public final class Benchmark {
         return b.toString();
     }
 
-    private String layerTable(HasteSession nativeRaw, CostTable costs, List<FloatTensor> inputs, int level, int block) throws OrtException {
+    private String layerTable(HasteSession nativeRaw, CostTable costs, List<FloatTensor> inputs, int level, RuntimeOptions options)
+            throws OrtException {
+        int block = options.nchwcBlock();
         HasteModelInfo info = nativeRaw.info();
         long[] sum = new long[info.hasteLayers().size()];
         List<LayerMacs> macs = null;
@@ -202,7 +204,7 @@ public final class Benchmark {
         }
         Map<String, LayerMacs> byName = new LinkedHashMap<>();
         macs.forEach(m -> byName.put(m.name(), m));
-        Map<String, double[]> bound = reducedConvBound(nativeRaw, sum, inputs.size(), block);
+        Map<String, double[]> bound = reducedConvBound(nativeRaw, sum, inputs.size(), options);
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
                 "Per layer at level %d (native kernel; dense and HASTE times from the calibration, each layer alone on its real "
                         + "inputs; the last two columns time, in one run, the dense Conv and the reduced Conv HASTE runs (%s) alone "
@@ -233,11 +235,14 @@ public final class Benchmark {
      * Conv on the layer's mean merged channel count with run-time weights, timed interleaved on
      * random inputs (Conv time does not depend on the values).
      */
-    private Map<String, double[]> reducedConvBound(HasteSession session, long[] sumChannels, int runs, int block) throws OrtException {
+    private Map<String, double[]> reducedConvBound(HasteSession session, long[] sumChannels, int runs, RuntimeOptions options)
+            throws OrtException {
+        int block = options.nchwcBlock();
         HasteModelInfo info = session.info();
         ModelProto original = session.original();
         Map<String, double[]> out = new LinkedHashMap<>();
-        java.util.Random random = new Random(3);
+        InterleavedTimer timer = new InterleavedTimer(env, 5);
+        Random random = new Random(3);
         for (int i = 0; i < sumChannels.length; i++) {
             LayerInfo l = info.layer(info.hasteLayers().get(i).name());
             NodeProto conv = original.getGraph().getNodeList().stream().filter(n -> n.getName().equals(l.name())).findFirst().orElseThrow();
@@ -245,20 +250,17 @@ public final class Benchmark {
             long[] in = l.inputShape();
             long[] w = l.weightShape();
             ModelProto dense = OnnxModels.subgraph(original, conv.getInput(0), in, conv.getOutput(0));
-            long cp = block > 0 ? (cred + block - 1L) / block * block : cred;
-            long op = block > 0 ? (w[0] + block - 1L) / block * block : w[0];
+            long cp = block > 0 ? HasteTransformer.blocks(cred, block) : cred;
+            long op = block > 0 ? HasteTransformer.blocks(w[0], block) : w[0];
             GraphProto.Builder g = GraphProto.newBuilder().setName("reduced")
                     .addInput(Tensors.valueInfo("x", TensorProto.DataType.FLOAT_VALUE, 1, cp, in[2], in[3]))
                     .addInput(Tensors.valueInfo("w", TensorProto.DataType.FLOAT_VALUE, op, cp, w[2], w[3]))
                     .addOutput(Tensors.floatValueInfo("y"))
                     .addInitializer(Tensors.floats("b", new float[(int) op], op));
-            NodeProto.Builder reducedConv = conv.toBuilder().clearInput().addAllInput(List.of("x", "w", "b")).clearOutput();
             if (block > 0) {
-                g.addNode(reducedConv.setDomain(NchwcLayout.DOMAIN).addOutput("y_nchwc"));
-                g.addNode(Nodes.node("ReorderOutput", "reorder", List.of("y_nchwc"), List.of("y")).setDomain(NchwcLayout.DOMAIN)
-                        .addAttribute(Nodes.intAttr("channels", w[0])));
+                g.addAllNode(HasteTransformer.nchwcConv(conv, List.of("x", "w", "b"), "y_nchwc", "y", w[0]));
             } else {
-                g.addNode(reducedConv.addOutput("y"));
+                g.addNode(conv.toBuilder().clearInput().addAllInput(List.of("x", "w", "b")).clearOutput().addOutput("y"));
             }
             ModelProto reduced = original.toBuilder().setGraph(g).clearMetadataProps()
                     .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(NchwcLayout.DOMAIN).setVersion(1)).build();
@@ -270,7 +272,7 @@ public final class Benchmark {
             Map<String, ModelProto> models = new LinkedHashMap<>();
             models.put("dense", dense);
             models.put("reduced", reduced);
-            Map<String, Double> t = new InterleavedTimer(env, 5).medianMicros(models, feeds, RuntimeOptions.of(1).portable("not needed"));
+            Map<String, Double> t = timer.medianMicros(models, feeds, options);
             out.put(l.name(), new double[] {t.get("dense"), t.get("reduced")});
         }
         return out;

@@ -45,6 +45,9 @@ public final class HasteSession implements AutoCloseable {
     /** Per level, whether every layer runs dense (then the channel counts are the input channels, not fetched). */
     private final boolean[] denseLevel;
     private final long[] inChannels;
+    /** What a run fetches: the scores alone on a dense level, else the channel counts too. */
+    private final Set<String> denseFetch;
+    private final Set<String> hasteFetch;
     private final MacsAccount.Accountant accountant;
     private final Map<String, OrtSession> sessions = new ConcurrentHashMap<>();
     /** Kept open while sessions live: closing them unloads the native kernel library the sessions call. */
@@ -79,6 +82,8 @@ public final class HasteSession implements AutoCloseable {
         for (int level = 0; level < plan.length; level++) {
             denseLevel[level] = Arrays.stream(plan[level]).allMatch(l -> l == 0);
         }
+        this.denseFetch = Set.of(outputName);
+        this.hasteFetch = Set.of(outputName, HasteModelInfo.CHANNELS_OUTPUT);
         this.inChannels = info.hasteLayers().stream().mapToLong(h -> info.layer(h.name()).inChannels()).toArray();
         this.accountant = new MacsAccount.Accountant(info, kernel == HasteKernel.NATIVE ? options.nchwcBlock() : 0);
         this.sessionOptions = options.sessionOptions();
@@ -121,7 +126,7 @@ public final class HasteSession implements AutoCloseable {
         OrtSession session = session(level);
         // Fetching the channel counts costs about as much as a small layer (measured: 35 us on
         // ResNet-20); on a dense level they are known.
-        Set<String> fetch = denseLevel[level] ? Set.of(outputName) : Set.of(outputName, HasteModelInfo.CHANNELS_OUTPUT);
+        Set<String> fetch = denseLevel[level] ? denseFetch : hasteFetch;
         try (OnnxTensor x = input.toOnnx(env);
              OrtSession.Result result = session.run(Map.of(info.inputName(), x), fetch)) {
             FloatTensor scores = FloatTensor.of((OnnxTensor) result.get(outputName).orElseThrow());

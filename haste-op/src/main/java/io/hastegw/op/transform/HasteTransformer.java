@@ -392,7 +392,7 @@ public final class HasteTransformer {
                                    Native setup, String p, String out, String channelsOut) {
         int block = setup.nchwcBlock();
         int o = info.outChannels();
-        int padded = (o + block - 1) / block * block;
+        int padded = Math.toIntExact(blocks(o, block));
         float[] bias = new float[padded];
         if (conv.getInputCount() > 2 && !conv.getInput(2).isEmpty()) {
             float[] b = Tensors.toFloats(OnnxModels.initializer(original, conv.getInput(2)));
@@ -405,10 +405,24 @@ public final class HasteTransformer {
         h.addNode(setup.threads(Nodes.node(NATIVE_OP, p + "merge", List.of(conv.getInput(0), p + "weights_nchwc", p + "hyperplanes",
                 p + "planes"), List.of(p + "merged_input", p + "merged_weights", channelsOut)).setDomain(NATIVE_DOMAIN)
                 .addAttribute(Nodes.intAttr("nchwc_block", block))));
-        h.addNode(conv.toBuilder().setName(p + "reduced_conv").setDomain(NCHWC_DOMAIN).clearInput()
-                .addAllInput(List.of(p + "merged_input", p + "merged_weights", p + "bias_nchwc")).clearOutput().addOutput(p + "reduced_nchwc"));
-        h.addNode(Nodes.node("ReorderOutput", p + "reorder_output", List.of(p + "reduced_nchwc"), List.of(out)).setDomain(NCHWC_DOMAIN)
-                .addAttribute(Nodes.intAttr("channels", o)));
+        h.addAllNode(nchwcConv(conv.toBuilder().setName(p + "reduced_conv").build(),
+                List.of(p + "merged_input", p + "merged_weights", p + "bias_nchwc"), p + "reduced_nchwc", out, o));
+    }
+
+    /**
+     * {@code conv}'s attributes on ONNX Runtime's NCHWc Conv reading {@code inputs} (blocked input,
+     * blocked filters, padded bias), then ReorderOutput from {@code blockedOut} back to NCHW
+     * {@code out} with {@code channels} channels.
+     */
+    public static List<NodeProto> nchwcConv(NodeProto conv, List<String> inputs, String blockedOut, String out, long channels) {
+        return List.of(conv.toBuilder().setDomain(NCHWC_DOMAIN).clearInput().addAllInput(inputs).clearOutput().addOutput(blockedOut).build(),
+                Nodes.node("ReorderOutput", conv.getName() + "/reorder_output", List.of(blockedOut), List.of(out)).setDomain(NCHWC_DOMAIN)
+                        .addAttribute(Nodes.intAttr("channels", channels)).build());
+    }
+
+    /** {@code n} channels rounded up to whole NCHWc blocks of {@code block}. */
+    public static long blocks(long n, int block) {
+        return (n + block - 1) / block * block;
     }
 
     /**
@@ -424,7 +438,7 @@ public final class HasteTransformer {
 
     /** W [O, C, kk] to [O / block][C][kk][block], output channels padded with zeros to whole blocks. */
     private static float[] blockByOutput(float[] w, int o, int c, int kk, int block) {
-        int padded = (o + block - 1) / block * block;
+        int padded = Math.toIntExact(blocks(o, block));
         float[] t = new float[padded * c * kk];
         for (int oi = 0; oi < o; oi++) {
             for (int ci = 0; ci < c; ci++) {
