@@ -8,6 +8,7 @@ import io.hastegw.daemon.http.HttpEndpoints;
 import io.hastegw.daemon.inference.OnnxEngine;
 import io.hastegw.daemon.mqtt.EmbeddedBroker;
 import io.hastegw.daemon.pipeline.CardPreprocessor;
+import io.hastegw.daemon.pipeline.DecodeLimits;
 import io.hastegw.daemon.pipeline.FrameProcessor;
 import io.hastegw.daemon.pipeline.Gateway;
 import io.hastegw.daemon.pipeline.ImageIoFrames;
@@ -39,8 +40,6 @@ import sun.misc.Signal;
  */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-    /** Largest decoded image accepted (pixels): bounds memory against decompression bombs. */
-    static final int MAX_PIXELS = 40_000_000;
 
     private Main() {}
 
@@ -141,7 +140,10 @@ public final class Main {
                     + " (got '" + level + "')");
         }
         LevelControl levelControl = new LevelControl(level, engine.levels());
-        FrameProcessor processor = new FrameProcessor(List.of(new ImageIoFrames(MAX_PIXELS), new RawFrames(MAX_PIXELS)),
+        GatewayConfig.Pipeline pipeline = config.pipeline();
+        int[] chw = card.chw();
+        DecodeLimits limits = new DecodeLimits(pipeline.maxImagePixels(), chw[2], chw[1], pipeline.decodeBudget(Runtime.getRuntime().maxMemory()));
+        FrameProcessor processor = new FrameProcessor(List.of(new ImageIoFrames(limits), new RawFrames(pipeline.maxImagePixels())),
                 new CardPreprocessor(card), engine, new TopK(card.labels(), config.model().topK(), !"probabilities".equals(card.output().kind())),
                 levelControl);
         Gateway gateway = new Gateway(config, engine, processor, levelControl, List.of());

@@ -92,27 +92,17 @@ class GatewayLifecycleTest {
 
     @Test
     void sigtermStopsIntakePublishesOfflineAndExitsZero() throws Exception {
-        String id = "sig" + UUID.randomUUID().toString().substring(0, 6);
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                "io.hastegw.daemon.Main", "--set", "gateway_id=" + id, "--set", "mqtt.host=127.0.0.1", "--set", "model.path=" + TestModels.resnet20(),
-                "--set", "model.card=" + TestModels.resnet20Card()));
-        Process daemon = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("daemon.log").toFile()).start();
-        try (MqttTestClient client = new MqttTestClient("haste/" + id + "/#")) {
-            try {
-                client.await(r -> r.topic().endsWith("/status") && "online".equals(r.json().get("state")), 30);
-            } catch (AssertionError e) {
-                throw new AssertionError("daemon never came online: " + Files.readString(tmp.resolve("daemon.log")), e);
+        try (ForkedGateway daemon = new ForkedGateway(tmp, "sig", List.of(), "model.path=" + TestModels.resnet20(),
+                "model.card=" + TestModels.resnet20Card());
+             MqttTestClient client = new MqttTestClient("haste/+/status")) {
+            daemon.awaitOnline(client);
+            try (MqttTestClient camera = new MqttTestClient("haste/" + daemon.id + "/cameras/+/predictions")) {
+                camera.publish(daemon.frames("c"), Files.readAllBytes(TestModels.cifar("cat", 3)), null, "before", null);
+                camera.await(r -> r.topic().endsWith("/predictions"), 20);
             }
-            client.publish("haste/" + id + "/cameras/c/frames", Files.readAllBytes(TestModels.cifar("cat", 3)), null, "before", null);
-            client.await(r -> r.topic().endsWith("/predictions"), 20);
-            daemon.destroy();
-            assertTrue(daemon.waitFor(20, TimeUnit.SECONDS), "daemon did not stop");
-            assertEquals(0, daemon.exitValue(), Files.readString(tmp.resolve("daemon.log")));
-            var offline = client.await(r -> r.topic().endsWith("/status") && "offline".equals(r.json().get("state")), 10);
+            assertEquals(0, daemon.stop(), daemon.logText());
+            var offline = client.await(r -> r.topic().equals("haste/" + daemon.id + "/status") && "offline".equals(r.json().get("state")), 10);
             assertEquals("shut down", offline.json().get("detail"));
-        } finally {
-            daemon.destroyForcibly();
         }
     }
 

@@ -32,14 +32,15 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
      * @param reconnectMinMs   first reconnect delay
      * @param reconnectMaxMs   largest reconnect delay (the delay doubles up to it)
      * @param embeddedBrokerLib folder of the embedded broker's jars (used when {@code host} is null)
+     * @param replyTopicPrefix the only topics a control request may name as its response topic; {@code {gateway_id}} is replaced
      */
     public record Mqtt(String host, int port, String clientId, String username, String password, Tls tls,
                        int keepAliveSeconds, String frameTopic, String sharedGroup, int qos, long reconnectMinMs,
-                       long reconnectMaxMs, String embeddedBrokerLib) {
+                       long reconnectMaxMs, String embeddedBrokerLib, String replyTopicPrefix) {
         /** This connection pointed at {@code newHost}:{@code newPort} (the embedded broker once it runs). */
         public Mqtt at(String newHost, int newPort) {
             return new Mqtt(newHost, newPort, clientId, username, password, tls, keepAliveSeconds, frameTopic, sharedGroup, qos,
-                    reconnectMinMs, reconnectMaxMs, embeddedBrokerLib);
+                    reconnectMinMs, reconnectMaxMs, embeddedBrokerLib, replyTopicPrefix);
         }
     }
 
@@ -78,11 +79,28 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
      * @param queuePerCamera   frames waiting per camera
      * @param maxInFlight      frames decoded or inferred at once, all cameras together
      * @param dropPolicy       {@code drop_oldest} or {@code drop_newest} when a camera's queue is full
-     * @param maxCameras       distinct cameras tracked at once (bounds memory)
+     * @param maxCameras       distinct cameras with frames waiting at once
      * @param shutdownGraceMs  how long SIGTERM waits for in-flight frames
+     * @param maxImagePixels   largest image (width x height, from its header) decoded at all
+     * @param decodeMemoryBytes working memory one frame's decoding may need (0: a quarter of the heap shared by the workers)
+     * @param maxQueuedBytes   payload bytes waiting in all queues together (0: a quarter of the heap)
+     * @param maxCameraIdLength longest camera id accepted (characters)
+     * @param maxTrackedCameras cameras with their own metrics series; the rest share the series {@code other}
+     * @param cameraIdleSeconds a camera silent this long is forgotten (its series removed)
      */
     public record Pipeline(int workers, int maxPayloadBytes, int queuePerCamera, int maxInFlight, String dropPolicy,
-                           int maxCameras, long shutdownGraceMs) {}
+                           int maxCameras, long shutdownGraceMs, int maxImagePixels, long decodeMemoryBytes, long maxQueuedBytes,
+                           int maxCameraIdLength, int maxTrackedCameras, long cameraIdleSeconds) {
+        /** The decoding memory budget of one frame: {@code decodeMemoryBytes}, or a quarter of {@code maxHeap} over the workers. */
+        public long decodeBudget(long maxHeap) {
+            return decodeMemoryBytes > 0 ? decodeMemoryBytes : maxHeap / 4 / workers;
+        }
+
+        /** The bound on queued payload bytes: {@code maxQueuedBytes}, or a quarter of {@code maxHeap}. */
+        public long queuedBytesBudget(long maxHeap) {
+            return maxQueuedBytes > 0 ? maxQueuedBytes : maxHeap / 4;
+        }
+    }
 
     /**
      * The HTTP endpoint (/health, /metrics, /status).
@@ -115,6 +133,11 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
         return mqtt.frameTopic.replace("{gateway_id}", gatewayId);
     }
 
+    /** The response-topic prefix with the gateway id filled in. */
+    public String replyTopicPrefix() {
+        return mqtt.replyTopicPrefix.replace("{gateway_id}", gatewayId);
+    }
+
     /** The MQTT client id actually used. */
     public String clientId() {
         return mqtt.clientId == null || mqtt.clientId.isBlank() ? "haste-" + gatewayId : mqtt.clientId;
@@ -145,6 +168,9 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
         check(errors, mqtt.reconnectMinMs > 0 && mqtt.reconnectMaxMs >= mqtt.reconnectMinMs, "mqtt.reconnect_max_ms",
                 "at least mqtt.reconnect_min_ms (> 0)", mqtt.reconnectMaxMs);
         check(errors, mqtt.tls != null, "mqtt.tls", "an object", null);
+        check(errors, mqtt.replyTopicPrefix != null && mqtt.replyTopicPrefix.endsWith("/") && mqtt.replyTopicPrefix.length() > 1
+                && !mqtt.replyTopicPrefix.contains("+") && !mqtt.replyTopicPrefix.contains("#") && !mqtt.replyTopicPrefix.startsWith("$"),
+                "mqtt.reply_topic_prefix", "a topic prefix ending in '/', without wildcards or a leading '$'", mqtt.replyTopicPrefix);
         if (mqtt.tls != null && mqtt.tls.enabled) {
             check(errors, mqtt.tls.caFile != null, "mqtt.tls.ca_file", "a PEM file when TLS is enabled", null);
             check(errors, (mqtt.tls.certFile == null) == (mqtt.tls.keyFile == null), "mqtt.tls.key_file",
@@ -168,6 +194,15 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
                 "one of " + String.join(", ", DROP_POLICIES), pipeline.dropPolicy);
         check(errors, pipeline.maxCameras >= 1 && pipeline.maxCameras <= 100_000, "pipeline.max_cameras", "1 to 100000", pipeline.maxCameras);
         check(errors, pipeline.shutdownGraceMs >= 0, "pipeline.shutdown_grace_ms", "0 or more", pipeline.shutdownGraceMs);
+        check(errors, pipeline.maxImagePixels >= 1, "pipeline.max_image_pixels", "1 or more", pipeline.maxImagePixels);
+        check(errors, pipeline.decodeMemoryBytes >= 0, "pipeline.decode_memory_bytes", "0 (derived from the heap) or more",
+                pipeline.decodeMemoryBytes);
+        check(errors, pipeline.maxQueuedBytes >= 0, "pipeline.max_queued_bytes", "0 (derived from the heap) or more", pipeline.maxQueuedBytes);
+        check(errors, pipeline.maxCameraIdLength >= 1 && pipeline.maxCameraIdLength <= 1024, "pipeline.max_camera_id_length", "1 to 1024",
+                pipeline.maxCameraIdLength);
+        check(errors, pipeline.maxTrackedCameras >= 1 && pipeline.maxTrackedCameras <= 100_000, "pipeline.max_tracked_cameras",
+                "1 to 100000", pipeline.maxTrackedCameras);
+        check(errors, pipeline.cameraIdleSeconds >= 1, "pipeline.camera_idle_seconds", "1 or more", pipeline.cameraIdleSeconds);
         check(errors, !http.enabled || (http.port > 0 && http.port < 65536), "http.port", "1 to 65535", http.port);
         check(errors, !http.enabled || (http.host != null && !http.host.isBlank()), "http.host", "a bind address", http.host);
         return errors;

@@ -21,7 +21,7 @@ public final class Messages {
     /** Schema id of level state messages. */
     public static final String LEVEL_SCHEMA = "haste.level/1";
     /** Schema id of status messages. */
-    public static final String STATUS_SCHEMA = "haste.status/1";
+    public static final String STATUS_SCHEMA = "haste.status/2";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -82,24 +82,38 @@ public final class Messages {
     }
 
     /** A status message: {@code online} or {@code offline}, with the model and level when known. */
-    public byte[] status(String state, String model, Integer level, String detail) {
+    public byte[] status(String state, String model, int level, String detail) {
         ObjectNode root = base(STATUS_SCHEMA, System.currentTimeMillis());
         root.put("state", state);
         root.put("model", model);
-        if (level == null) {
-            root.putNull("level");
-        } else {
-            root.put("level", level);
-        }
+        root.put("level", level);
         root.put("detail", detail);
         return bytes(root);
     }
 
-    private ObjectNode base(String schema, long millis) {
+    /**
+     * The last will: {@code offline} with nothing that goes stale while the connection lasts (the
+     * broker publishes it hours or months after it was handed over), so {@code timestamp} and
+     * {@code level} are null.
+     */
+    public byte[] lastWill(String model) {
+        ObjectNode root = base(STATUS_SCHEMA, null);
+        root.put("state", "offline");
+        root.put("model", model);
+        root.putNull("level");
+        root.put("detail", "connection lost");
+        return bytes(root);
+    }
+
+    private ObjectNode base(String schema, Long millis) {
         ObjectNode root = JSON.createObjectNode();
         root.put("schema", schema);
         root.put("gateway_id", gatewayId);
-        root.put("timestamp", Instant.ofEpochMilli(millis).toString());
+        if (millis == null) {
+            root.putNull("timestamp");
+        } else {
+            root.put("timestamp", Instant.ofEpochMilli(millis).toString());
+        }
         return root;
     }
 

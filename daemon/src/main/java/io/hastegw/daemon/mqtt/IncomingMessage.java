@@ -11,7 +11,8 @@ import java.util.Map;
  * @param correlationData MQTT 5 correlation data, or null
  * @param userProperties  MQTT 5 user properties (last value wins for repeated keys)
  * @param responseTopic   MQTT 5 response topic (request/response), or null
+ * @param retained        whether the broker delivered it from its retained store (published with the retain flag before we subscribed)
  * @param receivedNanos   {@link System#nanoTime()} at arrival
  */
 public record IncomingMessage(String topic, byte[] payload, String contentType, byte[] correlationData,
-                              Map<String, String> userProperties, String responseTopic, long receivedNanos) {}
+                              Map<String, String> userProperties, String responseTopic, boolean retained, long receivedNanos) {}

@@ -54,7 +54,7 @@ public final class MqttConnection {
     /**
      * Creates the connection; {@link #start()} connects.
      *
-     * @param offlineStatus the last-will payload (retained on the status topic)
+     * @param offlineStatus the last-will payload (retained on the status topic); it must hold nothing that goes stale
      * @param onConnected   run on {@code context} after every connect, once subscribed (publishes the retained online status and state)
      * @param frames        receives every message on the frame and control subscriptions, on {@code context}
      */
@@ -160,7 +160,8 @@ public final class MqttConnection {
 
     /**
      * Publishes without blocking; returns false (and logs at debug) when not connected or Paho
-     * refuses (e.g. too many messages in flight): the message is dropped.
+     * refuses (too many messages in flight, a topic Paho finds invalid): the message is dropped,
+     * nothing is thrown.
      */
     public boolean publish(String topic, byte[] payload, int qos, boolean retained, MqttProperties properties) {
         MqttAsyncClient c = client;
@@ -171,10 +172,15 @@ public final class MqttConnection {
             MqttMessage message = new MqttMessage(payload, qos, retained, properties == null ? new MqttProperties() : properties);
             c.publish(topic, message);
             return true;
-        } catch (MqttException e) {
-            LOG.debug("mqtt: publish to {} dropped: {}", topic, message(e));
+        } catch (MqttException | RuntimeException e) {
+            LOG.debug("mqtt: publish to {} dropped: {}", abbreviated(topic), message(e));
             return false;
         }
+    }
+
+    /** A topic shortened for log lines (camera ids come from outside and may be very long). */
+    static String abbreviated(String topic) {
+        return topic.length() <= 200 ? topic : topic.substring(0, 200) + "... (" + topic.length() + " characters)";
     }
 
     /** Stops taking frames (unsubscribes), keeps the connection for the last publications. */
@@ -225,6 +231,11 @@ public final class MqttConnection {
         }, false);
     }
 
+    /** The MQTT 5 maximum packet size asked of the broker: twice the payload limit plus room for topic and properties. */
+    public static long maximumPacketSize(int maxPayloadBytes) {
+        return 2L * maxPayloadBytes + (256 << 10);
+    }
+
     private String serverUri() {
         return (config.mqtt().tls().enabled() ? "ssl://" : "tcp://") + config.mqtt().host() + ":" + config.mqtt().port();
     }
@@ -245,6 +256,9 @@ public final class MqttConnection {
             o.setSocketFactory(TlsSockets.factory(config.mqtt().tls()));
         }
         o.setWill(topics.status(), new MqttMessage(offlineStatus, 1, true, new MqttProperties()));
+        // The broker discards larger packets instead of sending them: a hostile publisher cannot make Paho buffer
+        // a message of hundreds of MB. Up to this size a too-large frame still gets its payload_too_large error.
+        o.setMaximumPacketSize(maximumPacketSize(config.pipeline().maxPayloadBytes()));
         return o;
     }
 
@@ -318,7 +332,8 @@ public final class MqttConnection {
                 correlation = p.getCorrelationData();
                 responseTopic = p.getResponseTopic();
             }
-            IncomingMessage in = new IncomingMessage(topic, message.getPayload(), contentType, correlation, user, responseTopic, now);
+            IncomingMessage in = new IncomingMessage(topic, message.getPayload(), contentType, correlation, user, responseTopic,
+                    message.isRetained(), now);
             context.runOnContext(v -> frames.accept(in));
         }
 

@@ -12,11 +12,15 @@ public final class Topics {
     private final String[] frameFilter;
     private final int cameraLevel;
     private final String subscription;
+    private final String frameFilterText;
+    private final String replyPrefix;
 
     /** Topics of the gateway configured by {@code config}. */
     public Topics(GatewayConfig config) {
         this.gatewayId = config.gatewayId();
         String filter = config.frameFilter();
+        this.frameFilterText = filter;
+        this.replyPrefix = config.replyTopicPrefix();
         this.frameFilter = filter.split("/", -1);
         int plus = -1;
         for (int i = 0; i < frameFilter.length; i++) {
@@ -62,6 +66,44 @@ public final class Topics {
     /** {@code haste/<gatewayId>/control/level/state} (retained): the level in use. */
     public String levelState() {
         return "haste/" + gatewayId + "/control/level/state";
+    }
+
+    /**
+     * Why a control request's response topic is refused, or empty when the answer may go there
+     * (also when there is none). Allowed: topics under the reply prefix, without wildcards, that
+     * none of the gateway's own subscriptions matches (an answer there would come back as input).
+     */
+    public Optional<String> replyRefusal(String responseTopic) {
+        if (responseTopic == null) {
+            return Optional.empty();
+        }
+        String shown = MqttConnection.abbreviated(responseTopic);
+        if (!responseTopic.startsWith(replyPrefix) || responseTopic.length() == replyPrefix.length()) {
+            return Optional.of("response topic '" + shown + "' refused: answers go only to topics under " + replyPrefix
+                    + " (mqtt.reply_topic_prefix)");
+        }
+        if (responseTopic.contains("+") || responseTopic.contains("#")) {
+            return Optional.of("response topic '" + shown + "' refused: a response topic may not contain the wildcards + or #");
+        }
+        if (matches(frameFilterText, responseTopic) || matches(controlFilter(), responseTopic)) {
+            return Optional.of("response topic '" + shown + "' refused: the gateway subscribes to it, the answer would come back as input");
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the topic filter {@code filter} (with {@code +} and {@code #}) matches {@code topic}. */
+    static boolean matches(String filter, String topic) {
+        String[] f = filter.split("/", -1);
+        String[] t = topic.split("/", -1);
+        for (int i = 0; i < f.length; i++) {
+            if (f[i].equals("#")) {
+                return true;
+            }
+            if (i >= t.length || !(f[i].equals("+") || f[i].equals(t[i]))) {
+                return false;
+            }
+        }
+        return f.length == t.length;
     }
 
     /** Whether {@code topic} is a control command of this gateway. */

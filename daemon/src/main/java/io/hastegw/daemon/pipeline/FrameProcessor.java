@@ -43,9 +43,13 @@ public final class FrameProcessor {
         this.level = level;
     }
 
-    /** Processes {@code frame}; {@code wallMillis} is its arrival time for the prediction's timestamp. */
+    /** Processes {@code frame}; {@code wallMillis} is its arrival time for the prediction's timestamp. The outcome carries the time taken. */
     Outcome process(Frame frame, long wallMillis) {
         long start = System.nanoTime();
+        return stages(frame, wallMillis, start).costing(System.nanoTime() - start);
+    }
+
+    private Outcome stages(Frame frame, long wallMillis, long start) {
         Optional<String> format = FrameFormats.detect(frame.contentType(), frame.payload());
         if (format.isEmpty()) {
             return Outcome.rejected(RejectReason.UNKNOWN_FORMAT, frame.contentType() == null

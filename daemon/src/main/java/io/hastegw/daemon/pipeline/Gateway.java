@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,7 @@ public final class Gateway extends VerticleBase {
     private final Topics topics;
     private final Messages messages;
     private final FrameIntake intake;
+    private final CameraTracker cameras;
     private final GatewayMetrics metrics;
     private final LevelControl level;
     private final List<PredictionSink> sinks = new ArrayList<>();
@@ -70,7 +72,11 @@ public final class Gateway extends VerticleBase {
         this.topics = new Topics(config);
         this.messages = new Messages(config.gatewayId());
         GatewayConfig.Pipeline p = config.pipeline();
-        this.intake = new FrameIntake(p.queuePerCamera(), p.maxInFlight(), p.dropPolicy().equals("drop_oldest"), p.maxCameras());
+        long heap = Runtime.getRuntime().maxMemory();
+        this.intake = new FrameIntake(p.queuePerCamera(), p.maxInFlight(), p.dropPolicy().equals("drop_oldest"), p.maxCameras(),
+                p.queuedBytesBudget(heap));
+        this.cameras = new CameraTracker(p.maxCameraIdLength(), p.maxTrackedCameras(), TimeUnit.SECONDS.toNanos(p.cameraIdleSeconds()),
+                System::nanoTime);
         this.metrics = new GatewayMetrics(intake::queued, intake::inFlight, () -> mqtt != null && mqtt.isReady() ? 1 : 0);
         metrics.level(level.getAsInt());
     }
@@ -78,11 +84,12 @@ public final class Gateway extends VerticleBase {
     @Override
     public Future<?> start() {
         workers = vertx.createSharedWorkerExecutor("haste-inference-" + config.gatewayId(), config.pipeline().workers());
-        mqtt = new MqttConnection(vertx, context, config, topics, statusPayload("offline", "connection lost"),
-                this::publishState, this::onMessage);
+        mqtt = new MqttConnection(vertx, context, config, topics, messages.lastWill(engine.modelName()), this::publishState, this::onMessage);
         sinks.add(new MqttPredictionSink(mqtt, topics, messages));
         sinks.addAll(extraSinks);
         firstReady = mqtt.start();
+        long idleMs = TimeUnit.SECONDS.toMillis(config.pipeline().cameraIdleSeconds());
+        vertx.setPeriodic(Math.max(250, Math.min(idleMs / 2, 60_000)), t -> cameras.expire().forEach(metrics::forget));
         return Future.succeededFuture();
     }
 
@@ -135,11 +142,23 @@ public final class Gateway extends VerticleBase {
         mqtt.publish(topics.levelState(), messages.level(level.getAsInt(), level.levels(), engine.modelName()), 1, true, json());
     }
 
-    /** A control command: only {@code control/level/set} exists; the answer goes to its response topic too. */
+    /**
+     * A control command: only {@code control/level/set} exists; the answer goes to its response
+     * topic too, when that lies under the reply prefix. Retained commands are never applied.
+     */
     private void onControl(IncomingMessage m) {
         String payload = new String(m.payload(), StandardCharsets.UTF_8);
+        Optional<String> badReply = topics.replyRefusal(m.responseTopic());
+        if (badReply.isPresent()) {
+            controlError(badReply.get(), m.topic());
+            return;
+        }
         byte[] answer;
-        if (m.topic().equals(topics.levelSet())) {
+        if (m.retained()) {
+            answer = controlError("control command published with the retain flag refused: a retained command would be applied again on "
+                    + "every reconnect and restart; publish it without retain, and clear the retained one with an empty retained "
+                    + "message on " + m.topic(), m.topic());
+        } else if (m.topic().equals(topics.levelSet())) {
             OptionalInt applied = level.request(payload);
             if (applied.isPresent()) {
                 metrics.level(applied.getAsInt());
@@ -152,7 +171,7 @@ public final class Gateway extends VerticleBase {
         } else {
             answer = controlError("unknown command topic '" + m.topic() + "'; known: " + topics.levelSet(), m.topic());
         }
-        if (m.responseTopic() != null && !m.responseTopic().isBlank()) {
+        if (m.responseTopic() != null) {
             MqttProperties props = json();
             if (m.correlationData() != null) {
                 props.setCorrelationData(m.correlationData());
@@ -187,7 +206,13 @@ public final class Gateway extends VerticleBase {
         }
         String cameraId = camera.get();
         String frameId = m.userProperties().get("frame_id");
-        metrics.received(cameraId);
+        Optional<String> badCamera = cameras.refusal(cameraId);
+        if (badCamera.isPresent()) {
+            reject(RejectReason.BAD_TOPIC, badCamera.get(), m.topic(), null, frameId);
+            return;
+        }
+        String series = cameras.series(cameraId);
+        metrics.received(series);
         if (!accepting) {
             return;
         }
@@ -199,7 +224,7 @@ public final class Gateway extends VerticleBase {
         Frame frame = new Frame(cameraId, frameId, m.payload(), m.contentType(), m.userProperties(), m.correlationData(), m.receivedNanos());
         switch (intake.offer(frame)) {
             case QUEUED -> { }
-            case QUEUED_DROPPED_OLDEST, DROPPED_NEWEST -> metrics.dropped(cameraId);
+            case QUEUED_DROPPED_OLDEST, DROPPED_NEWEST, DROPPED_BYTES -> metrics.dropped(series);
             case TOO_MANY_CAMERAS -> reject(RejectReason.DROPPED, "more than pipeline.max_cameras = " + config.pipeline().maxCameras()
                     + " cameras have frames waiting", m.topic(), cameraId, frameId);
         }
@@ -215,7 +240,7 @@ public final class Gateway extends VerticleBase {
             }
             long wallMillis = System.currentTimeMillis() - (System.nanoTime() - frame.receivedNanos()) / 1_000_000;
             workers.executeBlocking(() -> processor.process(frame, wallMillis), false).onComplete(ar -> {
-                intake.done();
+                intake.done(frame.cameraId(), ar.succeeded() ? ar.result().costNanos() : 0);
                 lastProgressNanos = System.nanoTime();
                 if (ar.succeeded()) {
                     deliver(frame, ar.result());
@@ -240,7 +265,7 @@ public final class Gateway extends VerticleBase {
                     metrics.error(RejectReason.PLUGIN_FAILED.wireName());
                 }
             }
-            metrics.processed(frame.cameraId(), outcome.prediction().latency().totalMs(), outcome.prediction().latency().inferenceMs());
+            metrics.processed(cameras.series(frame.cameraId()), outcome.prediction().latency().totalMs(), outcome.prediction().latency().inferenceMs());
         } else {
             reject(outcome.reason(), outcome.message(), topicOf(frame), frame.cameraId(), frame.frameId());
         }

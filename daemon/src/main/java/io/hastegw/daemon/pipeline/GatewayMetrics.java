@@ -12,17 +12,20 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
  * The gateway's metrics in a Micrometer Prometheus registry: frames received, processed and
- * dropped per camera, errors by reason, end-to-end and inference latency histograms, the current
+ * dropped per camera series (see {@link CameraTracker}), errors by reason, end-to-end and inference latency histograms, the current
  * compression level, queue state and broker connectivity, plus JVM memory, GC, threads and
  * process CPU.
  */
 public final class GatewayMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private static final String[] PER_CAMERA = {"haste_frames_received", "haste_frames_processed", "haste_frames_dropped"};
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> totals = new ConcurrentHashMap<>();
     private final AtomicInteger level = new AtomicInteger();
     private final Timer latency;
     private final Timer inference;
@@ -40,10 +43,10 @@ public final class GatewayMetrics {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         Gauge.builder("haste_compression_level", level, AtomicInteger::get).description("HASTE level in use (0 = dense)").register(registry);
-        Gauge.builder("haste_queue_frames", queued, s -> s.get().doubleValue()).description("frames waiting").register(registry);
-        Gauge.builder("haste_in_flight_frames", inFlight, s -> s.get().doubleValue()).description("frames being processed").register(registry);
-        Gauge.builder("haste_mqtt_connected", connected, s -> s.get().doubleValue()).description("1 when the broker connection is ready")
-                .register(registry);
+        // Supplier gauges hold their function strongly (a gauge on an object holds it weakly: a lambda would be collected, reading NaN).
+        Gauge.builder("haste_queue_frames", queued).description("frames waiting").register(registry);
+        Gauge.builder("haste_in_flight_frames", inFlight).description("frames being processed").register(registry);
+        Gauge.builder("haste_mqtt_connected", connected).description("1 when the broker connection is ready").register(registry);
     }
 
     /** A frame arrived for {@code camera}. */
@@ -73,9 +76,20 @@ public final class GatewayMetrics {
         level.set(value);
     }
 
-    /** Total of a counter over all its tag values (for /status). */
+    /** Removes every per-camera series of {@code camera} (a camera forgotten after its idle time). */
+    public void forget(String camera) {
+        for (String name : PER_CAMERA) {
+            Counter c = counters.remove(name + '\0' + camera);
+            if (c != null) {
+                registry.remove(c);
+            }
+        }
+    }
+
+    /** Total of a counter over all its tag values since start, forgotten cameras included (for /status). */
     public double total(String name) {
-        return registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
+        LongAdder total = totals.get(name);
+        return total == null ? 0 : total.sum();
     }
 
     /** The Prometheus text exposition. */
@@ -85,5 +99,6 @@ public final class GatewayMetrics {
 
     private void count(String name, String tag, String value) {
         counters.computeIfAbsent(name + '\0' + value, k -> Counter.builder(name).tag(tag, value).register(registry)).increment();
+        totals.computeIfAbsent(name, k -> new LongAdder()).increment();
     }
 }

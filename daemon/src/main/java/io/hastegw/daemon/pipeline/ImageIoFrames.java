@@ -10,22 +10,37 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * JPEG and PNG frames through the JDK's ImageIO. Truncated or corrupt data is rejected, including
- * the cases where ImageIO only warns (a JPEG cut short decodes with grey rows and a "premature
- * end" warning).
+ * JPEG and PNG frames through the JDK's ImageIO, within {@link DecodeLimits}: the header is read
+ * first, images above the pixel limit are refused, large images are decoded subsampled (ImageIO
+ * source subsampling, row by row, so a 40-Mpixel PNG never exists in memory at full size), and
+ * an image whose decoding would still need more than the memory budget (very wide PNG rows, a
+ * progressive JPEG's coefficient buffer) is refused before decoding. Truncated or corrupt data is
+ * rejected, including the cases where ImageIO only warns (a JPEG cut short decodes with grey
+ * rows and a "premature end" warning).
  */
 public final class ImageIoFrames implements FrameDecoder {
-    private final int maxPixels;
+    /** Bytes per source pixel of a row buffer: up to 16-bit RGBA. */
+    private static final int ROW_BYTES_PER_PIXEL = 8;
+    /** Row buffers a PNG decode holds at once (current, prior, the pass row and its conversion). */
+    private static final int PNG_ROWS = 4;
+    /** Bytes per source pixel of a progressive JPEG's coefficient buffer (16-bit coefficients, 3 components). */
+    private static final int PROGRESSIVE_BYTES_PER_PIXEL = 6;
+    /** Source rows a baseline JPEG decode holds (an MCU row of 16 lines, 3 components, and the output row). */
+    private static final int JPEG_ROWS = 64;
 
-    /** A decoder that rejects images of more than {@code maxPixels} pixels before decoding them. */
-    public ImageIoFrames(int maxPixels) {
-        this.maxPixels = maxPixels;
+    private final DecodeLimits limits;
+
+    /** A decoder within {@code limits}. */
+    public ImageIoFrames(DecodeLimits limits) {
+        this.limits = limits;
     }
 
     @Override
@@ -46,12 +61,10 @@ public final class ImageIoFrames implements FrameDecoder {
             try {
                 reader.setInput(in, true, true);
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-                if (pixels > maxPixels) {
-                    throw new FrameRejectedException(RejectReason.WRONG_IMAGE_SHAPE, format + " frame of " + reader.getWidth(0) + "x"
-                            + reader.getHeight(0) + " pixels; allowed: up to " + maxPixels + " pixels");
-                }
-                BufferedImage image = reader.read(0);
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                ImageReadParam param = withinLimits(reader, payload, format, width, height);
+                BufferedImage image = reader.read(0, param);
                 if (!warnings.isEmpty()) {
                     throw new FrameRejectedException(RejectReason.MALFORMED_IMAGE, format + " frame is corrupt or truncated: " + warnings.get(0));
                 }
@@ -63,6 +76,30 @@ public final class ImageIoFrames implements FrameDecoder {
             throw new FrameRejectedException(RejectReason.MALFORMED_IMAGE, format + " frame cannot be decoded: "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
+    }
+
+    /** The read parameters (subsampling) for an image of {@code width x height}, or a rejection when it does not fit the limits. */
+    private ImageReadParam withinLimits(ImageReader reader, byte[] payload, String format, int width, int height)
+            throws FrameRejectedException {
+        long pixels = (long) width * height;
+        if (pixels > limits.maxPixels()) {
+            throw new FrameRejectedException(RejectReason.WRONG_IMAGE_SHAPE, format + " frame of " + width + "x" + height
+                    + " pixels; allowed: up to " + limits.maxPixels() + " pixels");
+        }
+        int stepX = DecodeLimits.subsampling(width, limits.targetWidth());
+        int stepY = DecodeLimits.subsampling(height, limits.targetHeight());
+        long output = (long) DecodeLimits.subsampled(width, stepX) * DecodeLimits.subsampled(height, stepY);
+        long working = format.equals("png") ? (long) PNG_ROWS * ROW_BYTES_PER_PIXEL * width
+                : JpegMarkers.isProgressive(payload) ? PROGRESSIVE_BYTES_PER_PIXEL * pixels : (long) JPEG_ROWS * width;
+        long needed = working + DecodeLimits.BYTES_PER_OUTPUT_PIXEL * output;
+        if (needed > limits.memoryBytes()) {
+            throw new FrameRejectedException(RejectReason.WRONG_IMAGE_SHAPE, String.format(Locale.ROOT,
+                    "%s frame of %dx%d pixels needs about %.1f MB to decode; the budget is %.1f MB per frame (pipeline.decode_memory_bytes)",
+                    format, width, height, needed / 1e6, limits.memoryBytes() / 1e6));
+        }
+        ImageReadParam param = reader.getDefaultReadParam();
+        param.setSourceSubsampling(stepX, stepY, 0, 0);
+        return param;
     }
 
     /** Grey images stay one channel; everything else becomes RGB. */

@@ -1,0 +1,77 @@
+package io.hastegw.daemon.pipeline;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * Bounds what the gateway keeps per camera id, since ids come from whoever may publish: ids
+ * longer than a limit are refused, at most a fixed number of cameras get their own metrics
+ * series (the others are counted together under {@value #OTHER}), and cameras silent for the
+ * idle time are forgotten, so a stream of fresh ids cannot grow memory or /metrics without bound.
+ * Confined to one Vert.x context: no locks.
+ */
+public final class CameraTracker {
+    /** The series that counts every camera beyond the tracked ones. */
+    public static final String OTHER = "other";
+
+    private final int maxIdLength;
+    private final int maxTracked;
+    private final long idleNanos;
+    private final LongSupplier clock;
+    private final Map<String, Long> lastSeen = new HashMap<>();
+
+    /**
+     * @param maxIdLength longest camera id accepted
+     * @param maxTracked  cameras with their own series
+     * @param idleNanos   silence after which a camera is forgotten
+     * @param clock       the time in nanoseconds ({@link System#nanoTime} outside tests)
+     */
+    public CameraTracker(int maxIdLength, int maxTracked, long idleNanos, LongSupplier clock) {
+        this.maxIdLength = maxIdLength;
+        this.maxTracked = maxTracked;
+        this.idleNanos = idleNanos;
+        this.clock = clock;
+    }
+
+    /** Why {@code cameraId} is refused, or empty when it is acceptable. */
+    public Optional<String> refusal(String cameraId) {
+        if (cameraId.length() <= maxIdLength) {
+            return Optional.empty();
+        }
+        return Optional.of("camera id of " + cameraId.length() + " characters ('" + cameraId.substring(0, Math.min(16, maxIdLength))
+                + "...'); allowed: up to " + maxIdLength + " (pipeline.max_camera_id_length)");
+    }
+
+    /** Notes that {@code cameraId} was seen and returns its series: the id itself while tracked, else {@value #OTHER}. */
+    public String series(String cameraId) {
+        long now = clock.getAsLong();
+        if (lastSeen.containsKey(cameraId) || lastSeen.size() < maxTracked) {
+            lastSeen.put(cameraId, now);
+            return cameraId;
+        }
+        return OTHER;
+    }
+
+    /** Forgets the cameras silent for the idle time; returns their ids (so their series can be removed). */
+    public List<String> expire() {
+        long now = clock.getAsLong();
+        List<String> gone = new ArrayList<>();
+        lastSeen.entrySet().removeIf(e -> {
+            boolean idle = now - e.getValue() >= idleNanos;
+            if (idle) {
+                gone.add(e.getKey());
+            }
+            return idle;
+        });
+        return gone;
+    }
+
+    /** Cameras tracked now. */
+    public int tracked() {
+        return lastSeen.size();
+    }
+}
