@@ -2,7 +2,8 @@
 # Installs what the build needs beyond Java 17 and Maven: the ONNX schema (Debian libonnx-dev,
 # /usr/include/onnx/onnx.proto) and protoc (Debian protobuf-compiler), from which the build
 # generates the ONNX Java classes; gcc, the aarch64 cross compiler (gcc-aarch64-linux-gnu) and
-# qemu-user, with which it builds the native HASTE kernel for both targets and tests the ARM one. Idempotent: installs only what is missing, says what it does.
+# qemu-user, with which it builds the native HASTE kernel for both targets and tests the ARM one;
+# Mosquitto and its clients for the tests. Idempotent: installs only what is missing, says what it does.
 set -euo pipefail
 
 missing=()
@@ -14,6 +15,9 @@ command -v aarch64-linux-gnu-gcc >/dev/null || missing+=(gcc-aarch64-linux-gnu l
 [[ -f /usr/aarch64-linux-gnu/lib/libstdc++.so.6 ]] || missing+=(libstdc++6-arm64-cross)
 command -v qemu-aarch64 >/dev/null || missing+=(qemu-user)
 command -v javac >/dev/null || missing+=(openjdk-17-jdk-headless)
+# The tests start their own Mosquitto (the example ACL) and publish as clients Paho cannot imitate.
+command -v mosquitto >/dev/null || missing+=(mosquitto)
+command -v mosquitto_pub >/dev/null || missing+=(mosquitto-clients)
 
 if (( ${#missing[@]} == 0 )); then
   exit 0

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -16,6 +17,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +57,52 @@ class BrokerFeaturesTest {
             assertEquals(Set.of(a.id, b.id), perGateway.keySet(), "both members of the group get frames: " + perGateway);
             Thread.sleep(500);
             assertTrue(client.drain().stream().noneMatch(r -> r.topic().contains(a.id) || r.topic().contains(b.id)), "no duplicates later");
+        }
+    }
+
+    @Test
+    void theExampleAclGivesEachGatewayItsOwnTopicsAndNothingOfAnother() throws Exception {
+        Path examples = Path.of(System.getProperty("haste.repo.dir", "..")).resolve("deploy/examples/mosquitto");
+        assertTrue(Files.readAllLines(examples.resolve("haste.conf")).contains("use_username_as_clientid true"));
+        String gw = "acl" + UUID.randomUUID().toString().substring(0, 6);
+        String other = "acl" + UUID.randomUUID().toString().substring(0, 6);
+        run("mosquitto_passwd", "-b", "-c", "acl.passwd", gw, "pw");
+        for (String user : List.of(other, "cam1", "operator")) {
+            run("mosquitto_passwd", "-b", "acl.passwd", user, "pw");
+        }
+        int port = freePort();
+        Path conf = tmp.resolve("acl.conf");
+        // The example's access settings (haste.conf without its TLS listener), with the example ACL file itself.
+        Files.writeString(conf, String.join("\n", "per_listener_settings false", "user root", "persistence false", "allow_anonymous false",
+                "password_file " + tmp.resolve("acl.passwd"), "acl_file " + examples.resolve("haste.acl"),
+                "listener " + port + " 127.0.0.1", "use_username_as_clientid true", ""));
+        Process broker = mosquitto(conf, port);
+        try (GatewayFixture gateway = new GatewayFixture(TestModels.resnet20(), "gateway_id=" + gw, "mqtt.port=" + port,
+                "mqtt.username=" + gw, "mqtt.password=pw").ready();
+             MqttTestClient operator = new MqttTestClient(port, "operator", "pw", "op-1", "haste/#");
+             MqttTestClient camera = new MqttTestClient(port, "cam1", "pw", "cam1", null);
+             MqttTestClient intruder = new MqttTestClient(port, other, "pw", other, null)) {
+            // The gateway may write its retained level state (the old example forgot it).
+            operator.await(r -> r.topic().equals("haste/" + gw + "/control/level/state"), 10);
+            camera.publish("haste/" + gw + "/cameras/cam1/frames", Files.readAllBytes(TestModels.cifar("cat", 2)), null, "acl-1", null);
+            assertEquals("acl-1", operator.await(r -> r.topic().equals("haste/" + gw + "/cameras/cam1/predictions"), 20).json().get("frame_id"));
+            assertEquals(0x87, camera.publishForReason("haste/" + gw + "/cameras/cam2/frames", new byte[1]), "a camera sends as itself only");
+            assertEquals(0x87, intruder.publishForReason("haste/" + gw + "/cameras/cam1/predictions", new byte[1]), "no gateway writes another's");
+            assertEquals(0x87, intruder.publishForReason("haste/" + gw + "/control/level/set", "0".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(0x87, camera.publishForReason("haste/" + gw + "/control/level/set", "0".getBytes(StandardCharsets.UTF_8)));
+            MqttProperties request = new MqttProperties();
+            request.setResponseTopic("haste/" + gw + "/replies/op-1");
+            operator.publish("haste/" + gw + "/control/level/set", new MqttMessage("0".getBytes(StandardCharsets.UTF_8), 1, false, request));
+            var reply = operator.await(r -> r.topic().equals("haste/" + gw + "/replies/op-1"), 10).json();
+            assertEquals(List.of("haste.level/1", 0), List.of(reply.get("schema"), reply.get("level")), reply.toString());
+            // Another user connecting with the gateway's client id gets its own user name as id: the gateway stays connected.
+            try (MqttTestClient impostor = new MqttTestClient(port, other, "pw", "haste-" + gw, null)) {
+                Thread.sleep(500);
+                assertTrue(gateway.running.gateway().mqtt().isReady());
+                assertEquals(1, gateway.running.gateway().mqtt().connects());
+            }
+        } finally {
+            broker.destroyForcibly().waitFor();
         }
     }
 
@@ -118,15 +167,21 @@ class BrokerFeaturesTest {
                 "certfile " + tmp.resolve("server.crt"),
                 "keyfile " + tmp.resolve("server.key"),
                 "require_certificate true", ""));
+        return new Broker(mosquitto(conf, tls), plain, tls);
+    }
+
+    /** Starts Mosquitto with {@code conf} and waits until it listens on {@code port}. */
+    private Process mosquitto(Path conf, int port) throws Exception {
         Process p = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("mosquitto.log").toFile()).start();
         for (int i = 0; i < 100; i++) {
-            try (Socket s = new Socket("127.0.0.1", tls)) {
-                return new Broker(p, plain, tls);
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return p;
             } catch (IOException notYet) {
                 Thread.sleep(50);
             }
         }
+        p.destroyForcibly();
         throw new AssertionError("mosquitto did not start: " + Files.readString(tmp.resolve("mosquitto.log")));
     }
 

@@ -77,6 +77,48 @@ class ControlTest {
         assertEquals("unknown command topic '" + topic("speed/set") + "'; known: " + topic("level/set"), error.json().get("message"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"haste/other-gw/control/level/set", "haste/{own}/cameras/c/predictions", "haste/{own}/status",
+        "haste/{own}/replies/#", "haste/{own}/replies/+/x", "haste/{own}/replies/"})
+    void aResponseTopicOutsideTheReplyPrefixIsRefusedAndNothingIsApplied(String responseTopic) throws Exception {
+        String target = responseTopic.replace("{own}", gateway.id);
+        // mosquitto_pub, since Paho refuses to send a response topic with wildcards (a hostile client need not use Paho).
+        Process pub = new ProcessBuilder("mosquitto_pub", "-V", "mqttv5", "-h", "127.0.0.1", "-q", "1", "-t", topic("level/set"), "-m", "4",
+                "-D", "publish", "response-topic", target).redirectErrorStream(true).start();
+        String output = new String(pub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, pub.waitFor(), output);
+        var error = client.await(r -> r.topic().endsWith("/errors"), 10);
+        assertEquals("invalid_command", error.json().get("reason"));
+        String message = (String) error.json().get("message");
+        assertTrue(message.startsWith("response topic '" + target + "' refused: "), message);
+        assertTrue(Json.validate("error", error.payload()).isEmpty());
+        assertEquals(1, gateway.running.gateway().level());
+        String answered = target;
+        assertTrue(client.drain().stream().noneMatch(r -> r.topic().equals(answered) || r.topic().endsWith("/level/state")),
+                "nothing published to the refused topic, no level change");
+    }
+
+    @Test
+    void aRetainedCommandIsRefusedAndNeverApplied() throws Exception {
+        // A retained command reaches a gateway that subscribes later (restart, reconnect) with the retain flag.
+        String id = "ret" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        String set = "haste/" + id + "/control/level/set";
+        try (MqttTestClient operator = new MqttTestClient("haste/" + id + "/#")) {
+            operator.publish(set, new MqttMessage("6".getBytes(StandardCharsets.UTF_8), 1, true, new MqttProperties()));
+            try (GatewayFixture restarted = new GatewayFixture(TestModels.hasteResNet20(), "gateway_id=" + id, "model.level=1")) {
+                restarted.ready();
+                var error = operator.await(r -> r.topic().endsWith("/errors"), 10);
+                assertEquals("invalid_command", error.json().get("reason"));
+                assertEquals("control command published with the retain flag refused: a retained command would be applied again on every "
+                        + "reconnect and restart; publish it without retain, and clear the retained one with an empty retained message on "
+                        + set, error.json().get("message"));
+                assertEquals(1, restarted.running.gateway().level());
+            } finally {
+                operator.publish(set, new MqttMessage(new byte[0], 1, true, new MqttProperties()));
+            }
+        }
+    }
+
     @Test
     void aRequestWithAResponseTopicGetsItsAnswerThere() throws Exception {
         String replies = "haste/" + gateway.id + "/replies/operator-1";

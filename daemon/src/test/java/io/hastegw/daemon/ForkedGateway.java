@@ -68,7 +68,8 @@ final class ForkedGateway implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        process.destroyForcibly();
+    public void close() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+        MqttTestClient.clearRetained(id);
     }
 }

@@ -52,5 +52,6 @@ final class GatewayFixture implements AutoCloseable {
     @Override
     public void close() {
         running.stop();
+        MqttTestClient.clearRetained(running.config().gatewayId());
     }
 }

@@ -107,6 +107,23 @@ class GatewayLifecycleTest {
     }
 
     @Test
+    void aGatewayThatDiesLeavesALastWillWithNothingThatGoesStale() throws Exception {
+        try (ForkedGateway daemon = new ForkedGateway(tmp, "will", List.of(), "model.path=" + TestModels.resnet20(),
+                "model.card=" + TestModels.resnet20Card(), "model.level=0");
+             MqttTestClient client = new MqttTestClient("haste/+/status")) {
+            daemon.awaitOnline(client);
+            daemon.process.destroyForcibly().waitFor();
+            var will = client.await(r -> r.topic().equals("haste/" + daemon.id + "/status") && "offline".equals(r.json().get("state")), 30);
+            assertEquals("connection lost", will.json().get("detail"));
+            // Published by the broker at an unknown later time: no timestamp, no level that could have changed since.
+            assertTrue(will.json().containsKey("timestamp") && will.json().get("timestamp") == null, will.json().toString());
+            assertTrue(will.json().containsKey("level") && will.json().get("level") == null, will.json().toString());
+            assertEquals("resnet20-cifar10", will.json().get("model"));
+            assertTrue(Json.validate("status", will.payload()).isEmpty());
+        }
+    }
+
+    @Test
     void theGatewayReconnectsAndResubscribesAfterABrokerRestart() throws Exception {
         int port = freePort();
         Process broker = mosquitto(port);

@@ -28,12 +28,23 @@ final class MqttTestClient implements AutoCloseable {
     private final LinkedBlockingQueue<Received> received = new LinkedBlockingQueue<>();
 
     MqttTestClient(String host, int port, String filter) throws MqttException {
-        client = new MqttAsyncClient("tcp://" + host + ":" + port, "test-" + UUID.randomUUID(), new MemoryPersistence());
+        this(port, null, null, "test-" + UUID.randomUUID(), filter);
+    }
+
+    /** A client of the broker on 127.0.0.1:{@code port} with credentials (null: none); {@code filter} null subscribes to nothing. */
+    MqttTestClient(int port, String user, String password, String clientId, String filter) throws MqttException {
+        client = new MqttAsyncClient("tcp://127.0.0.1:" + port, clientId, new MemoryPersistence());
         client.setCallback((MessageCallback) (topic, m) -> received.add(new Received(topic, m.getPayload(), m.getProperties())));
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(true);
+        if (user != null) {
+            o.setUserName(user);
+            o.setPassword(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         client.connect(o).waitForCompletion(5000);
-        client.subscribe(filter, 1).waitForCompletion(5000);
+        if (filter != null) {
+            client.subscribe(filter, 1).waitForCompletion(5000);
+        }
     }
 
     MqttTestClient(String filter) throws MqttException {
@@ -53,6 +64,18 @@ final class MqttTestClient implements AutoCloseable {
             p.setCorrelationData(correlation);
         }
         client.publish(topic, new MqttMessage(payload, 1, false, p)).waitForCompletion(5000);
+    }
+
+    /** Publishes at QoS 1 and returns the broker's PUBACK reason code (0 = accepted, 0x87 = not authorized). */
+    int publishForReason(String topic, byte[] payload) throws MqttException {
+        var token = client.publish(topic, new MqttMessage(payload, 1, false, new MqttProperties()));
+        try {
+            token.waitForCompletion(5000);
+        } catch (MqttException e) {
+            return e.getReasonCode();
+        }
+        int[] codes = token.getReasonCodes();
+        return codes == null || codes.length == 0 ? 0 : codes[0];
     }
 
     /** Publishes a prepared message and waits for its delivery. */
@@ -75,6 +98,17 @@ final class MqttTestClient implements AutoCloseable {
             }
         }
         throw new AssertionError("no matching message within " + seconds + " s");
+    }
+
+    /** Removes the retained messages a gateway leaves on the shared Mosquitto (its status and level state), so tests leave the broker as they found it. */
+    static void clearRetained(String gatewayId) {
+        try (MqttTestClient c = new MqttTestClient("haste/" + gatewayId + "/none")) {
+            for (String leaf : List.of("status", "control/level/state")) {
+                c.publish("haste/" + gatewayId + "/" + leaf, new MqttMessage(new byte[0], 1, true, new MqttProperties()));
+            }
+        } catch (MqttException e) {
+            throw new AssertionError("cannot clear the retained messages of " + gatewayId, e);
+        }
     }
 
     /** Everything received so far (and drains it). */
