@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +68,7 @@ class BrokerFeaturesTest {
         for (String user : List.of(other, "cam1", "operator")) {
             run("mosquitto_passwd", "-b", "acl.passwd", user, "pw");
         }
-        int port = freePort();
+        int port = LocalMosquitto.freePort();
         Path conf = tmp.resolve("acl.conf");
         // The example's access settings (haste.conf without its TLS listener), with the example ACL file itself.
         Files.writeString(conf, String.join("\n", "per_listener_settings false", "user root", "persistence false", "allow_anonymous false",
@@ -151,8 +149,8 @@ class BrokerFeaturesTest {
                     "-extfile", name + ".ext", "-out", name + ".crt");
         }
         run("mosquitto_passwd", "-b", "-c", "passwd", "gateway", "s3cret");
-        int plain = freePort();
-        int tls = freePort();
+        int plain = LocalMosquitto.freePort();
+        int tls = LocalMosquitto.freePort();
         Path conf = tmp.resolve("mosquitto.conf");
         Files.writeString(conf, String.join("\n",
                 "per_listener_settings true",
@@ -170,19 +168,8 @@ class BrokerFeaturesTest {
         return new Broker(mosquitto(conf, tls), plain, tls);
     }
 
-    /** Starts Mosquitto with {@code conf} and waits until it listens on {@code port}. */
     private Process mosquitto(Path conf, int port) throws Exception {
-        Process p = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("mosquitto.log").toFile()).start();
-        for (int i = 0; i < 100; i++) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return p;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        p.destroyForcibly();
-        throw new AssertionError("mosquitto did not start: " + Files.readString(tmp.resolve("mosquitto.log")));
+        return LocalMosquitto.start(conf, port, tmp.resolve("mosquitto.log"));
     }
 
     private void run(String... cmd) throws Exception {
@@ -191,9 +178,4 @@ class BrokerFeaturesTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, String.join(" ", cmd) + ": " + out);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -25,6 +25,8 @@ final class ForkedGateway implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmFlags);
+        // Its temporary files where the test JVM keeps its own (the build folder), none in /tmp.
+        cmd.addAll(List.of("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-XX:-UsePerfData"));
         cmd.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                 "io.hastegw.daemon.Main", "--set", "gateway_id=" + id, "--set", "mqtt.host=127.0.0.1"));
         Arrays.stream(sets).forEach(s -> cmd.addAll(List.of("--set", s)));

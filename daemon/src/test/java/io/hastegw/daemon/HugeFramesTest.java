@@ -1,20 +1,16 @@
 package io.hastegw.daemon;
 
+import static io.hastegw.daemon.TestImages.jpeg;
+import static io.hastegw.daemon.TestImages.png;
+import static io.hastegw.daemon.TestImages.smooth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,42 +43,6 @@ class HugeFramesTest {
         gateway.close();
     }
 
-    /** A smooth image (small once compressed) of {@code w x h}. */
-    private static BufferedImage image(int w, int h, int type) {
-        BufferedImage image = new BufferedImage(w, h, type);
-        int[] row = new int[w];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int v = (x / 64 + y / 64) % 2 == 0 ? 40 : 200;
-                row[x] = v << 16 | (255 - v) << 8 | v;
-            }
-            image.setRGB(0, y, w, 1, row, 0, w);
-        }
-        return image;
-    }
-
-    private static byte[] png(BufferedImage image) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", out);
-        return out.toByteArray();
-    }
-
-    private static byte[] jpeg(BufferedImage image, boolean progressive) throws IOException {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
-            writer.setOutput(stream);
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            if (progressive) {
-                param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
-            }
-            writer.write(null, new IIOImage(image, null, null), param);
-        } finally {
-            writer.dispose();
-        }
-        return out.toByteArray();
-    }
-
     private MqttTestClient.Received answer(String frameId) throws InterruptedException {
         return client.await(r -> (r.topic().endsWith("/predictions") || r.topic().endsWith("/errors")) && frameId.equals(r.json().get("frame_id")), 60);
     }
@@ -96,7 +56,7 @@ class HugeFramesTest {
 
     @Test
     void aFortyMegapixelPngOfAHundredKilobytesIsPredicted() throws Exception {
-        byte[] bomb = png(image(6400, 6250, BufferedImage.TYPE_BYTE_GRAY));
+        byte[] bomb = png(smooth(6400, 6250, BufferedImage.TYPE_BYTE_GRAY));
         assertTrue(bomb.length < 2 << 20, bomb.length + " bytes");
         client.publish(gateway.frames("bomb"), bomb, null, "bomb", null);
         var answer = answer("bomb");
@@ -107,7 +67,7 @@ class HugeFramesTest {
 
     @Test
     void aBaselineJpegOf6320x6320IsPredicted() throws Exception {
-        client.publish(gateway.frames("jpeg"), jpeg(image(6320, 6320, BufferedImage.TYPE_INT_RGB), false), null, "jpeg", null);
+        client.publish(gateway.frames("jpeg"), jpeg(smooth(6320, 6320, BufferedImage.TYPE_INT_RGB), false), null, "jpeg", null);
         var answer = answer("jpeg");
         assertEquals("haste/" + gateway.id + "/cameras/jpeg/predictions", answer.topic(), answer.json().toString());
         assertStillRunning();
@@ -115,7 +75,7 @@ class HugeFramesTest {
 
     @Test
     void twoLargePngsOnTwoCamerasAtOnceAreBothPredicted() throws Exception {
-        byte[] large = png(image(5700, 5700, BufferedImage.TYPE_INT_RGB));
+        byte[] large = png(smooth(5700, 5700, BufferedImage.TYPE_INT_RGB));
         client.publish(gateway.frames("one"), large, null, "one", null);
         client.publish(gateway.frames("two"), large, null, "two", null);
         var one = answer("one");
@@ -127,7 +87,7 @@ class HugeFramesTest {
 
     @Test
     void aProgressiveJpegWhoseCoefficientsExceedTheBudgetIsRefused() throws Exception {
-        client.publish(gateway.frames("prog"), jpeg(image(6320, 6320, BufferedImage.TYPE_INT_RGB), true), null, "prog", null);
+        client.publish(gateway.frames("prog"), jpeg(smooth(6320, 6320, BufferedImage.TYPE_INT_RGB), true), null, "prog", null);
         Map<String, Object> error = answer("prog").json();
         assertEquals("wrong_image_shape", error.get("reason"));
         // Budget: a quarter of the heap (-Xmx384m, as the JVM reports it) over two workers.
@@ -138,7 +98,7 @@ class HugeFramesTest {
 
     @Test
     void aPngWithRowsTooWideForTheBudgetIsRefusedBeforeDecoding() throws Exception {
-        client.publish(gateway.frames("wide"), png(image(2_000_000, 2, BufferedImage.TYPE_BYTE_GRAY)), null, "wide", null);
+        client.publish(gateway.frames("wide"), png(smooth(2_000_000, 2, BufferedImage.TYPE_BYTE_GRAY)), null, "wide", null);
         Map<String, Object> error = answer("wide").json();
         assertEquals("wrong_image_shape", error.get("reason"));
         assertTrue(((String) error.get("message")).startsWith("png frame of 2000000x2 pixels needs about 64.0 MB to decode"),
@@ -148,7 +108,7 @@ class HugeFramesTest {
 
     @Test
     void anImageAboveThePixelLimitIsRefusedFromItsHeader() throws Exception {
-        client.publish(gateway.frames("limit"), png(image(6400, 6251, BufferedImage.TYPE_BYTE_GRAY)), null, "limit", null);
+        client.publish(gateway.frames("limit"), png(smooth(6400, 6251, BufferedImage.TYPE_BYTE_GRAY)), null, "limit", null);
         Map<String, Object> error = answer("limit").json();
         assertEquals(List.of("wrong_image_shape", "png frame of 6400x6251 pixels; allowed: up to 40000000 pixels"),
                 List.of(error.get("reason"), error.get("message")));

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,8 +55,25 @@ class SystemdUnitIT {
         return unit.get(key).get(0);
     }
 
-    private static Path scratchRoot() throws IOException {
-        Path root = Files.createTempDirectory("haste-unit", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    /** Scratch roots made by this test, removed after each test. */
+    private final List<Path> roots = new ArrayList<>();
+
+    @AfterEach
+    void removeScratchRoots() throws IOException {
+        for (Path root : roots) {
+            try (Stream<Path> files = Files.walk(root)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
+    private Path scratchRoot() throws IOException {
+        // In /tmp, not the build folder: the service's uid must be able to reach it whatever the checkout's permissions.
+        Path root = Files.createTempDirectory(Path.of("/tmp"), "haste-unit",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        roots.add(root);
         Files.createDirectories(root.resolve("usr/bin"));
         Files.copy(WRAPPER, root.resolve("usr/bin/haste-gateway"));
         Files.createDirectories(root.resolve("etc/systemd/system"));
@@ -93,16 +113,13 @@ class SystemdUnitIT {
     @Test
     void execStartAsTheUnitRunsItTalksToTheNotifySocket() throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "switching to the service user needs root");
-        String user = one("User");
-        ProcessBuilder id = new ProcessBuilder("id", "-u", user);
-        if (id.start().waitFor() != 0) {
-            run(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user));
-        }
+        // An unprivileged uid without a passwd entry stands in for the unit's system user (User=): the test adds no user.
+        String uid = String.valueOf(unusedUid());
         Path root = scratchRoot();
         Path home = Files.createDirectories(root.resolve("usr/lib/haste-gateway"));
         Files.copy(Path.of(System.getProperty("haste.gateway.jar")), home.resolve("haste-gateway.jar"));
         Path state = Files.createDirectories(root.resolve("var/lib/haste-gateway/tmp"));
-        run(List.of("chown", "-R", user + ":", root.resolve("var/lib/haste-gateway").toString()));
+        run(List.of("chown", "-R", uid + ":" + uid, root.resolve("var/lib/haste-gateway").toString()));
         String gateway = "unit" + UUID.randomUUID().toString().substring(0, 6);
         Path shared = Path.of(System.getProperty("haste.shared.dir")).toAbsolutePath().normalize();
         Files.createDirectories(root.resolve("etc/haste-gateway"));
@@ -128,8 +145,10 @@ class SystemdUnitIT {
             }
             env.put("NOTIFY_SOCKET", socketPath.toString());
             env.put("WATCHDOG_USEC", "2000000");
+            // No hsperfdata_<uid> folder left in /tmp by the service's JVM.
+            env.put("JAVA_OPTS", env.get("JAVA_OPTS") + " -XX:-UsePerfData");
             // setpriv execs (runuser would stay as a parent and turn SIGTERM into its own exit status 143).
-            List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + user, "--regid=" + one("Group"), "--init-groups", "env"));
+            List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "env"));
             env.forEach((k, v) -> cmd.add(k + "=" + v));
             for (String word : one("ExecStart").split(" ")) {
                 cmd.add(moved(root, word));
@@ -152,6 +171,16 @@ class SystemdUnitIT {
                 daemon.destroyForcibly();
             }
         }
+    }
+
+    /** The first uid from 61000 up that names no user (getent finds none). */
+    private static int unusedUid() throws Exception {
+        for (int uid = 61_000; uid < 62_000; uid++) {
+            if (new ProcessBuilder("getent", "passwd", String.valueOf(uid)).start().waitFor() == 2) {
+                return uid;
+            }
+        }
+        throw new AssertionError("no unused uid in 61000..61999");
     }
 
     /** A path of the unit moved under the scratch root (only the paths the package installs). */

@@ -19,6 +19,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -101,7 +102,22 @@ final class BenchCommand implements Callable<Integer> {
             card = ModelCard.read(source.file.card);
             origin = source.file.model.toString();
         }
+        // Without --work, the transformed model lives in a temporary folder removed when the bench ends.
         Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("haste-bench");
+        try {
+            return bench(env, original, card, origin, dir);
+        } finally {
+            if (work == null) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(f);
+                    }
+                }
+            }
+        }
+    }
+
+    private int bench(OrtEnvironment env, ModelProto original, ModelCard card, String origin, Path dir) throws Exception {
         TransformResult t = new HasteTransformer(env).transform(original, InputShape.batchOne(original, card),
                 HasteOptions.defaults().withLevels(levels));
         if (t.info() == null) {
