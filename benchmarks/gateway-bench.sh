@@ -7,12 +7,8 @@
 # LEVEL (default 0), FRAMES (default 2000), RATE (frames/s, default 200), WORKERS (default 2),
 # CAMERAS (default 1,4,16).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-shared=${SHARED_DIR:-$root/../shared}
-"$root/deploy/setup-build-deps.sh"
-(cd "$root" && mvn -B -q -DskipTests package)
-jar=$root/daemon/target/haste-gateway-daemon-0.1.0-SNAPSHOT-all.jar
-mkdir -p "$root/benchmarks/results"
+# shellcheck source=benchmarks/gateway-build.sh
+source "$(dirname "$0")/gateway-build.sh"
 for model in ${MODELS:-resnet20 resnet56}; do
   java -cp "$root/daemon/target/test-classes:$jar" io.hastegw.daemon.bench.GatewayBenchmark --jar "$jar" --shared "$shared" \
     --model "$model" --level "${LEVEL:-0}" --frames "${FRAMES:-2000}" --rate "${RATE:-200}" --workers "${WORKERS:-2}" \

@@ -5,13 +5,10 @@
 # one camera flooding 5700x5700 PNGs, fresh camera ids, a 65,506-character camera id, retained and
 # misdirected control commands, client-id take-overs, oversized packets, a garbage mix) for a
 # bounded time. Prints one table; it is also written to benchmarks/results/hostile-soak.txt.
-# Options (environment): SHARED_DIR (default ../shared), SECONDS_UNDER_ATTACK (default 60).
+# Options (environment): SHARED_DIR (default ../shared), SECONDS_UNDER_ATTACK (default 60),
+# SOAK_GATEWAY_JVM_FLAGS (more JVM flags for the gateway, e.g. -Xlog:gc:file=gc.log).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-shared=${SHARED_DIR:-$root/../shared}
-"$root/deploy/setup-build-deps.sh"
-(cd "$root" && mvn -B -q -DskipTests package)
-jar=$root/daemon/target/haste-gateway-daemon-0.1.0-SNAPSHOT-all.jar
-mkdir -p "$root/benchmarks/results"
+# shellcheck source=benchmarks/gateway-build.sh
+source "$(dirname "$0")/gateway-build.sh"
 java -Xmx2g -cp "$root/daemon/target/test-classes:$jar" io.hastegw.daemon.bench.HostileSoak --jar "$jar" --shared "$shared" \
   --seconds "${SECONDS_UNDER_ATTACK:-60}" | tee "$root/benchmarks/results/hostile-soak.txt"

@@ -87,13 +87,17 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
      * @param maxCameraIdLength longest camera id accepted (characters)
      * @param maxTrackedCameras cameras with their own metrics series; the rest share the series {@code other}
      * @param cameraIdleSeconds a camera silent this long is forgotten (its series removed)
+     * @param heavyImagePixels  frames whose header declares more pixels are decoded in the heavy lane (one worker of their own)
      */
     public record Pipeline(int workers, int maxPayloadBytes, int queuePerCamera, int maxInFlight, String dropPolicy,
                            int maxCameras, long shutdownGraceMs, int maxImagePixels, long decodeMemoryBytes, long maxQueuedBytes,
-                           int maxCameraIdLength, int maxTrackedCameras, long cameraIdleSeconds) {
-        /** The decoding memory budget of one frame: {@code decodeMemoryBytes}, or a quarter of {@code maxHeap} over the workers. */
+                           int maxCameraIdLength, int maxTrackedCameras, long cameraIdleSeconds, long heavyImagePixels) {
+        /**
+         * The decoding memory budget of one frame: {@code decodeMemoryBytes}, or a quarter of
+         * {@code maxHeap} over the frames that can decode at once (the workers and the heavy lane).
+         */
         public long decodeBudget(long maxHeap) {
-            return decodeMemoryBytes > 0 ? decodeMemoryBytes : maxHeap / 4 / workers;
+            return decodeMemoryBytes > 0 ? decodeMemoryBytes : maxHeap / 4 / (workers + 1);
         }
 
         /** The bound on queued payload bytes: {@code maxQueuedBytes}, or a quarter of {@code maxHeap}. */
@@ -203,6 +207,7 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
         check(errors, pipeline.maxTrackedCameras >= 1 && pipeline.maxTrackedCameras <= 100_000, "pipeline.max_tracked_cameras",
                 "1 to 100000", pipeline.maxTrackedCameras);
         check(errors, pipeline.cameraIdleSeconds >= 1, "pipeline.camera_idle_seconds", "1 or more", pipeline.cameraIdleSeconds);
+        check(errors, pipeline.heavyImagePixels >= 1, "pipeline.heavy_image_pixels", "1 or more", pipeline.heavyImagePixels);
         check(errors, !http.enabled || (http.port > 0 && http.port < 65536), "http.port", "1 to 65535", http.port);
         check(errors, !http.enabled || (http.host != null && !http.host.isBlank()), "http.host", "a bind address", http.host);
         return errors;

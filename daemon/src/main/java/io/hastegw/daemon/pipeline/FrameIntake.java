@@ -8,17 +8,27 @@ import java.util.Optional;
 
 /**
  * Back-pressure and fairness between MQTT and the workers: a bounded queue per camera, a bound
- * on the payload bytes waiting in all queues together, and a global limit of frames in flight.
- * When a camera's queue is full the oldest (default) or the newest frame is dropped.
+ * on the payload bytes waiting in all queues together, and limits on frames in flight. When a
+ * camera's queue is full the oldest (default) or the newest frame is dropped.
  *
  * <p>Cameras share the workers by the time their frames take, not by frame count (start-time
  * fair queueing): each camera has a virtual clock that advances by the measured processing time
  * of its frames, and the next frame comes from the waiting camera whose clock is furthest behind.
- * A camera sending expensive frames (huge images) thus waits while cheap cameras are served, and
- * cannot starve them. Memory is bounded by the byte budget and max cameras x queue length.
- * Confined to one Vert.x context: no locks.
+ *
+ * <p>Expensive frames go to a <em>heavy lane</em> of their own (one frame at a time, on its own
+ * worker), so they never make a cheap frame wait behind them: a frame is heavy when its header
+ * declares more than {@code heavyPixels} pixels, or when its camera's frames have recently cost
+ * more than {@value #HEAVY_FLOOR_MS} ms and more than {@value #HEAVY_FACTOR} times the typical
+ * camera's (the lower median over the cameras whose last frame was predicted; cameras sending
+ * rejected garbage do not set what is typical). Memory is bounded by the byte budget and max cameras x queue
+ * length. Confined to one Vert.x context: no locks.
  */
 public final class FrameIntake {
+    /** How many times the typical camera's cost makes a camera's frames heavy. */
+    static final int HEAVY_FACTOR = 4;
+    /** Below this cost (ms) no frame is heavy, whatever the ratio. */
+    static final int HEAVY_FLOOR_MS = 20;
+
     /** What happened to an offered frame. */
     public enum Admission {
         /** Queued. */
@@ -33,51 +43,73 @@ public final class FrameIntake {
         TOO_MANY_CAMERAS
     }
 
+    /**
+     * A frame handed out for processing.
+     *
+     * @param frame the frame
+     * @param heavy whether it goes to the heavy lane
+     */
+    public record Dispatch(Frame frame, boolean heavy) {}
+
+    /** A frame waiting, with the pixel count its header declares. */
+    private record Waiting(Frame frame, long pixels) {}
+
+    /** A recently served camera: its virtual clock, the smoothed cost of its frames (ns), whether its last frame was predicted. */
+    private static final class Served {
+        long clock;
+        long cost = -1;
+        boolean predicted;
+    }
+
     private final int perCamera;
     private final int maxInFlight;
     private final boolean dropOldest;
     private final int maxCameras;
     private final long maxQueuedBytes;
+    private final long heavyPixels;
     /** Cameras with waiting frames, in the order they last got a turn (ties go to the one waiting longest). */
-    private final LinkedHashMap<String, ArrayDeque<Frame>> queues = new LinkedHashMap<>();
-    /** Each recently served camera's virtual clock (ns of processing); bounded, the least recently served forgotten first. */
-    private final Map<String, Long> clocks;
+    private final LinkedHashMap<String, ArrayDeque<Waiting>> queues = new LinkedHashMap<>();
+    /** Recently served cameras; bounded, the least recently served forgotten first. */
+    private final Map<String, Served> served;
     private long virtualNow;
     private long queuedBytes;
+    private boolean heavyBusy;
     // Written only on the owning context; volatile so /health and metrics can read them from elsewhere.
     private volatile int inFlight;
     private volatile int queued;
 
     /**
      * @param perCamera      frames waiting per camera
-     * @param maxInFlight    frames processed at once
+     * @param maxInFlight    frames processed at once in the normal lane (the heavy lane adds one)
      * @param dropOldest     drop the oldest waiting frame when full (else drop the newest)
      * @param maxCameras     cameras with waiting frames at once
      * @param maxQueuedBytes payload bytes waiting in all queues together
+     * @param heavyPixels    a frame declaring more pixels than this goes to the heavy lane
      */
-    public FrameIntake(int perCamera, int maxInFlight, boolean dropOldest, int maxCameras, long maxQueuedBytes) {
+    public FrameIntake(int perCamera, int maxInFlight, boolean dropOldest, int maxCameras, long maxQueuedBytes, long heavyPixels) {
         this.perCamera = perCamera;
         this.maxInFlight = maxInFlight;
         this.dropOldest = dropOldest;
         this.maxCameras = maxCameras;
         this.maxQueuedBytes = maxQueuedBytes;
-        int remembered = maxCameras + maxInFlight;
-        this.clocks = new LinkedHashMap<>(16, 0.75f, true) {
+        this.heavyPixels = heavyPixels;
+        int remembered = maxCameras + maxInFlight + 1;
+        this.served = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Served> eldest) {
                 return size() > remembered;
             }
         };
     }
 
-    /** Offers a frame. */
-    public Admission offer(Frame frame) {
-        ArrayDeque<Frame> q = queues.get(frame.cameraId());
+    /** Offers a frame whose header declares {@code pixels} pixels (0 when unknown). */
+    public Admission offer(Frame frame, long pixels) {
+        ArrayDeque<Waiting> q = queues.get(frame.cameraId());
         boolean replace = q != null && q.size() >= perCamera;
         if (replace && !dropOldest) {
             return Admission.DROPPED_NEWEST;
         }
-        long freed = replace ? q.peek().payload().length : 0;
+        long freed = replace ? q.peek().frame().payload().length : 0;
         if (queuedBytes - freed + frame.payload().length > maxQueuedBytes) {
             return Admission.DROPPED_BYTES;
         }
@@ -91,45 +123,80 @@ public final class FrameIntake {
         queuedBytes += frame.payload().length - freed;
         if (replace) {
             q.poll();
-            q.add(frame);
+            q.add(new Waiting(frame, pixels));
             return Admission.QUEUED_DROPPED_OLDEST;
         }
-        q.add(frame);
+        q.add(new Waiting(frame, pixels));
         queued++;
         return Admission.QUEUED;
     }
 
-    /** The next frame to process, if a slot is free and a frame waits; the caller must call {@link #done} after it. */
-    public Optional<Frame> next() {
-        if (inFlight >= maxInFlight || queues.isEmpty()) {
-            return Optional.empty();
-        }
+    /**
+     * The next frame to process: from the waiting camera whose virtual clock is furthest behind
+     * among those whose lane has room; empty when none can go now. The caller must call
+     * {@link #done} after it.
+     */
+    public Optional<Dispatch> next() {
+        long typical = typicalCost();
         String camera = null;
+        boolean heavy = false;
         long start = Long.MAX_VALUE;
-        for (String c : queues.keySet()) {
-            long s = Math.max(virtualNow, clocks.getOrDefault(c, 0L));
-            if (s < start) {
-                start = s;
-                camera = c;
+        for (Map.Entry<String, ArrayDeque<Waiting>> e : queues.entrySet()) {
+            Served s = served.get(e.getKey());
+            boolean h = e.getValue().peek().pixels() > heavyPixels || heavyByCost(s, typical);
+            if (h ? heavyBusy : inFlight - (heavyBusy ? 1 : 0) >= maxInFlight) {
+                continue;
+            }
+            long t = Math.max(virtualNow, s == null ? 0 : s.clock);
+            if (t < start) {
+                start = t;
+                camera = e.getKey();
+                heavy = h;
             }
         }
+        if (camera == null) {
+            return Optional.empty();
+        }
         virtualNow = start;
-        clocks.put(camera, start);
-        ArrayDeque<Frame> q = queues.remove(camera);
-        Frame frame = q.poll();
+        served.computeIfAbsent(camera, c -> new Served()).clock = start;
+        ArrayDeque<Waiting> q = queues.remove(camera);
+        Frame frame = q.poll().frame();
         if (!q.isEmpty()) {
             queues.put(camera, q);
         }
         queued--;
         queuedBytes -= frame.payload().length;
         inFlight++;
-        return Optional.of(frame);
+        heavyBusy |= heavy;
+        return Optional.of(new Dispatch(frame, heavy));
     }
 
-    /** A frame of {@code camera} handed out by {@link #next()} has finished after {@code costNanos} of processing. */
-    public void done(String camera, long costNanos) {
+    /** The lower median cost over the cameras whose last frame was predicted; -1 when there are none. */
+    private long typicalCost() {
+        long[] costs = served.values().stream().filter(s -> s.predicted && s.cost >= 0).mapToLong(s -> s.cost).sorted().toArray();
+        return costs.length == 0 ? -1 : costs[(costs.length - 1) / 2];
+    }
+
+    private static boolean heavyByCost(Served s, long typical) {
+        return s != null && s.cost > HEAVY_FLOOR_MS * 1_000_000L && typical >= 0 && s.cost > HEAVY_FACTOR * typical;
+    }
+
+    /**
+     * A frame handed out by {@link #next()} has finished after {@code costNanos} of processing;
+     * {@code predicted} says whether it gave a prediction (rather than a rejection).
+     */
+    public void done(Dispatch dispatch, long costNanos, boolean predicted) {
         inFlight--;
-        clocks.computeIfPresent(camera, (c, clock) -> clock + Math.max(0, costNanos));
+        if (dispatch.heavy()) {
+            heavyBusy = false;
+        }
+        Served s = served.get(dispatch.frame().cameraId());
+        if (s != null) {
+            long cost = Math.max(0, costNanos);
+            s.clock += cost;
+            s.cost = s.cost < 0 ? cost : (3 * s.cost + cost) / 4;
+            s.predicted = predicted;
+        }
     }
 
     /** Removes every waiting frame (shutdown); returns how many. */
@@ -151,7 +218,7 @@ public final class FrameIntake {
         return queuedBytes;
     }
 
-    /** Frames being processed. */
+    /** Frames being processed, both lanes. */
     public int inFlight() {
         return inFlight;
     }

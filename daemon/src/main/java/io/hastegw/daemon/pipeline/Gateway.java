@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateway's core loop, one verticle: frames arrive from {@link MqttConnection} on this
  * verticle's event loop, are checked (topic, size) and queued in {@link FrameIntake}; workers of
- * a dedicated, bounded {@link WorkerExecutor} run {@link FrameProcessor}; predictions and error
+ * a dedicated, bounded {@link WorkerExecutor} (and one more worker, the heavy lane, for expensive
+ * frames) run {@link FrameProcessor}; predictions and error
  * events are published from the event loop. Control commands (the compression level) arrive on
  * the same loop. The event loop never decodes nor infers.
  */
@@ -51,6 +52,8 @@ public final class Gateway extends VerticleBase {
     private final List<PredictionSink> sinks = new ArrayList<>();
     private final List<PredictionSink> extraSinks;
     private WorkerExecutor workers;
+    /** One worker for heavy frames (huge images, expensive cameras): they never make cheap frames wait. */
+    private WorkerExecutor heavyLane;
     private MqttConnection mqtt;
     private boolean accepting = true;
     private Promise<Void> drained;
@@ -74,7 +77,7 @@ public final class Gateway extends VerticleBase {
         GatewayConfig.Pipeline p = config.pipeline();
         long heap = Runtime.getRuntime().maxMemory();
         this.intake = new FrameIntake(p.queuePerCamera(), p.maxInFlight(), p.dropPolicy().equals("drop_oldest"), p.maxCameras(),
-                p.queuedBytesBudget(heap));
+                p.queuedBytesBudget(heap), p.heavyImagePixels());
         this.cameras = new CameraTracker(p.maxCameraIdLength(), p.maxTrackedCameras(), TimeUnit.SECONDS.toNanos(p.cameraIdleSeconds()),
                 System::nanoTime);
         this.metrics = new GatewayMetrics(intake::queued, intake::inFlight, () -> mqtt != null && mqtt.isReady() ? 1 : 0);
@@ -84,6 +87,7 @@ public final class Gateway extends VerticleBase {
     @Override
     public Future<?> start() {
         workers = vertx.createSharedWorkerExecutor("haste-inference-" + config.gatewayId(), config.pipeline().workers());
+        heavyLane = vertx.createSharedWorkerExecutor("haste-heavy-" + config.gatewayId(), 1);
         mqtt = new MqttConnection(vertx, context, config, topics, messages.lastWill(engine.modelName()), this::publishState, this::onMessage);
         sinks.add(new MqttPredictionSink(mqtt, topics, messages));
         sinks.addAll(extraSinks);
@@ -222,7 +226,8 @@ public final class Gateway extends VerticleBase {
             return;
         }
         Frame frame = new Frame(cameraId, frameId, m.payload(), m.contentType(), m.userProperties(), m.correlationData(), m.receivedNanos());
-        switch (intake.offer(frame)) {
+        long pixels = FrameFormats.detect(m.contentType(), m.payload()).map(f -> ImageHeaders.pixels(m.payload(), f)).orElse(0L);
+        switch (intake.offer(frame, pixels)) {
             case QUEUED -> { }
             case QUEUED_DROPPED_OLDEST, DROPPED_NEWEST, DROPPED_BYTES -> metrics.dropped(series);
             case TOO_MANY_CAMERAS -> reject(RejectReason.DROPPED, "more than pipeline.max_cameras = " + config.pipeline().maxCameras()
@@ -232,17 +237,19 @@ public final class Gateway extends VerticleBase {
     }
 
     private void pump() {
-        Optional<Frame> next;
+        Optional<FrameIntake.Dispatch> next;
         while ((next = intake.next()).isPresent()) {
-            Frame frame = next.get();
+            FrameIntake.Dispatch dispatch = next.get();
+            Frame frame = dispatch.frame();
             if (intake.inFlight() == 1) {
                 lastProgressNanos = System.nanoTime();
             }
             long wallMillis = System.currentTimeMillis() - (System.nanoTime() - frame.receivedNanos()) / 1_000_000;
-            workers.executeBlocking(() -> processor.process(frame, wallMillis), false).onComplete(ar -> {
-                intake.done(frame.cameraId(), ar.succeeded() ? ar.result().costNanos() : 0);
+            (dispatch.heavy() ? heavyLane : workers).executeBlocking(() -> processor.process(frame, wallMillis), false).onComplete(ar -> {
+                boolean ok = ar.succeeded();
+                intake.done(dispatch, ok ? ar.result().costNanos() : 0, ok && ar.result().prediction() != null);
                 lastProgressNanos = System.nanoTime();
-                if (ar.succeeded()) {
+                if (ok) {
                     deliver(frame, ar.result());
                 } else {
                     reject(RejectReason.PLUGIN_FAILED, "processing failed: " + ar.cause(), topicOf(frame), frame.cameraId(), frame.frameId());
@@ -309,6 +316,6 @@ public final class Gateway extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        return workers == null ? Future.succeededFuture() : workers.close();
+        return workers == null ? Future.succeededFuture() : Future.all(workers.close(), heavyLane.close());
     }
 }

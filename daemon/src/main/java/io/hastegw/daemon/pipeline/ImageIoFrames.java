@@ -90,7 +90,7 @@ public final class ImageIoFrames implements FrameDecoder {
         int stepY = DecodeLimits.subsampling(height, limits.targetHeight());
         long output = (long) DecodeLimits.subsampled(width, stepX) * DecodeLimits.subsampled(height, stepY);
         long working = format.equals("png") ? (long) PNG_ROWS * ROW_BYTES_PER_PIXEL * width
-                : JpegMarkers.isProgressive(payload) ? PROGRESSIVE_BYTES_PER_PIXEL * pixels : (long) JPEG_ROWS * width;
+                : ImageHeaders.isProgressive(payload) ? PROGRESSIVE_BYTES_PER_PIXEL * pixels : (long) JPEG_ROWS * width;
         long needed = working + DecodeLimits.BYTES_PER_OUTPUT_PIXEL * output;
         if (needed > limits.memoryBytes()) {
             throw new FrameRejectedException(RejectReason.WRONG_IMAGE_SHAPE, String.format(Locale.ROOT,

@@ -77,10 +77,14 @@ public final class HostileSoak {
         Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n");
         Process broker = LocalMosquitto.start(conf, port, tmp.resolve("mosquitto.log"));
         Process gateway = null;
+        int status = 0;
         try {
             HostileSoak soak = new HostileSoak(port);
             gateway = soak.startGateway(Path.of(a.get("jar")), shared, tmp);
             soak.run(gateway, shared, seconds);
+        } catch (Exception e) {
+            e.printStackTrace();
+            status = 1;
         } finally {
             if (gateway != null) {
                 gateway.destroy();
@@ -92,6 +96,7 @@ public final class HostileSoak {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
+        System.exit(status); // Paho's reconnect threads would keep the JVM alive
     }
 
     private Process startGateway(Path jar, Path shared, Path tmp) throws IOException {
@@ -99,7 +104,12 @@ public final class HostileSoak {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         // The systemd unit's JAVA_OPTS (its tmpdir moved into this soak's folder).
         cmd.addAll(List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData",
-                "-Djava.io.tmpdir=" + tmp, "-jar", jar.toString()));
+                "-Djava.io.tmpdir=" + tmp));
+        String extra = System.getenv().getOrDefault("SOAK_GATEWAY_JVM_FLAGS", "");
+        if (!extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-jar", jar.toString()));
         for (String set : List.of("gateway_id=" + id, "mqtt.host=127.0.0.1", "mqtt.port=" + brokerPort, "model.path=" + models.resolve("resnet20.onnx"),
                 "model.card=" + models.resolve("resnet20.json"), "model.cost_cache=" + tmp.resolve("cost"), "http.enabled=true",
                 "http.port=" + LocalMosquitto.freePort())) {
@@ -145,7 +155,9 @@ public final class HostileSoak {
     private void run(Process gateway, Path shared, int seconds) throws Exception {
         byte[] jpeg = Files.readAllBytes(shared.resolve("data/cifar10-jpeg/test/cat/0001.jpg"));
         MqttAsyncClient observer = client("soak-observer", this::onMessage);
-        observer.subscribe("haste/" + id + "/#", 1).waitForCompletion(5000);
+        // Answers only: the hostile frames themselves (48 MiB, 65,506-character topics) are not the observer's to receive.
+        observer.subscribe(new String[] {"haste/" + id + "/cameras/+/predictions", "haste/" + id + "/errors"}, new int[] {1, 1})
+                .waitForCompletion(5000);
         MqttAsyncClient good = client("soak-good", null);
         MqttAsyncClient hostile = client("soak-hostile", null);
         waitOnline(gateway);
@@ -157,17 +169,17 @@ public final class HostileSoak {
         int metricsBefore = scrape(httpPort).length();
         double[] alone = goodCamera(good, jpeg, Math.max(10, seconds / 3), "alone");
 
-        Thread attacker = new Thread(() -> attacks.loop(hostile, seconds), "attacker");
-        attacker.start();
-        double[] underAttack = goodCamera(good, jpeg, seconds, "attacked");
-        attacker.join();
+        double[] oneHugeCamera = underAttack(good, jpeg, seconds / 2, () -> attacks.cameras(hostile, seconds / 2, false));
+        double[] cameraAttacks = underAttack(good, jpeg, seconds, () -> attacks.cameras(hostile, seconds, true));
+        double[] protocolAttacks = underAttack(good, jpeg, seconds / 2, () -> attacks.protocol(hostile, seconds / 2));
         Thread.sleep(5_000);
         String metricsAfter = scrape(httpPort);
         long rssAfter = rssKiB(gateway.pid());
 
         System.out.printf(Locale.ROOT, "hostile-client soak: gateway %s on its own Mosquitto (127.0.0.1:%d), resnet20, unit JVM flags "
-                + "(-Xmx384m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError), default pipeline (1 worker), %d s under attack, %d cores%n%n",
-                id, brokerPort, seconds, Runtime.getRuntime().availableProcessors());
+                + "(-Xmx384m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError), default pipeline (1 worker + heavy lane), %d cores shared with "
+                + "Mosquitto and this load generator; %d s of one hostile camera, %d s of all hostile cameras, then %d s of protocol attacks%n%n",
+                id, brokerPort, Runtime.getRuntime().availableProcessors(), seconds / 2, seconds, seconds / 2);
         System.out.printf(Locale.ROOT, "%-44s %8s %9s%n", "payload kind", "sent", "answered");
         for (Map.Entry<String, AtomicInteger> e : sent.entrySet()) {
             String kind = e.getKey();
@@ -192,18 +204,32 @@ public final class HostileSoak {
                 metricsAfter.lines().filter(l -> l.startsWith("haste_frames_received_total{")).count());
         System.out.printf(Locale.ROOT, "gauges: haste_mqtt_connected %s, haste_queue_frames %s, haste_in_flight_frames %s%n",
                 sample(metricsAfter, "haste_mqtt_connected"), sample(metricsAfter, "haste_queue_frames"), sample(metricsAfter, "haste_in_flight_frames"));
-        double p95Alone = pct(alone, 0.95);
-        double p95Attacked = pct(underAttack, 0.95);
-        System.out.printf(Locale.ROOT, "well-behaved camera (%.0f JPEG frames/s): alone %d/%d answered, p50 %.1f ms, p95 %.1f ms; "
-                + "under attack %d/%d answered, p50 %.1f ms, p95 %.1f ms; p95 ratio %.2f%n", GOOD_FPS, alone.length,
-                Math.round(Math.max(10, seconds / 3) * GOOD_FPS), pct(alone, 0.5), p95Alone, underAttack.length, Math.round(seconds * GOOD_FPS),
-                pct(underAttack, 0.5), p95Attacked, p95Attacked / p95Alone);
+        System.out.printf(Locale.ROOT, "%nwell-behaved camera, %.0f JPEG frames/s:%n%-32s %9s %9s %9s %9s%n", GOOD_FPS, "phase", "answered",
+                "p50 ms", "p95 ms", "p95 ratio");
+        latencyRow("alone", alone, Math.max(10, seconds / 3), alone);
+        latencyRow("with one 5700x5700 PNG camera", oneHugeCamera, seconds / 2, alone);
+        latencyRow("with all hostile cameras", cameraAttacks, seconds, alone);
+        latencyRow("with the protocol attacks", protocolAttacks, seconds / 2, alone);
         System.out.printf(Locale.ROOT, "gateway connects: %s (1 + a reconnect after each of the 2 client-id take-overs)%n",
                 status(httpPort).path("mqtt_connects").asText());
         System.out.println("* retained level command: refused each time the gateway resubscribed after a take-over, never applied "
-                + "(delivered live, without the retain flag, it is an ordinary command)");
+                + "(delivered live, without the retain flag, it is an ordinary command; clearing it counts as one more invalid level)");
         observer.disconnect().waitForCompletion(5000);
         good.disconnect().waitForCompletion(5000);
+    }
+
+    private static void latencyRow(String phase, double[] latencies, int seconds, double[] alone) {
+        System.out.printf(Locale.ROOT, "%-32s %9s %9.1f %9.1f %9.2f%n", phase, latencies.length + "/" + Math.round(seconds * GOOD_FPS),
+                pct(latencies, 0.5), pct(latencies, 0.95), pct(latencies, 0.95) / pct(alone, 0.95));
+    }
+
+    /** The good camera's latencies while {@code attack} runs beside it. */
+    private double[] underAttack(MqttAsyncClient good, byte[] jpeg, int seconds, Runnable attack) throws Exception {
+        Thread attacker = new Thread(attack, "attacker");
+        attacker.start();
+        double[] latencies = goodCamera(good, jpeg, seconds, "attacked" + seconds);
+        attacker.join();
+        return latencies;
     }
 
     /** Sends the good camera's frames for {@code seconds} and returns the latencies (ms) of those answered. */
@@ -227,6 +253,11 @@ public final class HostileSoak {
         }
         Thread.sleep(3_000);
         return goodAnswered.entrySet().stream().mapToDouble(e -> (e.getValue() - goodSent.get(e.getKey())) / 1e6).sorted().toArray();
+    }
+
+    /** One round of attacks. */
+    private interface Round {
+        void run(int round) throws Exception;
     }
 
     private static MqttMessage message(byte[] payload, String frameId) {
@@ -255,48 +286,60 @@ public final class HostileSoak {
             widePng = TestImages.png(TestImages.smooth(2_000_000, 2, BufferedImage.TYPE_BYTE_GRAY));
         }
 
-        void loop(MqttAsyncClient c, int seconds) {
+        /**
+         * Hostile cameras for {@code seconds}: one camera sending a 5700x5700 PNG a second; with {@code all}, also other huge
+         * images, a flood of fresh camera ids with garbage, an overlong camera id and oversized payloads.
+         */
+        void cameras(MqttAsyncClient c, int seconds, boolean all) {
+            rounds(seconds, round -> {
+                frame(c, "huge", largePng, "5700x5700 PNG, one camera, 1/s");
+                for (int i = 0; all && i < 40; i++) {
+                    frame(c, "id" + round + "-" + i, garbage(), "garbage on a fresh camera id (40/s)");
+                }
+                if (all && round % 5 == 1) {
+                    frame(c, "bomb", bombPng, "40-Mpixel PNG");
+                    frame(c, "bigjpeg", bigJpeg, "6320x6320 JPEG");
+                    frame(c, "prog", progressiveJpeg, "6320x6320 progressive JPEG");
+                    frame(c, "wide", widePng, "2000000x2 PNG");
+                    frame(c, "c".repeat(65_535 - ("haste/" + id + "/cameras//frames").length()), jpeg, "65,506-character camera id");
+                    frame(c, "big", new byte[5 << 20], "5 MiB payload");
+                }
+            });
+        }
+
+        /**
+         * Protocol attacks for {@code seconds}: a retained command, commands answering onto foreign topics, invalid levels,
+         * oversized packets, and two client-id take-overs (after which the gateway gets the retained command again).
+         */
+        void protocol(MqttAsyncClient c, int seconds) {
+            String set = "haste/" + id + "/control/level/set";
+            publish(c, set, "0".getBytes(StandardCharsets.UTF_8), true, null, "control: retained level command");
+            rounds(seconds, round -> {
+                for (String target : List.of("haste/other/control/level/set", "haste/" + id + "/cameras/good/predictions", "haste/" + id + "/status")) {
+                    publish(c, set, "0".getBytes(StandardCharsets.UTF_8), false, target, "control: response topic outside prefix");
+                }
+                publish(c, set, "{\"level\": 99}".getBytes(StandardCharsets.UTF_8), false, null, "control: invalid level");
+                if (round % 5 == 2) {
+                    publish(c, "haste/" + id + "/cameras/huge2/frames", new byte[48 << 20], false, null, "oversized packet (48 MiB)");
+                }
+                if (round == seconds / 3 || round == 2 * seconds / 3) {
+                    takeOver();
+                }
+            });
+            // Clearing the retained command: the gateway, subscribed, gets an empty command and refuses it too.
+            publish(c, set, new byte[0], true, null, "control: invalid level");
+        }
+
+        /** Runs {@code round} once a second for {@code seconds}. */
+        private void rounds(int seconds, Round round) {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            int round = 0;
             try {
-                publish(c, "haste/" + id + "/control/level/set", "0".getBytes(StandardCharsets.UTF_8), true, null, "control: retained level command");
-                while (System.nanoTime() < end) {
-                    round++;
-                    frame(c, "huge", largePng, "5700x5700 PNG, one camera, 1/s");
-                    for (int i = 0; i < 40; i++) {
-                        frame(c, "id" + round + "-" + i, garbage(), "garbage on a fresh camera id (40/s)");
-                    }
-                    if (round % 5 == 1) {
-                        frame(c, "bomb", bombPng, "40-Mpixel PNG");
-                        frame(c, "bigjpeg", bigJpeg, "6320x6320 JPEG");
-                        frame(c, "prog", progressiveJpeg, "6320x6320 progressive JPEG");
-                        frame(c, "wide", widePng, "2000000x2 PNG");
-                        frame(c, "c".repeat(65_535 - ("haste/" + id + "/cameras//frames").length()), jpeg, "65,506-character camera id");
-                        frame(c, "big", new byte[5 << 20], "5 MiB payload");
-                        for (String target : List.of("haste/other/control/level/set", "haste/" + id + "/cameras/good/predictions",
-                                "haste/" + id + "/status")) {
-                            publish(c, "haste/" + id + "/control/level/set", "0".getBytes(StandardCharsets.UTF_8), false, target,
-                                    "control: response topic outside prefix");
-                        }
-                        publish(c, "haste/" + id + "/control/level/set", "{\"level\": 99}".getBytes(StandardCharsets.UTF_8), false, null,
-                                "control: invalid level");
-                    }
-                    if (round % 10 == 5) {
-                        publish(c, "haste/" + id + "/cameras/huge2/frames", new byte[48 << 20], false, null, "oversized packet (48 MiB)");
-                    }
-                    if (round == seconds / 3 || round == 2 * seconds / 3) {
-                        takeOver(); // the gateway reconnects, resubscribes and gets the retained command, with the retain flag
-                    }
+                for (int r = 1; System.nanoTime() < end; r++) {
+                    round.run(r);
                     Thread.sleep(1_000);
                 }
             } catch (Exception e) {
                 System.err.println("attacker stopped: " + e);
-            } finally {
-                try {
-                    c.publish("haste/" + id + "/control/level/set", new MqttMessage(new byte[0], 1, true, new MqttProperties()));
-                } catch (MqttException ignored) {
-                    // the retained command stays with the soak's broker, which is stopped next
-                }
             }
         }
 
@@ -349,22 +392,18 @@ public final class HostileSoak {
         }
     }
 
-    private void waitOnline(Process gateway) throws Exception {
+    private static void waitOnline(Process gateway) throws Exception {
         for (int i = 0; i < 600 && gateway.isAlive(); i++) {
-            if (httpPortOrZero(gateway) > 0 && sample(scrape(httpPort(gateway)), "haste_mqtt_connected").equals("1.0")) {
-                return;
+            try {
+                if (sample(scrape(httpPort(gateway)), "haste_mqtt_connected").equals("1.0")) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // the HTTP endpoint is not up yet
             }
             Thread.sleep(100);
         }
         throw new IllegalStateException("gateway did not come up");
-    }
-
-    private int httpPortOrZero(Process gateway) {
-        try {
-            return httpPort(gateway);
-        } catch (Exception e) {
-            return 0;
-        }
     }
 
     private static int httpPort(Process gateway) {

@@ -1,6 +1,7 @@
 package io.hastegw.daemon.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastegw.plugin.api.Frame;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /** Back-pressure rules of the intake, without a broker (the flood against Mosquitto is in GatewayLifecycleTest). */
 class FrameIntakeTest {
+    private static final long HEAVY_PIXELS = 10_000_000;
+
     private static Frame frame(String camera, String id) {
         return frame(camera, id, 0);
     }
@@ -24,83 +27,87 @@ class FrameIntakeTest {
         return drain(intake, Map.of());
     }
 
-    /** Hands out every frame, one at a time, each camera's frames costing what {@code costs} says (ms). */
+    /** Hands out every frame, one at a time, each camera's frames costing what {@code costs} says (ms), each predicted. */
     private static List<String> drain(FrameIntake intake, Map<String, Integer> costs) {
         List<String> ids = new ArrayList<>();
-        for (var f = intake.next(); f.isPresent(); f = intake.next()) {
-            ids.add(f.get().frameId());
-            intake.done(f.get().cameraId(), costs.getOrDefault(f.get().cameraId(), 0) * 1_000_000L);
+        for (var d = intake.next(); d.isPresent(); d = intake.next()) {
+            ids.add(d.get().frame().frameId());
+            finish(intake, d.get(), costs.getOrDefault(d.get().frame().cameraId(), 0), true);
         }
         return ids;
     }
 
+    private static void finish(FrameIntake intake, FrameIntake.Dispatch d, int ms, boolean predicted) {
+        intake.done(d, ms * 1_000_000L, predicted);
+    }
+
     @Test
     void aFullQueueDropsTheOldestFrameByDefault() {
-        FrameIntake intake = new FrameIntake(2, 1, true, 8, Long.MAX_VALUE);
-        assertEquals(FrameIntake.Admission.QUEUED, intake.offer(frame("a", "1")));
-        assertEquals(FrameIntake.Admission.QUEUED, intake.offer(frame("a", "2")));
-        assertEquals(FrameIntake.Admission.QUEUED_DROPPED_OLDEST, intake.offer(frame("a", "3")));
+        FrameIntake intake = new FrameIntake(2, 1, true, 8, Long.MAX_VALUE, HEAVY_PIXELS);
+        assertEquals(FrameIntake.Admission.QUEUED, intake.offer(frame("a", "1"), 0));
+        assertEquals(FrameIntake.Admission.QUEUED, intake.offer(frame("a", "2"), 0));
+        assertEquals(FrameIntake.Admission.QUEUED_DROPPED_OLDEST, intake.offer(frame("a", "3"), 0));
         assertEquals(List.of("2", "3"), drain(intake));
     }
 
     @Test
     void dropNewestKeepsTheWaitingFrames() {
-        FrameIntake intake = new FrameIntake(2, 1, false, 8, Long.MAX_VALUE);
-        intake.offer(frame("a", "1"));
-        intake.offer(frame("a", "2"));
-        assertEquals(FrameIntake.Admission.DROPPED_NEWEST, intake.offer(frame("a", "3")));
+        FrameIntake intake = new FrameIntake(2, 1, false, 8, Long.MAX_VALUE, HEAVY_PIXELS);
+        intake.offer(frame("a", "1"), 0);
+        intake.offer(frame("a", "2"), 0);
+        assertEquals(FrameIntake.Admission.DROPPED_NEWEST, intake.offer(frame("a", "3"), 0));
         assertEquals(List.of("1", "2"), drain(intake));
     }
 
     @Test
     void camerasAreServedRoundRobin() {
-        FrameIntake intake = new FrameIntake(4, 1, true, 8, Long.MAX_VALUE);
+        FrameIntake intake = new FrameIntake(4, 1, true, 8, Long.MAX_VALUE, HEAVY_PIXELS);
         for (String id : List.of("a1", "a2", "a3")) {
-            intake.offer(frame("a", id));
+            intake.offer(frame("a", id), 0);
         }
-        intake.offer(frame("b", "b1"));
-        intake.offer(frame("c", "c1"));
+        intake.offer(frame("b", "b1"), 0);
+        intake.offer(frame("c", "c1"), 0);
         assertEquals(List.of("a1", "b1", "c1", "a2", "a3"), drain(intake));
     }
 
     @Test
     void noMoreThanMaxInFlightAreHandedOut() {
-        FrameIntake intake = new FrameIntake(4, 2, true, 8, Long.MAX_VALUE);
+        FrameIntake intake = new FrameIntake(4, 2, true, 8, Long.MAX_VALUE, HEAVY_PIXELS);
         for (int i = 0; i < 4; i++) {
-            intake.offer(frame("a", "f" + i));
+            intake.offer(frame("a", "f" + i), 0);
         }
-        assertTrue(intake.next().isPresent());
+        var held = intake.next().orElseThrow();
         assertTrue(intake.next().isPresent());
         assertTrue(intake.next().isEmpty(), "two in flight");
         assertEquals(2, intake.inFlight());
-        intake.done("a", 0);
+        finish(intake, held, 0, true);
         assertTrue(intake.next().isPresent());
     }
 
     @Test
     void tooManyCamerasAreRefused() {
-        FrameIntake intake = new FrameIntake(2, 1, true, 2, Long.MAX_VALUE);
-        intake.offer(frame("a", "1"));
-        intake.offer(frame("b", "1"));
-        assertEquals(FrameIntake.Admission.TOO_MANY_CAMERAS, intake.offer(frame("c", "1")));
+        FrameIntake intake = new FrameIntake(2, 1, true, 2, Long.MAX_VALUE, HEAVY_PIXELS);
+        intake.offer(frame("a", "1"), 0);
+        intake.offer(frame("b", "1"), 0);
+        assertEquals(FrameIntake.Admission.TOO_MANY_CAMERAS, intake.offer(frame("c", "1"), 0));
         assertEquals(2, intake.queued());
     }
 
     @Test
     void clearDropsEverythingWaiting() {
-        FrameIntake intake = new FrameIntake(2, 1, true, 8, Long.MAX_VALUE);
-        intake.offer(frame("a", "1"));
-        intake.offer(frame("b", "1"));
+        FrameIntake intake = new FrameIntake(2, 1, true, 8, Long.MAX_VALUE, HEAVY_PIXELS);
+        intake.offer(frame("a", "1"), 0);
+        intake.offer(frame("b", "1"), 0);
         assertEquals(2, intake.clear());
         assertTrue(intake.next().isEmpty());
     }
 
     @Test
     void aCameraWhoseFramesCostMoreWaitsWhileCheapCamerasAreServed() {
-        FrameIntake intake = new FrameIntake(8, 1, true, 8, Long.MAX_VALUE);
+        FrameIntake intake = new FrameIntake(8, 1, true, 8, Long.MAX_VALUE, HEAVY_PIXELS);
         for (int i = 1; i <= 4; i++) {
-            intake.offer(frame("huge", "h" + i));
-            intake.offer(frame("small", "s" + i));
+            intake.offer(frame("huge", "h" + i), 0);
+            intake.offer(frame("small", "s" + i), 0);
         }
         // A huge frame takes 100 ms, a small one 10 ms: after the first huge frame the small camera catches up first.
         assertEquals(List.of("h1", "s1", "s2", "s3", "s4", "h2", "h3", "h4"), drain(intake, Map.of("huge", 100, "small", 10)));
@@ -108,14 +115,14 @@ class FrameIntakeTest {
 
     @Test
     void aCameraComingBackAfterSilenceStartsLevelWithTheOthersNotAhead() {
-        FrameIntake intake = new FrameIntake(8, 1, true, 8, Long.MAX_VALUE);
+        FrameIntake intake = new FrameIntake(8, 1, true, 8, Long.MAX_VALUE, HEAVY_PIXELS);
         for (int i = 1; i <= 3; i++) {
-            intake.offer(frame("busy", "b" + i));
+            intake.offer(frame("busy", "b" + i), 0);
         }
         assertEquals(List.of("b1", "b2", "b3"), drain(intake, Map.of("busy", 10)));
-        intake.offer(frame("busy", "b4"));
-        intake.offer(frame("new", "n1"));
-        intake.offer(frame("new", "n2"));
+        intake.offer(frame("busy", "b4"), 0);
+        intake.offer(frame("new", "n1"), 0);
+        intake.offer(frame("new", "n2"), 0);
         // The new camera starts at the virtual time of the last frame served (20 ms), not at 0: it gets one turn
         // before the busy camera's next frame, not a 30 ms credit for the time it was silent.
         assertEquals(List.of("n1", "b4", "n2"), drain(intake, Map.of("busy", 10, "new", 10)));
@@ -123,22 +130,66 @@ class FrameIntakeTest {
 
     @Test
     void framesBeyondTheByteBudgetAreDroppedAndTheBudgetFreesAsFramesLeave() {
-        FrameIntake intake = new FrameIntake(4, 1, true, 8, 1000);
-        assertEquals(FrameIntake.Admission.QUEUED, intake.offer(frame("a", "1", 600)));
-        assertEquals(FrameIntake.Admission.DROPPED_BYTES, intake.offer(frame("b", "1", 500)));
-        assertEquals(FrameIntake.Admission.QUEUED, intake.offer(frame("b", "2", 400)));
+        FrameIntake intake = new FrameIntake(4, 1, true, 8, 1000, HEAVY_PIXELS);
+        assertEquals(FrameIntake.Admission.QUEUED, intake.offer(frame("a", "1", 600), 0));
+        assertEquals(FrameIntake.Admission.DROPPED_BYTES, intake.offer(frame("b", "1", 500), 0));
+        assertEquals(FrameIntake.Admission.QUEUED, intake.offer(frame("b", "2", 400), 0));
         assertEquals(1000, intake.queuedBytes());
         assertEquals(List.of("1", "2"), drain(intake));
         assertEquals(0, intake.queuedBytes());
-        assertEquals(FrameIntake.Admission.QUEUED, intake.offer(frame("b", "3", 1000)));
+        assertEquals(FrameIntake.Admission.QUEUED, intake.offer(frame("b", "3", 1000), 0));
     }
 
     @Test
     void replacingTheOldestFrameCountsOnlyTheDifferenceInBytes() {
-        FrameIntake intake = new FrameIntake(1, 1, true, 8, 1000);
-        intake.offer(frame("a", "1", 900));
-        assertEquals(FrameIntake.Admission.QUEUED_DROPPED_OLDEST, intake.offer(frame("a", "2", 950)));
+        FrameIntake intake = new FrameIntake(1, 1, true, 8, 1000, HEAVY_PIXELS);
+        intake.offer(frame("a", "1", 900), 0);
+        assertEquals(FrameIntake.Admission.QUEUED_DROPPED_OLDEST, intake.offer(frame("a", "2", 950), 0));
         assertEquals(950, intake.queuedBytes());
         assertEquals(List.of("2"), drain(intake));
+    }
+
+    @Test
+    void aFrameDeclaringMorePixelsThanTheLimitGoesToTheHeavyLaneBesideTheNormalOne() {
+        FrameIntake intake = new FrameIntake(4, 1, true, 8, Long.MAX_VALUE, HEAVY_PIXELS);
+        intake.offer(frame("huge", "h1"), 32_490_000);
+        intake.offer(frame("huge", "h2"), 32_490_000);
+        intake.offer(frame("small", "s1"), 1024);
+        intake.offer(frame("small", "s2"), 1024);
+        var first = intake.next().orElseThrow();
+        var second = intake.next().orElseThrow();
+        assertEquals(List.of("h1", true, "s1", false), List.of(first.frame().frameId(), first.heavy(), second.frame().frameId(), second.heavy()));
+        assertTrue(intake.next().isEmpty(), "the heavy lane takes one frame, the normal lane max_in_flight");
+        finish(intake, second, 5, true);
+        assertEquals("s2", intake.next().orElseThrow().frame().frameId(), "the small camera goes on while the huge frame decodes");
+        assertEquals(3, intake.inFlight() + 1, "h1 and s2 in flight");
+    }
+
+    @Test
+    void aCameraWhoseFramesCostManyTimesTheTypicalOnesBecomesHeavy() {
+        FrameIntake intake = new FrameIntake(4, 1, true, 8, Long.MAX_VALUE, HEAVY_PIXELS);
+        intake.offer(frame("slow", "x1"), 0);
+        intake.offer(frame("fast", "f1"), 0);
+        drain(intake, Map.of("slow", 150, "fast", 5));
+        intake.offer(frame("slow", "x2"), 0);
+        intake.offer(frame("fast", "f2"), 0);
+        // Both go at once, with one frame in flight allowed: the slow camera's in the heavy lane.
+        var first = intake.next().orElseThrow();
+        var second = intake.next().orElseThrow();
+        assertEquals(Map.of("x2", true, "f2", false), Map.of(first.frame().frameId(), first.heavy(), second.frame().frameId(), second.heavy()));
+    }
+
+    @Test
+    void camerasSendingRejectedGarbageDoNotMakeTheOthersHeavy() {
+        FrameIntake intake = new FrameIntake(4, 1, true, 8, Long.MAX_VALUE, HEAVY_PIXELS);
+        for (String camera : List.of("g1", "g2", "g3", "model")) {
+            intake.offer(frame(camera, camera), 0);
+        }
+        for (var d = intake.next(); d.isPresent(); d = intake.next()) {
+            boolean garbage = d.get().frame().cameraId().startsWith("g");
+            finish(intake, d.get(), garbage ? 0 : 30, !garbage);
+        }
+        intake.offer(frame("model", "m2"), 0);
+        assertFalse(intake.next().orElseThrow().heavy(), "30 ms frames are what is typical here, however cheap the rejected ones");
     }
 }
