@@ -12,7 +12,9 @@ public final class LocalMosquitto {
 
     /** Starts {@code mosquitto -c conf} (output to {@code log}) and waits until it listens on {@code port}. */
     public static Process start(Path conf, int port, Path log) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("TMPDIR", conf.toAbsolutePath().getParent().toString()); // anything it writes stays with its config
+        Process p = builder.start();
         for (int i = 0; i < 100; i++) {
             try (Socket s = new Socket("127.0.0.1", port)) {
                 return p;

@@ -115,7 +115,9 @@ public final class HostileSoak {
                 "http.port=" + LocalMosquitto.freePort())) {
             cmd.addAll(List.of("--set", set));
         }
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("gateway.log").toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("gateway.log").toFile());
+        builder.environment().put("TMPDIR", tmp.toString());
+        return builder.start();
     }
 
     private MqttAsyncClient client(String clientId, MessageCallback callback) throws MqttException {
