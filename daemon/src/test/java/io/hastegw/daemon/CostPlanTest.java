@@ -18,7 +18,7 @@ class CostPlanTest {
 
     private GatewayFixture start() throws Exception {
         return new GatewayFixture(TestModels.hasteResNet20(), "model.cost_plan=true", "model.cost_cache=" + cache,
-                "model.calibration_images=" + TestModels.shared().resolve("data/cifar10-jpeg/test/cat"));
+                "model.calibration_images=" + TestModels.shared().resolve("data/cifar10-jpeg/test/cat")).ready();
     }
 
     @Test

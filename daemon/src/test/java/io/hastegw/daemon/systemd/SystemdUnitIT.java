@@ -168,7 +168,11 @@ class SystemdUnitIT {
                 assertTrue(Files.list(state).findAny().isPresent(), "natives unpacked into the state directory's tmp");
             } finally {
                 daemon.descendants().forEach(ProcessHandle::destroyForcibly);
-                daemon.destroyForcibly();
+                daemon.destroyForcibly().waitFor();
+                // Leave the shared Mosquitto as found: no retained status or level state of this gateway.
+                for (String leaf : List.of("status", "control/level/state")) {
+                    run(List.of("mosquitto_pub", "-h", "127.0.0.1", "-r", "-n", "-t", "haste/" + gateway + "/" + leaf));
+                }
             }
         }
     }
