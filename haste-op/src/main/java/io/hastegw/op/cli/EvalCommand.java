@@ -37,6 +37,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "first N images, interleaved across classes (default: ${DEFAULT-VALUE})", defaultValue = "1000")
     int limit;
 
+    @Option(names = "--seed", description = "take a random stratified subset of --limit images (each class's files shuffled with this seed) "
+            + "instead of each class's first files")
+    Long seed;
+
     @Option(names = "--threads", description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE})", defaultValue = "1")
     int threads;
 
@@ -49,8 +53,9 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelCard modelCard = ModelCard.read(card);
-        List<LabelledImage> set = ImageFolder.interleaved(images, modelCard.labels(), limit);
-        EvalReport report = new Evaluator(OrtEnvironment.getEnvironment(), threads, warmup).evaluate(dense, haste, modelCard, set);
+        List<LabelledImage> set = ImageFolder.stratified(images, modelCard.labels(), limit, seed);
+        ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), System.console() != null, "eval: dense and every level");
+        EvalReport report = new Evaluator(OrtEnvironment.getEnvironment(), threads, warmup, progress).evaluate(dense, haste, modelCard, set);
         spec.commandLine().getOut().print(report.table());
         if (json != null) {
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), report);

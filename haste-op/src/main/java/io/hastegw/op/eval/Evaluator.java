@@ -27,18 +27,28 @@ import java.util.Map;
  * the same machine state.
  */
 public final class Evaluator {
+    /** Told how far an evaluation is: images done (warm-up excluded) out of the total. */
+    @FunctionalInterface
+    public interface Progress {
+        /** {@code done} of {@code total} images have run through every configuration. */
+        void update(int done, int total);
+    }
+
     private final OrtEnvironment env;
     private final int threads;
     private final int warmup;
+    private final Progress progress;
 
     /**
-     * @param threads intra-op threads of both sessions
-     * @param warmup  images run through every configuration before measuring
+     * @param threads  intra-op threads of both sessions
+     * @param warmup   images run through every configuration before measuring
+     * @param progress told after every image
      */
-    public Evaluator(OrtEnvironment env, int threads, int warmup) {
+    public Evaluator(OrtEnvironment env, int threads, int warmup, Progress progress) {
         this.env = env;
         this.threads = threads;
         this.warmup = warmup;
+        this.progress = progress;
     }
 
     /** Evaluates {@code haste} (levels 0..N) and {@code dense} on {@code images}. */
@@ -77,6 +87,7 @@ public final class Evaluator {
                     HasteSession.Inference inf = hasteSession.run(inputs.get(i), l);
                     tallies[l].add(System.nanoTime() - t1, inf.scores().argmax() == label, inf.macs().executedTotal(), inf.reducedChannels());
                 }
+                progress.update(i + 1, inputs.size());
             }
             List<EvalReport.Row> rows = new ArrayList<>();
             rows.add(denseTally.row("dense", 0, 0, denseMacs, denseTally));

@@ -137,5 +137,17 @@ class HasteOpCliTest {
         assertTrue(dense.startsWith("dense  -"), dense);
         assertTrue(level0.startsWith("0      0"), level0);
         assertEquals(dense.substring(15, 47), level0.substring(15, 47), "level 0: same top-1, same MACs, no reduction");
+        // Not a terminal: the progress bar is a line at every tenth of the way, on the error stream.
+        List<String> progress = run.err().lines().filter(l -> l.startsWith("eval: dense and every level [")).toList();
+        assertEquals(11, progress.size(), run.err());
+        assertEquals("eval: dense and every level [" + "#".repeat(30) + "] 20/20 images", progress.get(10));
+    }
+
+    @Test
+    void evalWithASeedRunsARandomStratifiedSubsetAndVerboseIsAccepted() {
+        Run run = cli("eval", "--dense", models() + "resnet56.onnx", "--haste", resnet56.toString(), "--card", models() + "resnet56.json",
+                "--images", SharedData.cifarTest().toString(), "--limit", "10", "--warmup", "0", "--seed", "3", "--verbose");
+        assertEquals(0, run.status(), run.err());
+        assertEquals("resnet56-cifar10: 10 images, batch 1, 1 intra-op thread(s), dense 125.49 M MACs", run.out().lines().findFirst().orElseThrow());
     }
 }

@@ -2,7 +2,9 @@ package io.hastegw.op.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastegw.op.SharedData;
 import io.hastegw.op.card.ModelCard;
@@ -29,6 +31,21 @@ class EvalInputsTest {
             assertEquals(SharedData.cifarTest().resolve(card.labels().get(i)).resolve("0000.jpg"), images.get(i).file());
         }
         assertEquals(SharedData.cifarTest().resolve("airplane/0001.jpg"), images.get(10).file());
+    }
+
+    @Test
+    void aSeededSubsetIsStratifiedRandomAndTheSameForTheSameSeed() throws Exception {
+        ModelCard card = SharedData.cifarCard("resnet20");
+        List<LabelledImage> first = ImageFolder.stratified(SharedData.cifarTest(), card.labels(), 40, 7L);
+        assertEquals(first, ImageFolder.stratified(SharedData.cifarTest(), card.labels(), 40, 7L));
+        assertNotEquals(first, ImageFolder.stratified(SharedData.cifarTest(), card.labels(), 40, 8L));
+        assertNotEquals(ImageFolder.interleaved(SharedData.cifarTest(), card.labels(), 40), first);
+        for (int c = 0; c < 10; c++) {
+            int label = c;
+            assertEquals(4, first.stream().filter(i -> i.label() == label).count(), "4 images of class " + c);
+            assertTrue(first.stream().filter(i -> i.label() == label).allMatch(i -> i.file().getParent().getFileName().toString()
+                    .equals(card.labels().get(label))));
+        }
     }
 
     @Test
