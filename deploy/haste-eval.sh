@@ -28,5 +28,5 @@ echo "== haste-op inspect"
 "${haste[@]}" inspect "$out/$model-haste.onnx"
 echo "== haste-op eval (first $images CIFAR-10 JPEG test images)"
 "${haste[@]}" eval --dense "$models/$model.onnx" --haste "$out/$model-haste.onnx" --card "$models/$model.json" \
-  --images "$shared/data/cifar10-jpeg/test" --limit "$images" --json "$out/$model-eval.json"
-echo "== report written to $out/$model-eval.json"
+  --images "$shared/data/cifar10-jpeg/test" --limit "$images" --json "$out/$model-eval.json" --plots "$out"
+echo "== report written to $out/$model-eval.json (CSV and plots beside it)"

@@ -3,6 +3,7 @@ package io.hastegw.op.cli;
 import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hastegw.op.card.ModelCard;
+import io.hastegw.op.eval.EvalPlots;
 import io.hastegw.op.eval.EvalReport;
 import io.hastegw.op.eval.Evaluator;
 import io.hastegw.op.eval.ImageFolder;
@@ -47,18 +48,30 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--warmup", description = "warm-up images (default: ${DEFAULT-VALUE})", defaultValue = "20")
     int warmup;
 
+    @Option(names = "--baselines", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "also evaluate static L1-norm pruning and random merging at every level's channel counts (default: on; --no-baselines)")
+    boolean baselines;
+
     @Option(names = "--json", description = "also write the report as JSON here")
     Path json;
+
+    @Option(names = "--plots", description = "also write <model>-eval.csv, <model>-accuracy-vs-macs.png and <model>-channels.png into this folder")
+    Path plots;
 
     @Override
     public Integer call() throws Exception {
         ModelCard modelCard = ModelCard.read(card);
         List<LabelledImage> set = ImageFolder.stratified(images, modelCard.labels(), limit, seed);
         ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), System.console() != null, "eval: dense and every level");
-        EvalReport report = new Evaluator(OrtEnvironment.getEnvironment(), threads, warmup, progress).evaluate(dense, haste, modelCard, set);
+        EvalReport report = new Evaluator(OrtEnvironment.getEnvironment(), threads, warmup, progress, baselines).evaluate(dense, haste, modelCard, set);
         spec.commandLine().getOut().print(report.table());
         if (json != null) {
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), report);
+        }
+        if (plots != null) {
+            for (Path file : EvalPlots.write(report, plots)) {
+                spec.commandLine().getOut().println("wrote " + file);
+            }
         }
         return 0;
     }

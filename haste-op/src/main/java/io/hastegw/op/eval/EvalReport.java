@@ -11,8 +11,23 @@ import java.util.Locale;
  * @param threads   ONNX Runtime intra-op threads
  * @param denseMacs MACs of the dense model per image
  * @param rows      the dense model first, then HASTE level 0..N
+ * @param baselines the static baselines at each level's channel counts (empty when not run)
+ * @param layerChannels input channels of each HASTE layer of the dense model, in the order of {@link Row#meanChannels()}
  */
-public record EvalReport(String model, int images, int threads, long denseMacs, List<Row> rows) {
+public record EvalReport(String model, int images, int threads, long denseMacs, List<Row> rows, List<BaselineRow> baselines,
+                         int[] layerChannels) {
+
+    /**
+     * A static baseline (see {@link Baselines}) at the per-layer channel counts HASTE convolved on
+     * average at one level.
+     *
+     * @param method    {@code l1-prune} or {@code random-merge}
+     * @param level     the HASTE level whose channel counts it keeps
+     * @param top1      top-1 accuracy in percent
+     * @param macs      MACs per image (for random merging with its input merge)
+     * @param reduction MACs reduction against the dense model
+     */
+    public record BaselineRow(String method, int level, double top1, double macs, double reduction) {}
 
     /**
      * One configuration.
@@ -46,6 +61,14 @@ public record EvalReport(String model, int images, int threads, long denseMacs, 
             sb.append(String.format(Locale.ROOT, "%-6s %-7s %7.2f%% %+7.2f %11.2f %9.2f%% %8.3f [%5.3f-%5.3f] %8.2fx%n",
                     r.config(), l, r.top1(), r.top1() - denseTop1, r.meanMacs() / 1e6, 100 * r.reduction(),
                     r.medianMs(), r.p10Ms(), r.p90Ms(), r.vsDense()));
+        }
+        if (!baselines.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%nstatic baselines at each level's mean channel counts (no data, no fine-tuning):%n"));
+            sb.append(String.format(Locale.ROOT, "%-13s %-5s %8s %8s %11s %10s%n", "method", "level", "top-1", "delta", "MACs (M)", "reduction"));
+            for (BaselineRow b : baselines) {
+                sb.append(String.format(Locale.ROOT, "%-13s %-5d %7.2f%% %+7.2f %11.2f %9.2f%%%n", b.method(), b.level(), b.top1(),
+                        b.top1() - denseTop1, b.macs() / 1e6, 100 * b.reduction()));
+            }
         }
         return sb.toString();
     }

@@ -17,8 +17,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import onnx.Onnx.ModelProto;
 
 /**
  * Measures a HASTE model against its dense original on labelled images, in one process: top-1,
@@ -38,17 +40,20 @@ public final class Evaluator {
     private final int threads;
     private final int warmup;
     private final Progress progress;
+    private final boolean baselines;
 
     /**
-     * @param threads  intra-op threads of both sessions
-     * @param warmup   images run through every configuration before measuring
-     * @param progress told after every image
+     * @param threads   intra-op threads of both sessions
+     * @param warmup    images run through every configuration before measuring
+     * @param progress  told after every image
+     * @param baselines also run the static baselines ({@link Baselines}) at every level's channel counts
      */
-    public Evaluator(OrtEnvironment env, int threads, int warmup, Progress progress) {
+    public Evaluator(OrtEnvironment env, int threads, int warmup, Progress progress, boolean baselines) {
         this.env = env;
         this.threads = threads;
         this.warmup = warmup;
         this.progress = progress;
+        this.baselines = baselines;
     }
 
     /** Evaluates {@code haste} (levels 0..N) and {@code dense} on {@code images}. */
@@ -96,8 +101,46 @@ public final class Evaluator {
                 rows.add(tallies[l].row(Integer.toString(l), Arrays.stream(ls).min().orElse(0), Arrays.stream(ls).max().orElse(0),
                         denseMacs, denseTally));
             }
-            return new EvalReport(card.name(), images.size(), threads, denseMacs, rows);
+            List<EvalReport.BaselineRow> baselineRows = new ArrayList<>();
+            if (baselines) {
+                ModelProto original = OnnxModels.read(dense);
+                for (int l = 1; l < levels; l++) {
+                    Map<String, Integer> kept = kept(info, rows.get(l + 1).meanChannels());
+                    for (Baselines.Method method : Baselines.Method.values()) {
+                        double top1 = top1(Baselines.apply(original, kept, method, info.seed()), options, card, inputs, images);
+                        long macs = Baselines.macs(info.computeLayers(), kept, method);
+                        baselineRows.add(new EvalReport.BaselineRow(method.label(), l, top1, macs, 1 - (double) macs / denseMacs));
+                    }
+                }
+            }
+            int[] layerChannels = info.hasteLayers().stream().mapToInt(h -> info.layer(h.name()).inChannels()).toArray();
+            return new EvalReport(card.name(), images.size(), threads, denseMacs, rows, baselineRows, layerChannels);
         }
+    }
+
+    /** Per HASTE layer that merged anything on average: its mean channel count, rounded (at least 1). */
+    private static Map<String, Integer> kept(HasteModelInfo info, double[] meanChannels) {
+        Map<String, Integer> kept = new LinkedHashMap<>();
+        for (int i = 0; i < meanChannels.length; i++) {
+            String name = info.hasteLayers().get(i).name();
+            int k = (int) Math.max(1, Math.round(meanChannels[i]));
+            if (k < info.layer(name).inChannels()) {
+                kept.put(name, k);
+            }
+        }
+        return kept;
+    }
+
+    /** Top-1 accuracy (percent) of {@code model} on the images. */
+    private double top1(ModelProto model, OrtSession.SessionOptions options, ModelCard card, List<FloatTensor> inputs,
+                        List<LabelledImage> images) throws OrtException {
+        int correct = 0;
+        try (OrtSession session = env.createSession(model.toByteArray(), options)) {
+            for (int i = 0; i < inputs.size(); i++) {
+                correct += runDense(session, card, inputs.get(i)).argmax() == images.get(i).label() ? 1 : 0;
+            }
+        }
+        return 100.0 * correct / inputs.size();
     }
 
     private FloatTensor runDense(OrtSession session, ModelCard card, FloatTensor input) throws OrtException {

@@ -1,5 +1,6 @@
 package io.hastegw.op.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,18 +127,31 @@ class HasteOpCliTest {
     }
 
     @Test
-    void evalReportsEveryLevelNextToTheDenseModel() {
+    void evalReportsEveryLevelNextToTheDenseModel() throws Exception {
+        Path plots = tmp.resolve("plots");
         Run run = cli("eval", "--dense", models() + "resnet56.onnx", "--haste", resnet56.toString(), "--card", models() + "resnet56.json",
-                "--images", SharedData.cifarTest().toString(), "--limit", "20", "--warmup", "2");
+                "--images", SharedData.cifarTest().toString(), "--limit", "20", "--warmup", "2", "--plots", plots.toString());
         assertEquals(0, run.status(), run.err());
         List<String> lines = run.out().lines().toList();
         assertEquals("resnet56-cifar10: 20 images, batch 1, 1 intra-op thread(s), dense 125.49 M MACs", lines.get(0));
-        assertEquals(2 + 1 + 9, lines.size(), run.out());
+        // header, dense, 9 levels; a blank line, two header lines, two baselines at each of levels 1..8; three files written
+        assertEquals(2 + 1 + 9 + 3 + 2 * 8 + 3, lines.size(), run.out());
+        assertEquals("wrote " + plots.resolve("resnet56-cifar10-accuracy-vs-macs.png"), lines.get(lines.size() - 2));
+        assertEquals("static baselines at each level's mean channel counts (no data, no fine-tuning):", lines.get(13));
+        assertTrue(lines.get(15).startsWith("l1-prune      1 ") && lines.get(16).startsWith("random-merge  1 "), run.out());
         String dense = lines.get(2);
         String level0 = lines.get(3);
         assertTrue(dense.startsWith("dense  -"), dense);
         assertTrue(level0.startsWith("0      0"), level0);
         assertEquals(dense.substring(15, 47), level0.substring(15, 47), "level 0: same top-1, same MACs, no reduction");
+        List<String> csv = Files.readAllLines(plots.resolve("resnet56-cifar10-eval.csv"));
+        assertEquals("method,level,top1_percent,macs,macs_reduction_percent,median_ms", csv.get(0));
+        assertEquals(1 + 1 + 9 + 2 * 8, csv.size());
+        assertTrue(csv.get(1).startsWith("dense,,") && csv.get(2).startsWith("haste,0,") && csv.get(11).startsWith("l1-prune,1,"), csv.toString());
+        for (String png : List.of("resnet56-cifar10-accuracy-vs-macs.png", "resnet56-cifar10-channels.png")) {
+            byte[] head = Arrays.copyOf(Files.readAllBytes(plots.resolve(png)), 8);
+            assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A}, head, png + " is a PNG");
+        }
         // Not a terminal: the progress bar is a line at every tenth of the way, on the error stream.
         List<String> progress = run.err().lines().filter(l -> l.startsWith("eval: dense and every level [")).toList();
         assertEquals(11, progress.size(), run.err());
@@ -144,10 +159,11 @@ class HasteOpCliTest {
     }
 
     @Test
-    void evalWithASeedRunsARandomStratifiedSubsetAndVerboseIsAccepted() {
+    void evalWithASeedRunsARandomStratifiedSubsetWithoutBaselinesAndVerboseIsAccepted() {
         Run run = cli("eval", "--dense", models() + "resnet56.onnx", "--haste", resnet56.toString(), "--card", models() + "resnet56.json",
-                "--images", SharedData.cifarTest().toString(), "--limit", "10", "--warmup", "0", "--seed", "3", "--verbose");
+                "--images", SharedData.cifarTest().toString(), "--limit", "10", "--warmup", "0", "--seed", "3", "--verbose", "--no-baselines");
         assertEquals(0, run.status(), run.err());
         assertEquals("resnet56-cifar10: 10 images, batch 1, 1 intra-op thread(s), dense 125.49 M MACs", run.out().lines().findFirst().orElseThrow());
+        assertEquals(2 + 1 + 9, run.out().lines().count(), "no baseline table with --no-baselines");
     }
 }

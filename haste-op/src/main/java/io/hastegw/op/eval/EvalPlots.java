@@ -1,0 +1,105 @@
+package io.hastegw.op.eval;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Files of an {@link EvalReport} for people: a CSV of every configuration, a PNG of top-1 accuracy
+ * against MACs reduction (HASTE's levels and each static baseline as its own curve, dense as a
+ * line), and a PNG of the mean channels each HASTE layer convolved at every level next to its
+ * dense channel count. Drawn with XChart, headless.
+ */
+public final class EvalPlots {
+    private static final int WIDTH = 900;
+    private static final int HEIGHT = 600;
+
+    private EvalPlots() {}
+
+    /** Writes {@code <model>-eval.csv}, {@code <model>-accuracy-vs-macs.png} and {@code <model>-channels.png} into {@code dir}. */
+    public static List<Path> write(EvalReport report, Path dir) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        Files.createDirectories(dir);
+        List<Path> files = List.of(dir.resolve(report.model() + "-eval.csv"), dir.resolve(report.model() + "-accuracy-vs-macs.png"),
+                dir.resolve(report.model() + "-channels.png"));
+        Files.writeString(files.get(0), csv(report));
+        BitmapEncoder.saveBitmap(accuracyVsMacs(report), files.get(1).toString(), BitmapEncoder.BitmapFormat.PNG);
+        BitmapEncoder.saveBitmap(channels(report), files.get(2).toString(), BitmapEncoder.BitmapFormat.PNG);
+        return files;
+    }
+
+    /** One line per configuration: the dense model, every HASTE level, every baseline. */
+    static String csv(EvalReport report) {
+        StringBuilder sb = new StringBuilder("method,level,top1_percent,macs,macs_reduction_percent,median_ms\n");
+        for (EvalReport.Row r : report.rows()) {
+            boolean dense = r.config().equals("dense");
+            sb.append(String.format(Locale.ROOT, "%s,%s,%.2f,%.0f,%.2f,%.3f%n", dense ? "dense" : "haste", dense ? "" : r.config(), r.top1(),
+                    r.meanMacs(), 100 * r.reduction(), r.medianMs()));
+        }
+        for (EvalReport.BaselineRow b : report.baselines()) {
+            sb.append(String.format(Locale.ROOT, "%s,%d,%.2f,%.0f,%.2f,%n", b.method(), b.level(), b.top1(), b.macs(), 100 * b.reduction()));
+        }
+        return sb.toString();
+    }
+
+    private static XYChart accuracyVsMacs(EvalReport report) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(report.model() + ": top-1 against MACs reduction (" + report.images() + " images, overhead counted)")
+                .xAxisTitle("MACs reduction against dense (%)").yAxisTitle("top-1 (%)").build();
+        List<EvalReport.Row> levels = report.rows().subList(1, report.rows().size());
+        chart.addSeries("HASTE (paper's merge), levels 0.." + (levels.size() - 1),
+                levels.stream().mapToDouble(r -> 100 * r.reduction()).toArray(), levels.stream().mapToDouble(EvalReport.Row::top1).toArray());
+        for (Baselines.Method method : Baselines.Method.values()) {
+            List<EvalReport.BaselineRow> rows = report.baselines().stream().filter(b -> b.method().equals(method.label())).toList();
+            if (!rows.isEmpty()) {
+                chart.addSeries(method.label() + " at HASTE's channel counts", rows.stream().mapToDouble(b -> 100 * b.reduction()).toArray(),
+                        rows.stream().mapToDouble(EvalReport.BaselineRow::top1).toArray());
+            }
+        }
+        double[] xs = allReductions(report);
+        double dense = report.rows().get(0).top1();
+        XYSeries line = chart.addSeries("dense", new double[] {min(xs), max(xs)}, new double[] {dense, dense});
+        line.setMarker(SeriesMarkers.NONE);
+        XYSeries onePoint = chart.addSeries("dense - 1 pp", new double[] {min(xs), max(xs)}, new double[] {dense - 1, dense - 1});
+        onePoint.setMarker(SeriesMarkers.NONE);
+        return chart;
+    }
+
+    private static XYChart channels(EvalReport report) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(report.model() + ": mean input channels convolved per HASTE layer")
+                .xAxisTitle("HASTE layer (in model order)").yAxisTitle("channels").build();
+        double[] layer = IntStream.rangeClosed(1, report.layerChannels().length).asDoubleStream().toArray();
+        XYSeries dense = chart.addSeries("dense", layer, IntStream.of(report.layerChannels()).asDoubleStream().toArray());
+        dense.setMarker(SeriesMarkers.NONE);
+        List<EvalReport.Row> levels = report.rows().subList(2, report.rows().size());
+        for (EvalReport.Row r : levels) {
+            chart.addSeries("level " + r.config(), layer, r.meanChannels());
+        }
+        return chart;
+    }
+
+    private static double[] allReductions(EvalReport report) {
+        List<Double> xs = new ArrayList<>();
+        report.rows().forEach(r -> xs.add(100 * r.reduction()));
+        report.baselines().forEach(b -> xs.add(100 * b.reduction()));
+        return xs.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static double min(double[] xs) {
+        return java.util.Arrays.stream(xs).min().orElse(0);
+    }
+
+    private static double max(double[] xs) {
+        return java.util.Arrays.stream(xs).max().orElse(0);
+    }
+}
