@@ -60,6 +60,10 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (plots != null && !chartsAvailable()) {
+            throw new IllegalArgumentException("--plots needs XChart, which the gateway's package leaves out; run the haste-op CLI jar "
+                    + "(haste-op/target/haste-op-0.1.0-SNAPSHOT-cli.jar after mvn package) to draw plots");
+        }
         ModelCard modelCard = ModelCard.read(card);
         List<LabelledImage> set = ImageFolder.stratified(images, modelCard.labels(), limit, seed);
         ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), System.console() != null, "eval: dense and every level");
@@ -74,5 +78,15 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Whether the charting library is on the class path (the CLI jar has it; the gateway's jar does not). */
+    private static boolean chartsAvailable() {
+        try {
+            Class.forName("org.knowm.xchart.XYChart", false, EvalCommand.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 }
