@@ -1,5 +1,6 @@
 package io.hastegw.op.eval;
 
+import io.hastegw.op.accounting.MacsBreakdown;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,14 +40,17 @@ public final class EvalPlots {
 
     /** One line per configuration: the dense model, every HASTE level, every baseline. */
     static String csv(EvalReport report) {
-        StringBuilder sb = new StringBuilder("method,level,top1_percent,macs,macs_reduction_percent,median_ms\n");
+        StringBuilder sb = new StringBuilder("method,level,top1_percent,macs,macs_reduction_percent,median_ms,"
+                + "merged_away_macs,padding_macs,hashing_macs,input_merge_macs,filter_merge_macs\n");
         for (EvalReport.Row r : report.rows()) {
             boolean dense = r.config().equals("dense");
-            sb.append(String.format(Locale.ROOT, "%s,%s,%.2f,%.0f,%.2f,%.3f%n", dense ? "dense" : "haste", dense ? "" : r.config(), r.top1(),
-                    r.meanMacs(), 100 * r.reduction(), r.medianMs()));
+            MacsBreakdown t = r.macsTerms();
+            sb.append(String.format(Locale.ROOT, "%s,%s,%.2f,%.0f,%.2f,%.3f,%.0f,%.0f,%.0f,%.0f,%.0f%n", dense ? "dense" : "haste",
+                    dense ? "" : r.config(), r.top1(), r.meanMacs(), 100 * r.reduction(), r.medianMs(), t.mergedAway(), t.padding(), t.hashing(),
+                    t.inputMerge(), t.filterMerge()));
         }
         for (EvalReport.BaselineRow b : report.baselines()) {
-            sb.append(String.format(Locale.ROOT, "%s,%d,%.2f,%.0f,%.2f,%n", b.method(), b.level(), b.top1(), b.macs(), 100 * b.reduction()));
+            sb.append(String.format(Locale.ROOT, "%s,%d,%.2f,%.0f,%.2f,,,,,,%n", b.method(), b.level(), b.top1(), b.macs(), 100 * b.reduction()));
         }
         return sb.toString();
     }

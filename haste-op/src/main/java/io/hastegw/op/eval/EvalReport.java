@@ -1,5 +1,6 @@
 package io.hastegw.op.eval;
 
+import io.hastegw.op.accounting.MacsBreakdown;
 import java.util.List;
 import java.util.Locale;
 
@@ -43,9 +44,10 @@ public record EvalReport(String model, int images, int threads, long denseMacs, 
      * @param p90Ms          90th percentile latency
      * @param vsDense        median latency divided by the dense model's median (same run)
      * @param meanChannels   mean channels convolved per HASTE layer
+     * @param macsTerms      mean MACs per image by where they went (merged away, NCHWc padding, each overhead)
      */
     public record Row(String config, int minHyperplanes, int maxHyperplanes, double top1, double meanMacs, double reduction,
-                      double medianMs, double p10Ms, double p90Ms, double vsDense, double[] meanChannels) {}
+                      double medianMs, double p10Ms, double p90Ms, double vsDense, double[] meanChannels, MacsBreakdown macsTerms) {}
 
     /** A fixed-width table for the terminal and for notes. */
     public String table() {
@@ -62,6 +64,14 @@ public record EvalReport(String model, int images, int threads, long denseMacs, 
                     r.config(), l, r.top1(), r.top1() - denseTop1, r.meanMacs() / 1e6, 100 * r.reduction(),
                     r.medianMs(), r.p10Ms(), r.p90Ms(), r.vsDense()));
         }
+        sb.append(String.format(Locale.ROOT, "%nwhere the MACs go, percent of the dense model's (mean per image):%n"));
+        sb.append(String.format(Locale.ROOT, "%-6s %12s %13s %9s %12s %13s %9s%n", "level", "merged away", "NCHWc padding", "hashing",
+                "input merge", "filter merge", "net"));
+        for (Row r : rows.subList(1, rows.size())) {
+            MacsBreakdown t = r.macsTerms();
+            sb.append(String.format(Locale.ROOT, "%-6s %11.2f%% %12.2f%% %8.2f%% %11.2f%% %12.2f%% %8.2f%%%n", r.config(), pct(t.mergedAway()),
+                    pct(t.padding()), pct(t.hashing()), pct(t.inputMerge()), pct(t.filterMerge()), pct(t.net())));
+        }
         if (!baselines.isEmpty()) {
             sb.append(String.format(Locale.ROOT, "%nstatic baselines at each level's mean channel counts (no data, no fine-tuning):%n"));
             sb.append(String.format(Locale.ROOT, "%-13s %-5s %8s %8s %11s %10s%n", "method", "level", "top-1", "delta", "MACs (M)", "reduction"));
@@ -71,5 +81,9 @@ public record EvalReport(String model, int images, int threads, long denseMacs, 
             }
         }
         return sb.toString();
+    }
+
+    private double pct(double macs) {
+        return 100 * macs / denseMacs;
     }
 }

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.hastegw.op.accounting.MacsAccount;
+import io.hastegw.op.accounting.MacsBreakdown;
 import io.hastegw.op.card.ModelCard;
 import io.hastegw.op.onnx.FloatTensor;
 import io.hastegw.op.onnx.OnnxModelException;
@@ -86,11 +87,12 @@ public final class Evaluator {
                 int label = images.get(i).label();
                 long t0 = System.nanoTime();
                 FloatTensor scores = runDense(denseSession, card, inputs.get(i));
-                denseTally.add(System.nanoTime() - t0, scores.argmax() == label, denseMacs, new long[0]);
+                denseTally.add(System.nanoTime() - t0, scores.argmax() == label, denseMacs, new long[0], MacsBreakdown.NONE);
                 for (int l = 0; l < levels; l++) {
                     long t1 = System.nanoTime();
                     HasteSession.Inference inf = hasteSession.run(inputs.get(i), l);
-                    tallies[l].add(System.nanoTime() - t1, inf.scores().argmax() == label, inf.macs().executedTotal(), inf.reducedChannels());
+                    tallies[l].add(System.nanoTime() - t1, inf.scores().argmax() == label, inf.macs().executedTotal(), inf.reducedChannels(),
+                            MacsBreakdown.of(inf.macs()));
                 }
                 progress.update(i + 1, inputs.size());
             }
@@ -157,13 +159,15 @@ public final class Evaluator {
         private int correct;
         private double macs;
         private double[] channels;
+        private MacsBreakdown terms = MacsBreakdown.NONE;
 
         Tally(int capacity) {
             millis = new double[capacity];
         }
 
-        void add(long nanos, boolean right, long executedMacs, long[] reduced) {
+        void add(long nanos, boolean right, long executedMacs, long[] reduced, MacsBreakdown breakdown) {
             millis[n++] = nanos / 1e6;
+            terms = terms.plus(breakdown);
             correct += right ? 1 : 0;
             macs += executedMacs;
             if (channels == null) {
@@ -188,7 +192,7 @@ public final class Evaluator {
             double meanMacs = macs / n;
             double[] meanChannels = Arrays.stream(channels).map(c -> c / n).toArray();
             return new EvalReport.Row(name, minL, maxL, 100.0 * correct / n, meanMacs, 1 - meanMacs / denseMacs,
-                    median(), percentile(0.1), percentile(0.9), median() / dense.median(), meanChannels);
+                    median(), percentile(0.1), percentile(0.9), median() / dense.median(), meanChannels, terms.times(1.0 / n));
         }
     }
 }

@@ -48,4 +48,17 @@ class MacsAccountTest {
         assertEquals(1700, account.executedTotal());
         assertEquals(0.15, account.reduction(), 1e-12);
     }
+
+    @Test
+    void theBreakdownAddsUpToTheExecutedMacs() {
+        // A HASTE layer of 64 channels that merged to 40, convolved padded to 48, with its overhead; a dense Gemm.
+        LayerMacs conv = new LayerMacs("c", 64L * 64 * 9 * 64, 64L * 48 * 9 * 64, 5_000, 700, 300, 64, 40);
+        LayerMacs gemm = new LayerMacs("g", 640, 640, 0, 0, 0, 0, 0);
+        MacsAccount account = new MacsAccount(List.of(conv, gemm));
+        MacsBreakdown b = MacsBreakdown.of(account);
+        assertEquals(64.0 * 24 * 9 * 64, b.mergedAway());
+        assertEquals(64.0 * 8 * 9 * 64, b.padding());
+        assertEquals(account.denseTotal() - b.net(), account.executedTotal(), 1e-6);
+        assertEquals(List.of(5_000.0, 700.0, 300.0), List.of(b.hashing(), b.inputMerge(), b.filterMerge()));
+    }
 }

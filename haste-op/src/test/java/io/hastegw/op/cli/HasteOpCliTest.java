@@ -134,18 +134,22 @@ class HasteOpCliTest {
         assertEquals(0, run.status(), run.err());
         List<String> lines = run.out().lines().toList();
         assertEquals("resnet56-cifar10: 20 images, batch 1, 1 intra-op thread(s), dense 125.49 M MACs", lines.get(0));
-        // header, dense, 9 levels; a blank line, two header lines, two baselines at each of levels 1..8; three files written
-        assertEquals(2 + 1 + 9 + 3 + 2 * 8 + 3, lines.size(), run.out());
+        // header, dense, 9 levels; the MACs breakdown (blank, 2 header lines, 9 levels); the baselines (blank, 2 header lines,
+        // two at each of levels 1..8); three files written
+        assertEquals(2 + 1 + 9 + 12 + 3 + 2 * 8 + 3, lines.size(), run.out());
         assertEquals("wrote " + plots.resolve("resnet56-cifar10-accuracy-vs-macs.png"), lines.get(lines.size() - 2));
-        assertEquals("static baselines at each level's mean channel counts (no data, no fine-tuning):", lines.get(13));
-        assertTrue(lines.get(15).startsWith("l1-prune      1 ") && lines.get(16).startsWith("random-merge  1 "), run.out());
+        assertEquals("where the MACs go, percent of the dense model's (mean per image):", lines.get(13));
+        assertTrue(lines.get(15).matches("0 +0\\.00% +0\\.00% +0\\.00% +0\\.00% +0\\.00% +0\\.00%"), lines.get(15));
+        assertEquals("static baselines at each level's mean channel counts (no data, no fine-tuning):", lines.get(25));
+        assertTrue(lines.get(27).startsWith("l1-prune      1 ") && lines.get(28).startsWith("random-merge  1 "), run.out());
         String dense = lines.get(2);
         String level0 = lines.get(3);
         assertTrue(dense.startsWith("dense  -"), dense);
         assertTrue(level0.startsWith("0      0"), level0);
         assertEquals(dense.substring(15, 47), level0.substring(15, 47), "level 0: same top-1, same MACs, no reduction");
         List<String> csv = Files.readAllLines(plots.resolve("resnet56-cifar10-eval.csv"));
-        assertEquals("method,level,top1_percent,macs,macs_reduction_percent,median_ms", csv.get(0));
+        assertEquals("method,level,top1_percent,macs,macs_reduction_percent,median_ms,merged_away_macs,padding_macs,hashing_macs,"
+                + "input_merge_macs,filter_merge_macs", csv.get(0));
         assertEquals(1 + 1 + 9 + 2 * 8, csv.size());
         assertTrue(csv.get(1).startsWith("dense,,") && csv.get(2).startsWith("haste,0,") && csv.get(11).startsWith("l1-prune,1,"), csv.toString());
         for (String png : List.of("resnet56-cifar10-accuracy-vs-macs.png", "resnet56-cifar10-channels.png")) {
@@ -164,6 +168,6 @@ class HasteOpCliTest {
                 "--images", SharedData.cifarTest().toString(), "--limit", "10", "--warmup", "0", "--seed", "3", "--verbose", "--no-baselines");
         assertEquals(0, run.status(), run.err());
         assertEquals("resnet56-cifar10: 10 images, batch 1, 1 intra-op thread(s), dense 125.49 M MACs", run.out().lines().findFirst().orElseThrow());
-        assertEquals(2 + 1 + 9, run.out().lines().count(), "no baseline table with --no-baselines");
+        assertEquals(2 + 1 + 9 + 12, run.out().lines().count(), "no baseline table with --no-baselines");
     }
 }
