@@ -57,8 +57,8 @@ public final class EvalPlots {
 
     private static XYChart accuracyVsMacs(EvalReport report) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(report.model() + ": top-1 against MACs reduction (" + report.images() + " images, overhead counted)")
-                .xAxisTitle("MACs reduction against dense (%)").yAxisTitle("top-1 (%)").build();
+                .title(report.model() + ", " + report.images() + " images: top-1 vs MACs saved")
+                .xAxisTitle("MACs reduction against dense, HASTE's overhead counted (%)").yAxisTitle("top-1 (%)").build();
         List<EvalReport.Row> levels = report.rows().subList(1, report.rows().size());
         chart.addSeries("HASTE (paper's merge), levels 0.." + (levels.size() - 1),
                 levels.stream().mapToDouble(r -> 100 * r.reduction()).toArray(), levels.stream().mapToDouble(EvalReport.Row::top1).toArray());
@@ -80,7 +80,7 @@ public final class EvalPlots {
 
     private static XYChart channels(EvalReport report) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(report.model() + ": mean input channels convolved per HASTE layer")
+                .title(report.model() + ": mean channels convolved per HASTE layer")
                 .xAxisTitle("HASTE layer (in model order)").yAxisTitle("channels").build();
         double[] layer = IntStream.rangeClosed(1, report.layerChannels().length).asDoubleStream().toArray();
         XYSeries dense = chart.addSeries("dense", layer, IntStream.of(report.layerChannels()).asDoubleStream().toArray());
