@@ -17,6 +17,7 @@ import io.hastegw.op.cost.CalibrationInputs;
 import io.hastegw.op.cost.CostCache;
 import io.hastegw.op.cost.CostPlans;
 import io.hastegw.op.cost.CostTable;
+import io.hastegw.op.cost.SystemLoad;
 import io.hastegw.op.runtime.HasteSession;
 import io.hastegw.op.runtime.NativeKernel;
 import io.hastegw.op.runtime.RuntimeOptions;
@@ -116,7 +117,7 @@ public final class OnnxEngine implements InferenceEngine {
         Path cache = config.costCache() != null ? Path.of(config.costCache()) : CostCache.defaultDir();
         return CostPlans.load(env, model, session, options, new CostCache(cache), () -> config.calibrationImages() == null
                 ? CalibrationInputs.synthetic(card, CALIBRATION_IMAGES)
-                : CalibrationInputs.fromFolder(Path.of(config.calibrationImages()), card, CALIBRATION_IMAGES));
+                : CalibrationInputs.fromFolder(Path.of(config.calibrationImages()), card, CALIBRATION_IMAGES), false, SystemLoad::perCore);
     }
 
     @Override
@@ -145,7 +146,8 @@ public final class OnnxEngine implements InferenceEngine {
                         "measured_ms", Math.round(t.levelMillis()[l] * 1000) / 1000.0));
             }
             out.put("cost_plan", Map.of("source", p.calibrated() ? "calibrated at start" : "cache", "file", p.file().toString(),
-                    "dense_ms", Math.round(t.denseModelMillis() * 1000) / 1000.0, "levels", levels));
+                    "dense_ms", Math.round(t.denseModelMillis() * 1000) / 1000.0, "levels", levels,
+                    "measured_load_per_core", Math.round(t.loadPerCore() * 100) / 100.0));
         } else {
             out.put("cost_plan", plan);
         }

@@ -10,6 +10,7 @@ import io.hastegw.op.cost.CalibrationInputs;
 import io.hastegw.op.cost.CostCache;
 import io.hastegw.op.cost.CostPlans;
 import io.hastegw.op.cost.CostTable;
+import io.hastegw.op.cost.SystemLoad;
 import io.hastegw.op.cost.Device;
 import io.hastegw.op.onnx.OnnxModels;
 import io.hastegw.op.onnx.OrtModels;
@@ -70,7 +71,7 @@ final class InspectCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "model %s (opset %d, %d nodes)%n", model, OnnxModels.defaultOpset(onnx), onnx.getGraph().getNodeCount());
         if (info.isPresent()) {
             printHaste(out, info.get());
-            printCostPlan(out, modelCard);
+            printCostPlan(out, model, modelCard, costCache, threads, images, calibrate ? Measure.IF_NEEDED : Measure.NEVER);
         } else {
             printPlain(out, onnx, modelCard);
         }
@@ -109,23 +110,38 @@ final class InspectCommand implements Callable<Integer> {
         }
     }
 
-    /** The cost plan of this model on this device: from the cache, or measured with --calibrate. */
-    private void printCostPlan(PrintWriter out, ModelCard modelCard) throws Exception {
+    /** When {@link #printCostPlan} measures a plan. */
+    enum Measure {
+        /** Only show a cached plan. */
+        NEVER,
+        /** When none is cached, or the cached one was measured under load and the machine is quieter now. */
+        IF_NEEDED,
+        /** Always. */
+        ALWAYS
+    }
+
+    /**
+     * The cost plan of {@code model} on this device, from the cache or measured as {@code measure}
+     * says ({@code inspect --calibrate}, {@code calibrate}), stored, and printed per level and layer.
+     */
+    static void printCostPlan(PrintWriter out, Path model, ModelCard modelCard, Path costCache, int threads, Path images, Measure measure)
+            throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         CostCache cache = new CostCache(costCache != null ? costCache : CostCache.defaultDir());
         RuntimeOptions options = RuntimeOptions.of(threads);
         Optional<CostPlans.Plan> plan;
         try (HasteSession session = new HasteSession(env, model, modelCard == null ? "" : modelCard.output().name(), options)) {
-            if (calibrate) {
+            if (measure != Measure.NEVER) {
                 if (modelCard == null) {
-                    throw new IllegalArgumentException("--calibrate needs --card (to prepare the calibration images)");
+                    throw new IllegalArgumentException("calibrating needs --card (to prepare the calibration images)");
                 }
                 plan = Optional.of(CostPlans.load(env, model, session, options, cache, () -> images == null
-                        ? CalibrationInputs.synthetic(modelCard, 4) : CalibrationInputs.fromFolder(images, modelCard, 4)));
+                        ? CalibrationInputs.synthetic(modelCard, 4) : CalibrationInputs.fromFolder(images, modelCard, 4),
+                        measure == Measure.ALWAYS, SystemLoad::perCore));
             } else {
                 Device device = Device.current(env.getVersion(), threads, session.kernel().name().toLowerCase(Locale.ROOT));
                 String sha = CostCache.sha256(model);
-                plan = cache.find(sha, device).map(t -> new CostPlans.Plan(t, cache.file(sha, device), false));
+                plan = cache.find(sha, device).map(t -> new CostPlans.Plan(t, cache.file(sha, device), false, null));
             }
         }
         if (plan.isEmpty()) {

@@ -55,6 +55,12 @@ public final class CostCalibrator {
      */
     public CostTable calibrate(HasteSession session, String modelSha, RuntimeOptions options, List<FloatTensor> inputs)
             throws OrtException {
+        return calibrate(session, modelSha, options, inputs, -1);
+    }
+
+    /** As {@link #calibrate(HasteSession, String, RuntimeOptions, List)}, recording that the machine's load per core was {@code loadPerCore}. */
+    public CostTable calibrate(HasteSession session, String modelSha, RuntimeOptions options, List<FloatTensor> inputs, double loadPerCore)
+            throws OrtException {
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("calibration needs at least one input");
         }
@@ -97,7 +103,7 @@ public final class CostCalibrator {
         }
 
         CostTable draft = new CostTable(modelSha, null, margin, names, denseMicros, hasteMicros, haste, 0, new double[levels],
-                new boolean[levels]);
+                new boolean[levels], loadPerCore);
         int[][] planes = draft.planes(info);
         Map<Integer, ModelProto> byLevel = new LinkedHashMap<>();
         byLevel.put(-1, HasteTransformer.forLevel(original, info, new int[n], session.kernel(), options.nchwcBlock(), options.threads()));
@@ -116,7 +122,7 @@ public final class CostCalibrator {
             levelDense[level] = t == null || levelMillis[level] > dense * (1 - LEVEL_MARGIN);
         }
         Device device = Device.current(env.getVersion(), options.threads(), session.kernel().name().toLowerCase(Locale.ROOT));
-        return new CostTable(modelSha, device, margin, names, denseMicros, hasteMicros, haste, dense, levelMillis, levelDense);
+        return new CostTable(modelSha, device, margin, names, denseMicros, hasteMicros, haste, dense, levelMillis, levelDense, loadPerCore);
     }
 
     /** The named tensors of the original model for every input. */

@@ -10,8 +10,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.DoubleSupplier;
 
-/** The cost plan of a HASTE model on this device: from the cache when there, else calibrated and stored. */
+/**
+ * The cost plan of a HASTE model on this device: from the cache when there, else calibrated and
+ * stored. A cached plan measured on a busy machine is measured again once the machine is at most
+ * half as busy as it was then (a busy machine's timings favour whatever waited least).
+ */
 public final class CostPlans {
     private CostPlans() {}
 
@@ -21,11 +26,14 @@ public final class CostPlans {
      * @param table      the measured costs and decisions
      * @param file       the cache file it was read from or stored to
      * @param calibrated true when it was measured just now
+     * @param why        why it was measured now (no plan cached, forced, the cached one measured under load), or null
      */
-    public record Plan(CostTable table, Path file, boolean calibrated) {
-        /** One line for logs: where the plan came from and how many layers run HASTE per level. */
+    public record Plan(CostTable table, Path file, boolean calibrated, String why) {
+        /** One line for logs: where the plan came from, the load it was measured at, and how many layers run HASTE per level. */
         public String summary() {
-            StringBuilder b = new StringBuilder(calibrated ? "calibrated" : "from cache").append(" (").append(file).append("): HASTE layers per level");
+            StringBuilder b = new StringBuilder(calibrated ? "calibrated (" + why + ")" : "from cache").append(" (").append(file)
+                    .append(", measured at load ").append(table.loadPerCore() < 0 ? "unknown" : String.format(Locale.ROOT, "%.2f per core",
+                            table.loadPerCore())).append(table.measuredUnderLoad() ? ", busy" : "").append("): HASTE layers per level");
             for (int level = 0; level < table.levelDense().length; level++) {
                 b.append(level == 0 ? " " : ", ").append(level).append(": ").append(table.hasteLayers(level));
             }
@@ -35,15 +43,27 @@ public final class CostPlans {
 
     /**
      * The plan for {@code session}'s model file {@code model}: read from {@code cache} when one
-     * matches the model and this device, otherwise calibrated on {@code inputs} and stored.
+     * matches the model and this device and it need not be measured again, otherwise calibrated
+     * on {@code inputs} and stored.
+     *
+     * @param force measure again even when a plan is cached
+     * @param load  the machine's load per core now ({@link SystemLoad#perCore} outside tests)
      */
     public static Plan load(OrtEnvironment env, Path model, HasteSession session, RuntimeOptions options, CostCache cache,
-                            Callable<List<FloatTensor>> inputs) throws IOException, OrtException {
+                            Callable<List<FloatTensor>> inputs, boolean force, DoubleSupplier load) throws IOException, OrtException {
         String sha = CostCache.sha256(model);
         Device device = Device.current(env.getVersion(), options.threads(), session.kernel().name().toLowerCase(Locale.ROOT));
         var found = cache.find(sha, device);
-        if (found.isPresent()) {
-            return new Plan(found.get(), cache.file(sha, device), false);
+        double now = load.getAsDouble();
+        String why;
+        if (force) {
+            why = "asked to";
+        } else if (found.isEmpty()) {
+            why = "no plan cached for this model and device";
+        } else if (found.get().measuredUnderLoad() && now >= 0 && now <= found.get().loadPerCore() / 2) {
+            why = String.format(Locale.ROOT, "the cached plan was measured at load %.2f per core, now %.2f", found.get().loadPerCore(), now);
+        } else {
+            return new Plan(found.get(), cache.file(sha, device), false, null);
         }
         List<FloatTensor> in;
         try {
@@ -53,7 +73,7 @@ public final class CostPlans {
         } catch (Exception e) {
             throw new IOException("cannot read the calibration images: " + e.getMessage(), e);
         }
-        CostTable table = new CostCalibrator(env, 3, CostCalibrator.DEFAULT_MARGIN).calibrate(session, sha, options, in);
-        return new Plan(table, cache.store(table), true);
+        CostTable table = new CostCalibrator(env, 3, CostCalibrator.DEFAULT_MARGIN).calibrate(session, sha, options, in, now);
+        return new Plan(table, cache.store(table), true, why);
     }
 }

@@ -23,10 +23,12 @@ import java.nio.file.Path;
  * @param denseModelMillis median milliseconds of the whole dense model
  * @param levelMillis     median milliseconds of each level's model with the per-layer decisions (dense model where none)
  * @param levelDense      levels that run the original model (no HASTE layer left, or not faster than dense)
+ * @param loadPerCore     the machine's load per core when it was measured ({@link SystemLoad}; -1 unknown, 0 in
+ *                        tables written before it was recorded)
  */
 public record CostTable(String model, Device device, double margin, String[] layers, double[] denseMicros,
                         double[][] hasteMicros, boolean[][] haste, double denseModelMillis, double[] levelMillis,
-                        boolean[] levelDense) {
+                        boolean[] levelDense, double loadPerCore) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** L per level and HASTE layer after the decisions: the schedule's L where HASTE runs, 0 elsewhere. */
@@ -43,6 +45,11 @@ public record CostTable(String model, Device device, double margin, String[] lay
             }
         }
         return out;
+    }
+
+    /** Whether it was measured while the machine was busy (load per core above {@value SystemLoad#BUSY_PER_CORE}). */
+    public boolean measuredUnderLoad() {
+        return loadPerCore > SystemLoad.BUSY_PER_CORE;
     }
 
     /** How many layers run HASTE at {@code level}. */

@@ -66,11 +66,15 @@ class HasteOpCliTest {
         Run first = cli("inspect", resnet56.toString(), "--cost-cache", cache, "--calibrate", "--card", models() + "resnet56.json",
                 "--images", SharedData.cifarTest().resolve("ship").toString());
         assertEquals(0, first.status(), first.err());
-        assertTrue(first.out().contains("cost plan calibrated (" + cache + "/"), first.out());
+        assertTrue(first.out().contains("cost plan calibrated (no plan cached for this model and device) (" + cache + "/"), first.out());
         assertTrue(first.out().matches("(?s).*  level 0: \\.{54}  runs the dense model, [0-9.]+ ms measured\n.*"), first.out());
         assertTrue(first.out().matches("(?s).*  /layer3/layer3.8/conv2/Conv\\s+[0-9]+ \\|( [0-9]+){8}\n.*"), first.out());
         Run again = cli("inspect", resnet56.toString(), "--cost-cache", cache);
         assertTrue(again.out().contains("cost plan from cache (" + cache + "/"), again.out());
+        Run forced = cli("calibrate", resnet56.toString(), "--cost-cache", cache, "--card", models() + "resnet56.json", "--force");
+        assertEquals(0, forced.status(), forced.err());
+        assertTrue(forced.out().startsWith("cost plan calibrated (asked to) (" + cache + "/"), forced.out());
+        assertTrue(forced.out().matches("(?s)[^\\n]*, measured at load ([0-9.]+ per core(, busy)?|unknown)\\): HASTE layers per level.*"), forced.out());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.hastegw.op.cost;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtEnvironment;
@@ -15,6 +16,7 @@ import io.hastegw.op.runtime.RuntimeOptions;
 import io.hastegw.op.transform.HasteOptions;
 import io.hastegw.op.transform.HasteTransformer;
 import io.hastegw.op.transform.TransformResult;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -60,7 +62,7 @@ class CostPlanTest {
         levelDense[6] = true;
         String[] names = haste.info().hasteLayers().stream().map(l -> l.name()).toArray(String[]::new);
         return new CostTable("a".repeat(64), Device.current(ENV.getVersion(), 1, "native"), 0.05, names, new double[layers],
-                new double[levels][layers], h, 1.0, new double[levels], levelDense);
+                new double[levels][layers], h, 1.0, new double[levels], levelDense, 0.1);
     }
 
     @Test
@@ -126,5 +128,48 @@ class CostPlanTest {
             }
             assertEquals("native", t.device().kernel());
         }
+    }
+
+    /** The plan {@link CostPlans#load} gives with {@code cached} in a fresh cache and the machine at load {@code now}. */
+    private static CostPlans.Plan loadWith(CostTable cached, double now, boolean force) throws Exception {
+        CostCache cache = new CostCache(Files.createTempDirectory(tmp, "cache"));
+        String sha = CostCache.sha256(model);
+        Device device = Device.current(ENV.getVersion(), 1, "native");
+        CostTable stored = new CostTable(sha, device, cached.margin(), cached.layers(), cached.denseMicros(), cached.hasteMicros(),
+                cached.haste(), cached.denseModelMillis(), cached.levelMillis(), cached.levelDense(), cached.loadPerCore());
+        cache.store(stored);
+        try (HasteSession s = new HasteSession(ENV, model, card.output().name(), RuntimeOptions.of(1))) {
+            return CostPlans.load(ENV, model, s, RuntimeOptions.of(1), cache, () -> images, force, () -> now);
+        }
+    }
+
+    private static CostTable measuredAt(double load) {
+        CostTable t = handMade();
+        return new CostTable(t.model(), t.device(), t.margin(), t.layers(), t.denseMicros(), t.hasteMicros(), t.haste(), t.denseModelMillis(),
+                t.levelMillis(), t.levelDense(), load);
+    }
+
+    @Test
+    void aPlanMeasuredOnABusyMachineIsMeasuredAgainOnceTheMachineIsQuieter() throws Exception {
+        CostPlans.Plan plan = loadWith(measuredAt(1.5), 0.1, false);
+        assertTrue(plan.calibrated());
+        assertEquals("the cached plan was measured at load 1.50 per core, now 0.10", plan.why());
+        assertEquals(0.1, plan.table().loadPerCore());
+        assertEquals(plan.table().loadPerCore(), CostTable.read(plan.file()).loadPerCore(), "the new plan replaced the cached one");
+    }
+
+    @Test
+    void aPlanMeasuredOnABusyMachineIsKeptWhileTheMachineIsStillBusy() throws Exception {
+        CostPlans.Plan plan = loadWith(measuredAt(1.5), 1.0, false);
+        assertFalse(plan.calibrated());
+        assertTrue(plan.summary().startsWith("from cache (") && plan.summary().contains("measured at load 1.50 per core, busy)"), plan.summary());
+    }
+
+    @Test
+    void aPlanMeasuredOnAQuietMachineIsKeptUnlessForced() throws Exception {
+        assertFalse(loadWith(measuredAt(0.2), 0.0, false).calibrated());
+        CostPlans.Plan forced = loadWith(measuredAt(0.2), 0.0, true);
+        assertTrue(forced.calibrated());
+        assertEquals("asked to", forced.why());
     }
 }
