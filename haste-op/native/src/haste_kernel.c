@@ -7,7 +7,7 @@
 #define DECLARE(isa)                                                                                          \
   int haste_hash_##isa(const float *, const float *, int, int, int, int, int32_t *, int32_t *, int);        \
   int haste_merge_inputs_##isa(const float *, const int32_t *, const int32_t *, int, int, int, float *, int); \
-  void haste_merge_filters_##isa(const float *, const int32_t *, int, int, int, int, float *, int);           \
+  int haste_merge_filters_##isa(const float *, const int32_t *, int, int, int, int, float *, int);           \
   int haste_merge_nchwc_##isa(const float *, const float *, const int32_t *, const int32_t *, int, int, int, int, int, int, \
                               float *, float *, int);                
 
@@ -43,8 +43,8 @@ int haste_merge_inputs(const float *x, const int32_t *bucket, const int32_t *cou
   return PICK(haste_merge_inputs, x, bucket, count, C, P, cred, xm, threads);
 }
 
-void haste_merge_filters(const float *w, const int32_t *bucket, int C, int O, int kk, int cred, float *wm, int threads) {
-  PICK(haste_merge_filters, w, bucket, C, O, kk, cred, wm, threads);
+int haste_merge_filters(const float *w, const int32_t *bucket, int C, int O, int kk, int cred, float *wm, int threads) {
+  return PICK(haste_merge_filters, w, bucket, C, O, kk, cred, wm, threads);
 }
 
 int haste_merge_nchwc(const float *x, const float *wblk, const int32_t *bucket, const int32_t *count, int C, int P, int op,

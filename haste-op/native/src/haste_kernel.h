@@ -36,8 +36,11 @@ int haste_hash(const float *x, const float *r, int C, int P, int l, int lmax, in
 int haste_merge_inputs(const float *x, const int32_t *bucket, const int32_t *count, int C, int P, int cred, float *xm,
                        int threads);
 
-/** wm (O x cred x kk) = the sum of the filter slices of every bucket. */
-void haste_merge_filters(const float *w, const int32_t *bucket, int C, int O, int kk, int cred, float *wm, int threads);
+/**
+ * wm (O x cred x kk) = the sum of the filter slices of every bucket: the first member's slice copied,
+ * the others added (m - 1 additions per weight for m members). 0 on success, -1 out of memory.
+ */
+int haste_merge_filters(const float *w, const int32_t *bucket, int C, int O, int kk, int cred, float *wm, int threads);
 
 /**
  * The merged input and filters in ONNX Runtime's NCHWc layouts, for its com.microsoft.nchwc Conv

@@ -261,8 +261,9 @@ static void inputs_part(void *ctx, int part, int parts) {
   slice(j->cred, part, parts, &lo, &hi);
   for (int b = lo; b < hi; b++) {
     float *dst = j->xm + (size_t)b * j->P;
-    memset(dst, 0, (size_t)j->P * sizeof(float));
-    for (int m = j->start[b]; m < j->start[b + 1]; m++) {
+    /* The first member is copied, the others added: m - 1 additions per pixel for m members. */
+    memcpy(dst, j->x + (size_t)j->members[j->start[b]] * j->P, (size_t)j->P * sizeof(float));
+    for (int m = j->start[b] + 1; m < j->start[b + 1]; m++) {
       const float *xc = j->x + (size_t)j->members[m] * j->P;
       int p = 0;
       for (; p + 8 <= j->P; p += 8) st8(dst + p, ld8(dst + p) + ld8(xc + p));
@@ -289,9 +290,24 @@ int HK(haste_merge_inputs)(const float *x, const int32_t *bucket, const int32_t 
 typedef struct {
   const float *w;
   const int32_t *bucket;
+  const uint8_t *first;
   int C, O, kk, cred;
   float *wm;
 } filters_job;
+
+/* first[c] = 1 for the lowest channel of each bucket: its filter slice is copied, the others added
+   (m - 1 additions per weight for a bucket of m). NULL when out of memory. */
+static uint8_t *first_members(const int32_t *bucket, int C, int cred) {
+  uint8_t *first = malloc((size_t)C + (size_t)cred);
+  if (!first) return NULL;
+  uint8_t *seen = first + C;
+  memset(seen, 0, (size_t)cred);
+  for (int c = 0; c < C; c++) {
+    first[c] = !seen[bucket[c]];
+    seen[bucket[c]] = 1;
+  }
+  return first;
+}
 
 /* Part of the filter merge: a slice of the output channels. */
 static void filters_part(void *ctx, int part, int parts) {
@@ -301,27 +317,32 @@ static void filters_part(void *ctx, int part, int parts) {
   for (int o = lo; o < hi; o++) {
     const float *wo = j->w + (size_t)o * C * kk;
     float *mo = j->wm + (size_t)o * j->cred * kk;
-    memset(mo, 0, (size_t)j->cred * kk * sizeof(float));
     if (kk == 1) {
-      for (int c = 0; c < C; c++) mo[j->bucket[c]] += wo[c];
+      for (int c = 0; c < C; c++) mo[j->bucket[c]] = j->first[c] ? wo[c] : mo[j->bucket[c]] + wo[c];
       continue;
     }
     for (int c = 0; c < C; c++) {
       float *dst = mo + (size_t)j->bucket[c] * kk;
       const float *src = wo + (size_t)c * kk;
-      for (int k = 0; k < kk; k++) dst[k] += src[k];
+      if (j->first[c]) memcpy(dst, src, (size_t)kk * sizeof(float));
+      else for (int k = 0; k < kk; k++) dst[k] += src[k];
     }
   }
 }
 
-void HK(haste_merge_filters)(const float *w, const int32_t *bucket, int C, int O, int kk, int cred, float *wm, int threads) {
-  filters_job job = {w, bucket, C, O, kk, cred, wm};
+int HK(haste_merge_filters)(const float *w, const int32_t *bucket, int C, int O, int kk, int cred, float *wm, int threads) {
+  uint8_t *first = first_members(bucket, C, cred);
+  if (!first) return -1;
+  filters_job job = {w, bucket, first, C, O, kk, cred, wm};
   parallel(parts_for((long)O * C * kk, threads), filters_part, &job);
+  free(first);
+  return 0;
 }
 
 typedef struct {
   const float *x, *wblk;
   const int32_t *bucket, *count, *start, *members;
+  const uint8_t *first;
   int C, P, op, kk, cred, block, ib;
   float *xb, *wb;
 } nchwc_job;
@@ -340,15 +361,16 @@ static void nchwc_inputs_part(void *ctx, int part, int parts) {
       memset(tile, 0, sizeof(float) * 16 * block);
       for (int i = 0; i < block && cb * block + i < j->cred; i++) {
         int b = cb * block + i;
-        float sum[16] = {0};
+        float sum[16];
+        memcpy(sum, j->x + (size_t)j->members[j->start[b]] * P + p0, sizeof(float) * pn);  /* first member copied */
         if (pn == 16) {
-          for (int m = j->start[b]; m < j->start[b + 1]; m++) {
+          for (int m = j->start[b] + 1; m < j->start[b + 1]; m++) {
             const float *row = j->x + (size_t)j->members[m] * P + p0;
 #pragma GCC unroll 16
             for (int p = 0; p < 16; p++) sum[p] += row[p];
           }
         } else {
-          for (int m = j->start[b]; m < j->start[b + 1]; m++) {
+          for (int m = j->start[b] + 1; m < j->start[b + 1]; m++) {
             const float *row = j->x + (size_t)j->members[m] * P + p0;
             for (int p = 0; p < pn; p++) sum[p] += row[p];
           }
@@ -378,8 +400,13 @@ static void nchwc_filters_part(void *ctx, int part, int parts) {
     for (int c = 0; c < j->C; c++) {
       const float *src = j->wblk + ((size_t)ob * j->C + c) * kk * block;
       float *d = dst + ((size_t)(j->bucket[c] / block) * kk * block + j->bucket[c] % block) * block;
-      for (int k = 0; k < kk; k++)
-        for (int i = 0; i < block; i++) d[(size_t)k * block * block + i] += src[k * block + i];
+      if (j->first[c]) {
+        for (int k = 0; k < kk; k++)
+          for (int i = 0; i < block; i++) d[(size_t)k * block * block + i] = src[k * block + i];
+      } else {
+        for (int k = 0; k < kk; k++)
+          for (int i = 0; i < block; i++) d[(size_t)k * block * block + i] += src[k * block + i];
+      }
     }
   }
 }
@@ -388,10 +415,15 @@ int HK(haste_merge_nchwc)(const float *x, const float *wblk, const int32_t *buck
                           int kk, int cred, int block, float *xb, float *wb, int threads) {
   int32_t *start, *members;
   if (bucket_members(bucket, count, C, cred, &start, &members) != 0) return -1;
+  uint8_t *first = first_members(bucket, C, cred);
+  if (!first) {
+    free(start), free(members);
+    return -1;
+  }
   int cp = (cred + block - 1) / block * block;
-  nchwc_job job = {x, wblk, bucket, count, start, members, C, P, op, kk, cred, block, cp / block, xb, wb};
+  nchwc_job job = {x, wblk, bucket, count, start, members, first, C, P, op, kk, cred, block, cp / block, xb, wb};
   parallel(parts_for((long)C * P, threads), nchwc_inputs_part, &job);
   parallel(parts_for((long)op * C * kk, threads), nchwc_filters_part, &job);
-  free(start), free(members);
+  free(start), free(members), free(first);
   return 0;
 }

@@ -126,7 +126,7 @@ static OrtStatus *compute(void *k, OrtKernelContext *ctx) {
       s = error(api, OP_NAME ": out of memory");
   } else if (!s) {
     if (haste_merge_inputs(x, bucket, count, C, P, cred, xm, threads) != 0) s = error(api, OP_NAME ": out of memory");
-    else haste_merge_filters(w, bucket, C, O, kk, cred, wm, threads);
+    else if (haste_merge_filters(w, bucket, C, O, kk, cred, wm, threads) != 0) s = error(api, OP_NAME ": out of memory");
   }
   if (!s) *(int64_t *)ch = cred;
   free(bucket);

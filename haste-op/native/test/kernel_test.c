@@ -95,7 +95,7 @@ static int run_case(int C, int P, int O, int kk, int l, int lmax, int duplicate,
   double worst = 0;
   if (!failures) {
     failures += haste_merge_inputs(x, bucket, count, C, P, cred, xm, threads) != 0;
-    haste_merge_filters(w, bucket, C, O, kk, cred, wm, threads);
+    failures += haste_merge_filters(w, bucket, C, O, kk, cred, wm, threads) != 0;
     /* Bucket sums in double, channel by channel. */
     double *xs = calloc((size_t)cred * P, sizeof(double)), *ws = calloc((size_t)O * cred * kk, sizeof(double));
     int *n = calloc((size_t)cred, sizeof(int));

@@ -10,8 +10,10 @@ package io.hastegw.op.accounting;
  * @param compute         MACs of the convolution (or Gemm) actually run: the reduced one for HASTE
  * @param hashing         HASTE hashing: 2·C·P (channel mean and centring) + C·nnz_L (sparse projections,
  *                        one addition per non-zero of the L active hyperplanes) + C·L (code assembly)
- * @param inputMerge      HASTE input merging: C·P (sum each channel into its bucket) + Cred·P (divide by bucket size)
- * @param filterMerge     HASTE filter merging: O·k·k·C (sum each filter slice into its bucket)
+ * @param inputMerge      HASTE input merging: the additions summing the channels of each bucket (portable C·P, native
+ *                        (C - Cred)·P: the first member is copied) + Cred·P (divide by bucket size)
+ * @param filterMerge     HASTE filter merging: the additions summing the filter slices of each bucket (portable O·k·k·C,
+ *                        native O·k·k·(C - Cred))
  * @param channels        input channels C of the layer
  * @param reducedChannels channels convolved (C for a dense layer)
  */

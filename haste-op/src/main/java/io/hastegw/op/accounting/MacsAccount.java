@@ -85,7 +85,11 @@ public record MacsAccount(List<LayerMacs> layers) {
      * Hashing: the portable graph centres (2CP), projects with the sparse hyperplanes (C nnz) and
      * builds codes (CL); the native kernel sums the channel mean (CP), projects densely with SIMD
      * multiply-adds on L rounded up to 8 (CP Lv + P Lv for the mean, folded centring) and builds
-     * codes (CL).
+     * codes (CL). Merging: the portable graph sums every channel into its bucket (CP for the inputs,
+     * OkkC for the filters, its scatter-adds start from zeros); the native kernel copies each
+     * bucket's first member and adds the others, m - 1 additions for m members ((C - Cred)P and
+     * Okk(C - Cred)). Both divide each merged input by its bucket size (Cred P, an upper bound:
+     * the native kernel skips buckets of one).
      */
     static LayerMacs haste(LayerInfo layer, HasteLayer haste, int l, int cr, HasteKernel kernel) {
         long c = layer.inChannels();
@@ -96,8 +100,9 @@ public record MacsAccount(List<LayerMacs> layers) {
         long hashing = kernel == HasteKernel.NATIVE
                 ? c * p + c * p * lv + p * lv + c * l
                 : 2 * c * p + c * haste.cumulativeNonzeros()[l] + c * l;
-        long inputMerge = c * p + cr * p;
-        long filterMerge = o * kk * c;
+        long summed = kernel == HasteKernel.NATIVE ? c - cr : c;
+        long inputMerge = summed * p + cr * p;
+        long filterMerge = o * kk * summed;
         long compute = o * cr * kk * layer.outputPixels();
         return new LayerMacs(layer.name(), layer.denseMacs(), compute, hashing, inputMerge, filterMerge, (int) c, cr);
     }

@@ -40,6 +40,16 @@ class MacsAccountTest {
     }
 
     @Test
+    void theNativeKernelCopiesEachBucketsFirstMemberAndAddsTheRest() {
+        // 16 channels merged into 10 buckets: 6 additions per pixel and per filter weight, not 16.
+        LayerInfo layer = new LayerInfo("conv", "Conv", new long[] {1, 16, 16, 16}, new long[] {32, 16, 3, 3},
+                new long[] {1, 32, 8, 8}, 1);
+        LayerMacs macs = MacsAccount.haste(layer, new HasteLayer("conv", 3, new long[] {0, 80, 170, 250}), 2, 10, HasteKernel.NATIVE);
+        assertEquals(6L * 256 + 10L * 256, macs.inputMerge());
+        assertEquals(32L * 9 * 6, macs.filterMerge());
+    }
+
+    @Test
     void reductionIncludesTheOverhead() {
         LayerMacs haste = new LayerMacs("a", 1000, 500, 100, 50, 50, 16, 8);
         LayerMacs gemm = new LayerMacs("b", 1000, 1000, 0, 0, 0, 0, 0);
