@@ -8,14 +8,15 @@
 # resnet18 resnet50"), THREADS (default 1,2), LIMIT (images timed, default 200 for CIFAR, 20 for
 # 224x224).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-shared=${SHARED_DIR:-$root/../shared}
-"$root/deploy/setup-build-deps.sh"
-(cd "$root" && mvn -B -q -DskipTests package -pl haste-op -am)
-jar=$root/haste-op/target/haste-op-0.1.0-SNAPSHOT-cli.jar
+# From the repository root, with relative paths: the reports name the models and images as given.
+cd "$(dirname "$0")/.."
+shared=${SHARED_DIR:-../shared}
+deploy/setup-build-deps.sh
+mvn -B -q -DskipTests package -pl haste-op -am
+jar=haste-op/target/haste-op-0.1.0-SNAPSHOT-cli.jar
 cifar=$shared/models/cifar10-resnet-akamaster
 images=$shared/data/cifar10-jpeg/test
-mkdir -p "$root/benchmarks/results"
+mkdir -p benchmarks/results
 for model in ${MODELS:-resnet20 resnet56 resnet18 resnet50}; do
   case $model in
     resnet20|resnet56) args=(--model "$cifar/$model.onnx" --card "$cifar/$model.json" --limit "${LIMIT:-200}" --warmup 20 --breakdown-level 3) ;;
@@ -23,5 +24,5 @@ for model in ${MODELS:-resnet20 resnet56 resnet18 resnet50}; do
     *) echo "haste-bench: unknown model $model" >&2; exit 1 ;;
   esac
   java -jar "$jar" bench "${args[@]}" --images "$images" --threads "${THREADS:-1,2}" \
-    --out "$root/benchmarks/results/bench-$model.md" 2>/dev/null
+    --out "benchmarks/results/bench-$model.md" 2>/dev/null
 done

@@ -6,19 +6,20 @@
 # Options (environment): SHARED_DIR (default: ../shared next to the repository), MODEL (resnet20
 # or resnet56, default resnet20), IMAGES (default 200), OUT (default build/demo).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-shared=${SHARED_DIR:-$root/../shared}
+# From the repository root, with relative paths: the output names files as given.
+cd "$(dirname "$0")/.."
+shared=${SHARED_DIR:-../shared}
 model=${MODEL:-resnet20}
 images=${IMAGES:-200}
-out=${OUT:-$root/build/demo}
+out=${OUT:-build/demo}
 models=$shared/models/cifar10-resnet-akamaster
 
-"$root/deploy/setup-build-deps.sh"
+deploy/setup-build-deps.sh
 [[ -f $models/$model.onnx ]] || { echo "demo: $models/$model.onnx not found; set SHARED_DIR" >&2; exit 1; }
 
 echo "== building haste-op"
-(cd "$root" && mvn -B -q -DskipTests package -pl haste-op -am)
-jar=$root/haste-op/target/haste-op-0.1.0-SNAPSHOT-cli.jar
+mvn -B -q -DskipTests package -pl haste-op -am
+jar=haste-op/target/haste-op-0.1.0-SNAPSHOT-cli.jar
 haste=(java -jar "$jar")
 mkdir -p "$out"
 
