@@ -137,6 +137,9 @@ public final class FrameIntake {
      * {@link #done} after it.
      */
     public Optional<Dispatch> next() {
+        if (queues.isEmpty()) {
+            return Optional.empty();
+        }
         long typical = typicalCost();
         String camera = null;
         boolean heavy = false;
