@@ -3,7 +3,8 @@
  * HASTE hash-and-merge pass of one convolution in one node. ONNX Runtime's own Conv then
  * convolves the merged input with the merged filters.
  *
- *   inputs:  X [1, C, H, W] float, W [O, C, kh, kw] float, R [H*W, lmax] float (the hyperplanes),
+ *   inputs:  X [1, C, H, W] float, W [O, C, kh, kw] float, R [Hs*Ws, lmax] float (the hyperplanes;
+ *            Hs = ceil(H / hash_stride), Ws likewise),
  *            L int64 (scalar or [1]: how many hyperplanes this level uses, 1..lmax)
  *   outputs: XM [1, Cred, H, W] float (bucket means), WM [O, Cred, kh, kw] float (bucket sums),
  *            channels [1] int64 (Cred)
@@ -15,6 +16,10 @@
  *            [O / block][C][kh][kw][block].
  *   attribute threads (int, optional, default 1): threads the pass may use on large layers (the
  *            session's intra-op thread count); the results do not depend on it.
+ *   attribute hash_stride (int, optional, default 1): channels are hashed on the pixels of a grid
+ *            of this stride (rows and columns 0, s, 2s, ...): s^2 times fewer projections.
+ *   attribute scale_aware (int, optional, default 0): 1 folds each channel's scale against its
+ *            bucket's mean (haste_scales, on the hashed pixels) into the merged filters.
  *
  * The library's entry point is RegisterCustomOps, which SessionOptions.registerCustomOpLibrary
  * calls. It refuses runtimes older than 1.16 and checks the API table before registering.
@@ -34,6 +39,8 @@ typedef struct {
   const OrtApi *api;
   int64_t nchwc_block; /* 0: plain NCHW outputs; else the block of ONNX Runtime's NCHWc layouts */
   int threads;          /* threads the pass may use on large layers */
+  int stride;           /* hash on the pixels of a grid of this stride */
+  int scale_aware;      /* fold each channel's scale against its bucket's mean into the filters */
 } Kernel;
 
 static OrtStatus *error(const OrtApi *api, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -79,7 +86,7 @@ static OrtStatus *output(const OrtApi *api, OrtKernelContext *ctx, size_t index,
 static OrtStatus *compute(void *k, OrtKernelContext *ctx) {
   const OrtApi *api = ((Kernel *)k)->api;
   int64_t block = ((Kernel *)k)->nchwc_block;
-  int threads = ((Kernel *)k)->threads;
+  int threads = ((Kernel *)k)->threads, stride = ((Kernel *)k)->stride, scale_aware = ((Kernel *)k)->scale_aware;
   void *x, *w, *r, *lv;
   int tx, tw, tr, tl;
   int64_t dx[4], dw[4], dr[4], dl[4];
@@ -94,22 +101,32 @@ static OrtStatus *compute(void *k, OrtKernelContext *ctx) {
   if (rw != 4 || dw[1] != dx[1])
     return error(api, OP_NAME ": W must be [O, C, kh, kw] with C = %lld, the channels of X", (long long)dx[1]);
   if (block && dw[0] % block) return error(api, OP_NAME ": with nchwc_block = %lld, W's output channels must be a multiple of it", (long long)block);
-  int64_t pixels = dx[2] * dx[3];
-  if (rr != 2 || dr[0] != pixels)
-    return error(api, OP_NAME ": R must be [H*W, lmax] = [%lld, lmax]", (long long)pixels);
+  int64_t hs = (dx[2] + stride - 1) / stride, ws = (dx[3] + stride - 1) / stride, hashed = hs * ws;
+  if (rr != 2 || dr[0] != hashed)
+    return error(api, OP_NAME ": R must be [Hs*Ws, lmax] = [%lld, lmax] (hash_stride %d)", (long long)hashed, stride);
   if (rl > 1 || (rl == 1 && dl[0] != 1)) return error(api, OP_NAME ": L must be a scalar");
   int64_t l = *(const int64_t *)lv;
   if (l < 1 || l > dr[1] || l > HASTE_MAX_PLANES)
     return error(api, OP_NAME ": L = %lld is outside 1..%lld", (long long)l,
                  (long long)(dr[1] < HASTE_MAX_PLANES ? dr[1] : HASTE_MAX_PLANES));
 
-  int C = (int)dx[1], P = (int)pixels, O = (int)dw[0], kk = (int)(dw[2] * dw[3]);
+  int C = (int)dx[1], P = (int)(dx[2] * dx[3]), Ps = (int)hashed, O = (int)dw[0], kk = (int)(dw[2] * dw[3]);
   int32_t *bucket = malloc((size_t)C * 2 * sizeof(int32_t));
-  if (!bucket) return error(api, OP_NAME ": out of memory");
+  float *xs = stride > 1 ? malloc((size_t)C * Ps * sizeof(float)) : NULL;
+  float *scale = scale_aware ? malloc((size_t)C * 2 * sizeof(float)) : NULL; /* scales, then gains */
+  if (!bucket || (stride > 1 && !xs) || (scale_aware && !scale)) {
+    free(bucket), free(xs), free(scale);
+    return error(api, OP_NAME ": out of memory");
+  }
+  if (xs) haste_subsample(x, C, (int)dx[2], (int)dx[3], stride, xs);
+  const float *hashed_x = xs ? xs : x;
   int32_t *count = bucket + C;
-  int cred = haste_hash(x, r, C, P, (int)l, (int)dr[1], bucket, count, threads);
+  int cred = haste_hash(hashed_x, r, C, Ps, (int)l, (int)dr[1], bucket, count, threads);
+  float *gain = scale ? scale + C : NULL;
+  if (cred >= 0 && scale && haste_scales(hashed_x, bucket, count, C, Ps, cred, scale, gain) != 0) cred = -1;
+  free(xs);
   if (cred < 0) {
-    free(bucket);
+    free(bucket), free(scale);
     return error(api, OP_NAME ": out of memory");
   }
   void *xm, *wm, *ch;
@@ -122,14 +139,14 @@ static OrtStatus *compute(void *k, OrtKernelContext *ctx) {
   if (!s) s = output(api, ctx, 1, dwm, 4, &wm);
   if (!s) s = output(api, ctx, 2, &one, 1, &ch);
   if (!s && block) {
-    if (haste_merge_nchwc(x, w, bucket, count, C, P, (int)op, kk, cred, (int)block, xm, wm, threads) != 0)
+    if (haste_merge_nchwc(x, w, gain, scale, bucket, count, C, P, (int)op, kk, cred, (int)block, xm, wm, threads) != 0)
       s = error(api, OP_NAME ": out of memory");
   } else if (!s) {
-    if (haste_merge_inputs(x, bucket, count, C, P, cred, xm, threads) != 0) s = error(api, OP_NAME ": out of memory");
-    else if (haste_merge_filters(w, bucket, C, O, kk, cred, wm, threads) != 0) s = error(api, OP_NAME ": out of memory");
+    if (haste_merge_inputs(x, gain, bucket, count, C, P, cred, xm, threads) != 0) s = error(api, OP_NAME ": out of memory");
+    else if (haste_merge_filters(w, scale, bucket, C, O, kk, cred, wm, threads) != 0) s = error(api, OP_NAME ": out of memory");
   }
   if (!s) *(int64_t *)ch = cred;
-  free(bucket);
+  free(bucket), free(scale);
   return s;
 }
 
@@ -144,7 +161,8 @@ static int64_t int_attribute(const OrtApi *api, const OrtKernelInfo *info, const
   return value;
 }
 
-/* Optional attributes: nchwc_block (default 0: NCHW outputs), threads (default 1). */
+/* Optional attributes: nchwc_block (default 0: NCHW outputs), threads (default 1), hash_stride (default 1),
+   scale_aware (default 0). */
 static OrtStatus *create_kernel(const OrtCustomOp *op, const OrtApi *api, const OrtKernelInfo *info, void **out) {
   (void)op;
   int64_t block = int_attribute(api, info, "nchwc_block", 0);
@@ -152,11 +170,18 @@ static OrtStatus *create_kernel(const OrtCustomOp *op, const OrtApi *api, const 
   if (block < 0 || block > 64 || (block & (block - 1)) != 0)
     return error(api, OP_NAME ": nchwc_block = %lld is not 0 or a power of two up to 64", (long long)block);
   if (threads < 1 || threads > 64) return error(api, OP_NAME ": threads = %lld is not 1 to 64", (long long)threads);
+  int64_t stride = int_attribute(api, info, "hash_stride", 1);
+  int64_t scale_aware = int_attribute(api, info, "scale_aware", 0);
+  if (stride < 1 || stride > 16) return error(api, OP_NAME ": hash_stride = %lld is not 1 to 16", (long long)stride);
+  if (scale_aware != 0 && scale_aware != 1)
+    return error(api, OP_NAME ": scale_aware = %lld is not 0 or 1", (long long)scale_aware);
   Kernel *k = malloc(sizeof *k);
   if (!k) return error(api, OP_NAME ": out of memory");
   k->api = api;
   k->nchwc_block = block;
   k->threads = (int)threads;
+  k->stride = (int)stride;
+  k->scale_aware = (int)scale_aware;
   *out = k;
   return NULL;
 }

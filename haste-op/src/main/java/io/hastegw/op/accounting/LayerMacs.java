@@ -8,12 +8,12 @@ package io.hastegw.op.accounting;
  * @param name            node name
  * @param dense           MACs of the original layer
  * @param compute         MACs of the convolution (or Gemm) actually run: the reduced one for HASTE
- * @param hashing         HASTE hashing: 2·C·P (channel mean and centring) + C·nnz_L (sparse projections,
- *                        one addition per non-zero of the L active hyperplanes) + C·L (code assembly)
+ * @param hashing         HASTE hashing on the layer's hashed pixels (MacsAccount.haste has the formulas of both kernels)
  * @param inputMerge      HASTE input merging: the additions summing the channels of each bucket (portable C·P, native
- *                        (C - Cred)·P: the first member is copied) + Cred·P (divide by bucket size)
+ *                        (C - Cred)·P: the first member is copied) + Cred·P (divide by bucket size), and for the
+ *                        scale-aware merge the channels' scales
  * @param filterMerge     HASTE filter merging: the additions summing the filter slices of each bucket (portable O·k·k·C,
- *                        native O·k·k·(C - Cred))
+ *                        native O·k·k·(C - Cred)), and for the scale-aware merge the multiplies by the scales
  * @param channels        input channels C of the layer
  * @param reducedChannels channels convolved (C for a dense layer)
  */

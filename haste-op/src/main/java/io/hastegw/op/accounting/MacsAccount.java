@@ -5,6 +5,7 @@ import io.hastegw.op.transform.HasteKernel;
 import io.hastegw.op.transform.HasteLayer;
 import io.hastegw.op.transform.HasteModelInfo;
 import io.hastegw.op.transform.HasteTransformer;
+import io.hastegw.op.transform.MergeMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -72,7 +73,8 @@ public record MacsAccount(List<LayerMacs> layers) {
                 if (i < 0 || planes[i] == 0) {
                     out.add(dense.get(k));
                 } else {
-                    LayerMacs h = haste(info.computeLayers().get(k), info.hasteLayers().get(i), planes[i], Math.toIntExact(reducedChannels[i]), kernel);
+                    LayerMacs h = haste(info.computeLayers().get(k), info.hasteLayers().get(i), planes[i], Math.toIntExact(reducedChannels[i]),
+                            kernel, info.merge());
                     out.add(nchwcBlock > 0 && kernel == HasteKernel.NATIVE ? padded(info.computeLayers().get(k), h, nchwcBlock) : h);
                 }
             }
@@ -82,27 +84,41 @@ public record MacsAccount(List<LayerMacs> layers) {
 
     /**
      * One HASTE layer with {@code l} active hyperplanes that convolved {@code cr} merged channels.
-     * Hashing: the portable graph centres (2CP), projects with the sparse hyperplanes (C nnz) and
-     * builds codes (CL); the native kernel sums the channel mean (CP), projects densely with SIMD
-     * multiply-adds on L rounded up to 8 (CP Lv + P Lv for the mean, folded centring) and builds
-     * codes (CL). Merging: the portable graph sums every channel into its bucket (CP for the inputs,
-     * OkkC for the filters, its scatter-adds start from zeros); the native kernel copies each
-     * bucket's first member and adds the others, m - 1 additions for m members ((C - Cred)P and
-     * Okk(C - Cred)). Both divide each merged input by its bucket size (Cred P, an upper bound:
-     * the native kernel skips buckets of one).
+     * Ps is the number of hashed pixels (P on a grid of the layer's hash stride; copying them out
+     * of the map is not arithmetic and not counted). Hashing: the portable graph centres (2CPs),
+     * projects with the sparse hyperplanes (C nnz) and builds codes (CL); the native kernel sums
+     * the channel mean (CPs), projects densely with SIMD multiply-adds on L rounded up to 8
+     * (CPsLv + PsLv for the mean, folded centring) and builds codes (CL). Merging: the portable
+     * graph sums every channel into its bucket (CP for the inputs, OkkC for the filters, its
+     * scatter-adds start from zeros); the native kernel copies each bucket's first member and adds
+     * the others, m - 1 additions for m members ((C - Cred)P and Okk(C - Cred)). Both divide each
+     * merged input by its bucket size (Cred P, an upper bound: the native kernel skips buckets of
+     * one). The scale-aware merge adds, under input merging, the scales on the hashed pixels
+     * (native: bucket sums (C - Cred)Ps, norms Cred Ps, dot products CPs; its gains fold into the
+     * division by the bucket size; portable: 6CPs + Cred Ps for its bucket means, representatives,
+     * products, norms and ratios, and Cred P for the gains) and, under filter merging, nothing on
+     * the native kernel (each bucket's pivot, whose scale is 1, is copied, the others multiply-added:
+     * still m - 1 operations per weight) and 2 C Cred on the portable graph (the membership weighted
+     * and divided by the gains; its MatMul already counted OkkC).
      */
-    static LayerMacs haste(LayerInfo layer, HasteLayer haste, int l, int cr, HasteKernel kernel) {
+    static LayerMacs haste(LayerInfo layer, HasteLayer haste, int l, int cr, HasteKernel kernel, MergeMode merge) {
         long c = layer.inChannels();
         long p = layer.inputPixels();
+        long ps = haste.hashedPixels(layer);
         long kk = layer.kernelSize();
         long o = layer.outChannels();
         long lv = (l + 7) / 8 * 8L;
-        long hashing = kernel == HasteKernel.NATIVE
-                ? c * p + c * p * lv + p * lv + c * l
-                : 2 * c * p + c * haste.cumulativeNonzeros()[l] + c * l;
-        long summed = kernel == HasteKernel.NATIVE ? c - cr : c;
+        boolean nativeKernel = kernel == HasteKernel.NATIVE;
+        long hashing = nativeKernel
+                ? c * ps + c * ps * lv + ps * lv + c * l
+                : 2 * c * ps + c * haste.cumulativeNonzeros()[l] + c * l;
+        long summed = nativeKernel ? c - cr : c;
         long inputMerge = summed * p + cr * p;
         long filterMerge = o * kk * summed;
+        if (merge == MergeMode.SCALE) {
+            inputMerge += nativeKernel ? (c - cr) * ps + cr * ps + c * ps : 6 * c * ps + cr * ps + cr * p;
+            filterMerge += nativeKernel ? 0 : 2 * c * cr;
+        }
         long compute = o * cr * kk * layer.outputPixels();
         return new LayerMacs(layer.name(), layer.denseMacs(), compute, hashing, inputMerge, filterMerge, (int) c, cr);
     }

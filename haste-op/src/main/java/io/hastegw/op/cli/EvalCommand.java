@@ -66,7 +66,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         ModelCard modelCard = ModelCard.read(card);
         List<LabelledImage> set = ImageFolder.stratified(images, modelCard.labels(), limit, seed);
-        ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), System.console() != null, "eval: dense and every level");
+        ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), System.console() != null, "eval: dense and every level", "images");
         EvalReport report = new Evaluator(OrtEnvironment.getEnvironment(), threads, warmup, progress, baselines).evaluate(dense, haste, modelCard, set);
         spec.commandLine().getOut().print(report.table());
         if (json != null) {

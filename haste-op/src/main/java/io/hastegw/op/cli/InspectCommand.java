@@ -103,7 +103,10 @@ final class InspectCommand implements Callable<Integer> {
         }
         printLayers(out, info.computeLayers(), status);
         printDenseTotal(out, info.computeLayers());
-        out.println("level schedule (hyperplanes L per HASTE layer; 0 = dense):");
+        out.printf(Locale.ROOT, "merge: %s; hash stride per HASTE layer: %s%n", info.merge().name().toLowerCase(Locale.ROOT),
+                info.hasteLayers().stream().map(h -> Integer.toString(h.hashStride())).collect(Collectors.joining(" ")));
+        out.println("level schedule (hyperplanes L per HASTE layer; 0 = dense)"
+                + (info.scheduleOrigin() == null ? ":" : ", " + info.scheduleOrigin() + ":"));
         for (int level = 0; level < info.schedule().levels(); level++) {
             int[] row = info.schedule().hyperplanes()[level];
             out.printf(Locale.ROOT, "  level %d: %s%n", level, Arrays.stream(row).mapToObj(Integer::toString).collect(Collectors.joining(" ")));

@@ -12,19 +12,21 @@ final class ProgressLine implements Evaluator.Progress {
     private final PrintWriter err;
     private final boolean terminal;
     private final String what;
+    private final String unit;
     private int lastTenth = -1;
 
-    /** A bar labelled {@code what}, in place when {@code terminal}. */
-    ProgressLine(PrintWriter err, boolean terminal, String what) {
+    /** A bar labelled {@code what} counting {@code unit} (e.g. "images"), in place when {@code terminal}. */
+    ProgressLine(PrintWriter err, boolean terminal, String what, String unit) {
         this.err = err;
         this.terminal = terminal;
         this.what = what;
+        this.unit = unit;
     }
 
     @Override
     public void update(int done, int total) {
         int filled = total == 0 ? WIDTH : done * WIDTH / total;
-        String line = what + " [" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] " + done + "/" + total + " images";
+        String line = what + " [" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] " + done + "/" + total + " " + unit;
         if (terminal) {
             err.print("\r" + line + (done == total ? "\n" : ""));
             err.flush();

@@ -20,15 +20,23 @@ public final class CalibrationInputs {
     private CalibrationInputs() {}
 
     /**
-     * Up to {@code n} images found under {@code dir} (any depth, sorted by path), preprocessed for
-     * {@code card}. Unreadable files are skipped.
+     * Up to {@code n} images found under {@code dir} (any depth), preprocessed for {@code card}:
+     * evenly spaced through the files sorted by path, so that every subfolder (a class, a camera)
+     * contributes. Unreadable files are skipped (the next file stands in).
      *
      * @throws IOException when the folder cannot be listed or holds no readable image
      */
     public static List<FloatTensor> fromFolder(Path dir, ModelCard card, int n) throws IOException {
-        List<Path> files;
+        List<Path> sorted;
         try (Stream<Path> s = Files.walk(dir)) {
-            files = s.filter(Files::isRegularFile).sorted().toList();
+            sorted = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        int step = Math.max(1, sorted.size() / Math.max(1, n));
+        List<Path> files = new ArrayList<>();
+        for (int start = 0; start < step; start++) {
+            for (int i = start; i < sorted.size(); i += step) {
+                files.add(sorted.get(i));
+            }
         }
         Preprocessor pre = new Preprocessor(card);
         List<FloatTensor> out = new ArrayList<>();

@@ -1,6 +1,8 @@
 package io.hastegw.op.reference;
 
+import io.hastegw.op.transform.MergeMode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,9 +40,22 @@ public final class HasteConvReference {
      * dense path: every channel is its own bucket.
      */
     public static Result haste(ConvSpec conv, float[] x, int h, int w, float[] r, int lmax, int l) {
+        return haste(conv, x, h, w, r, lmax, l, 1, MergeMode.MEAN);
+    }
+
+    /**
+     * HASTE as above, hashing on the pixels of a grid of {@code stride} ({@code r}: {@code
+     * [ceil(h/stride) * ceil(w/stride)][lmax]}) and merging with {@code merge}: for {@link
+     * MergeMode#SCALE} every filter slice enters its bucket's sum multiplied by its channel's scale
+     * {@code <x_c, m> / <m, m>} against the bucket's mean m, both on the hashed pixels.
+     */
+    public static Result haste(ConvSpec conv, float[] x, int h, int w, float[] r, int lmax, int l, int stride, MergeMode merge) {
         int c = conv.in();
         int pixels = h * w;
-        List<List<Integer>> buckets = l == 0 ? singletons(c) : buckets(codes(x, c, pixels, r, lmax, l));
+        float[] xs = subsample(x, c, h, w, stride);
+        int hashed = xs.length / c;
+        List<List<Integer>> buckets = l == 0 ? singletons(c) : buckets(codes(xs, c, hashed, r, lmax, l));
+        double[] scale = merge == MergeMode.SCALE ? scales(xs, hashed, buckets, c) : ones(c);
         int cr = buckets.size();
         float[] mergedX = new float[cr * pixels];
         int kk = conv.kh() * conv.kw();
@@ -58,7 +73,7 @@ public final class HasteConvReference {
                 for (int k = 0; k < kk; k++) {
                     double sum = 0;
                     for (int ch : members) {
-                        sum += conv.weights()[(o * c + ch) * kk + k];
+                        sum += scale[ch] * conv.weights()[(o * c + ch) * kk + k];
                     }
                     mergedW[(o * cr + b) * kk + k] = (float) sum;
                 }
@@ -94,6 +109,55 @@ public final class HasteConvReference {
             }
         }
         return codes;
+    }
+
+    /** The pixels of {@code x} ({@code [c][h][w]}) on rows and columns 0, stride, 2 stride, ... */
+    public static float[] subsample(float[] x, int c, int h, int w, int stride) {
+        int hs = (h + stride - 1) / stride;
+        int ws = (w + stride - 1) / stride;
+        float[] out = new float[c * hs * ws];
+        for (int ch = 0; ch < c; ch++) {
+            for (int y = 0; y < hs; y++) {
+                for (int i = 0; i < ws; i++) {
+                    out[(ch * hs + y) * ws + i] = x[(ch * h + y * stride) * w + i * stride];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Each channel's least-squares scale against its bucket's mean (1 for a bucket of one or a zero mean). */
+    private static double[] scales(float[] xs, int pixels, List<List<Integer>> buckets, int c) {
+        double[] scale = ones(c);
+        for (List<Integer> members : buckets) {
+            if (members.size() == 1) {
+                continue;
+            }
+            double[] mean = new double[pixels];
+            for (int ch : members) {
+                for (int p = 0; p < pixels; p++) {
+                    mean[p] += xs[ch * pixels + p] / (double) members.size();
+                }
+            }
+            double norm = 0;
+            for (double m : mean) {
+                norm += m * m;
+            }
+            for (int ch : members) {
+                double dot = 0;
+                for (int p = 0; p < pixels; p++) {
+                    dot += xs[ch * pixels + p] * mean[p];
+                }
+                scale[ch] = norm > 0 ? dot / norm : 1;
+            }
+        }
+        return scale;
+    }
+
+    private static double[] ones(int c) {
+        double[] a = new double[c];
+        Arrays.fill(a, 1);
+        return a;
     }
 
     private static List<List<Integer>> buckets(long[] codes) {

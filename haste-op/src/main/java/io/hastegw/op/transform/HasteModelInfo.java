@@ -23,14 +23,19 @@ import onnx.Onnx.StringStringEntryProto;
  * @param computeLayers every Conv and Gemm of the model, with shapes
  * @param hasteLayers   the replaced convolutions, in output order
  * @param kernel        how the file's HASTE layers are written (format 1 files: portable)
+ * @param merge         how buckets are merged (format 1 and 2 files: mean)
+ * @param scheduleOrigin how the schedule was made, in words (null: given, or uniform from a level list)
  */
 public record HasteModelInfo(int format, long seed, double sparsity, String inputName, long[] inputShape,
                              LevelSchedule schedule, List<LayerInfo> computeLayers, List<HasteLayer> hasteLayers,
-                             HasteKernel kernel) {
+                             HasteKernel kernel, MergeMode merge, String scheduleOrigin) {
     /** Metadata key holding this record as JSON. */
     public static final String METADATA_KEY = "haste";
-    /** Current metadata format version (2 added {@code kernel}; format 1 files are read as portable). */
-    public static final int FORMAT = 2;
+    /**
+     * Current metadata format version: 2 added {@code kernel} (format 1 files are read as portable),
+     * 3 added {@code merge} and each layer's {@code hashStride} (older files: mean merge, stride 1).
+     */
+    public static final int FORMAT = 3;
     /** Graph input selecting the compression level (int64 scalar, 0 = dense). */
     public static final String LEVEL_INPUT = "haste_level";
     /** Graph output with the number of channels each HASTE layer convolved for this input (int64). */
@@ -53,10 +58,10 @@ public record HasteModelInfo(int format, long seed, double sparsity, String inpu
             if (e.getKey().equals(METADATA_KEY)) {
                 try {
                     HasteModelInfo info = JSON.readValue(e.getValue(), HasteModelInfo.class);
-                    if (info.format != 1 && info.format != FORMAT) {
-                        throw new IllegalArgumentException("HASTE metadata format " + info.format + " is not supported (expected 1 or " + FORMAT + ")");
+                    if (info.format < 1 || info.format > FORMAT) {
+                        throw new IllegalArgumentException("HASTE metadata format " + info.format + " is not supported (expected 1 to " + FORMAT + ")");
                     }
-                    return Optional.of(info.kernel == null ? info.withKernel(HasteKernel.PORTABLE) : info);
+                    return Optional.of(info.withDefaults());
                 } catch (JsonProcessingException ex) {
                     throw new IllegalArgumentException("unreadable HASTE metadata: " + ex.getOriginalMessage(), ex);
                 }
@@ -65,8 +70,22 @@ public record HasteModelInfo(int format, long seed, double sparsity, String inpu
         return Optional.empty();
     }
 
-    private HasteModelInfo withKernel(HasteKernel k) {
-        return new HasteModelInfo(format, seed, sparsity, inputName, inputShape, schedule, computeLayers, hasteLayers, k);
+    /** Older files: the portable kernel where none is named, the mean merge where none is named. */
+    private HasteModelInfo withDefaults() {
+        return new HasteModelInfo(format, seed, sparsity, inputName, inputShape, schedule, computeLayers, hasteLayers,
+                kernel == null ? HasteKernel.PORTABLE : kernel, merge == null ? MergeMode.MEAN : merge, scheduleOrigin);
+    }
+
+    /** A copy saying that its schedule was made as {@code origin} says. */
+    public HasteModelInfo withScheduleOrigin(String origin) {
+        return new HasteModelInfo(format, seed, sparsity, inputName, inputShape, schedule, computeLayers, hasteLayers, kernel, merge, origin);
+    }
+
+    /** {@code model} with this record as its HASTE metadata (replacing any there). */
+    public ModelProto storedIn(ModelProto model) {
+        ModelProto.Builder b = model.toBuilder().clearMetadataProps();
+        model.getMetadataPropsList().stream().filter(e -> !e.getKey().equals(METADATA_KEY)).forEach(b::addMetadataProps);
+        return b.addMetadataProps(toMetadata()).build();
     }
 
     /** The shapes of the compute layer called {@code name}. */

@@ -18,41 +18,82 @@ import java.util.Set;
  *                      so level 0 runs at the dense model's speed (off: only the per-layer Ifs, every layer's
  *                      tensors visible at top level, which the layer-by-layer tests need)
  * @param kernel        how the hash-and-merge of every layer is written: standard operators or the native operator
+ * @param hashStride    hash every layer on the pixels of a grid of this stride; 0 = {@link #autoStride}
+ * @param merge         how a bucket's channels are merged
  */
 public record HasteOptions(long seed, double sparsity, boolean skipFirstConv, Set<String> include, Set<String> exclude,
-                           List<Integer> levels, Optional<LevelSchedule> schedule, boolean denseBypass, HasteKernel kernel) {
+                           List<Integer> levels, Optional<LevelSchedule> schedule, boolean denseBypass, HasteKernel kernel,
+                           int hashStride, MergeMode merge) {
     /** Default seed (any value works; stored in the model). */
     public static final long DEFAULT_SEED = 20230929L;
     /** Default sparsity: 2/3, the Achlioptas distribution the paper uses on CIFAR-10. */
     public static final double DEFAULT_SPARSITY = 2.0 / 3.0;
 
+    /** Default merge: scale-aware (haste-op/README.md, "Measured", for the curves that chose it). */
+    public static final MergeMode DEFAULT_MERGE = MergeMode.SCALE;
+    /** Smallest input side hashed on a strided grid by default ({@link #autoStride}). */
+    public static final int AUTO_STRIDE_MIN_SIDE = 16;
+
+    /** Checks the stride: 0 (automatic) to 16. */
+    public HasteOptions {
+        if (hashStride < 0 || hashStride > 16) {
+            throw new IllegalArgumentException("hash stride " + hashStride + " is outside 0 (automatic) to 16");
+        }
+    }
+
     /**
      * The documented defaults: seed {@value #DEFAULT_SEED}, s = 2/3, first conv skipped,
      * {@link LevelSchedule#DEFAULT_LEVELS}, dense bypass, portable kernel (the file runs anywhere;
-     * the gateway picks the native kernel at run time when it loads).
+     * the gateway picks the native kernel at run time when it loads), automatic hash stride,
+     * {@link #DEFAULT_MERGE}.
      */
     public static HasteOptions defaults() {
         return new HasteOptions(DEFAULT_SEED, DEFAULT_SPARSITY, true, Set.of(), Set.of(), LevelSchedule.DEFAULT_LEVELS, Optional.empty(), true,
-                HasteKernel.PORTABLE);
+                HasteKernel.PORTABLE, 0, DEFAULT_MERGE);
+    }
+
+    /**
+     * The automatic hash stride of a layer whose input map is {@code height x width}: 2 when both
+     * sides are at least {@value #AUTO_STRIDE_MIN_SIDE} (hashing then costs a quarter and the
+     * codes barely change: neighbouring pixels are alike), else 1 (small maps have few pixels to spare).
+     */
+    public static int autoStride(long height, long width) {
+        return Math.min(height, width) >= AUTO_STRIDE_MIN_SIDE ? 2 : 1;
+    }
+
+    /** The stride a layer with a {@code height x width} input is hashed with under these options. */
+    public int strideFor(long height, long width) {
+        return hashStride > 0 ? hashStride : autoStride(height, width);
     }
 
     /** A copy with another uniform level list. */
     public HasteOptions withLevels(List<Integer> perLevel) {
-        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, List.copyOf(perLevel), Optional.empty(), denseBypass, kernel);
+        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, List.copyOf(perLevel), Optional.empty(), denseBypass, kernel,
+                hashStride, merge);
     }
 
     /** A copy with another seed. */
     public HasteOptions withSeed(long newSeed) {
-        return new HasteOptions(newSeed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, kernel);
+        return new HasteOptions(newSeed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, kernel, hashStride, merge);
     }
 
     /** A copy with or without the level-0 bypass. */
     public HasteOptions withDenseBypass(boolean bypass) {
-        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, bypass, kernel);
+        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, bypass, kernel, hashStride, merge);
     }
 
     /** A copy that writes the hash-and-merge with {@code k}. */
     public HasteOptions withKernel(HasteKernel k) {
-        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, k);
+        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, k, hashStride, merge);
+    }
+
+    /** A copy with the explicit per-layer {@code rows}. */
+    public HasteOptions withSchedule(LevelSchedule rows) {
+        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, Optional.of(rows), denseBypass, kernel, hashStride, merge);
+    }
+
+    /** A copy that hashes with {@code stride} (0: automatic) and merges with {@code mode}. */
+    public HasteOptions withHashing(int stride, MergeMode mode) {
+        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, kernel, stride, mode);
     }
 }

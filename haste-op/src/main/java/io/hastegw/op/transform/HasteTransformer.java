@@ -33,14 +33,24 @@ import onnx.Onnx.ValueInfoProto;
  *
  * <pre>
  * xf    = Reshape(X, [C, P])                   one row per input channel
- * z     = xf - ReduceMean(xf, axis 0)          centring across channels, for the hash only
- * bits  = Cast(MatMul(z, R) &gt; 0)              R: sparse +1/0/-1 hyperplanes [P, Lmax], strict &gt; 0
+ * xs    = Reshape(Slice(X, step s), [C, Ps])   the pixels of a grid of stride s (xs = xf when s = 1)
+ * z     = xs - ReduceMean(xs, axis 0)          centring across channels, for the hash only
+ * bits  = Cast(MatMul(z, R) &gt; 0)              R: sparse +1/0/-1 hyperplanes [Ps, Lmax], strict &gt; 0
  * code  = bits . weights[level]                weights: 2^l for the L active hyperplanes, 0 beyond
  * uniq, counts = Unique(code, sorted)          buckets = identical codes
  * M     = Cast(code[:, None] == uniq[None, :]) one-hot bucket membership [C, Cred]
  * xm    = Gemm(M^T, xf) / counts               inputs averaged per bucket
  * wm    = MatMul(W^T [O, k*k, C], M)           filter slices summed per bucket
  * Y     = Conv(xm, wm, b)                      original stride, padding, dilation; bias once
+ * </pre>
+ *
+ * With the scale-aware merge ({@link MergeMode#SCALE}) the membership that merges the filters
+ * is weighted by each channel's scale against its bucket's mean on the hashed pixels:
+ *
+ * <pre>
+ * rep   = M . (Gemm(M^T, xs) / counts)         each channel's bucket mean, on the hashed pixels
+ * a     = Where(&lt;rep, rep&gt; &gt; 0, &lt;xs, rep&gt; / &lt;rep, rep&gt;, 1)   per channel
+ * wm    = MatMul(W^T [O, k*k, C], M * a)
  * </pre>
  *
  * A graph input {@value HasteModelInfo#LEVEL_INPUT} (int64 scalar, required) selects the level;
@@ -128,7 +138,7 @@ public final class HasteTransformer {
             out = withDenseBypass(graph, out, inChannels);
         }
         HasteModelInfo meta = new HasteModelInfo(HasteModelInfo.FORMAT, options.seed(), options.sparsity(), inputName,
-                inputShape.clone(), schedule, compute, hasteLayers, options.kernel());
+                inputShape.clone(), schedule, compute, hasteLayers, options.kernel(), options.merge(), null);
         ModelProto result = withKernelDomain(model.toBuilder().setGraph(out), options.kernel()).addMetadataProps(meta.toMetadata()).build();
         return new TransformResult(result, meta, decisions, List.of());
     }
@@ -262,7 +272,9 @@ public final class HasteTransformer {
         String p = PREFIX + layer + "/";
         int levels = schedule.levels();
         int lmax = Math.max(1, schedule.maxHyperplanes(layer));
-        float[] r = Hyperplanes.sample(options.seed(), layer, Math.toIntExact(info.inputPixels()), lmax, options.sparsity());
+        int stride = options.strideFor(info.inputShape()[2], info.inputShape()[3]);
+        int hashed = HasteLayer.hashedPixels(info, stride);
+        float[] r = Hyperplanes.sample(options.seed(), layer, hashed, lmax, options.sparsity());
         boolean[] dense = new boolean[levels];
         long[] planes = new long[levels];
         for (int level = 0; level < levels; level++) {
@@ -286,8 +298,8 @@ public final class HasteTransformer {
                 .addOutput(Tensors.valueInfo(p + "dense_channels", TensorProto.DataType.INT64_VALUE, 1));
 
         GraphProto.Builder h = GraphProto.newBuilder().setName(p + "haste").addAllNode(level.nodes());
-        hasteNodes(g, h, original, conv, info, r, lmax, new Native(options.kernel(), 0, 1), opset, p, p + "haste_output",
-                p + "haste_channels");
+        hasteNodes(g, h, original, conv, info, r, lmax, new Setup(options.kernel(), 0, 1, stride, options.merge()), opset, p,
+                p + "haste_output", p + "haste_channels");
         h.addOutput(Tensors.floatValueInfo(p + "haste_output"))
                 .addOutput(Tensors.valueInfo(p + "haste_channels", TensorProto.DataType.INT64_VALUE, 1));
 
@@ -295,7 +307,7 @@ public final class HasteTransformer {
         g.addNode(Nodes.node("If", p + "conv", List.of(p + "is_dense"), List.of(conv.getOutput(0), p + "reduced_channels"))
                 .addAttribute(Nodes.graphAttr("then_branch", denseBranch.build()))
                 .addAttribute(Nodes.graphAttr("else_branch", h.build())));
-        return new HasteLayer(conv.getName(), lmax, Hyperplanes.cumulativeNonzeros(r, Math.toIntExact(info.inputPixels()), lmax));
+        return new HasteLayer(conv.getName(), lmax, Hyperplanes.cumulativeNonzeros(r, hashed, lmax), stride);
     }
 
     /**
@@ -325,12 +337,13 @@ public final class HasteTransformer {
      * "level_weights"} (portable: the code weights of the level), which the caller provides.
      */
     private static void hasteNodes(GraphProto.Builder g, GraphProto.Builder h, GraphProto original, NodeProto conv,
-                                   LayerInfo info, float[] r, int lmax, Native setup, long opset, String p, String out,
+                                   LayerInfo info, float[] r, int lmax, Setup setup, long opset, String p, String out,
                                    String channelsOut) {
         HasteKernel kernel = setup.kernel();
         int c = info.inChannels();
         int pixels = Math.toIntExact(info.inputPixels());
-        g.addInitializer(Tensors.floats(p + "hyperplanes", r, pixels, lmax));
+        int hashed = HasteLayer.hashedPixels(info, setup.stride());
+        g.addInitializer(Tensors.floats(p + "hyperplanes", r, hashed, lmax));
         List<String> convInputs = new ArrayList<>(List.of(p + "merged_input", p + "merged_weights"));
         if (conv.getInputCount() > 2 && !conv.getInput(2).isEmpty()) {
             convInputs.add(conv.getInput(2));
@@ -342,7 +355,7 @@ public final class HasteTransformer {
             return;
         }
         if (kernel == HasteKernel.NATIVE) {
-            h.addNode(setup.threads(Nodes.node(NATIVE_OP, p + "merge", List.of(conv.getInput(0), conv.getInput(1), p + "hyperplanes",
+            h.addNode(setup.attributes(Nodes.node(NATIVE_OP, p + "merge", List.of(conv.getInput(0), conv.getInput(1), p + "hyperplanes",
                     p + "planes"), List.of(p + "merged_input", p + "merged_weights", channelsOut)).setDomain(NATIVE_DOMAIN)));
             h.addNode(reducedConv);
             return;
@@ -357,8 +370,19 @@ public final class HasteTransformer {
         g.addInitializer(Tensors.longs(p + "shape_x4", new long[] {1, -1, in[2], in[3]}, 4));
         g.addInitializer(Tensors.longs(p + "shape_w4", new long[] {o, -1, w[2], w[3]}, 4));
         add(h, "Reshape", p, List.of(conv.getInput(0), p + "shape_cp"), "xf");
-        h.addNode(reduceMeanChannels(p, opset));
-        add(h, "Sub", p, List.of(p + "xf", p + "mean"), "centred");
+        String xs = p + "xf";
+        if (setup.stride() > 1) {
+            g.addInitializer(Tensors.longs(p + "grid_starts", new long[] {0, 0}, 2));
+            g.addInitializer(Tensors.longs(p + "grid_ends", new long[] {in[2], in[3]}, 2));
+            g.addInitializer(Tensors.longs(p + "grid_axes", new long[] {2, 3}, 2));
+            g.addInitializer(Tensors.longs(p + "grid_steps", new long[] {setup.stride(), setup.stride()}, 2));
+            g.addInitializer(Tensors.longs(p + "shape_cs", new long[] {c, hashed}, 2));
+            add(h, "Slice", p, List.of(conv.getInput(0), p + "grid_starts", p + "grid_ends", p + "grid_axes", p + "grid_steps"), "grid");
+            add(h, "Reshape", p, List.of(p + "grid", p + "shape_cs"), "xs");
+            xs = p + "xs";
+        }
+        h.addNode(reduceOverChannels("ReduceMean", xs, p + "mean", opset));
+        add(h, "Sub", p, List.of(xs, p + "mean"), "centred");
         add(h, "MatMul", p, List.of(p + "centred", p + "hyperplanes"), "projections");
         add(h, "Greater", p, List.of(p + "projections", PREFIX + "zero_f"), "bits_bool");
         h.addNode(cast(p + "bits_bool", p + "bits"));
@@ -374,8 +398,16 @@ public final class HasteTransformer {
         add(h, "Unsqueeze", p, List.of(p + "bucket_sizes", PREFIX + "axis1"), "bucket_sizes_col");
         h.addNode(cast(p + "bucket_sizes_col", p + "bucket_sizes_f"));
         add(h, "Div", p, List.of(p + "input_sums", p + "bucket_sizes_f"), "merged_flat");
-        add(h, "Reshape", p, List.of(p + "merged_flat", p + "shape_x4"), "merged_input");
-        add(h, "MatMul", p, List.of(p + "weights_t", p + "membership"), "merged_weights_t");
+        String merged = p + "merged_flat";
+        String filterMembership = p + "membership";
+        if (setup.merge() == MergeMode.SCALE) {
+            scaleNodes(g, h, p, xs, hashed, opset);
+            add(h, "Mul", p, List.of(p + "merged_flat", p + "gains_col"), "merged_gained");
+            merged = p + "merged_gained";
+            filterMembership = p + "scaled_membership";
+        }
+        add(h, "Reshape", p, List.of(merged, p + "shape_x4"), "merged_input");
+        add(h, "MatMul", p, List.of(p + "weights_t", filterMembership), "merged_weights_t");
         h.addNode(Nodes.node("Transpose", p + "merged_weights_okc", List.of(p + "merged_weights_t"), List.of(p + "merged_weights_okc"))
                 .addAttribute(Nodes.intsAttr("perm", 0, 2, 1)));
         add(h, "Reshape", p, List.of(p + "merged_weights_okc", p + "shape_w4"), "merged_weights");
@@ -384,12 +416,42 @@ public final class HasteTransformer {
     }
 
     /**
+     * Scale-aware merging in standard operators, as the native kernel's haste_scales: with a_c each
+     * channel's scale against its bucket's mean on the hashed pixels {@code xs} ({@code [C,
+     * hashed]}; 1 where that mean is zero, and exactly 1 for buckets of one), {@code p + "gains_col"}
+     * ({@code [Cred, 1]}) holds each bucket's largest a (its pivot's) and {@code p +
+     * "scaled_membership"} the membership with each channel's row times a_c over its bucket's gain.
+     */
+    private static void scaleNodes(GraphProto.Builder g, GraphProto.Builder h, String p, String xs, int hashed, long opset) {
+        float[] ones = new float[hashed];
+        Arrays.fill(ones, 1f);
+        g.addInitializer(Tensors.floats(p + "ones_hashed", ones, hashed, 1));
+        g.addInitializer(Tensors.floats(p + "one_f", new float[] {1f}));
+        h.addNode(Nodes.node("Gemm", p + "hashed_sums", List.of(p + "membership", xs), List.of(p + "hashed_sums"))
+                .addAttribute(Nodes.intAttr("transA", 1)));
+        add(h, "Div", p, List.of(p + "hashed_sums", p + "bucket_sizes_f"), "hashed_means");
+        add(h, "MatMul", p, List.of(p + "membership", p + "hashed_means"), "representatives");
+        add(h, "Mul", p, List.of(xs, p + "representatives"), "products");
+        add(h, "MatMul", p, List.of(p + "products", p + "ones_hashed"), "numerators");
+        add(h, "Mul", p, List.of(p + "representatives", p + "representatives"), "squares");
+        add(h, "MatMul", p, List.of(p + "squares", p + "ones_hashed"), "norms");
+        add(h, "Greater", p, List.of(p + "norms", PREFIX + "zero_f"), "norm_positive");
+        add(h, "Div", p, List.of(p + "numerators", p + "norms"), "ratios");
+        add(h, "Where", p, List.of(p + "norm_positive", p + "ratios", p + "one_f"), "scales");
+        add(h, "Mul", p, List.of(p + "membership", p + "scales"), "member_scales");
+        h.addNode(reduceOverChannels("ReduceMax", p + "member_scales", p + "gains", opset));
+        add(h, "Div", p, List.of(p + "member_scales", p + "gains"), "scaled_membership");
+        h.addNode(Nodes.node("Transpose", p + "gains_col", List.of(p + "gains"), List.of(p + "gains_col"))
+                .addAttribute(Nodes.intsAttr("perm", 1, 0)));
+    }
+
+    /**
      * The native kernel handing its merged input and filters, in ONNX Runtime's NCHWc layouts, to
      * ONNX Runtime's NCHWc convolution (its fastest; its optimiser only uses it for constant
      * weights), whose blocked output goes back to NCHW. The bias is padded to whole blocks.
      */
     private static void nchwcNodes(GraphProto.Builder g, GraphProto.Builder h, GraphProto original, NodeProto conv, LayerInfo info,
-                                   Native setup, String p, String out, String channelsOut) {
+                                   Setup setup, String p, String out, String channelsOut) {
         int block = setup.nchwcBlock();
         int o = info.outChannels();
         int padded = Math.toIntExact(blocks(o, block));
@@ -402,7 +464,7 @@ public final class HasteTransformer {
         long[] w = info.weightShape();
         g.addInitializer(Tensors.floats(p + "weights_nchwc", blockByOutput(Tensors.toFloats(OnnxModels.initializer(original, conv.getInput(1))),
                 o, info.inChannels(), Math.toIntExact(info.kernelSize()), block), padded, w[1], w[2], w[3]));
-        h.addNode(setup.threads(Nodes.node(NATIVE_OP, p + "merge", List.of(conv.getInput(0), p + "weights_nchwc", p + "hyperplanes",
+        h.addNode(setup.attributes(Nodes.node(NATIVE_OP, p + "merge", List.of(conv.getInput(0), p + "weights_nchwc", p + "hyperplanes",
                 p + "planes"), List.of(p + "merged_input", p + "merged_weights", channelsOut)).setDomain(NATIVE_DOMAIN)
                 .addAttribute(Nodes.intAttr("nchwc_block", block))));
         h.addAllNode(nchwcConv(conv.toBuilder().setName(p + "reduced_conv").build(),
@@ -426,13 +488,22 @@ public final class HasteTransformer {
     }
 
     /**
-     * How HASTE layers are written: the kernel, and for the native one the NCHWc block (0: plain
-     * NCHW) and the threads its hash-and-merge may use.
+     * How one HASTE layer is written: the kernel, for the native one the NCHWc block (0: plain
+     * NCHW) and the threads its hash-and-merge may use, and the layer's hash stride and merge.
      */
-    private record Native(HasteKernel kernel, int nchwcBlock, int threads) {
-        /** {@code node} with the threads attribute when more than one thread is allowed. */
-        NodeProto threads(NodeProto.Builder node) {
-            return (threads > 1 ? node.addAttribute(Nodes.intAttr("threads", threads)) : node).build();
+    private record Setup(HasteKernel kernel, int nchwcBlock, int threads, int stride, MergeMode merge) {
+        /** The native {@code node} with its optional attributes where they differ from the defaults. */
+        NodeProto attributes(NodeProto.Builder node) {
+            if (threads > 1) {
+                node.addAttribute(Nodes.intAttr("threads", threads));
+            }
+            if (stride > 1) {
+                node.addAttribute(Nodes.intAttr("hash_stride", stride));
+            }
+            if (merge == MergeMode.SCALE) {
+                node.addAttribute(Nodes.intAttr("scale_aware", 1));
+            }
+            return node.build();
         }
     }
 
@@ -508,12 +579,14 @@ public final class HasteTransformer {
             if (l > lmax) {
                 throw new IllegalArgumentException("layer " + layer + " stores " + lmax + " hyperplanes, L = " + l + " asked");
             }
-            float[] r = Hyperplanes.sample(info.seed(), layer, Math.toIntExact(li.inputPixels()), lmax, info.sparsity());
+            HasteLayer hl = info.hasteLayers().get(layer);
+            float[] r = info.format() >= 3 ? Hyperplanes.sample(info.seed(), layer, hl.hashedPixels(li), lmax, info.sparsity())
+                    : Hyperplanes.sampleRowMajor(info.seed(), layer, hl.hashedPixels(li), lmax, info.sparsity());
             out.addInitializer(kernel == HasteKernel.NATIVE
                     ? Tensors.longs(p + "planes", new long[] {l})
                     : Tensors.floats(p + "level_weights", codeWeights(new long[] {l}, lmax), lmax));
-            hasteNodes(out, out, graph, node, li, r, lmax, new Native(kernel, nchwcBlock, threads), OnnxModels.defaultOpset(original), p,
-                    node.getOutput(0), p + "channels");
+            hasteNodes(out, out, graph, node, li, r, lmax, new Setup(kernel, nchwcBlock, threads, hl.hashStride(), info.merge()),
+                    OnnxModels.defaultOpset(original), p, node.getOutput(0), p + "channels");
         }
         out.addNode(Nodes.node("Concat", PREFIX + "channels", channels, List.of(HasteModelInfo.CHANNELS_OUTPUT))
                 .addAttribute(Nodes.intAttr("axis", 0)));
@@ -573,13 +646,16 @@ public final class HasteTransformer {
         return Nodes.node("Cast", out, List.of(in), List.of(out)).addAttribute(Nodes.intAttr("to", TensorProto.DataType.FLOAT_VALUE)).build();
     }
 
-    /** ReduceMean over the channel axis; axes is an attribute before opset 18 and an input from 18 on. */
-    private static NodeProto reduceMeanChannels(String p, long opset) {
+    /**
+     * {@code op} (ReduceMean, ReduceMax) of {@code x} over axis 0, the channels, into {@code out};
+     * axes is an attribute before opset 18 and an input from 18 on.
+     */
+    private static NodeProto reduceOverChannels(String op, String x, String out, long opset) {
         if (opset >= 18) {
-            return Nodes.node("ReduceMean", p + "mean", List.of(p + "xf", PREFIX + "axis0"), List.of(p + "mean"))
+            return Nodes.node(op, out, List.of(x, PREFIX + "axis0"), List.of(out))
                     .addAttribute(Nodes.intAttr("keepdims", 1)).build();
         }
-        return Nodes.node("ReduceMean", p + "mean", List.of(p + "xf"), List.of(p + "mean"))
+        return Nodes.node(op, out, List.of(x), List.of(out))
                 .addAttribute(Nodes.intsAttr("axes", 0)).addAttribute(Nodes.intAttr("keepdims", 1)).build();
     }
 

@@ -12,21 +12,46 @@ public final class Hyperplanes {
     private Hyperplanes() {}
 
     /**
-     * Draws {@code count} hyperplanes over {@code pixels} dimensions for layer {@code layer}.
+     * Draws {@code count} hyperplanes over {@code pixels} dimensions for layer {@code layer}, one
+     * hyperplane after the other, so that the first l hyperplanes do not depend on {@code count}:
+     * a layer that stores fewer or more hyperplanes hashes alike at the same L (metadata format 3).
      *
      * @return row-major {@code [pixels][count]}: column l is hyperplane l
      */
     public static float[] sample(long seed, int layer, int pixels, int count, double sparsity) {
+        Random random = random(seed, layer, sparsity);
+        float[] r = new float[pixels * count];
+        for (int l = 0; l < count; l++) {
+            for (int p = 0; p < pixels; p++) {
+                r[p * count + l] = entry(random, sparsity);
+            }
+        }
+        return r;
+    }
+
+    /**
+     * The draw of metadata formats 1 and 2: the same distribution, drawn pixel after pixel, so the
+     * hyperplanes depend on {@code count}. Models of those formats are rebuilt with it.
+     */
+    public static float[] sampleRowMajor(long seed, int layer, int pixels, int count, double sparsity) {
+        Random random = random(seed, layer, sparsity);
+        float[] r = new float[pixels * count];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = entry(random, sparsity);
+        }
+        return r;
+    }
+
+    private static Random random(long seed, int layer, double sparsity) {
         if (sparsity < 0 || sparsity >= 1) {
             throw new IllegalArgumentException("sparsity must be in [0, 1), got " + sparsity);
         }
-        Random random = new Random(seed * 1_000_003L + layer);
-        float[] r = new float[pixels * count];
-        for (int i = 0; i < r.length; i++) {
-            double u = random.nextDouble();
-            r[i] = u < sparsity ? 0f : (u < sparsity + (1 - sparsity) / 2 ? 1f : -1f);
-        }
-        return r;
+        return new Random(seed * 1_000_003L + layer);
+    }
+
+    private static float entry(Random random, double sparsity) {
+        double u = random.nextDouble();
+        return u < sparsity ? 0f : (u < sparsity + (1 - sparsity) / 2 ? 1f : -1f);
     }
 
     /**

@@ -9,6 +9,7 @@ import io.hastegw.op.analysis.ModelAnalysis;
 import io.hastegw.op.onnx.OnnxModels;
 import io.hastegw.op.transform.HasteKernel;
 import io.hastegw.op.transform.HasteLayer;
+import io.hastegw.op.transform.MergeMode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +31,7 @@ class MacsAccountTest {
         LayerInfo layer = new LayerInfo("conv", "Conv", new long[] {1, 16, 16, 16}, new long[] {32, 16, 3, 3},
                 new long[] {1, 32, 8, 8}, 1);
         long[] cumulative = {0, 80, 170, 250};
-        LayerMacs macs = MacsAccount.haste(layer, new HasteLayer("conv", 3, cumulative), 2, 10, HasteKernel.PORTABLE);
+        LayerMacs macs = MacsAccount.haste(layer, new HasteLayer("conv", 3, cumulative, 1), 2, 10, HasteKernel.PORTABLE, MergeMode.MEAN);
         assertEquals(32L * 16 * 9 * 64, macs.dense());
         assertEquals(32L * 10 * 9 * 64, macs.compute());
         assertEquals(2L * 16 * 256 + 16L * 170 + 16L * 2, macs.hashing());
@@ -44,9 +45,21 @@ class MacsAccountTest {
         // 16 channels merged into 10 buckets: 6 additions per pixel and per filter weight, not 16.
         LayerInfo layer = new LayerInfo("conv", "Conv", new long[] {1, 16, 16, 16}, new long[] {32, 16, 3, 3},
                 new long[] {1, 32, 8, 8}, 1);
-        LayerMacs macs = MacsAccount.haste(layer, new HasteLayer("conv", 3, new long[] {0, 80, 170, 250}), 2, 10, HasteKernel.NATIVE);
+        LayerMacs macs = MacsAccount.haste(layer, new HasteLayer("conv", 3, new long[] {0, 80, 170, 250}, 1), 2, 10, HasteKernel.NATIVE, MergeMode.MEAN);
         assertEquals(6L * 256 + 10L * 256, macs.inputMerge());
         assertEquals(32L * 9 * 6, macs.filterMerge());
+    }
+
+    @Test
+    void aHashStrideOfTwoHashesAQuarterOfThePixelsAndTheScaleAwareMergeCountsItsScales() {
+        // 16 channels, 16x16 input hashed on 8x8 = 64 pixels; 10 buckets; native kernel, L = 2 (one vector of 8 planes).
+        LayerInfo layer = new LayerInfo("conv", "Conv", new long[] {1, 16, 16, 16}, new long[] {32, 16, 3, 3},
+                new long[] {1, 32, 8, 8}, 1);
+        LayerMacs macs = MacsAccount.haste(layer, new HasteLayer("conv", 3, new long[] {0, 20, 40, 60}, 2), 2, 10, HasteKernel.NATIVE,
+                MergeMode.SCALE);
+        assertEquals(16L * 64 + 16L * 64 * 8 + 64L * 8 + 16L * 2, macs.hashing());
+        assertEquals(6L * 256 + 10L * 256 + (6L * 64 + 10L * 64 + 16L * 64), macs.inputMerge());
+        assertEquals(32L * 9 * 6, macs.filterMerge(), "multiply-adds instead of additions; each bucket's pivot copied");
     }
 
     @Test

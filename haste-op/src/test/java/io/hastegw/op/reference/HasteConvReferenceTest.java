@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastegw.op.transform.Hyperplanes;
+import io.hastegw.op.transform.MergeMode;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -113,6 +114,72 @@ class HasteConvReferenceTest {
                 }
             }
             previous = codes;
+        }
+    }
+
+    /** 8 channels, each a positive multiple of one map: centred, they split into those above and below the mean multiple. */
+    private static float[] multiplesOfOneMap(Random random) {
+        float[] base = new float[H * W];
+        for (int p = 0; p < base.length; p++) {
+            base[p] = (float) Math.max(0, random.nextGaussian());
+        }
+        float[] multiples = {0.25f, 0.5f, 0.75f, 1f, 1.5f, 2f, 3f, 4.5f};
+        float[] x = new float[8 * H * W];
+        for (int c = 0; c < 8; c++) {
+            for (int p = 0; p < H * W; p++) {
+                x[c * H * W + p] = multiples[c] * base[p];
+            }
+        }
+        return x;
+    }
+
+    @ParameterizedTest(name = "hash stride {0}")
+    @ValueSource(ints = {1, 2, 5})
+    void theScaleAwareMergeIsExactWhenABucketsChannelsAreMultiplesOfOneAnother(int stride) {
+        Random random = new Random(13);
+        ConvSpec conv = randomConv(random, 6, 8);
+        float[] x = multiplesOfOneMap(random);
+        int hashed = ((H + stride - 1) / stride) * ((W + stride - 1) / stride);
+        float[] r = Hyperplanes.sample(7, 0, hashed, LMAX, 2.0 / 3.0);
+        var scaled = HasteConvReference.haste(conv, x, H, W, r, LMAX, LMAX, stride, MergeMode.SCALE);
+        var mean = HasteConvReference.haste(conv, x, H, W, r, LMAX, LMAX, stride, MergeMode.MEAN);
+        assertEquals(2, scaled.reducedChannels(), "above and below the mean multiple: " + scaled.buckets());
+        float[] dense = HasteConvReference.dense(conv, x, H, W);
+        double meanError = 0;
+        for (int i = 0; i < dense.length; i++) {
+            assertEquals(dense[i], scaled.output()[i], 1e-4 * Math.max(1, Math.abs(dense[i])), "output " + i);
+            meanError = Math.max(meanError, Math.abs(dense[i] - mean.output()[i]));
+        }
+        assertTrue(meanError > 0.1, "the paper's mean merge is not exact here: max error " + meanError);
+    }
+
+    @Test
+    void aHashStrideHashesThePixelsOfItsGrid() {
+        Random random = new Random(17);
+        float[] x = new float[16 * H * W];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) Math.max(0, random.nextGaussian());
+        }
+        float[] grid = HasteConvReference.subsample(x, 16, H, W, 3);
+        assertEquals(16 * 4 * 4, grid.length);
+        assertEquals(x[(5 * H + 9) * W + 6], grid[(5 * 4 + 3) * 4 + 2], 0f, "channel 5, row 9, column 6");
+        float[] r = Hyperplanes.sample(7, 0, 16, LMAX, 2.0 / 3.0);
+        var strided = HasteConvReference.haste(randomConv(random, 4, 16), x, H, W, r, LMAX, 10, 3, MergeMode.MEAN);
+        long[] codes = HasteConvReference.codes(grid, 16, 16, r, LMAX, 10);
+        for (List<Integer> bucket : strided.buckets()) {
+            assertTrue(bucket.stream().allMatch(c -> codes[c] == codes[bucket.get(0)]), "bucket " + bucket);
+        }
+        assertEquals(java.util.Arrays.stream(codes).distinct().count(), strided.reducedChannels());
+    }
+
+    @Test
+    void theFirstHyperplanesDoNotDependOnHowManyAreDrawn() {
+        float[] eight = Hyperplanes.sample(7, 3, 50, 8, 2.0 / 3.0);
+        float[] sixteen = Hyperplanes.sample(7, 3, 50, 16, 2.0 / 3.0);
+        for (int p = 0; p < 50; p++) {
+            for (int l = 0; l < 8; l++) {
+                assertEquals(eight[p * 8 + l], sixteen[p * 16 + l], 0f, "pixel " + p + ", hyperplane " + l);
+            }
         }
     }
 

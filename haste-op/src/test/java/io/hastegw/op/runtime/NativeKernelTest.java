@@ -20,6 +20,8 @@ import io.hastegw.op.transform.HasteKernel;
 import io.hastegw.op.transform.HasteModelInfo;
 import io.hastegw.op.transform.HasteOptions;
 import io.hastegw.op.transform.HasteTransformer;
+import io.hastegw.op.transform.MergeMode;
+import io.hastegw.op.transform.TinyModels;
 import io.hastegw.op.transform.TransformResult;
 import java.io.IOException;
 import java.nio.LongBuffer;
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The native kernel library loads, refuses what it must, and computes what the portable graph computes. */
@@ -98,10 +101,68 @@ class NativeKernelTest {
                     Run a = run(p, x, level);
                     Run b = run(n, x, level);
                     assertArrayEquals(a.channels, b.channels, "level " + level);
-                    assertArrayEquals(a.scores, b.scores, (float) TOLERANCE, "level " + level);
+                    assertClose(a.scores, b.scores, "level " + level);
                 }
             }
         }
+    }
+
+    /** The kernels agree for every hash stride and merge, on every layout (the @BeforeAll models cover the defaults). */
+    @ParameterizedTest(name = "stride {0}, {1}")
+    @CsvSource({"1, MEAN", "2, SCALE", "3, MEAN", "1, SCALE"})
+    void bothKernelsAgreeForEveryHashStrideAndMerge(int stride, MergeMode merge) throws Exception {
+        ModelProto original = OnnxModels.read(SharedData.cifarModel("resnet20"));
+        TransformResult p = new HasteTransformer(ENV).transform(original, new long[] {1, 3, 32, 32}, HasteOptions.defaults().withHashing(stride, merge));
+        HasteModelInfo info = p.info();
+        try (OrtSession.SessionOptions so = sessionOptions();
+             OrtSession multi = ENV.createSession(p.model().toByteArray(), so)) {
+            for (int level : new int[] {1, 4, 8}) {
+                for (int block : new int[] {0, NchwcLayout.blockSize(ENV)}) {
+                    ModelProto single = HasteTransformer.forLevel(original, info, info.schedule().hyperplanes()[level], HasteKernel.NATIVE, block, 1);
+                    try (OrtSession s = ENV.createSession(single.toByteArray(), so)) {
+                        for (FloatTensor x : inputs.subList(0, 3)) {
+                            Run want = run(multi, x, level);
+                            Run got = run(s, x, -1);
+                            assertArrayEquals(want.channels, got.channels, "level " + level + " block " + block);
+                            assertClose(want.scores, got.scores, "level " + level + " block " + block);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Channels that are multiples of one map: the scale-aware merge is exact on both kernels, the mean merge is not. */
+    @ParameterizedTest(name = "{0}, block {1}")
+    @CsvSource({"PORTABLE, 0", "NATIVE, 0", "NATIVE, -1"})
+    void theScaleAwareMergeIsExactOnMultiplesOnBothKernels(HasteKernel k, int blockOrMachine) throws Exception {
+        ModelProto tiny = TinyModels.multiplesOfOneMap(new float[] {0.25f, 0.5f, 1f, 1.25f, 2f, 3f, 4f, 6f});
+        int block = blockOrMachine < 0 ? NchwcLayout.blockSize(ENV) : blockOrMachine;
+        HasteTransformer t = new HasteTransformer(ENV);
+        java.util.Random random = new java.util.Random(4);
+        float[] image = new float[3 * 64];
+        for (int i = 0; i < image.length; i++) {
+            image[i] = (float) random.nextGaussian();
+        }
+        FloatTensor x = new FloatTensor(image, new long[] {1, 3, 8, 8});
+        float[] dense;
+        try (OrtSession.SessionOptions so = sessionOptions(); OrtSession d = ENV.createSession(tiny.toByteArray(), so)) {
+            dense = run(d, x, -1, "output").scores;
+        }
+        double[] worst = new double[2];
+        for (MergeMode merge : MergeMode.values()) {
+            TransformResult r = t.transform(tiny, new long[] {1, 3, 8, 8}, HasteOptions.defaults().withLevels(java.util.List.of(16)).withHashing(1, merge));
+            ModelProto single = HasteTransformer.forLevel(tiny, r.info(), new int[] {16}, k, block, 1);
+            try (OrtSession.SessionOptions so = sessionOptions(); OrtSession s = ENV.createSession(single.toByteArray(), so)) {
+                Run got = run(s, x, -1, "output");
+                assertEquals(2, got.channels[0], merge + ": channels above and below the mean multiple");
+                for (int i = 0; i < dense.length; i++) {
+                    worst[merge.ordinal()] = Math.max(worst[merge.ordinal()], Math.abs(dense[i] - got.scores[i]) / Math.max(1, Math.abs(dense[i])));
+                }
+            }
+        }
+        assertTrue(worst[MergeMode.SCALE.ordinal()] < 1e-5, "scale-aware: " + worst[MergeMode.SCALE.ordinal()]);
+        assertTrue(worst[MergeMode.MEAN.ordinal()] > 1e-2, "mean: " + worst[MergeMode.MEAN.ordinal()]);
     }
 
     @Test
@@ -127,7 +188,7 @@ class NativeKernelTest {
                             Run want = run(multi, x, level);
                             Run got = run(s, x, -1);
                             assertArrayEquals(want.channels, got.channels, v + " level " + level);
-                            assertArrayEquals(want.scores, got.scores, (float) TOLERANCE, v + " level " + level);
+                            assertClose(want.scores, got.scores, v + " level " + level);
                         }
                     }
                 }
@@ -173,15 +234,41 @@ class NativeKernelTest {
 
     private record Run(float[] scores, long[] channels) {}
 
+    /**
+     * Scores equal up to float rounding: within {@value #TOLERANCE} of the largest score's magnitude
+     * (the kernels sum and scale in different orders).
+     */
+    private static void assertClose(float[] want, float[] got, String where) {
+        assertEquals(want.length, got.length, where);
+        double scale = 1;
+        for (float w : want) {
+            scale = Math.max(scale, Math.abs(w));
+        }
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], got[i], TOLERANCE * scale, where + ", score " + i);
+        }
+    }
+
     /** Runs one image; level -1: a single-level model without the level input. */
     private static Run run(OrtSession s, FloatTensor x, int level) throws Exception {
+        return run(s, x, level, card.output().name());
+    }
+
+    /** Runs {@code s} on {@code x} at {@code level} (negative: a model without the level input), scores from {@code output}. */
+    private static Run run(OrtSession s, FloatTensor x, int level, String output) throws Exception {
         try (OnnxTensor in = x.toOnnx(ENV);
              OnnxTensor l = OnnxTensor.createTensor(ENV, LongBuffer.wrap(new long[] {level}), new long[0])) {
             Map<String, OnnxTensor> feeds = level < 0 ? Map.of(card.input().name(), in)
                     : Map.of(card.input().name(), in, HasteModelInfo.LEVEL_INPUT, l);
             try (OrtSession.Result r = s.run(feeds)) {
-                float[] scores = FloatTensor.of((OnnxTensor) r.get(card.output().name()).orElseThrow()).data();
-                long[] channels = (long[]) r.get(HasteModelInfo.CHANNELS_OUTPUT).orElseThrow().getValue();
+                float[] scores = FloatTensor.of((OnnxTensor) r.get(output).orElseThrow()).data();
+                long[] channels = r.get(HasteModelInfo.CHANNELS_OUTPUT).map(v -> {
+                    try {
+                        return (long[]) v.getValue();
+                    } catch (OrtException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).orElse(new long[0]);
                 return new Run(scores, channels);
             }
         }

@@ -63,12 +63,13 @@ class HasteGraphTest {
         }
     }
 
+    /** Defaults (scale-aware merge, stride 2 on 32x32 maps), the paper's merge, and a stride of 3 (a ragged grid). */
     @ParameterizedTest
-    @ValueSource(strings = {"resnet20", "resnet56"})
-    void everyLayerMatchesTheJavaReferenceAtEveryLevel(String name) throws Exception {
+    @CsvSource({"resnet20, 0, SCALE", "resnet56, 0, SCALE", "resnet20, 1, MEAN", "resnet20, 3, SCALE", "resnet20, 2, MEAN"})
+    void everyLayerMatchesTheJavaReferenceAtEveryLevel(String name, int stride, MergeMode merge) throws Exception {
         // Without the level-0 bypass every layer's input and output are top-level tensors that can be exposed;
         // the HASTE branch is the same graph (the end-to-end test below checks the bypassed model).
-        TransformedModels m = TransformedModels.of(name, HasteOptions.defaults().withDenseBypass(false));
+        TransformedModels m = TransformedModels.of(name, HasteOptions.defaults().withDenseBypass(false).withHashing(stride, merge));
         HasteModelInfo info = m.info();
         List<NodeProto> convs = m.original().getGraph().getNodeList().stream()
                 .filter(n -> info.hasteLayers().stream().anyMatch(l -> l.name().equals(n.getName()))).toList();
@@ -86,7 +87,7 @@ class HasteGraphTest {
                         TensorProto r = OnnxModels.initializer(m.haste().model().getGraph(), "haste/" + i + "/hyperplanes");
                         var ref = HasteConvReference.haste(ConvSpec.of(m.original().getGraph(), conv), x.data(),
                                 (int) x.shape()[2], (int) x.shape()[3], Tensors.toFloats(r), (int) r.getDims(1),
-                                info.schedule().hyperplanes(level, i));
+                                info.schedule().hyperplanes(level, i), info.hasteLayers().get(i).hashStride(), info.merge());
                         String where = name + " level " + level + " layer " + i + " " + conv.getName();
                         assertEquals(ref.reducedChannels(), channels[i], where + ": merged channel count");
                         double diff = new FloatTensor(ref.output(), y.shape()).relativeMaxDifference(y);

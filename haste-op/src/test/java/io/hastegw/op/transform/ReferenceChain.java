@@ -72,7 +72,7 @@ final class ReferenceChain implements AutoCloseable {
             int h = (int) x.shape()[2];
             int w = (int) x.shape()[3];
             var result = HasteConvReference.haste(ConvSpec.of(originalGraph, conv), x.data(), h, w, Tensors.toFloats(r),
-                    (int) r.getDims(1), info.schedule().hyperplanes(level, i));
+                    (int) r.getDims(1), info.schedule().hyperplanes(level, i), info.hasteLayers().get(i).hashStride(), info.merge());
             convOutputs.put(conv.getOutput(0), new FloatTensor(result.output(), shapes.get(conv.getName()).outputShape()));
         }
         throw new AssertionError("unreachable");

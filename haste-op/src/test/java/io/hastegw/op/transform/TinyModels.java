@@ -10,14 +10,14 @@ import onnx.Onnx.OperatorSetIdProto;
 import onnx.Onnx.TensorProto;
 
 /** Test support: small hand-built ONNX models for cases the real models do not have. */
-final class TinyModels {
+public final class TinyModels {
     private TinyModels() {}
 
     /**
      * input [1, 3, 8, 8] -> Conv 3->4 (3x3, pad 1) -> Relu -> Conv 4->4 with {@code group} -> output.
      * Its first conv is skipped by default; the second is eligible only when {@code group} is 1.
      */
-    static ModelProto twoConvs(int group) {
+    public static ModelProto twoConvs(int group) {
         Random random = new Random(1);
         GraphProto graph = GraphProto.newBuilder().setName("tiny")
                 .addInput(Tensors.valueInfo("input", TensorProto.DataType.FLOAT_VALUE, 1, 3, 8, 8))
@@ -27,6 +27,34 @@ final class TinyModels {
                 .addNode(conv("conv0", List.of("input", "w0"), "a", 1))
                 .addNode(Nodes.node("Relu", "relu", List.of("a"), List.of("b")))
                 .addNode(conv("conv1", List.of("b", "w1"), "output", group))
+                .build();
+        return ModelProto.newBuilder().setIrVersion(8).setProducerName("haste-op tests")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).setGraph(graph).build();
+    }
+
+    /**
+     * input [1, 3, 8, 8] -> Conv 3->8 without bias whose filter o is {@code multiples[o]} times
+     * filter 0 -> Relu -> Conv 8->4 -> output: the second conv's input channels are exact positive
+     * multiples of one map, so HASTE's scale-aware merge computes it exactly.
+     */
+    public static ModelProto multiplesOfOneMap(float[] multiples) {
+        Random random = new Random(2);
+        int c = multiples.length;
+        float[] base = gaussian(random, 3 * 9);
+        float[] w0 = new float[c * 3 * 9];
+        for (int o = 0; o < c; o++) {
+            for (int i = 0; i < base.length; i++) {
+                w0[o * base.length + i] = multiples[o] * base[i];
+            }
+        }
+        GraphProto graph = GraphProto.newBuilder().setName("multiples")
+                .addInput(Tensors.valueInfo("input", TensorProto.DataType.FLOAT_VALUE, 1, 3, 8, 8))
+                .addOutput(Tensors.valueInfo("output", TensorProto.DataType.FLOAT_VALUE, 1, 4, 8, 8))
+                .addInitializer(Tensors.floats("w0", w0, c, 3, 3, 3))
+                .addInitializer(Tensors.floats("w1", gaussian(random, 4 * c * 9), 4, c, 3, 3))
+                .addNode(conv("conv0", List.of("input", "w0"), "a", 1))
+                .addNode(Nodes.node("Relu", "relu", List.of("a"), List.of("b")))
+                .addNode(conv("conv1", List.of("b", "w1"), "output", 1))
                 .build();
         return ModelProto.newBuilder().setIrVersion(8).setProducerName("haste-op tests")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).setGraph(graph).build();

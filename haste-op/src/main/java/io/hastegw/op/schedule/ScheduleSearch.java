@@ -1,0 +1,194 @@
+package io.hastegw.op.schedule;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.hastegw.op.accounting.MacsAccount;
+import io.hastegw.op.card.ModelCard;
+import io.hastegw.op.eval.Evaluator;
+import io.hastegw.op.onnx.FloatTensor;
+import io.hastegw.op.runtime.RuntimeOptions;
+import io.hastegw.op.transform.HasteKernel;
+import io.hastegw.op.transform.HasteModelInfo;
+import io.hastegw.op.transform.HasteTransformer;
+import io.hastegw.op.transform.LevelSchedule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import onnx.Onnx.ModelProto;
+
+/**
+ * Finds a per-layer schedule for given MACs budgets: every level may execute at most its budget
+ * (a fraction of the dense model's MACs, HASTE's overhead included), and spends it where the
+ * model's outputs suffer least.
+ *
+ * <p>Each HASTE layer is probed alone at every candidate L (all other layers dense) on a set of
+ * frames: the MACs it saves, as the runtime executes them (the native kernel's NCHWc padding
+ * included where it runs), and the damage, the mean KL divergence of the output distribution
+ * from the dense model's. No labels are used: the frames are synthetic by default (data-free)
+ * or unlabelled real ones. {@link GreedyPath} then orders the moves by damage per MAC saved,
+ * and each level takes the first point of that path that fits its budget (or the path's end).
+ * A layer where HASTE saves nothing at any L stays dense at every level.
+ */
+public final class ScheduleSearch {
+    private final OrtEnvironment env;
+    private final RuntimeOptions runtime;
+    private final Evaluator.Progress progress;
+
+    /**
+     * @param runtime  how probes run (kernel, NCHWc block, threads): the costs are this runtime's
+     * @param progress told after every probe
+     */
+    public ScheduleSearch(OrtEnvironment env, RuntimeOptions runtime, Evaluator.Progress progress) {
+        this.env = env;
+        this.runtime = runtime;
+        this.progress = progress;
+    }
+
+    /**
+     * The search's outcome.
+     *
+     * @param schedule  level 0 dense, then one row per budget
+     * @param probes    every probe, layer by layer, candidates in order
+     * @param predicted per level, the predicted fraction of the dense MACs executed
+     * @param damage    per level, the predicted damage (sum of the probes' damages along the path)
+     */
+    public record Result(LevelSchedule schedule, List<LayerProbe> probes, double[] predicted, double[] damage) {}
+
+    /**
+     * Searches the schedule of {@code original} whose HASTE layers {@code info} describes (as
+     * transformed with at least the candidates' largest L stored per layer).
+     *
+     * @param output the scores output (from the model card: logits, or probabilities)
+     * @param frames preprocessed frames, batch 1
+     */
+    public Result search(ModelProto original, HasteModelInfo info, ModelCard.Output output, List<FloatTensor> frames, BudgetOptions budget)
+            throws OrtException {
+        HasteKernel kernel = runtime.kernel().kernel().isPresent() ? HasteKernel.NATIVE : HasteKernel.PORTABLE;
+        int block = kernel == HasteKernel.NATIVE ? runtime.nchwcBlock() : 0;
+        MacsAccount.Accountant accountant = new MacsAccount.Accountant(info, block);
+        int layers = info.hasteLayers().size();
+        double dense = MacsAccount.dense(info.computeLayers()).denseTotal();
+        List<List<LayerProbe>> options = new ArrayList<>();
+        List<LayerProbe> probes = new ArrayList<>();
+        try (OrtSession.SessionOptions so = runtime.sessionOptions()) {
+            List<Run> reference = run(original, so, output, frames, false);
+            int total = layers * budget.candidates().size();
+            for (int i = 0; i < layers; i++) {
+                List<LayerProbe> layerOptions = new ArrayList<>(List.of(LayerProbe.dense(i)));
+                for (int l : budget.candidates()) {
+                    int[] planes = new int[layers];
+                    planes[i] = l;
+                    ModelProto model = HasteTransformer.forLevel(original, info, planes, kernel, block, runtime.threads());
+                    List<Run> runs = run(model, so, output, frames, true);
+                    double executed = 0;
+                    double damage = 0;
+                    int agree = 0;
+                    for (int f = 0; f < frames.size(); f++) {
+                        executed += accountant.account(planes, runs.get(f).channels(), kernel).executedTotal();
+                        damage += klDivergence(reference.get(f).probabilities(), runs.get(f).probabilities());
+                        agree += argmax(reference.get(f).probabilities()) == argmax(runs.get(f).probabilities()) ? 1 : 0;
+                    }
+                    int n = frames.size();
+                    LayerProbe probe = new LayerProbe(i, l, dense - executed / n, damage / n, (double) agree / n);
+                    layerOptions.add(probe);
+                    probes.add(probe);
+                    progress.update(probes.size(), total);
+                }
+                options.add(layerOptions);
+            }
+        }
+        List<GreedyPath.Point> path = GreedyPath.walk(options);
+        int levels = budget.budgets().size();
+        int[][] rows = new int[levels + 1][layers];
+        double[] predicted = new double[levels + 1];
+        double[] damage = new double[levels + 1];
+        predicted[0] = 1;
+        for (int level = 1; level <= levels; level++) {
+            double needed = (1 - budget.budgets().get(level - 1)) * dense;
+            GreedyPath.Point point = path.stream().filter(p -> p.saving() >= needed).findFirst().orElse(path.get(path.size() - 1));
+            for (int i = 0; i < layers; i++) {
+                rows[level][i] = options.get(i).get(point.choice()[i]).planes();
+            }
+            predicted[level] = 1 - point.saving() / dense;
+            damage[level] = point.damage();
+        }
+        return new Result(new LevelSchedule(rows), probes, predicted, damage);
+    }
+
+    /** One frame's output distribution and, for a HASTE model, the channels each layer convolved. */
+    private record Run(double[] probabilities, long[] channels) {}
+
+    private List<Run> run(ModelProto model, OrtSession.SessionOptions so, ModelCard.Output output, List<FloatTensor> frames, boolean haste)
+            throws OrtException {
+        String input = model.getGraph().getInput(0).getName();
+        String outputName = output.name();
+        boolean logits = !output.kind().equals("probabilities");
+        Set<String> fetch = haste ? Set.of(outputName, HasteModelInfo.CHANNELS_OUTPUT) : Set.of(outputName);
+        List<Run> runs = new ArrayList<>();
+        try (OrtSession session = env.createSession(model.toByteArray(), so)) {
+            for (FloatTensor frame : frames) {
+                try (OnnxTensor x = frame.toOnnx(env); OrtSession.Result result = session.run(Map.of(input, x), fetch)) {
+                    float[] scores = FloatTensor.of((OnnxTensor) result.get(outputName).orElseThrow()).data();
+                    long[] channels = haste ? (long[]) result.get(HasteModelInfo.CHANNELS_OUTPUT).orElseThrow().getValue() : new long[0];
+                    runs.add(new Run(logits ? softmax(scores) : normalised(scores), channels));
+                }
+            }
+        }
+        return runs;
+    }
+
+    /** Softmax of {@code scores}, in double. */
+    static double[] softmax(float[] scores) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float s : scores) {
+            max = Math.max(max, s);
+        }
+        double[] p = new double[scores.length];
+        double sum = 0;
+        for (int i = 0; i < scores.length; i++) {
+            p[i] = Math.exp(scores[i] - max);
+            sum += p[i];
+        }
+        for (int i = 0; i < p.length; i++) {
+            p[i] /= sum;
+        }
+        return p;
+    }
+
+    /** {@code scores} divided by their sum (a probabilities output, as stored in float). */
+    static double[] normalised(float[] scores) {
+        double sum = 0;
+        for (float s : scores) {
+            sum += s;
+        }
+        double[] p = new double[scores.length];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = sum > 0 ? scores[i] / sum : 1.0 / p.length;
+        }
+        return p;
+    }
+
+    /** KL(p || q) in nats; terms where p is 0 contribute nothing, q is floored at 1e-12. */
+    static double klDivergence(double[] p, double[] q) {
+        double kl = 0;
+        for (int i = 0; i < p.length; i++) {
+            if (p[i] > 0) {
+                kl += p[i] * Math.log(p[i] / Math.max(q[i], 1e-12));
+            }
+        }
+        return kl;
+    }
+
+    private static int argmax(double[] p) {
+        int best = 0;
+        for (int i = 1; i < p.length; i++) {
+            if (p[i] > p[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}
