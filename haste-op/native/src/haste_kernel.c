@@ -6,11 +6,11 @@
 
 #define DECLARE(isa)                                                                                          \
   int haste_hash_##isa(const float *, const float *, int, int, int, int, int32_t *, int32_t *, int);        \
-  int haste_merge_inputs_##isa(const float *, const float *, const int32_t *, const int32_t *, int, int, int, float *, int); \
-  int haste_scales_##isa(const float *, const int32_t *, const int32_t *, int, int, int, float *, float *);   \
+  int haste_merge_inputs_##isa(const float *, const int32_t *, const int32_t *, int, int, int, float *, int); \
+  int haste_scales_##isa(const float *, const int32_t *, const int32_t *, int, int, int, float *);            \
   int haste_merge_filters_##isa(const float *, const float *, const int32_t *, int, int, int, int, float *, int); \
-  int haste_merge_nchwc_##isa(const float *, const float *, const float *, const float *, const int32_t *, const int32_t *, \
-                              int, int, int, int, int, int, float *, float *, int);
+  int haste_merge_nchwc_##isa(const float *, const float *, const float *, const int32_t *, const int32_t *, int, int, int, \
+                              int, int, int, float *, float *, int);
 
 DECLARE(generic)
 #if defined(__x86_64__)
@@ -39,9 +39,9 @@ int haste_hash(const float *x, const float *r, int C, int P, int l, int lmax, in
   return PICK(haste_hash, x, r, C, P, l, lmax, bucket, count, threads);
 }
 
-int haste_merge_inputs(const float *x, const float *gain, const int32_t *bucket, const int32_t *count, int C, int P, int cred,
-                       float *xm, int threads) {
-  return PICK(haste_merge_inputs, x, gain, bucket, count, C, P, cred, xm, threads);
+int haste_merge_inputs(const float *x, const int32_t *bucket, const int32_t *count, int C, int P, int cred, float *xm,
+                       int threads) {
+  return PICK(haste_merge_inputs, x, bucket, count, C, P, cred, xm, threads);
 }
 
 void haste_subsample(const float *x, int C, int H, int W, int stride, float *xs) {
@@ -50,8 +50,8 @@ void haste_subsample(const float *x, int C, int H, int W, int stride, float *xs)
       for (int xp = 0; xp < W; xp += stride) *xs++ = x[((size_t)c * H + y) * W + xp];
 }
 
-int haste_scales(const float *x, const int32_t *bucket, const int32_t *count, int C, int P, int cred, float *scale, float *gain) {
-  return PICK(haste_scales, x, bucket, count, C, P, cred, scale, gain);
+int haste_scales(const float *x, const int32_t *bucket, const int32_t *count, int C, int P, int cred, float *scale) {
+  return PICK(haste_scales, x, bucket, count, C, P, cred, scale);
 }
 
 int haste_merge_filters(const float *w, const float *scale, const int32_t *bucket, int C, int O, int kk, int cred, float *wm,
@@ -59,9 +59,9 @@ int haste_merge_filters(const float *w, const float *scale, const int32_t *bucke
   return PICK(haste_merge_filters, w, scale, bucket, C, O, kk, cred, wm, threads);
 }
 
-int haste_merge_nchwc(const float *x, const float *wblk, const float *gain, const float *scale, const int32_t *bucket,
-                      const int32_t *count, int C, int P, int op, int kk, int cred, int block, float *xb, float *wb, int threads) {
-  return PICK(haste_merge_nchwc, x, wblk, gain, scale, bucket, count, C, P, op, kk, cred, block, xb, wb, threads);
+int haste_merge_nchwc(const float *x, const float *wblk, const float *scale, const int32_t *bucket, const int32_t *count, int C,
+                      int P, int op, int kk, int cred, int block, float *xb, float *wb, int threads) {
+  return PICK(haste_merge_nchwc, x, wblk, scale, bucket, count, C, P, op, kk, cred, block, xb, wb, threads);
 }
 
 const char *haste_kernel_isa(void) { return isa_name(); }

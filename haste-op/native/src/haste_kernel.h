@@ -32,12 +32,9 @@ extern "C" {
  */
 int haste_hash(const float *x, const float *r, int C, int P, int l, int lmax, int32_t *bucket, int32_t *count, int threads);
 
-/**
- * xm (cred x P) = the mean of the input channels of every bucket, times gain[b] when `gain` is
- * not NULL (scale-aware merging). Returns 0, or -1 when memory runs out.
- */
-int haste_merge_inputs(const float *x, const float *gain, const int32_t *bucket, const int32_t *count, int C, int P, int cred,
-                       float *xm, int threads);
+/** xm (cred x P) = the mean of the input channels of every bucket. Returns 0, or -1 when memory runs out. */
+int haste_merge_inputs(const float *x, const int32_t *bucket, const int32_t *count, int C, int P, int cred, float *xm,
+                       int threads);
 
 /**
  * xs (C x ceil(H/stride) * ceil(W/stride)) = the pixels of x (C x H x W) on a grid of `stride`:
@@ -46,22 +43,19 @@ int haste_merge_inputs(const float *x, const float *gain, const int32_t *bucket,
 void haste_subsample(const float *x, int C, int H, int W, int stride, float *xs);
 
 /**
- * Scale-aware merging. With a_c = <x_c, m_b> / <m_b, m_b> for channel c of bucket b (m_b the mean
- * of the bucket's channels; x: C x P, typically the hashed pixels), x_c ~ a_c m_b, exactly when
- * the bucket's channels are multiples of one another. The bucket's pivot is its member with the
- * largest a (positive: the a of a bucket sum to its size); gain[b] = a_pivot and scale[c] =
- * a_c / a_pivot, so that x_c ~ scale[c] * (gain[b] m_b) with scale exactly 1 for the pivot, whose
- * filter slice is then copied, not multiplied. Buckets of one, and buckets whose mean is zero:
- * gain 1, scales 1. Returns 0, or -1 when memory runs out.
+ * Scale-aware merging: scale[c] = <x_c, m_b> / <m_b, m_b> for channel c of bucket b, m_b the mean
+ * of the bucket's channels (x: C x P, typically the hashed pixels), so that x_c ~ scale[c] * m_b
+ * (exactly when the bucket's channels are multiples of one another). 1 for buckets of one and
+ * where m_b is zero. Returns 0, or -1 when memory runs out.
  */
-int haste_scales(const float *x, const int32_t *bucket, const int32_t *count, int C, int P, int cred, float *scale, float *gain);
+int haste_scales(const float *x, const int32_t *bucket, const int32_t *count, int C, int P, int cred, float *scale);
 
 /**
  * wm (O x cred x kk) = the sum of the filter slices of every bucket: the first member's slice copied,
  * the others added (m - 1 additions per weight for m members); with `scale` (not NULL) the sum of
- * the slices times their channels' scales: the slice of the lowest member with scale 1 (the
- * pivot, see haste_scales) copied, the others multiply-added, still m - 1 operations per weight
- * (scale-aware merging). 0 on success, -1 out of memory.
+ * the slices times their channels' scales (scale-aware merging): the first member's slice
+ * multiplied (copied in a bucket of one, whose scale is 1), the others multiply-added. 0 on
+ * success, -1 out of memory.
  */
 int haste_merge_filters(const float *w, const float *scale, const int32_t *bucket, int C, int O, int kk, int cred, float *wm,
                         int threads);
@@ -72,10 +66,10 @@ int haste_merge_filters(const float *w, const float *scale, const int32_t *bucke
  * [op / block][C][kk][block] (op = O rounded up to the block, padding zero), so that merging
  * streams over them in whole vectors. xb gets [cp / block][P][block] (cp = cred rounded up, extra
  * channels zero); wb gets OIHWBiBo, [op / block][cp / block][kk][block (input)][block (output)].
- * `gain` as for haste_merge_inputs, `scale` as for haste_merge_filters. Returns 0, or -1 when memory runs out.
+ * `block` is a multiple of 8. `scale` as for haste_merge_filters. Returns 0, or -1 when memory runs out.
  */
-int haste_merge_nchwc(const float *x, const float *wblk, const float *gain, const float *scale, const int32_t *bucket,
-                      const int32_t *count, int C, int P, int op, int kk, int cred, int block, float *xb, float *wb, int threads);
+int haste_merge_nchwc(const float *x, const float *wblk, const float *scale, const int32_t *bucket, const int32_t *count, int C,
+                      int P, int op, int kk, int cred, int block, float *xb, float *wb, int threads);
 
 /** Which code path runs: "avx512", "avx2" or "generic". */
 const char *haste_kernel_isa(void);

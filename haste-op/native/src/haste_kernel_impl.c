@@ -258,7 +258,7 @@ static float dot(const float *a, const float *b, int n) {
   return sum;
 }
 
-int HK(haste_scales)(const float *x, const int32_t *bucket, const int32_t *count, int C, int P, int cred, float *scale, float *gain) {
+int HK(haste_scales)(const float *x, const int32_t *bucket, const int32_t *count, int C, int P, int cred, float *scale) {
   int32_t *start, *members;
   if (bucket_members(bucket, count, C, cred, &start, &members) != 0) return -1;
   float *mean = malloc((size_t)(P > 0 ? P : 1) * sizeof(float));
@@ -268,7 +268,6 @@ int HK(haste_scales)(const float *x, const int32_t *bucket, const int32_t *count
   }
   for (int b = 0; b < cred; b++) {
     const int32_t *m = members + start[b];
-    gain[b] = 1.0f;
     if (count[b] == 1) {
       scale[m[0]] = 1.0f;
       continue;
@@ -282,30 +281,19 @@ int HK(haste_scales)(const float *x, const int32_t *bucket, const int32_t *count
     }
     /* <x_c, sum> / <sum, sum> * n = <x_c, mean> / <mean, mean>: the division by n folded in. */
     float norm = dot(mean, mean, P);
-    float pivot = 0.0f;
-    for (int i = 0; i < count[b]; i++) {
+    for (int i = 0; i < count[b]; i++)
       scale[m[i]] = norm > 0.0f ? dot(x + (size_t)m[i] * P, mean, P) / norm * (float)count[b] : 1.0f;
-      if (scale[m[i]] > pivot) pivot = scale[m[i]];
-    }
-    if (!(pivot > 0.0f)) pivot = 1.0f; /* a zero mean: every scale 1 */
-    gain[b] = pivot;
-    for (int i = 0; i < count[b]; i++) scale[m[i]] = scale[m[i]] == pivot ? 1.0f : scale[m[i]] / pivot;
   }
   free(mean), free(start), free(members);
   return 0;
 }
 
 typedef struct {
-  const float *x, *gain;
+  const float *x;
   const int32_t *count, *start, *members;
   int P, cred;
   float *xm;
 } inputs_job;
-
-/* What a bucket's channel sum is multiplied by: 1 / its size, times its gain (scale-aware merging). */
-static inline float bucket_factor(const float *gain, const int32_t *count, int b) {
-  return (gain ? gain[b] : 1.0f) / (float)count[b];
-}
 
 /* Part of the input merge: a slice of the buckets, each the sum of its members' rows over its size. */
 static void inputs_part(void *ctx, int part, int parts) {
@@ -323,18 +311,18 @@ static void inputs_part(void *ctx, int part, int parts) {
       for (; p < j->P; p++) dst[p] += xc[p];
     }
     if (j->count[b] == 1) continue;
-    float f = bucket_factor(j->gain, j->count, b);
+    float f = 1.0f / (float)j->count[b];
     int p = 0;
     for (; p + 8 <= j->P; p += 8) st8(dst + p, ld8(dst + p) * bc8(f));
     for (; p < j->P; p++) dst[p] *= f;
   }
 }
 
-int HK(haste_merge_inputs)(const float *x, const float *gain, const int32_t *bucket, const int32_t *count, int C, int P, int cred,
-                           float *xm, int threads) {
+int HK(haste_merge_inputs)(const float *x, const int32_t *bucket, const int32_t *count, int C, int P, int cred, float *xm,
+                           int threads) {
   int32_t *start, *members;
   if (bucket_members(bucket, count, C, cred, &start, &members) != 0) return -1;
-  inputs_job job = {x, gain, count, start, members, P, cred, xm};
+  inputs_job job = {x, count, start, members, P, cred, xm};
   parallel(parts_for((long)C * P, threads), inputs_part, &job);
   free(start), free(members);
   return 0;
@@ -348,17 +336,17 @@ typedef struct {
   float *wm;
 } filters_job;
 
-/* first[c] = 1 for the lowest channel of each bucket (with `scale`: the lowest whose scale is 1, the
-   pivot): its filter slice is copied, the others added (m - 1 operations per weight for a bucket of
-   m). NULL when out of memory. */
-static uint8_t *first_members(const int32_t *bucket, const float *scale, int C, int cred) {
+/* first[c] = 1 for the lowest channel of each bucket: its filter slice is copied (scale-aware:
+   multiplied), the others added (multiply-added): m - 1 additions per weight for a bucket of m.
+   NULL when out of memory. */
+static uint8_t *first_members(const int32_t *bucket, int C, int cred) {
   uint8_t *first = malloc((size_t)C + (size_t)cred);
   if (!first) return NULL;
   uint8_t *seen = first + C;
   memset(seen, 0, (size_t)cred);
   for (int c = 0; c < C; c++) {
-    first[c] = !seen[bucket[c]] && (!scale || scale[c] == 1.0f);
-    seen[bucket[c]] |= first[c];
+    first[c] = !seen[bucket[c]];
+    seen[bucket[c]] = 1;
   }
   return first;
 }
@@ -371,14 +359,13 @@ static void filters_part(void *ctx, int part, int parts) {
   for (int o = lo; o < hi; o++) {
     const float *wo = j->w + (size_t)o * C * kk;
     float *mo = j->wm + (size_t)o * j->cred * kk;
-    if (j->scale) { /* the pivots first (copied; a pivot need not be its bucket's lowest channel), then the others */
-      for (int c = 0; c < C; c++)
-        if (j->first[c]) memcpy(mo + (size_t)j->bucket[c] * kk, wo + (size_t)c * kk, (size_t)kk * sizeof(float));
+    if (j->scale) {
       for (int c = 0; c < C; c++) {
-        if (j->first[c]) continue;
         float *dst = mo + (size_t)j->bucket[c] * kk, a = j->scale[c];
         const float *src = wo + (size_t)c * kk;
-        for (int k = 0; k < kk; k++) dst[k] += a * src[k];
+        if (j->first[c] && a == 1.0f) memcpy(dst, src, (size_t)kk * sizeof(float));
+        else if (j->first[c]) for (int k = 0; k < kk; k++) dst[k] = a * src[k];
+        else for (int k = 0; k < kk; k++) dst[k] += a * src[k];
       }
       continue;
     }
@@ -397,7 +384,7 @@ static void filters_part(void *ctx, int part, int parts) {
 
 int HK(haste_merge_filters)(const float *w, const float *scale, const int32_t *bucket, int C, int O, int kk, int cred, float *wm,
                             int threads) {
-  uint8_t *first = first_members(bucket, scale, C, cred);
+  uint8_t *first = first_members(bucket, C, cred);
   if (!first) return -1;
   filters_job job = {w, scale, bucket, first, C, O, kk, cred, wm};
   parallel(parts_for((long)O * C * kk, threads), filters_part, &job);
@@ -406,7 +393,7 @@ int HK(haste_merge_filters)(const float *w, const float *scale, const int32_t *b
 }
 
 typedef struct {
-  const float *x, *wblk, *gain, *scale;
+  const float *x, *wblk, *scale;
   const int32_t *bucket, *count, *start, *members;
   const uint8_t *first;
   int C, P, op, kk, cred, block, ib;
@@ -441,7 +428,7 @@ static void nchwc_inputs_part(void *ctx, int part, int parts) {
             for (int p = 0; p < pn; p++) sum[p] += row[p];
           }
         }
-        float inv = bucket_factor(j->gain, j->count, b);
+        float inv = 1.0f / (float)j->count[b];
         if (j->count[b] == 1) {
           for (int p = 0; p < pn; p++) tile[p * block + i] = sum[p];
         } else {
@@ -463,40 +450,35 @@ static void nchwc_filters_part(void *ctx, int part, int parts) {
   for (int ob = lo; ob < hi; ob++) {
     float *dst = j->wb + (size_t)ob * slice_size;
     memset(dst, 0, slice_size * sizeof(float));
-    /* Two passes: the first members (pivots) copied, then the others added, so that a pivot that is
-       not its bucket's lowest channel is still written before the additions. */
-    for (int pass = 0; pass < 2; pass++) {
-      for (int c = 0; c < j->C; c++) {
-        if (j->first[c] != (pass == 0)) continue;
-        const float *src = j->wblk + ((size_t)ob * j->C + c) * kk * block;
-        float *d = dst + ((size_t)(j->bucket[c] / block) * kk * block + j->bucket[c] % block) * block;
-        float a = j->scale ? j->scale[c] : 1.0f;
-        if (pass == 0) {
-          for (int k = 0; k < kk; k++)
-            for (int i = 0; i < block; i++) d[(size_t)k * block * block + i] = src[k * block + i];
-        } else if (j->scale) {
-          for (int k = 0; k < kk; k++)
-            for (int i = 0; i < block; i++) d[(size_t)k * block * block + i] += a * src[k * block + i];
-        } else {
-          for (int k = 0; k < kk; k++)
-            for (int i = 0; i < block; i++) d[(size_t)k * block * block + i] += src[k * block + i];
-        }
+    /* Whole vectors of 8 (block is a multiple of 8): the first member of each bucket copied (scale-aware:
+       multiplied by its scale), the others added (multiply-added), in one pass over the filters. */
+    for (int c = 0; c < j->C; c++) {
+      const float *src = j->wblk + ((size_t)ob * j->C + c) * kk * block;
+      float *d = dst + ((size_t)(j->bucket[c] / block) * kk * block + j->bucket[c] % block) * block;
+      v8 a = bc8(j->scale ? j->scale[c] : 1.0f);
+      if (j->first[c]) {
+        for (int k = 0; k < kk; k++)
+          for (int i = 0; i < block; i += 8) st8(d + (size_t)k * block * block + i, j->scale ? a * ld8(src + k * block + i) : ld8(src + k * block + i));
+      } else {
+        for (int k = 0; k < kk; k++)
+          for (int i = 0; i < block; i += 8)
+            st8(d + (size_t)k * block * block + i, ld8(d + (size_t)k * block * block + i) + (j->scale ? a * ld8(src + k * block + i) : ld8(src + k * block + i)));
       }
     }
   }
 }
 
-int HK(haste_merge_nchwc)(const float *x, const float *wblk, const float *gain, const float *scale, const int32_t *bucket,
-                          const int32_t *count, int C, int P, int op, int kk, int cred, int block, float *xb, float *wb, int threads) {
+int HK(haste_merge_nchwc)(const float *x, const float *wblk, const float *scale, const int32_t *bucket, const int32_t *count, int C,
+                          int P, int op, int kk, int cred, int block, float *xb, float *wb, int threads) {
   int32_t *start, *members;
   if (bucket_members(bucket, count, C, cred, &start, &members) != 0) return -1;
-  uint8_t *first = first_members(bucket, scale, C, cred);
+  uint8_t *first = first_members(bucket, C, cred);
   if (!first) {
     free(start), free(members);
     return -1;
   }
   int cp = (cred + block - 1) / block * block;
-  nchwc_job job = {x, wblk, gain, scale, bucket, count, start, members, first, C, P, op, kk, cred, block, cp / block, xb, wb};
+  nchwc_job job = {x, wblk, scale, bucket, count, start, members, first, C, P, op, kk, cred, block, cp / block, xb, wb};
   parallel(parts_for((long)C * P, threads), nchwc_inputs_part, &job);
   parallel(parts_for((long)op * C * kk, threads), nchwc_filters_part, &job);
   free(start), free(members), free(first);

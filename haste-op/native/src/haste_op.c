@@ -113,7 +113,7 @@ static OrtStatus *compute(void *k, OrtKernelContext *ctx) {
   int C = (int)dx[1], P = (int)(dx[2] * dx[3]), Ps = (int)hashed, O = (int)dw[0], kk = (int)(dw[2] * dw[3]);
   int32_t *bucket = malloc((size_t)C * 2 * sizeof(int32_t));
   float *xs = stride > 1 ? malloc((size_t)C * Ps * sizeof(float)) : NULL;
-  float *scale = scale_aware ? malloc((size_t)C * 2 * sizeof(float)) : NULL; /* scales, then gains */
+  float *scale = scale_aware ? malloc((size_t)C * sizeof(float)) : NULL;
   if (!bucket || (stride > 1 && !xs) || (scale_aware && !scale)) {
     free(bucket), free(xs), free(scale);
     return error(api, OP_NAME ": out of memory");
@@ -122,8 +122,7 @@ static OrtStatus *compute(void *k, OrtKernelContext *ctx) {
   const float *hashed_x = xs ? xs : x;
   int32_t *count = bucket + C;
   int cred = haste_hash(hashed_x, r, C, Ps, (int)l, (int)dr[1], bucket, count, threads);
-  float *gain = scale ? scale + C : NULL;
-  if (cred >= 0 && scale && haste_scales(hashed_x, bucket, count, C, Ps, cred, scale, gain) != 0) cred = -1;
+  if (cred >= 0 && scale && haste_scales(hashed_x, bucket, count, C, Ps, cred, scale) != 0) cred = -1;
   free(xs);
   if (cred < 0) {
     free(bucket), free(scale);
@@ -139,10 +138,10 @@ static OrtStatus *compute(void *k, OrtKernelContext *ctx) {
   if (!s) s = output(api, ctx, 1, dwm, 4, &wm);
   if (!s) s = output(api, ctx, 2, &one, 1, &ch);
   if (!s && block) {
-    if (haste_merge_nchwc(x, w, gain, scale, bucket, count, C, P, (int)op, kk, cred, (int)block, xm, wm, threads) != 0)
+    if (haste_merge_nchwc(x, w, scale, bucket, count, C, P, (int)op, kk, cred, (int)block, xm, wm, threads) != 0)
       s = error(api, OP_NAME ": out of memory");
   } else if (!s) {
-    if (haste_merge_inputs(x, gain, bucket, count, C, P, cred, xm, threads) != 0) s = error(api, OP_NAME ": out of memory");
+    if (haste_merge_inputs(x, bucket, count, C, P, cred, xm, threads) != 0) s = error(api, OP_NAME ": out of memory");
     else if (haste_merge_filters(w, scale, bucket, C, O, kk, cred, wm, threads) != 0) s = error(api, OP_NAME ": out of memory");
   }
   if (!s) *(int64_t *)ch = cred;
@@ -167,8 +166,8 @@ static OrtStatus *create_kernel(const OrtCustomOp *op, const OrtApi *api, const 
   (void)op;
   int64_t block = int_attribute(api, info, "nchwc_block", 0);
   int64_t threads = int_attribute(api, info, "threads", 1);
-  if (block < 0 || block > 64 || (block & (block - 1)) != 0)
-    return error(api, OP_NAME ": nchwc_block = %lld is not 0 or a power of two up to 64", (long long)block);
+  if (block < 0 || block > 64 || (block & (block - 1)) != 0 || (block > 0 && block < 8))
+    return error(api, OP_NAME ": nchwc_block = %lld is not 0 or a power of two from 8 to 64", (long long)block);
   if (threads < 1 || threads > 64) return error(api, OP_NAME ": threads = %lld is not 1 to 64", (long long)threads);
   int64_t stride = int_attribute(api, info, "hash_stride", 1);
   int64_t scale_aware = int_attribute(api, info, "scale_aware", 0);

@@ -46,15 +46,15 @@ static int reference_hash(const float *x, const float *r, int C, int P, int l, i
 }
 
 /* haste_merge_nchwc gives the plain merge's values at their NCHWc / OIHWBiBo places, zeros elsewhere. */
-static int nchwc_case(const float *x, const float *w, const float *gain, const float *scale, const int32_t *bucket, const int32_t *count,
-                      const float *xm, const float *wm, int C, int P, int O, int kk, int cred, int block, int threads) {
+static int nchwc_case(const float *x, const float *w, const float *scale, const int32_t *bucket, const int32_t *count, const float *xm,
+                      const float *wm, int C, int P, int O, int kk, int cred, int block, int threads) {
   int cp = (cred + block - 1) / block * block, op = (O + block - 1) / block * block, ib = cp / block;
   float *wblk = calloc((size_t)op * C * kk, sizeof(float));
   float *xb = malloc(sizeof(float) * cp * P), *wb = malloc(sizeof(float) * op * cp * kk);
   for (int o = 0; o < O; o++)
     for (int c = 0; c < C; c++)
       for (int k = 0; k < kk; k++) wblk[(((size_t)(o / block) * C + c) * kk + k) * block + o % block] = w[((size_t)o * C + c) * kk + k];
-  int failures = haste_merge_nchwc(x, wblk, gain, scale, bucket, count, C, P, op, kk, cred, block, xb, wb, threads) != 0;
+  int failures = haste_merge_nchwc(x, wblk, scale, bucket, count, C, P, op, kk, cred, block, xb, wb, threads) != 0;
   double worst = 0;
   for (int b = 0; b < cp; b++)
     for (int p = 0; p < P; p++) {
@@ -92,13 +92,14 @@ static int run_case(int C, int P, int O, int kk, int l, int lmax, int duplicate,
   for (int c = 0; c < C && !failures; c++) failures += bucket[c] != want[c];
   if (duplicate && bucket[0] != bucket[1]) failures++;
   float *xm = malloc(sizeof(float) * (cred > 0 ? cred : 1) * P), *wm = malloc(sizeof(float) * O * (cred > 0 ? cred : 1) * kk);
-  float *scale = malloc(sizeof(float) * C), *gain = malloc(sizeof(float) * C);
+  float *scale = malloc(sizeof(float) * C);
   double worst = 0;
   if (!failures) {
-    failures += haste_scales(x, bucket, count, C, P, cred, scale, gain) != 0;
+    failures += haste_merge_inputs(x, bucket, count, C, P, cred, xm, threads) != 0;
+    failures += haste_scales(x, bucket, count, C, P, cred, scale) != 0;
     /* Bucket sums in double, channel by channel; the scales against the bucket means from their definition. */
     double *xs = calloc((size_t)cred * P, sizeof(double)), *ws = calloc((size_t)O * cred * kk, sizeof(double));
-    int *n = calloc((size_t)cred, sizeof(int)), *pivots = calloc((size_t)cred, sizeof(int));
+    int *n = calloc((size_t)cred, sizeof(int));
     for (int c = 0; c < C; c++) {
       n[want[c]]++;
       for (int p = 0; p < P; p++) xs[(size_t)want[c] * P + p] += x[(size_t)c * P + p];
@@ -110,49 +111,42 @@ static int run_case(int C, int P, int O, int kk, int l, int lmax, int duplicate,
         num += x[(size_t)c * P + p] * m, norm += m * m;
       }
       double a = n[want[c]] == 1 || norm == 0 ? 1.0 : num / norm;
-      /* gain x scale is the channel's scale against its bucket's mean; the pivot's scale is exactly 1 */
-      if (fabs(gain[want[c]] * scale[c] - a) > 1e-4 * fmax(1.0, fabs(a))) failures++;
-      pivots[want[c]] += scale[c] == 1.0f;
+      if (fabs(scale[c] - a) > 1e-4 * fmax(1.0, fabs(a))) failures++; /* float dot products */
     }
-    for (int b = 0; b < cred; b++) failures += pivots[b] == 0;
+    for (int b = 0; b < cred; b++)
+      for (int p = 0; p < P; p++) worst = fmax(worst, fabs(xm[(size_t)b * P + p] - xs[(size_t)b * P + p] / n[b]));
     for (int scaled = 0; scaled <= 1 && !failures; scaled++) {
-      const float *sc = scaled ? scale : NULL, *g = scaled ? gain : NULL;
-      failures += haste_merge_inputs(x, g, bucket, count, C, P, cred, xm, threads) != 0;
+      const float *sc = scaled ? scale : NULL;
       failures += haste_merge_filters(w, sc, bucket, C, O, kk, cred, wm, threads) != 0;
       memset(ws, 0, sizeof(double) * O * cred * kk);
       for (int c = 0; c < C; c++)
         for (int o = 0; o < O; o++)
           for (int k = 0; k < kk; k++) ws[((size_t)o * cred + want[c]) * kk + k] += (scaled ? scale[c] : 1.0) * w[((size_t)o * C + c) * kk + k];
-      for (int b = 0; b < cred; b++)
-        for (int p = 0; p < P; p++)
-          worst = fmax(worst, fabs(xm[(size_t)b * P + p] - xs[(size_t)b * P + p] / n[b] * (scaled ? gain[b] : 1.0)));
       for (size_t i = 0; i < (size_t)O * cred * kk; i++) worst = fmax(worst, fabs(wm[i] - ws[i]));
       failures += worst > 1e-5;
       for (int block = 8; block <= 16 && !failures; block *= 2)
-        failures += nchwc_case(x, w, g, sc, bucket, count, xm, wm, C, P, O, kk, cred, block, threads);
+        failures += nchwc_case(x, w, sc, bucket, count, xm, wm, C, P, O, kk, cred, block, threads);
     }
-    free(xs), free(ws), free(n), free(pivots);
+    free(xs), free(ws), free(n);
   }
   printf("%s C=%d P=%d O=%d kk=%d L=%d lmax=%d threads=%d: %d buckets (reference %d), max merge error %.2g (plain and scale-aware, NCHWc layouts too)\n",
          failures ? "FAIL" : "ok  ", C, P, O, kk, l, lmax, threads, cred, want_cred, worst);
-  free(x), free(r), free(w), free(bucket), free(count), free(want), free(xm), free(wm), free(scale), free(gain);
+  free(x), free(r), free(w), free(bucket), free(count), free(want), free(xm), free(wm), free(scale);
   return failures;
 }
 
-/* Channels that are exact multiples of one base map, in one bucket: the gain is the largest multiple
-   over their mean, the scales the multiples over the largest, and haste_subsample takes every
-   stride-th row and column. */
+/* Channels that are exact multiples of one base map, in one bucket: the scales are the multiples
+   over their mean, and haste_subsample takes every stride-th row and column. */
 static int scales_case(void) {
   enum { C = 4, H = 5, W = 7, P = H * W };
   const float mult[C] = {0.5f, 1.0f, 2.0f, 4.5f};
-  float x[C * P], xs[C * 12], scale[C], gain[1];
+  float x[C * P], xs[C * 12], scale[C];
   int32_t bucket[C] = {0, 0, 0, 0}, count[1] = {C};
   for (int c = 0; c < C; c++)
     for (int p = 0; p < P; p++) x[c * P + p] = mult[c] * (float)(1 + (p * 7) % 11);
-  int failures = haste_scales(x, bucket, count, C, P, 1, scale, gain) != 0;
-  double worst = fabs(gain[0] - 4.5 / 2.0); /* the mean multiple is 2 */
-  for (int c = 0; c < C; c++) worst = fmax(worst, fabs(scale[c] - mult[c] / 4.5));
-  failures += scale[3] != 1.0f;
+  int failures = haste_scales(x, bucket, count, C, P, 1, scale) != 0;
+  double worst = 0;
+  for (int c = 0; c < C; c++) worst = fmax(worst, fabs(scale[c] - mult[c] / 2.0)); /* the mean multiple is 2 */
   haste_subsample(x, C, H, W, 2, xs);                                                 /* 3 x 4 per channel */
   for (int c = 0; c < C; c++)
     for (int y = 0; y < 3; y++)

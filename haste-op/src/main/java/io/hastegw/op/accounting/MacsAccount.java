@@ -94,12 +94,12 @@ public record MacsAccount(List<LayerMacs> layers) {
      * the others, m - 1 additions for m members ((C - Cred)P and Okk(C - Cred)). Both divide each
      * merged input by its bucket size (Cred P, an upper bound: the native kernel skips buckets of
      * one). The scale-aware merge adds, under input merging, the scales on the hashed pixels
-     * (native: bucket sums (C - Cred)Ps, norms Cred Ps, dot products CPs; its gains fold into the
-     * division by the bucket size; portable: 6CPs + Cred Ps for its bucket means, representatives,
-     * products, norms and ratios, and Cred P for the gains) and, under filter merging, nothing on
-     * the native kernel (each bucket's pivot, whose scale is 1, is copied, the others multiply-added:
-     * still m - 1 operations per weight) and 2 C Cred on the portable graph (the membership weighted
-     * and divided by the gains; its MatMul already counted OkkC).
+     * (native: bucket sums (C - Cred)Ps, norms Cred Ps, dot products CPs; portable: 6CPs + Cred Ps
+     * for its bucket means, representatives, products, norms and ratios) and, under filter
+     * merging, the multiplies by the scales: native, the additions become multiply-adds and each
+     * bucket of two or more multiplies its first slice instead of copying it, Okk per such bucket,
+     * at most min(Cred, C - Cred) buckets; portable, C Cred to weight the membership (its MatMul
+     * already counted OkkC).
      */
     static LayerMacs haste(LayerInfo layer, HasteLayer haste, int l, int cr, HasteKernel kernel, MergeMode merge) {
         long c = layer.inChannels();
@@ -116,8 +116,8 @@ public record MacsAccount(List<LayerMacs> layers) {
         long inputMerge = summed * p + cr * p;
         long filterMerge = o * kk * summed;
         if (merge == MergeMode.SCALE) {
-            inputMerge += nativeKernel ? (c - cr) * ps + cr * ps + c * ps : 6 * c * ps + cr * ps + cr * p;
-            filterMerge += nativeKernel ? 0 : 2 * c * cr;
+            inputMerge += nativeKernel ? (c - cr) * ps + cr * ps + c * ps : 6 * c * ps + cr * ps;
+            filterMerge += nativeKernel ? o * kk * Math.min(cr, c - cr) : c * cr;
         }
         long compute = o * cr * kk * layer.outputPixels();
         return new LayerMacs(layer.name(), layer.denseMacs(), compute, hashing, inputMerge, filterMerge, (int) c, cr);

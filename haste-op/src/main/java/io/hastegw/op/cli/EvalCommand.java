@@ -29,6 +29,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--haste", required = true, description = "the HASTE model made from it")
     Path haste;
 
+    @Option(names = "--compare", description = "another HASTE model of the same dense model (e.g. the paper's merge with uniform L), "
+            + "evaluated in the same run as its own curve; repeatable")
+    List<Path> compare = List.of();
+
     @Option(names = "--card", required = true, description = "the model card")
     Path card;
 
@@ -67,7 +71,7 @@ final class EvalCommand implements Callable<Integer> {
         ModelCard modelCard = ModelCard.read(card);
         List<LabelledImage> set = ImageFolder.stratified(images, modelCard.labels(), limit, seed);
         ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), System.console() != null, "eval: dense and every level", "images");
-        EvalReport report = new Evaluator(OrtEnvironment.getEnvironment(), threads, warmup, progress, baselines).evaluate(dense, haste, modelCard, set);
+        EvalReport report = new Evaluator(OrtEnvironment.getEnvironment(), threads, warmup, progress, baselines).evaluate(dense, haste, compare, modelCard, set);
         spec.commandLine().getOut().print(report.table());
         if (json != null) {
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), report);

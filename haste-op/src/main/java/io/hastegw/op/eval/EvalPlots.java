@@ -40,28 +40,36 @@ public final class EvalPlots {
 
     /** One line per configuration: the dense model, every HASTE level, every baseline. */
     static String csv(EvalReport report) {
-        StringBuilder sb = new StringBuilder("method,level,top1_percent,macs,macs_reduction_percent,median_ms,"
+        StringBuilder sb = new StringBuilder("method,level,top1_percent,macs,macs_reduction_percent,nchwc_reduction_percent,median_ms,"
                 + "merged_away_macs,padding_macs,hashing_macs,input_merge_macs,filter_merge_macs\n");
         for (EvalReport.Row r : report.rows()) {
-            boolean dense = r.config().equals("dense");
-            MacsBreakdown t = r.macsTerms();
-            sb.append(String.format(Locale.ROOT, "%s,%s,%.2f,%.0f,%.2f,%.3f,%.0f,%.0f,%.0f,%.0f,%.0f%n", dense ? "dense" : "haste",
-                    dense ? "" : r.config(), r.top1(), r.meanMacs(), 100 * r.reduction(), r.medianMs(), t.mergedAway(), t.padding(), t.hashing(),
-                    t.inputMerge(), t.filterMerge()));
+            csvRow(sb, r.config().equals("dense") ? "dense" : "haste: " + report.label(), r, report.denseMacs());
+        }
+        for (EvalReport.Curve c : report.compared()) {
+            c.levels().forEach(r -> csvRow(sb, "haste: " + c.label(), r, report.denseMacs()));
         }
         for (EvalReport.BaselineRow b : report.baselines()) {
-            sb.append(String.format(Locale.ROOT, "%s,%d,%.2f,%.0f,%.2f,,,,,,%n", b.method(), b.level(), b.top1(), b.macs(), 100 * b.reduction()));
+            sb.append(String.format(Locale.ROOT, "%s,%d,%.2f,%.0f,%.2f,,,,,,,%n", b.method(), b.level(), b.top1(), b.macs(), 100 * b.reduction()));
         }
         return sb.toString();
+    }
+
+    private static void csvRow(StringBuilder sb, String method, EvalReport.Row r, long denseMacs) {
+        MacsBreakdown t = r.macsTerms();
+        sb.append(String.format(Locale.ROOT, "\"%s\",%s,%.2f,%.0f,%.2f,%.2f,%.3f,%.0f,%.0f,%.0f,%.0f,%.0f%n", method,
+                method.equals("dense") ? "" : r.config(), r.top1(), r.exactMacs(), 100 * r.exactReduction(denseMacs), 100 * r.reduction(),
+                r.medianMs(), t.mergedAway(), t.padding(), t.hashing(), t.inputMerge(), t.filterMerge()));
     }
 
     private static XYChart accuracyVsMacs(EvalReport report) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
                 .title(report.model() + ", " + report.images() + " images: top-1 vs MACs saved")
-                .xAxisTitle("MACs reduction against dense, HASTE's overhead counted (%)").yAxisTitle("top-1 (%)").build();
+                .xAxisTitle("MACs reduction against dense, exact channel counts, HASTE's overhead counted (%)").yAxisTitle("top-1 (%)").build();
         List<EvalReport.Row> levels = report.rows().subList(1, report.rows().size());
-        chart.addSeries("HASTE (paper's merge), levels 0.." + (levels.size() - 1),
-                levels.stream().mapToDouble(r -> 100 * r.reduction()).toArray(), levels.stream().mapToDouble(EvalReport.Row::top1).toArray());
+        addCurve(chart, "HASTE (" + report.label() + ")", levels, report.denseMacs());
+        for (EvalReport.Curve c : report.compared()) {
+            addCurve(chart, "HASTE (" + c.label() + ")", c.levels(), report.denseMacs());
+        }
         for (Baselines.Method method : Baselines.Method.values()) {
             List<EvalReport.BaselineRow> rows = report.baselines().stream().filter(b -> b.method().equals(method.label())).toList();
             if (!rows.isEmpty()) {
@@ -76,6 +84,11 @@ public final class EvalPlots {
         XYSeries onePoint = chart.addSeries("dense - 1 pp", new double[] {min(xs), max(xs)}, new double[] {dense - 1, dense - 1});
         onePoint.setMarker(SeriesMarkers.NONE);
         return chart;
+    }
+
+    private static void addCurve(XYChart chart, String name, List<EvalReport.Row> levels, long denseMacs) {
+        chart.addSeries(name + ", levels 0.." + (levels.size() - 1), levels.stream().mapToDouble(r -> 100 * r.exactReduction(denseMacs)).toArray(),
+                levels.stream().mapToDouble(EvalReport.Row::top1).toArray());
     }
 
     private static XYChart channels(EvalReport report) {
@@ -94,7 +107,8 @@ public final class EvalPlots {
 
     private static double[] allReductions(EvalReport report) {
         List<Double> xs = new ArrayList<>();
-        report.rows().forEach(r -> xs.add(100 * r.reduction()));
+        report.rows().forEach(r -> xs.add(100 * r.exactReduction(report.denseMacs())));
+        report.compared().forEach(c -> c.levels().forEach(r -> xs.add(100 * r.exactReduction(report.denseMacs()))));
         report.baselines().forEach(b -> xs.add(100 * b.reduction()));
         return xs.stream().mapToDouble(Double::doubleValue).toArray();
     }

@@ -14,9 +14,19 @@ import java.util.Locale;
  * @param rows      the dense model first, then HASTE level 0..N
  * @param baselines the static baselines at each level's channel counts (empty when not run)
  * @param layerChannels input channels of each HASTE layer of the dense model, in the order of {@link Row#meanChannels()}
+ * @param label     the HASTE model's method in a few words ({@code HasteModelInfo.describe})
+ * @param compared  further HASTE models of the same dense model (e.g. the paper's merge), run in the same pass
  */
 public record EvalReport(String model, int images, int threads, long denseMacs, List<Row> rows, List<BaselineRow> baselines,
-                         int[] layerChannels) {
+                         int[] layerChannels, String label, List<Curve> compared) {
+
+    /**
+     * Another HASTE model's levels.
+     *
+     * @param label  its method in a few words
+     * @param levels its rows, level 0..N
+     */
+    public record Curve(String label, List<Row> levels) {}
 
     /**
      * A static baseline (see {@link Baselines}) at the per-layer channel counts HASTE convolved on
@@ -38,7 +48,8 @@ public record EvalReport(String model, int images, int threads, long denseMacs, 
      * @param maxHyperplanes largest L
      * @param top1           top-1 accuracy in percent
      * @param meanMacs       mean MACs executed per image, HASTE overhead included
-     * @param reduction      mean MACs reduction against the dense model, overhead included
+     * @param reduction      mean MACs reduction against the dense model, overhead included, as executed here (with the
+ *                       native kernel's NCHWc padding where it runs; {@link #exactReduction()} without it)
      * @param medianMs       median latency per image (ms)
      * @param p10Ms          10th percentile latency
      * @param p90Ms          90th percentile latency
@@ -47,22 +58,31 @@ public record EvalReport(String model, int images, int threads, long denseMacs, 
      * @param macsTerms      mean MACs per image by where they went (merged away, NCHWc padding, each overhead)
      */
     public record Row(String config, int minHyperplanes, int maxHyperplanes, double top1, double meanMacs, double reduction,
-                      double medianMs, double p10Ms, double p90Ms, double vsDense, double[] meanChannels, MacsBreakdown macsTerms) {}
+                      double medianMs, double p10Ms, double p90Ms, double vsDense, double[] meanChannels, MacsBreakdown macsTerms) {
+        /** Mean MACs per image on exact merged channel counts (no NCHWc padding): the method's, as boards without NCHWc run it. */
+        public double exactMacs() {
+            return meanMacs - macsTerms.padding();
+        }
+
+        /** The MACs reduction on exact channel counts, overhead included. */
+        public double exactReduction(long denseMacs) {
+            return 1 - exactMacs() / denseMacs;
+        }
+    }
 
     /** A fixed-width table for the terminal and for notes. */
     public String table() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%s: %d images, batch 1, %d intra-op thread(s), dense %.2f M MACs%n",
                 model, images, threads, denseMacs / 1e6));
-        sb.append(String.format(Locale.ROOT, "%-6s %-7s %8s %8s %11s %10s %22s %9s%n",
-                "config", "L", "top-1", "delta", "MACs (M)", "reduction", "latency ms med [p10-p90]", "vs dense"));
+        sb.append(String.format(Locale.ROOT, "MACs and reduction on exact merged channel counts, HASTE's overhead included; NCHWc: the "
+                + "reduction as executed here, merged channels padded to whole NCHWc blocks%n"));
         double denseTop1 = rows.get(0).top1();
-        for (Row r : rows) {
-            String l = r.config().equals("dense") ? "-" : r.minHyperplanes() == r.maxHyperplanes()
-                    ? Integer.toString(r.maxHyperplanes()) : r.minHyperplanes() + "-" + r.maxHyperplanes();
-            sb.append(String.format(Locale.ROOT, "%-6s %-7s %7.2f%% %+7.2f %11.2f %9.2f%% %8.3f [%5.3f-%5.3f] %8.2fx%n",
-                    r.config(), l, r.top1(), r.top1() - denseTop1, r.meanMacs() / 1e6, 100 * r.reduction(),
-                    r.medianMs(), r.p10Ms(), r.p90Ms(), r.vsDense()));
+        sb.append(String.format(Locale.ROOT, "HASTE: %s%n", label));
+        rowTable(sb, rows, denseTop1);
+        for (Curve c : compared) {
+            sb.append(String.format(Locale.ROOT, "%ncompared, in the same run: %s%n", c.label()));
+            rowTable(sb, c.levels(), denseTop1);
         }
         sb.append(String.format(Locale.ROOT, "%nwhere the MACs go, percent of the dense model's (mean per image):%n"));
         sb.append(String.format(Locale.ROOT, "%-6s %12s %13s %9s %12s %13s %9s%n", "level", "merged away", "NCHWc padding", "hashing",
@@ -81,6 +101,18 @@ public record EvalReport(String model, int images, int threads, long denseMacs, 
             }
         }
         return sb.toString();
+    }
+
+    private void rowTable(StringBuilder sb, List<Row> table, double denseTop1) {
+        sb.append(String.format(Locale.ROOT, "%-6s %-7s %8s %8s %11s %10s %8s %22s %9s%n",
+                "config", "L", "top-1", "delta", "MACs (M)", "reduction", "NCHWc", "latency ms med [p10-p90]", "vs dense"));
+        for (Row r : table) {
+            String l = r.config().equals("dense") ? "-" : r.minHyperplanes() == r.maxHyperplanes()
+                    ? Integer.toString(r.maxHyperplanes()) : r.minHyperplanes() + "-" + r.maxHyperplanes();
+            sb.append(String.format(Locale.ROOT, "%-6s %-7s %7.2f%% %+7.2f %11.2f %9.2f%% %7.2f%% %8.3f [%5.3f-%5.3f] %8.2fx%n",
+                    r.config(), l, r.top1(), r.top1() - denseTop1, r.exactMacs() / 1e6, 100 * r.exactReduction(denseMacs), 100 * r.reduction(),
+                    r.medianMs(), r.p10Ms(), r.p90Ms(), r.vsDense()));
+        }
     }
 
     private double pct(double macs) {

@@ -60,27 +60,43 @@ public final class Evaluator {
     /** Evaluates {@code haste} (levels 0..N) and {@code dense} on {@code images}. */
     public EvalReport evaluate(Path dense, Path haste, ModelCard card, List<LabelledImage> images)
             throws IOException, OrtException, OnnxModelException {
+        return evaluate(dense, haste, List.of(), card, images);
+    }
+
+    /**
+     * Evaluates {@code haste} and the {@code compared} HASTE models of the same dense model (each at
+     * every level, every image through every configuration before the next image) and {@code dense}.
+     */
+    public EvalReport evaluate(Path dense, Path haste, List<Path> compared, ModelCard card, List<LabelledImage> images)
+            throws IOException, OrtException, OnnxModelException {
         Preprocessor pre = new Preprocessor(card);
         List<FloatTensor> inputs = new ArrayList<>();
         for (LabelledImage image : images) {
             inputs.add(pre.load(image.file()));
         }
         String out = card.output().name();
+        List<HasteSession> sessions = new ArrayList<>();
         try (OrtSession.SessionOptions options = OrtModels.options(threads);
-             OrtSession denseSession = env.createSession(OnnxModels.read(dense).toByteArray(), options);
-             HasteSession hasteSession = new HasteSession(env, haste, out, RuntimeOptions.of(threads))) {
-            HasteModelInfo info = hasteSession.info();
-            int levels = info.schedule().levels();
+             OrtSession denseSession = env.createSession(OnnxModels.read(dense).toByteArray(), options)) {
+            sessions.add(new HasteSession(env, haste, out, RuntimeOptions.of(threads)));
+            for (Path other : compared) {
+                sessions.add(new HasteSession(env, other, out, RuntimeOptions.of(threads)));
+            }
+            HasteModelInfo info = sessions.get(0).info();
             Tally denseTally = new Tally(images.size());
-            Tally[] tallies = new Tally[levels];
-            for (int l = 0; l < levels; l++) {
-                tallies[l] = new Tally(images.size());
+            List<Tally[]> tallies = new ArrayList<>();
+            for (HasteSession s : sessions) {
+                Tally[] t = new Tally[s.info().schedule().levels()];
+                Arrays.setAll(t, l -> new Tally(images.size()));
+                tallies.add(t);
             }
             long denseMacs = MacsAccount.dense(info.computeLayers()).denseTotal();
             for (int i = 0; i < Math.min(warmup, inputs.size()); i++) {
                 runDense(denseSession, card, inputs.get(i));
-                for (int l = 0; l < levels; l++) {
-                    hasteSession.run(inputs.get(i), l);
+                for (HasteSession s : sessions) {
+                    for (int l = 0; l < s.info().schedule().levels(); l++) {
+                        s.run(inputs.get(i), l);
+                    }
                 }
             }
             for (int i = 0; i < inputs.size(); i++) {
@@ -88,20 +104,24 @@ public final class Evaluator {
                 long t0 = System.nanoTime();
                 FloatTensor scores = runDense(denseSession, card, inputs.get(i));
                 denseTally.add(System.nanoTime() - t0, scores.argmax() == label, denseMacs, new long[0], MacsBreakdown.NONE);
-                for (int l = 0; l < levels; l++) {
-                    long t1 = System.nanoTime();
-                    HasteSession.Inference inf = hasteSession.run(inputs.get(i), l);
-                    tallies[l].add(System.nanoTime() - t1, inf.scores().argmax() == label, inf.macs().executedTotal(), inf.reducedChannels(),
-                            MacsBreakdown.of(inf.macs()));
+                for (int m = 0; m < sessions.size(); m++) {
+                    for (int l = 0; l < tallies.get(m).length; l++) {
+                        long t1 = System.nanoTime();
+                        HasteSession.Inference inf = sessions.get(m).run(inputs.get(i), l);
+                        tallies.get(m)[l].add(System.nanoTime() - t1, inf.scores().argmax() == label, inf.macs().executedTotal(),
+                                inf.reducedChannels(), MacsBreakdown.of(inf.macs()));
+                    }
                 }
                 progress.update(i + 1, inputs.size());
             }
             List<EvalReport.Row> rows = new ArrayList<>();
             rows.add(denseTally.row("dense", 0, 0, denseMacs, denseTally));
-            for (int l = 0; l < levels; l++) {
-                int[] ls = info.schedule().hyperplanes()[l];
-                rows.add(tallies[l].row(Integer.toString(l), Arrays.stream(ls).min().orElse(0), Arrays.stream(ls).max().orElse(0),
-                        denseMacs, denseTally));
+            rows.addAll(levelRows(info, tallies.get(0), denseMacs, denseTally));
+            int levels = info.schedule().levels();
+            List<EvalReport.Curve> curves = new ArrayList<>();
+            for (int m = 1; m < sessions.size(); m++) {
+                curves.add(new EvalReport.Curve(sessions.get(m).info().describe(),
+                        levelRows(sessions.get(m).info(), tallies.get(m), denseMacs, denseTally)));
             }
             List<EvalReport.BaselineRow> baselineRows = new ArrayList<>();
             if (baselines) {
@@ -116,8 +136,22 @@ public final class Evaluator {
                 }
             }
             int[] layerChannels = info.hasteLayers().stream().mapToInt(h -> info.layer(h.name()).inChannels()).toArray();
-            return new EvalReport(card.name(), images.size(), threads, denseMacs, rows, baselineRows, layerChannels);
+            return new EvalReport(card.name(), images.size(), threads, denseMacs, rows, baselineRows, layerChannels, info.describe(), curves);
+        } finally {
+            for (HasteSession s : sessions) {
+                s.close();
+            }
         }
+    }
+
+    /** One row per level of the HASTE model {@code info} describes. */
+    private static List<EvalReport.Row> levelRows(HasteModelInfo info, Tally[] tallies, long denseMacs, Tally dense) {
+        List<EvalReport.Row> rows = new ArrayList<>();
+        for (int l = 0; l < tallies.length; l++) {
+            int[] ls = info.schedule().hyperplanes()[l];
+            rows.add(tallies[l].row(Integer.toString(l), Arrays.stream(ls).min().orElse(0), Arrays.stream(ls).max().orElse(0), denseMacs, dense));
+        }
+        return rows;
     }
 
     /** Per HASTE layer that merged anything on average: its mean channel count, rounded (at least 1). */

@@ -57,10 +57,9 @@ public final class BudgetTransform {
         ScheduleSearch.Result found = search.search(model, candidates.info(), card.output(), frames, budget);
         TransformResult result = transformer.transform(model, inputShape, options.withSchedule(found.schedule()));
         String origin = String.format(Locale.ROOT, "searched for MACs budgets %s of dense on %d %s (damage: KL divergence from the dense "
-                        + "model's outputs; costs as the %s kernel executes them%s)",
+                        + "model's outputs; MACs of the %s kernel on exact channel counts)",
                 budget.budgets().stream().map(b -> String.format(Locale.ROOT, "%.2f", b)).collect(Collectors.joining(",")),
-                frames.size(), frameSource, runtime.kernel().kernel().isPresent() ? "native" : "portable",
-                runtime.kernel().kernel().isPresent() && runtime.nchwcBlock() > 0 ? ", NCHWc block " + runtime.nchwcBlock() : "");
+                frames.size(), frameSource, runtime.kernel().kernel().isPresent() ? "native" : "portable");
         HasteModelInfo info = result.info().withScheduleOrigin(origin);
         return new Outcome(new TransformResult(info.storedIn(result.model()), info, result.decisions(), result.warnings()), found);
     }

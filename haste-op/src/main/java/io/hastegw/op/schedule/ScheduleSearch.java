@@ -25,8 +25,7 @@ import onnx.Onnx.ModelProto;
  * model's outputs suffer least.
  *
  * <p>Each HASTE layer is probed alone at every candidate L (all other layers dense) on a set of
- * frames: the MACs it saves, as the runtime executes them (the native kernel's NCHWc padding
- * included where it runs), and the damage, the mean KL divergence of the output distribution
+ * frames: the MACs it saves (HASTE's overhead included, exact merged channel counts) and the damage, the mean KL divergence of the output distribution
  * from the dense model's. No labels are used: the frames are synthetic by default (data-free)
  * or unlabelled real ones. {@link GreedyPath} then orders the moves by damage per MAC saved,
  * and each level takes the first point of that path that fits its budget (or the path's end).
@@ -68,7 +67,9 @@ public final class ScheduleSearch {
             throws OrtException {
         HasteKernel kernel = runtime.kernel().kernel().isPresent() ? HasteKernel.NATIVE : HasteKernel.PORTABLE;
         int block = kernel == HasteKernel.NATIVE ? runtime.nchwcBlock() : 0;
-        MacsAccount.Accountant accountant = new MacsAccount.Accountant(info, block);
+        // The method's MACs on exact channel counts, as boards without NCHWc (ARM) execute them; on
+        // x86 the cost plan measures what padding to NCHWc blocks costs and turns such layers dense.
+        MacsAccount.Accountant accountant = new MacsAccount.Accountant(info, 0);
         int layers = info.hasteLayers().size();
         double dense = MacsAccount.dense(info.computeLayers()).denseTotal();
         List<List<LayerProbe>> options = new ArrayList<>();

@@ -76,6 +76,12 @@ public record HasteModelInfo(int format, long seed, double sparsity, String inpu
                 kernel == null ? HasteKernel.PORTABLE : kernel, merge == null ? MergeMode.MEAN : merge, scheduleOrigin);
     }
 
+    /** The method in a few words, for reports: the merge and where the schedule came from. */
+    public String describe() {
+        return (merge == MergeMode.SCALE ? "scale-aware merge" : "paper's merge") + ", "
+                + (scheduleOrigin == null ? "uniform L" : "searched schedule");
+    }
+
     /** A copy saying that its schedule was made as {@code origin} says. */
     public HasteModelInfo withScheduleOrigin(String origin) {
         return new HasteModelInfo(format, seed, sparsity, inputName, inputShape, schedule, computeLayers, hasteLayers, kernel, merge, origin);

@@ -381,7 +381,7 @@ public final class HasteTransformer {
             add(h, "Reshape", p, List.of(p + "grid", p + "shape_cs"), "xs");
             xs = p + "xs";
         }
-        h.addNode(reduceOverChannels("ReduceMean", xs, p + "mean", opset));
+        h.addNode(reduceMeanChannels(xs, p + "mean", opset));
         add(h, "Sub", p, List.of(xs, p + "mean"), "centred");
         add(h, "MatMul", p, List.of(p + "centred", p + "hyperplanes"), "projections");
         add(h, "Greater", p, List.of(p + "projections", PREFIX + "zero_f"), "bits_bool");
@@ -398,15 +398,12 @@ public final class HasteTransformer {
         add(h, "Unsqueeze", p, List.of(p + "bucket_sizes", PREFIX + "axis1"), "bucket_sizes_col");
         h.addNode(cast(p + "bucket_sizes_col", p + "bucket_sizes_f"));
         add(h, "Div", p, List.of(p + "input_sums", p + "bucket_sizes_f"), "merged_flat");
-        String merged = p + "merged_flat";
+        add(h, "Reshape", p, List.of(p + "merged_flat", p + "shape_x4"), "merged_input");
         String filterMembership = p + "membership";
         if (setup.merge() == MergeMode.SCALE) {
-            scaleNodes(g, h, p, xs, hashed, opset);
-            add(h, "Mul", p, List.of(p + "merged_flat", p + "gains_col"), "merged_gained");
-            merged = p + "merged_gained";
+            scaleNodes(g, h, p, xs, hashed);
             filterMembership = p + "scaled_membership";
         }
-        add(h, "Reshape", p, List.of(merged, p + "shape_x4"), "merged_input");
         add(h, "MatMul", p, List.of(p + "weights_t", filterMembership), "merged_weights_t");
         h.addNode(Nodes.node("Transpose", p + "merged_weights_okc", List.of(p + "merged_weights_t"), List.of(p + "merged_weights_okc"))
                 .addAttribute(Nodes.intsAttr("perm", 0, 2, 1)));
@@ -416,13 +413,12 @@ public final class HasteTransformer {
     }
 
     /**
-     * Scale-aware merging in standard operators, as the native kernel's haste_scales: with a_c each
-     * channel's scale against its bucket's mean on the hashed pixels {@code xs} ({@code [C,
-     * hashed]}; 1 where that mean is zero, and exactly 1 for buckets of one), {@code p + "gains_col"}
-     * ({@code [Cred, 1]}) holds each bucket's largest a (its pivot's) and {@code p +
-     * "scaled_membership"} the membership with each channel's row times a_c over its bucket's gain.
+     * Scale-aware merging in standard operators, as the native kernel's haste_scales: {@code p +
+     * "scaled_membership"} = the membership, each channel's row multiplied by its scale against its
+     * bucket's mean on the hashed pixels {@code xs} ({@code [C, hashed]}); 1 where that mean is zero
+     * (and, exactly, for buckets of one).
      */
-    private static void scaleNodes(GraphProto.Builder g, GraphProto.Builder h, String p, String xs, int hashed, long opset) {
+    private static void scaleNodes(GraphProto.Builder g, GraphProto.Builder h, String p, String xs, int hashed) {
         float[] ones = new float[hashed];
         Arrays.fill(ones, 1f);
         g.addInitializer(Tensors.floats(p + "ones_hashed", ones, hashed, 1));
@@ -438,11 +434,7 @@ public final class HasteTransformer {
         add(h, "Greater", p, List.of(p + "norms", PREFIX + "zero_f"), "norm_positive");
         add(h, "Div", p, List.of(p + "numerators", p + "norms"), "ratios");
         add(h, "Where", p, List.of(p + "norm_positive", p + "ratios", p + "one_f"), "scales");
-        add(h, "Mul", p, List.of(p + "membership", p + "scales"), "member_scales");
-        h.addNode(reduceOverChannels("ReduceMax", p + "member_scales", p + "gains", opset));
-        add(h, "Div", p, List.of(p + "member_scales", p + "gains"), "scaled_membership");
-        h.addNode(Nodes.node("Transpose", p + "gains_col", List.of(p + "gains"), List.of(p + "gains_col"))
-                .addAttribute(Nodes.intsAttr("perm", 1, 0)));
+        add(h, "Mul", p, List.of(p + "membership", p + "scales"), "scaled_membership");
     }
 
     /**
@@ -646,16 +638,13 @@ public final class HasteTransformer {
         return Nodes.node("Cast", out, List.of(in), List.of(out)).addAttribute(Nodes.intAttr("to", TensorProto.DataType.FLOAT_VALUE)).build();
     }
 
-    /**
-     * {@code op} (ReduceMean, ReduceMax) of {@code x} over axis 0, the channels, into {@code out};
-     * axes is an attribute before opset 18 and an input from 18 on.
-     */
-    private static NodeProto reduceOverChannels(String op, String x, String out, long opset) {
+    /** ReduceMean of {@code x} over the channel axis into {@code out}; axes is an attribute before opset 18 and an input from 18 on. */
+    private static NodeProto reduceMeanChannels(String x, String out, long opset) {
         if (opset >= 18) {
-            return Nodes.node(op, out, List.of(x, PREFIX + "axis0"), List.of(out))
+            return Nodes.node("ReduceMean", out, List.of(x, PREFIX + "axis0"), List.of(out))
                     .addAttribute(Nodes.intAttr("keepdims", 1)).build();
         }
-        return Nodes.node(op, out, List.of(x), List.of(out))
+        return Nodes.node("ReduceMean", out, List.of(x), List.of(out))
                 .addAttribute(Nodes.intsAttr("axes", 0)).addAttribute(Nodes.intAttr("keepdims", 1)).build();
     }
 

@@ -59,7 +59,7 @@ class MacsAccountTest {
                 MergeMode.SCALE);
         assertEquals(16L * 64 + 16L * 64 * 8 + 64L * 8 + 16L * 2, macs.hashing());
         assertEquals(6L * 256 + 10L * 256 + (6L * 64 + 10L * 64 + 16L * 64), macs.inputMerge());
-        assertEquals(32L * 9 * 6, macs.filterMerge(), "multiply-adds instead of additions; each bucket's pivot copied");
+        assertEquals(32L * 9 * 6 + 32L * 9 * 6, macs.filterMerge(), "multiply-adds, and a multiply per bucket of two or more (at most 6)");
     }
 
     @Test

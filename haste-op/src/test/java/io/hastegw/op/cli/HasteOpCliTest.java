@@ -131,31 +131,41 @@ class HasteOpCliTest {
     }
 
     @Test
-    void evalReportsEveryLevelNextToTheDenseModel() throws Exception {
+    void evalReportsEveryLevelNextToTheDenseModelAndAComparedModelAsItsOwnCurve() throws Exception {
         Path plots = tmp.resolve("plots");
-        Run run = cli("eval", "--dense", models() + "resnet56.onnx", "--haste", resnet56.toString(), "--card", models() + "resnet56.json",
-                "--images", SharedData.cifarTest().toString(), "--limit", "20", "--warmup", "2", "--plots", plots.toString());
+        Path paper = tmp.resolve("resnet56-paper.onnx");
+        Run transform = cli("transform", "--model", models() + "resnet56.onnx", "--card", models() + "resnet56.json", "--out", paper.toString(),
+                "--merge", "MEAN", "--hash-stride", "1");
+        assertEquals(0, transform.status(), transform.err());
+        Run run = cli("eval", "--dense", models() + "resnet56.onnx", "--haste", resnet56.toString(), "--compare", paper.toString(),
+                "--card", models() + "resnet56.json", "--images", SharedData.cifarTest().toString(), "--limit", "20", "--warmup", "2",
+                "--plots", plots.toString());
         assertEquals(0, run.status(), run.err());
         List<String> lines = run.out().lines().toList();
         assertEquals("resnet56-cifar10: 20 images, batch 1, 1 intra-op thread(s), dense 125.49 M MACs", lines.get(0));
-        // header, dense, 9 levels; the MACs breakdown (blank, 2 header lines, 9 levels); the baselines (blank, 2 header lines,
-        // two at each of levels 1..8); three files written
-        assertEquals(2 + 1 + 9 + 12 + 3 + 2 * 8 + 3, lines.size(), run.out());
+        assertTrue(lines.get(1).startsWith("MACs and reduction on exact merged channel counts, HASTE's overhead included; NCHWc: "), lines.get(1));
+        assertEquals("HASTE: scale-aware merge, uniform L", lines.get(2));
+        // title, note, label, header, dense, 9 levels; the compared model (blank, label, header, 9 levels); the MACs breakdown
+        // (blank, 2 header lines, 9 levels); the baselines (blank, 2 header lines, two at each of levels 1..8); three files written
+        assertEquals(4 + 1 + 9 + 12 + 12 + 3 + 2 * 8 + 3, lines.size(), run.out());
+        assertEquals("compared, in the same run: paper's merge, uniform L", lines.get(15));
         assertEquals("wrote " + plots.resolve("resnet56-cifar10-accuracy-vs-macs.png"), lines.get(lines.size() - 2));
-        assertEquals("where the MACs go, percent of the dense model's (mean per image):", lines.get(13));
-        assertTrue(lines.get(15).matches("0 +0\\.00% +0\\.00% +0\\.00% +0\\.00% +0\\.00% +0\\.00%"), lines.get(15));
-        assertEquals("static baselines at each level's mean channel counts (no data, no fine-tuning):", lines.get(25));
-        assertTrue(lines.get(27).startsWith("l1-prune      1 ") && lines.get(28).startsWith("random-merge  1 "), run.out());
-        String dense = lines.get(2);
-        String level0 = lines.get(3);
+        assertEquals("where the MACs go, percent of the dense model's (mean per image):", lines.get(27));
+        assertTrue(lines.get(29).matches("0 +0\\.00% +0\\.00% +0\\.00% +0\\.00% +0\\.00% +0\\.00%"), lines.get(29));
+        assertEquals("static baselines at each level's mean channel counts (no data, no fine-tuning):", lines.get(39));
+        assertTrue(lines.get(41).startsWith("l1-prune      1 ") && lines.get(42).startsWith("random-merge  1 "), run.out());
+        String dense = lines.get(4);
+        String level0 = lines.get(5);
         assertTrue(dense.startsWith("dense  -"), dense);
         assertTrue(level0.startsWith("0      0"), level0);
-        assertEquals(dense.substring(15, 47), level0.substring(15, 47), "level 0: same top-1, same MACs, no reduction");
+        assertEquals(dense.substring(15, 63), level0.substring(15, 63), "level 0: same top-1, same MACs, no reduction");
+        assertEquals(dense.substring(15, 63), lines.get(17).substring(15, 63), "the compared model's level 0 too");
         List<String> csv = Files.readAllLines(plots.resolve("resnet56-cifar10-eval.csv"));
-        assertEquals("method,level,top1_percent,macs,macs_reduction_percent,median_ms,merged_away_macs,padding_macs,hashing_macs,"
-                + "input_merge_macs,filter_merge_macs", csv.get(0));
-        assertEquals(1 + 1 + 9 + 2 * 8, csv.size());
-        assertTrue(csv.get(1).startsWith("dense,,") && csv.get(2).startsWith("haste,0,") && csv.get(11).startsWith("l1-prune,1,"), csv.toString());
+        assertEquals("method,level,top1_percent,macs,macs_reduction_percent,nchwc_reduction_percent,median_ms,merged_away_macs,padding_macs,"
+                + "hashing_macs,input_merge_macs,filter_merge_macs", csv.get(0));
+        assertEquals(1 + 1 + 9 + 9 + 2 * 8, csv.size());
+        assertTrue(csv.get(1).startsWith("\"dense\",,") && csv.get(2).startsWith("\"haste: scale-aware merge, uniform L\",0,")
+                && csv.get(11).startsWith("\"haste: paper's merge, uniform L\",0,") && csv.get(20).startsWith("l1-prune,1,"), csv.toString());
         for (String png : List.of("resnet56-cifar10-accuracy-vs-macs.png", "resnet56-cifar10-channels.png")) {
             byte[] head = Arrays.copyOf(Files.readAllBytes(plots.resolve(png)), 8);
             assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A}, head, png + " is a PNG");
@@ -167,11 +177,29 @@ class HasteOpCliTest {
     }
 
     @Test
+    void transformWithBudgetsSearchesASchedulePrintsItAndInspectShowsHowItWasMade() {
+        Path out = tmp.resolve("resnet20-budget.onnx");
+        String m = SharedData.root().resolve("models/cifar10-resnet-akamaster") + "/";
+        Run run = cli("transform", "--model", m + "resnet20.onnx", "--card", m + "resnet20.json", "--out", out.toString(),
+                "--budgets", "0.9,0.8", "--candidates", "12,8", "--calibration-frames", "4");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("schedule searched for MACs budgets 0.90,0.80 of dense on 4 synthetic frames (data-free)"), run.out());
+        assertTrue(run.out().matches("(?s).*  level 1 \\(budget 0\\.90\\): predicted [0-9.]+ % of dense MACs, damage [0-9.]+; L per layer: [0-9 ]+\n.*"), run.out());
+        assertTrue(run.out().endsWith("wrote " + out + " (18 HASTE layers, levels 0..2)\n"), run.out());
+        assertTrue(run.err().contains("budget search [" + "#".repeat(30) + "] 36/36 probes"), run.err());
+        Run inspect = cli("inspect", out.toString());
+        assertEquals(0, inspect.status(), inspect.err());
+        assertTrue(inspect.out().contains("merge: scale; hash stride per HASTE layer: " + "2 ".repeat(13) + "1 ".repeat(4) + "1\n"), inspect.out());
+        assertTrue(inspect.out().contains("level schedule (hyperplanes L per HASTE layer; 0 = dense), searched for MACs budgets 0.90,0.80"),
+                inspect.out());
+    }
+
+    @Test
     void evalWithASeedRunsARandomStratifiedSubsetWithoutBaselinesAndVerboseIsAccepted() {
         Run run = cli("eval", "--dense", models() + "resnet56.onnx", "--haste", resnet56.toString(), "--card", models() + "resnet56.json",
                 "--images", SharedData.cifarTest().toString(), "--limit", "10", "--warmup", "0", "--seed", "3", "--verbose", "--no-baselines");
         assertEquals(0, run.status(), run.err());
         assertEquals("resnet56-cifar10: 10 images, batch 1, 1 intra-op thread(s), dense 125.49 M MACs", run.out().lines().findFirst().orElseThrow());
-        assertEquals(2 + 1 + 9 + 12, run.out().lines().count(), "no baseline table with --no-baselines");
+        assertEquals(4 + 1 + 9 + 12, run.out().lines().count(), "no baseline table with --no-baselines");
     }
 }
