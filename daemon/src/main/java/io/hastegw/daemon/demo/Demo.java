@@ -5,28 +5,41 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hastegw.daemon.Main;
 import io.hastegw.daemon.mqtt.MessageCallback;
+import io.hastegw.op.analysis.InputShape;
 import io.hastegw.op.card.ModelCard;
+import io.hastegw.op.cost.CalibrationInputs;
 import io.hastegw.op.onnx.OnnxModels;
+import io.hastegw.op.runtime.RuntimeOptions;
+import io.hastegw.op.schedule.BudgetOptions;
+import io.hastegw.op.schedule.BudgetTransform;
+import io.hastegw.op.schedule.ScheduleSearch;
 import io.hastegw.op.transform.HasteOptions;
-import io.hastegw.op.transform.HasteTransformer;
+import io.hastegw.op.transform.TransformResult;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import onnx.Onnx.ModelProto;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 
 /**
- * The one-command demo (deploy/demo.sh): the bundled Fashion-MNIST model made HASTE-enabled, the
- * gateway on its embedded defaults with its embedded MQTT broker (no network), frames from a
- * directory source over 4 simulated cameras, a live line per second and a summary.
+ * The one-command demo (deploy/demo.sh): the bundled Fashion-MNIST model made HASTE-enabled with a
+ * per-layer schedule searched for MACs budgets (data-free: synthetic frames), the gateway on its
+ * embedded defaults with its embedded MQTT broker (no network), and the same frames sent twice
+ * from a directory source over 4 simulated cameras: first at level 0 (the dense model), then,
+ * after an operator command on {@code control/level/set}, at the demo's level. It prints a live
+ * line per second, a summary per pass and what the level saved against level 0 in this run.
  */
 public final class Demo {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,7 +62,7 @@ public final class Demo {
         int frames = Integer.parseInt(a.getOrDefault("frames", "1000"));
         double rate = Double.parseDouble(a.getOrDefault("rate", "100"));
         int cameras = Integer.parseInt(a.getOrDefault("cameras", "4"));
-        int level = Integer.parseInt(a.getOrDefault("level", "7"));
+        int level = Integer.parseInt(a.getOrDefault("level", "4"));
         Path dataset = Path.of(a.getOrDefault("dataset", DemoFrames.FASHION_MNIST.toString()));
         PrintStream out = System.out;
 
@@ -63,17 +76,17 @@ public final class Demo {
             out.printf("demo: Fashion-MNIST is NOT installed (%s missing; apt-get install dataset-fashion-mnist):"
                     + " using %d GENERATED frames, so no accuracy can be reported%n", dataset, frames);
         }
-        Path hasteModel = work.resolve("fmnist-resnet10-haste.onnx");
-        var result = new HasteTransformer(OrtEnvironment.getEnvironment()).transform(OnnxModels.read(model), new long[] {1, 1, 28, 28},
-                HasteOptions.defaults());
+        ModelCard modelCard = ModelCard.read(card);
+        Path hasteModel = work.resolve(model.getFileName().toString().replaceFirst("\\.onnx$", "") + "-haste.onnx");
+        TransformResult result = transform(model, modelCard, out);
         OnnxModels.write(result.model(), hasteModel);
-        out.printf("demo: HASTE model %s (%d HASTE layers, levels 0..%d), running level %d%n", hasteModel,
-                result.info().hasteLayers().size(), result.info().schedule().levels() - 1, level);
+        out.printf("demo: HASTE model %s (%d HASTE layers, levels 0..%d)%n", hasteModel, result.info().hasteLayers().size(),
+                result.info().schedule().levels() - 1);
 
         String id = "demo";
         AtomicReference<Main.Running> ref = new AtomicReference<>();
         int status = Main.start(new String[] {"--set", "gateway_id=" + id, "--set", "model.path=" + hasteModel, "--set", "model.card=" + card,
-            "--set", "model.level=" + level, "--set", "mqtt.embedded_broker_lib=" + a.get("broker-lib"),
+            "--set", "model.level=0", "--set", "mqtt.embedded_broker_lib=" + a.get("broker-lib"),
             "--set", "model.calibration_images=" + frameDir, "--set", "model.cost_plan=" + a.getOrDefault("cost-plan", "true"),
             "--set", "pipeline.queue_per_camera=8", "--set", "pipeline.workers=2"}, Map.of(), out, System.err, ref);
         if (status != -1) {
@@ -81,11 +94,11 @@ public final class Demo {
         }
         Main.Running running = ref.get();
         int port = running.config().mqtt().port();
-        ModelCard modelCard = ModelCard.read(card);
-        DemoStats stats = new DemoStats();
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        AtomicReference<DemoStats> current = new AtomicReference<>(new DemoStats());
+        AtomicInteger levelState = new AtomicInteger(-1);
         MqttAsyncClient client = new MqttAsyncClient("tcp://127.0.0.1:" + port, "demo-" + UUID.randomUUID(), new MemoryPersistence());
-        client.setCallback(new Listener(stats, sentAt));
+        client.setCallback(new Listener(current, sentAt, levelState));
         client.connect(new MqttConnectionOptions()).waitForCompletion(10_000);
         client.subscribe("haste/" + id + "/#", 0).waitForCompletion(10_000);
         for (int i = 0; i < 200 && !running.gateway().mqtt().isReady(); i++) {
@@ -95,6 +108,50 @@ public final class Demo {
         DirectoryFrameSource source = new DirectoryFrameSource(frameDir);
         out.printf("demo: gateway '%s' on the embedded broker 127.0.0.1:%d; %d frames from %d cameras at %.0f frames/s (labels: %s)%n",
                 id, port, source.size(), cameras, rate, modelCard.labels());
+
+        DemoStats dense = pass(out, "pass 1: level 0 (the dense model)", current, running, client, source, id, cameras, rate, sentAt);
+        out.printf("demo: operator command: haste/%s/control/level/set <- %d%n", id, level);
+        client.publish("haste/" + id + "/control/level/set", new MqttMessage(Integer.toString(level).getBytes(StandardCharsets.UTF_8)))
+                .waitForCompletion(5000);
+        for (int i = 0; i < 200 && levelState.get() != level; i++) {
+            Thread.sleep(25);
+        }
+        DemoStats haste = pass(out, "pass 2: level " + level + " (HASTE)", current, running, client, source, id, cameras, rate, sentAt);
+        out.println(haste.against(dense));
+        client.disconnect().waitForCompletion(5000);
+        client.close();
+        running.stop();
+        System.exit(0);
+    }
+
+    /**
+     * The bundled model made HASTE-enabled: each level a MACs budget, the per-layer schedule searched
+     * data-free (on synthetic frames; no label, no real image).
+     */
+    private static TransformResult transform(Path model, ModelCard card, PrintStream out) throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        RuntimeOptions runtime = RuntimeOptions.of(1);
+        BudgetOptions budget = BudgetOptions.defaults();
+        ModelProto onnx = OnnxModels.read(model);
+        BudgetTransform.Outcome o = new BudgetTransform(env, runtime, new ScheduleSearch(env, runtime, (done, total) -> { }))
+                .transform(onnx, InputShape.batchOne(onnx, card), HasteOptions.defaults(), card,
+                        CalibrationInputs.synthetic(card, budget.frames()), "synthetic frames (data-free)", budget);
+        out.println("demo: schedule " + o.transform().info().scheduleOrigin());
+        for (int l = 1; l < o.search().schedule().levels(); l++) {
+            out.printf(Locale.ROOT, "demo:   level %d: budget %.0f %% of the dense MACs, predicted %.1f %%%n", l,
+                    100 * budget.budgets().get(l - 1), 100 * o.search().predicted()[l]);
+        }
+        return o.transform();
+    }
+
+    /** Sends every frame once at the level in use, prints a live line per second and the pass's summary; its statistics. */
+    private static DemoStats pass(PrintStream out, String title, AtomicReference<DemoStats> current, Main.Running running,
+                                  MqttAsyncClient client, DirectoryFrameSource source, String id, int cameras, double rate,
+                                  Map<String, Long> sentAt) throws Exception {
+        out.println("demo: " + title);
+        DemoStats stats = new DemoStats();
+        current.set(stats);
+        double droppedBefore = running.gateway().metrics().total("haste_frames_dropped");
         long start = System.nanoTime();
         Thread ticker = new Thread(() -> {
             int second = 0;
@@ -112,17 +169,14 @@ public final class Demo {
         source.publish(client, camera -> "haste/" + id + "/cameras/cam" + camera + "/frames", cameras, rate, sentAt);
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline
-                && stats.answered() + running.gateway().metrics().total("haste_frames_dropped") < source.size()) {
+                && stats.answered() + running.gateway().metrics().total("haste_frames_dropped") - droppedBefore < source.size()) {
             Thread.sleep(50);
         }
         ticker.interrupt();
+        ticker.join();
         double seconds = (System.nanoTime() - start) / 1e9;
-        double dropped = running.gateway().metrics().total("haste_frames_dropped");
-        out.println(stats.summary(source.size(), seconds, dropped));
-        client.disconnect().waitForCompletion(5000);
-        client.close();
-        running.stop();
-        System.exit(0);
+        out.println(stats.summary(source.size(), seconds, running.gateway().metrics().total("haste_frames_dropped") - droppedBefore));
+        return stats;
     }
 
     private static void deleteTree(Path dir) throws java.io.IOException {
@@ -137,20 +191,23 @@ public final class Demo {
         }
     }
 
-    /** Turns predictions and errors into statistics. */
-    private record Listener(DemoStats stats, Map<String, Long> sentAt) implements MessageCallback {
+    /** Turns predictions and errors into the current pass's statistics, and notes the level state the gateway reports. */
+    private record Listener(AtomicReference<DemoStats> stats, Map<String, Long> sentAt, AtomicInteger levelState) implements MessageCallback {
         @Override
         public void messageArrived(String topic, MqttMessage message) throws Exception {
             long now = System.nanoTime();
             if (topic.endsWith("/errors")) {
-                stats.error();
+                stats.get().error();
+            } else if (topic.endsWith("/control/level/state")) {
+                levelState.set(JSON.readTree(message.getPayload()).path("level").asInt(-1));
             } else if (topic.endsWith("/predictions")) {
                 JsonNode p = JSON.readTree(message.getPayload());
                 String frameId = p.path("frame_id").asText();
                 Long sent = sentAt.get(frameId);
                 String folder = frameId.substring(0, frameId.indexOf('/'));
                 Integer truth = folder.matches("\\d+") ? Integer.valueOf(folder) : null;
-                stats.prediction(sent == null ? Double.NaN : (now - sent) / 1e6, truth, p.path("top").get(0).path("index").asInt(),
+                stats.get().prediction(sent == null ? Double.NaN : (now - sent) / 1e6, p.path("latency_ms").path("inference").asDouble(), truth,
+                        p.path("top").get(0).path("index").asInt(), p.path("macs").path("executed").asDouble(),
                         p.path("macs").path("reduction").asDouble(), p.path("level").asInt());
             }
         }

@@ -11,6 +11,7 @@ import java.util.Locale;
  */
 final class DemoStats {
     private final List<Double> latencies = new ArrayList<>();
+    private final List<Double> inference = new ArrayList<>();
     private final List<Double> window = new ArrayList<>();
     private int predictions;
     private int labelled;
@@ -19,13 +20,17 @@ final class DemoStats {
     private int windowCorrect;
     private int errors;
     private double reductionSum;
+    private double macsSum;
     private int level;
 
-    synchronized void prediction(double latencyMs, Integer trueClass, int predicted, double reduction, int usedLevel) {
+    synchronized void prediction(double latencyMs, double inferenceMs, Integer trueClass, int predicted, double executedMacs, double reduction,
+                                 int usedLevel) {
         predictions++;
         latencies.add(latencyMs);
+        inference.add(inferenceMs);
         window.add(latencyMs);
         reductionSum += reduction;
+        macsSum += executedMacs;
         level = usedLevel;
         if (trueClass != null) {
             labelled++;
@@ -64,13 +69,29 @@ final class DemoStats {
         return String.format(Locale.ROOT, """
                 summary: %d frames sent in %.1f s, %d predictions (%.1f frames/s), %.0f dropped by back-pressure, %d errors
                          latency p50 %.2f ms, p95 %.2f ms, p99 %.2f ms (publish to prediction, through the embedded broker)
+                         inference p50 %.3f ms (the gateway's latency_ms.inference)
                          level %d, mean MACs reduction %.2f %% (HASTE overhead included)
                          %s
                          energy: n/a (no energy model configured yet)""",
                 sent, seconds, predictions, predictions / seconds, dropped, errors,
-                percentile(all, 0.5), percentile(all, 0.95), percentile(all, 0.99), level, 100 * reductionSum / Math.max(1, predictions),
+                percentile(all, 0.5), percentile(all, 0.95), percentile(all, 0.99), percentile(new ArrayList<>(inference), 0.5), level,
+                100 * reductionSum / Math.max(1, predictions),
                 labelled == 0 ? "accuracy: n/a (generated frames have no true class)"
                         : String.format(Locale.ROOT, "accuracy: %.2f %% top-1 on %d labelled frames", 100.0 * correct / labelled, labelled));
+    }
+
+    /** What this pass saved against {@code dense}, the level-0 pass over the same frames in the same run. */
+    synchronized String against(DemoStats dense) {
+        double macs = macsSum / Math.max(1, predictions);
+        double denseMacs = dense.macsSum / Math.max(1, dense.predictions);
+        double ms = percentile(new ArrayList<>(inference), 0.5);
+        double denseMs = percentile(new ArrayList<>(dense.inference), 0.5);
+        String accuracy = labelled == 0 || dense.labelled == 0 ? "accuracy n/a (generated frames)"
+                : String.format(Locale.ROOT, "top-1 %.2f %% against %.2f %% (%+.2f pp)", 100.0 * correct / labelled,
+                        100.0 * dense.correct / dense.labelled, 100.0 * correct / labelled - 100.0 * dense.correct / dense.labelled);
+        return String.format(Locale.ROOT, "demo: level %d against level 0, same frames, same run: MACs %.2f M against %.2f M (%.1f %% fewer), "
+                + "inference p50 %.3f ms against %.3f ms (%.2fx as fast), %s", level, macs / 1e6, denseMacs / 1e6, 100 * (1 - macs / denseMacs),
+                ms, denseMs, denseMs / ms, accuracy);
     }
 
     private static double percentile(List<Double> values, double q) {

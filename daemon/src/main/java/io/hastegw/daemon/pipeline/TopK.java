@@ -1,5 +1,6 @@
 package io.hastegw.daemon.pipeline;
 
+import io.hastegw.op.onnx.FloatTensor;
 import io.hastegw.plugin.api.PostProcessor;
 import io.hastegw.plugin.api.ScoredLabel;
 import java.util.ArrayList;
@@ -25,21 +26,11 @@ public final class TopK implements PostProcessor {
 
     @Override
     public List<ScoredLabel> process(float[] scores) {
-        double[] p = new double[scores.length];
+        double[] p;
         if (logits) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (float s : scores) {
-                max = Math.max(max, s);
-            }
-            double sum = 0;
-            for (int i = 0; i < scores.length; i++) {
-                p[i] = Math.exp(scores[i] - max);
-                sum += p[i];
-            }
-            for (int i = 0; i < p.length; i++) {
-                p[i] /= sum;
-            }
+            p = FloatTensor.softmax(scores);
         } else {
+            p = new double[scores.length];
             for (int i = 0; i < scores.length; i++) {
                 p[i] = scores[i];
             }

@@ -60,12 +60,32 @@ public record FloatTensor(float[] data, long[] shape) {
 
     /** Index of the largest value (the top-1 class of a logits row). */
     public int argmax() {
+        return argmax(data);
+    }
+
+    /** Index of the largest of {@code values} (the first on ties). */
+    private static int argmax(float[] values) {
         int best = 0;
-        for (int i = 1; i < data.length; i++) {
-            if (data[i] > data[best]) {
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
                 best = i;
             }
         }
         return best;
+    }
+
+    /** Softmax of {@code logits}, in double (shifted by the largest for stability). */
+    public static double[] softmax(float[] logits) {
+        float max = logits.length == 0 ? 0 : logits[argmax(logits)];
+        double[] p = new double[logits.length];
+        double sum = 0;
+        for (int i = 0; i < logits.length; i++) {
+            p[i] = Math.exp(logits[i] - (double) max);
+            sum += p[i];
+        }
+        for (int i = 0; i < p.length; i++) {
+            p[i] /= sum;
+        }
+        return p;
     }
 }

@@ -90,7 +90,7 @@ public final class ScheduleSearch {
                     for (int f = 0; f < frames.size(); f++) {
                         executed += accountant.account(planes, runs.get(f).channels(), kernel).executedTotal();
                         damage += klDivergence(reference.get(f).probabilities(), runs.get(f).probabilities());
-                        agree += argmax(reference.get(f).probabilities()) == argmax(runs.get(f).probabilities()) ? 1 : 0;
+                        agree += reference.get(f).top() == runs.get(f).top() ? 1 : 0;
                     }
                     int n = frames.size();
                     LayerProbe probe = new LayerProbe(i, l, dense - executed / n, damage / n, (double) agree / n);
@@ -119,8 +119,8 @@ public final class ScheduleSearch {
         return new Result(new LevelSchedule(rows), probes, predicted, damage);
     }
 
-    /** One frame's output distribution and, for a HASTE model, the channels each layer convolved. */
-    private record Run(double[] probabilities, long[] channels) {}
+    /** One frame's output distribution, its top class and, for a HASTE model, the channels each layer convolved. */
+    private record Run(double[] probabilities, int top, long[] channels) {}
 
     private List<Run> run(ModelProto model, OrtSession.SessionOptions so, ModelCard.Output output, List<FloatTensor> frames, boolean haste)
             throws OrtException {
@@ -132,31 +132,13 @@ public final class ScheduleSearch {
         try (OrtSession session = env.createSession(model.toByteArray(), so)) {
             for (FloatTensor frame : frames) {
                 try (OnnxTensor x = frame.toOnnx(env); OrtSession.Result result = session.run(Map.of(input, x), fetch)) {
-                    float[] scores = FloatTensor.of((OnnxTensor) result.get(outputName).orElseThrow()).data();
+                    FloatTensor scores = FloatTensor.of((OnnxTensor) result.get(outputName).orElseThrow());
                     long[] channels = haste ? (long[]) result.get(HasteModelInfo.CHANNELS_OUTPUT).orElseThrow().getValue() : new long[0];
-                    runs.add(new Run(logits ? softmax(scores) : normalised(scores), channels));
+                    runs.add(new Run(logits ? FloatTensor.softmax(scores.data()) : normalised(scores.data()), scores.argmax(), channels));
                 }
             }
         }
         return runs;
-    }
-
-    /** Softmax of {@code scores}, in double. */
-    static double[] softmax(float[] scores) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float s : scores) {
-            max = Math.max(max, s);
-        }
-        double[] p = new double[scores.length];
-        double sum = 0;
-        for (int i = 0; i < scores.length; i++) {
-            p[i] = Math.exp(scores[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < p.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
     }
 
     /** {@code scores} divided by their sum (a probabilities output, as stored in float). */
@@ -181,15 +163,5 @@ public final class ScheduleSearch {
             }
         }
         return kl;
-    }
-
-    private static int argmax(double[] p) {
-        int best = 0;
-        for (int i = 1; i < p.length; i++) {
-            if (p[i] > p[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }
