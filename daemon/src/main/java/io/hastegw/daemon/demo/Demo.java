@@ -8,6 +8,7 @@ import io.hastegw.daemon.mqtt.MessageCallback;
 import io.hastegw.op.analysis.InputShape;
 import io.hastegw.op.card.ModelCard;
 import io.hastegw.op.cost.CalibrationInputs;
+import io.hastegw.op.onnx.FloatTensor;
 import io.hastegw.op.onnx.OnnxModels;
 import io.hastegw.op.runtime.RuntimeOptions;
 import io.hastegw.op.schedule.BudgetOptions;
@@ -35,7 +36,8 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 
 /**
  * The one-command demo (deploy/demo.sh): the bundled Fashion-MNIST model made HASTE-enabled with a
- * per-layer schedule searched for MACs budgets (data-free: synthetic frames), the gateway on its
+ * per-layer schedule searched for MACs budgets (on unlabelled Fashion-MNIST training frames, or
+ * synthetic ones where the dataset is missing), the gateway on its
  * embedded defaults with its embedded MQTT broker (no network), and the same frames sent twice
  * from a directory source over 4 simulated cameras: first at level 0 (the dense model), then,
  * after an operator command on {@code control/level/set}, at the demo's level. It prints a live
@@ -78,7 +80,20 @@ public final class Demo {
         }
         ModelCard modelCard = ModelCard.read(card);
         Path hasteModel = work.resolve(model.getFileName().toString().replaceFirst("\\.onnx$", "") + "-haste.onnx");
-        TransformResult result = transform(model, modelCard, out);
+        BudgetOptions budget = BudgetOptions.defaults();
+        List<FloatTensor> calibration;
+        String calibrationSource;
+        if (Files.isRegularFile(dataset.resolve("train-images-idx3-ubyte.gz"))) {
+            Path calibrationDir = work.resolve("calibration");
+            deleteTree(calibrationDir);
+            DemoFrames.writeUnlabelledTraining(dataset, calibrationDir, 128);
+            calibration = CalibrationInputs.fromFolder(calibrationDir, modelCard, 128);
+            calibrationSource = "unlabelled Fashion-MNIST training frames";
+        } else {
+            calibration = CalibrationInputs.synthetic(modelCard, budget.frames());
+            calibrationSource = "synthetic frames (data-free)";
+        }
+        TransformResult result = transform(model, modelCard, calibration, calibrationSource, budget, out);
         OnnxModels.write(result.model(), hasteModel);
         out.printf("demo: HASTE model %s (%d HASTE layers, levels 0..%d)%n", hasteModel, result.info().hasteLayers().size(),
                 result.info().schedule().levels() - 1);
@@ -126,16 +141,15 @@ public final class Demo {
 
     /**
      * The bundled model made HASTE-enabled: each level a MACs budget, the per-layer schedule searched
-     * data-free (on synthetic frames; no label, no real image).
+     * on {@code frames} (unlabelled: no label is read).
      */
-    private static TransformResult transform(Path model, ModelCard card, PrintStream out) throws Exception {
+    private static TransformResult transform(Path model, ModelCard card, List<FloatTensor> frames, String source, BudgetOptions budget,
+                                             PrintStream out) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         RuntimeOptions runtime = RuntimeOptions.of(1);
-        BudgetOptions budget = BudgetOptions.defaults();
         ModelProto onnx = OnnxModels.read(model);
         BudgetTransform.Outcome o = new BudgetTransform(env, runtime, new ScheduleSearch(env, runtime, (done, total) -> { }))
-                .transform(onnx, InputShape.batchOne(onnx, card), HasteOptions.defaults(), card,
-                        CalibrationInputs.synthetic(card, budget.frames()), "synthetic frames (data-free)", budget);
+                .transform(onnx, InputShape.batchOne(onnx, card), HasteOptions.defaults(), card, frames, source, budget);
         out.println("demo: schedule " + o.transform().info().scheduleOrigin());
         for (int l = 1; l < o.search().schedule().levels(); l++) {
             out.printf(Locale.ROOT, "demo:   level %d: budget %.0f %% of the dense MACs, predicted %.1f %%%n", l,

@@ -21,10 +21,22 @@ final class DemoFrames {
 
     private DemoFrames() {}
 
-    /** Writes the first {@code count} Fashion-MNIST test images into {@code dir}; returns how many. */
+    /** Writes the first {@code count} Fashion-MNIST test images into {@code dir}, by class; returns how many. */
     static int writeFashionMnist(Path dataset, Path dir, int count) throws IOException {
-        try (DataInputStream images = idx(dataset.resolve("t10k-images-idx3-ubyte.gz"), 0x803);
-             DataInputStream labels = idx(dataset.resolve("t10k-labels-idx1-ubyte.gz"), 0x801)) {
+        return writeFashionMnist(dataset, "t10k", dir, count, true);
+    }
+
+    /**
+     * Writes the first {@code count} Fashion-MNIST training images into {@code dir}, without their
+     * classes ({@code <dir>/<nnnnn>.png}): unlabelled frames to calibrate on. Returns how many.
+     */
+    static int writeUnlabelledTraining(Path dataset, Path dir, int count) throws IOException {
+        return writeFashionMnist(dataset, "train", dir, count, false);
+    }
+
+    private static int writeFashionMnist(Path dataset, String split, Path dir, int count, boolean byClass) throws IOException {
+        try (DataInputStream images = idx(dataset.resolve(split + "-images-idx3-ubyte.gz"), 0x803);
+             DataInputStream labels = idx(dataset.resolve(split + "-labels-idx1-ubyte.gz"), 0x801)) {
             int n = Math.min(images.readInt(), count);
             labels.readInt();
             int rows = images.readInt();
@@ -35,7 +47,8 @@ final class DemoFrames {
                 int label = labels.readUnsignedByte();
                 BufferedImage grey = new BufferedImage(cols, rows, BufferedImage.TYPE_BYTE_GRAY);
                 grey.getRaster().setDataElements(0, 0, cols, rows, pixels);
-                Path file = Files.createDirectories(dir.resolve(Integer.toString(label))).resolve(String.format("%05d.png", i));
+                Path folder = byClass ? dir.resolve(Integer.toString(label)) : dir;
+                Path file = Files.createDirectories(folder).resolve(String.format("%05d.png", i));
                 ImageIO.write(grey, "png", file.toFile());
             }
             return n;
