@@ -75,7 +75,8 @@ public record MacsAccount(List<LayerMacs> layers) {
                 } else {
                     LayerMacs h = haste(info.computeLayers().get(k), info.hasteLayers().get(i), planes[i], Math.toIntExact(reducedChannels[i]),
                             kernel, info.merge());
-                    out.add(nchwcBlock > 0 && kernel == HasteKernel.NATIVE ? padded(info.computeLayers().get(k), h, nchwcBlock) : h);
+                    boolean blocked = nchwcBlock > 0 && kernel == HasteKernel.NATIVE && info.hasteLayers().get(i).patch() == 0;
+                    out.add(blocked ? padded(info.computeLayers().get(k), h, nchwcBlock) : h);
                 }
             }
             return new MacsAccount(out);
@@ -99,27 +100,30 @@ public record MacsAccount(List<LayerMacs> layers) {
      * merging, the multiplies by the scales: native, the additions become multiply-adds and each
      * bucket of two or more multiplies its first slice instead of copying it, Okk per such bucket,
      * at most min(Cred, C - Cred) buckets; portable, C Cred to weight the membership (its MatMul
-     * already counted OkkC).
+     * already counted OkkC). Patch-wise (n patches), C counts every patch's channels (n C), {@code
+     * cr} is the sum of the patches' merged channels, P and Ps are a window's, and every patch's
+     * reduced convolution makes its tile of Ho Wo / n output pixels.
      */
     static LayerMacs haste(LayerInfo layer, HasteLayer haste, int l, int cr, HasteKernel kernel, MergeMode merge) {
-        long c = layer.inChannels();
-        long p = layer.inputPixels();
+        long n = haste.patches(layer);
+        long c = n * layer.inChannels();
+        long p = haste.mergedPixels(layer);
         long ps = haste.hashedPixels(layer);
         long kk = layer.kernelSize();
         long o = layer.outChannels();
         long lv = (l + 7) / 8 * 8L;
         boolean nativeKernel = kernel == HasteKernel.NATIVE;
         long hashing = nativeKernel
-                ? c * ps + c * ps * lv + ps * lv + c * l
+                ? c * ps + c * ps * lv + n * ps * lv + c * l
                 : 2 * c * ps + c * haste.cumulativeNonzeros()[l] + c * l;
         long summed = nativeKernel ? c - cr : c;
         long inputMerge = summed * p + cr * p;
         long filterMerge = o * kk * summed;
         if (merge == MergeMode.SCALE) {
             inputMerge += nativeKernel ? (c - cr) * ps + cr * ps + c * ps : 6 * c * ps + cr * ps;
-            filterMerge += nativeKernel ? o * kk * Math.min(cr, c - cr) : c * cr;
+            filterMerge += nativeKernel ? o * kk * Math.min(cr, c - cr) : (c / n) * cr;
         }
-        long compute = o * cr * kk * layer.outputPixels();
+        long compute = o * cr * kk * (layer.outputPixels() / n);
         return new LayerMacs(layer.name(), layer.denseMacs(), compute, hashing, inputMerge, filterMerge, (int) c, cr);
     }
 

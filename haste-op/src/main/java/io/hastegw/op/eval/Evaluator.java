@@ -144,12 +144,22 @@ public final class Evaluator {
         }
     }
 
-    /** One row per level of the HASTE model {@code info} describes. */
+    /**
+     * One row per level of the HASTE model {@code info} describes; a patch-wise layer's channels
+     * per patch (its reported count is the sum over its patches) where it ran HASTE.
+     */
     private static List<EvalReport.Row> levelRows(HasteModelInfo info, Tally[] tallies, long denseMacs, Tally dense) {
         List<EvalReport.Row> rows = new ArrayList<>();
         for (int l = 0; l < tallies.length; l++) {
             int[] ls = info.schedule().hyperplanes()[l];
-            rows.add(tallies[l].row(Integer.toString(l), Arrays.stream(ls).min().orElse(0), Arrays.stream(ls).max().orElse(0), denseMacs, dense));
+            EvalReport.Row row = tallies[l].row(Integer.toString(l), Arrays.stream(ls).min().orElse(0), Arrays.stream(ls).max().orElse(0),
+                    denseMacs, dense);
+            for (int i = 0; i < ls.length; i++) {
+                if (ls[i] > 0) {
+                    row.meanChannels()[i] /= info.hasteLayers().get(i).patches(info.layer(info.hasteLayers().get(i).name()));
+                }
+            }
+            rows.add(row);
         }
         return rows;
     }

@@ -83,6 +83,56 @@ public final class HasteConvReference {
     }
 
     /**
+     * Patch-wise HASTE (HASTE.md, the journal variant): {@code x} padded with the convolution's
+     * pads, its output cut into tiles of {@code tile x tile} pixels, and each tile computed by
+     * {@link #haste} from its own input window ({@code (tile - 1) * stride + (k - 1) * dilation + 1}
+     * pixels a side, overlapping its neighbours by the kernel's halo) without padding, hashed with
+     * {@code r} ({@code [window pixels on the hash grid][lmax]}). The result's buckets are every
+     * tile's in turn, so its channel count is the sum over the tiles.
+     */
+    public static Result hastePatched(ConvSpec conv, float[] x, int h, int w, float[] r, int lmax, int l, int hashStride, MergeMode merge,
+                                      int tile) {
+        int c = conv.in();
+        int[] pads = conv.pads();
+        int hp = h + pads[0] + pads[2];
+        int wp = w + pads[1] + pads[3];
+        float[] padded = new float[c * hp * wp];
+        for (int ch = 0; ch < c; ch++) {
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(x, (ch * h + y) * w, padded, (ch * hp + y + pads[0]) * wp + pads[1], w);
+            }
+        }
+        ConvSpec unpadded = new ConvSpec(conv.weights(), conv.bias(), conv.out(), c, conv.kh(), conv.kw(), conv.strides(),
+                new int[] {0, 0, 0, 0}, conv.dilations());
+        int ho = conv.outHeight(h);
+        int wo = conv.outWidth(w);
+        int windowH = (tile - 1) * conv.strides()[0] + (conv.kh() - 1) * conv.dilations()[0] + 1;
+        int windowW = (tile - 1) * conv.strides()[1] + (conv.kw() - 1) * conv.dilations()[1] + 1;
+        float[] output = new float[conv.out() * ho * wo];
+        List<List<Integer>> buckets = new ArrayList<>();
+        for (int ty = 0; ty < ho / tile; ty++) {
+            for (int tx = 0; tx < wo / tile; tx++) {
+                int y0 = ty * tile * conv.strides()[0];
+                int x0 = tx * tile * conv.strides()[1];
+                float[] window = new float[c * windowH * windowW];
+                for (int ch = 0; ch < c; ch++) {
+                    for (int y = 0; y < windowH; y++) {
+                        System.arraycopy(padded, (ch * hp + y0 + y) * wp + x0, window, (ch * windowH + y) * windowW, windowW);
+                    }
+                }
+                Result part = haste(unpadded, window, windowH, windowW, r, lmax, l, hashStride, merge);
+                buckets.addAll(part.buckets());
+                for (int o = 0; o < conv.out(); o++) {
+                    for (int y = 0; y < tile; y++) {
+                        System.arraycopy(part.output(), (o * tile + y) * tile, output, (o * ho + ty * tile + y) * wo + tx * tile, tile);
+                    }
+                }
+            }
+        }
+        return new Result(output, buckets);
+    }
+
+    /**
      * The hash code of every channel: centre across channels at each pixel, project onto the
      * first {@code l} hyperplanes, bit j set iff the projection is strictly positive.
      */

@@ -78,8 +78,10 @@ public record HasteModelInfo(int format, long seed, double sparsity, String inpu
 
     /** The method in a few words, for reports: the merge and where the schedule came from. */
     public String describe() {
+        String patches = hasteLayers.stream().filter(l -> l.patch() > 0).map(l -> Integer.toString(l.patch())).distinct()
+                .reduce((a, b) -> a + "/" + b).map(t -> ", patches of " + t).orElse("");
         return (merge == MergeMode.SCALE ? "scale-aware merge" : "paper's merge") + ", "
-                + (scheduleOrigin == null ? "uniform L" : "searched schedule");
+                + (scheduleOrigin == null ? "uniform L" : "searched schedule") + patches;
     }
 
     /** A copy saying that its schedule was made as {@code origin} says. */

@@ -20,10 +20,12 @@ import java.util.Set;
  * @param kernel        how the hash-and-merge of every layer is written: standard operators or the native operator
  * @param hashStride    hash every layer on the pixels of a grid of this stride; 0 = {@link #autoStride}
  * @param merge         how a bucket's channels are merged
+ * @param patch         patch-wise HASTE: tiles of this many output pixels a side on every layer whose output map it
+ *                      divides into more than one tile ({@link Tiling}); 0: whole maps
  */
 public record HasteOptions(long seed, double sparsity, boolean skipFirstConv, Set<String> include, Set<String> exclude,
                            List<Integer> levels, Optional<LevelSchedule> schedule, boolean denseBypass, HasteKernel kernel,
-                           int hashStride, MergeMode merge) {
+                           int hashStride, MergeMode merge, int patch) {
     /** Default seed (any value works; stored in the model). */
     public static final long DEFAULT_SEED = 20230929L;
     /** Default sparsity: 2/3, the Achlioptas distribution the paper uses on CIFAR-10. */
@@ -34,10 +36,13 @@ public record HasteOptions(long seed, double sparsity, boolean skipFirstConv, Se
     /** Smallest input side hashed on a strided grid by default ({@link #autoStride}). */
     public static final int AUTO_STRIDE_MIN_SIDE = 16;
 
-    /** Checks the stride: 0 (automatic) to 16. */
+    /** Checks the stride (0, automatic, to 16) and the patch size (0, whole maps, or more). */
     public HasteOptions {
         if (hashStride < 0 || hashStride > 16) {
             throw new IllegalArgumentException("hash stride " + hashStride + " is outside 0 (automatic) to 16");
+        }
+        if (patch < 0) {
+            throw new IllegalArgumentException("patch size " + patch + " is negative; 0 means whole maps");
         }
     }
 
@@ -49,7 +54,7 @@ public record HasteOptions(long seed, double sparsity, boolean skipFirstConv, Se
      */
     public static HasteOptions defaults() {
         return new HasteOptions(DEFAULT_SEED, DEFAULT_SPARSITY, true, Set.of(), Set.of(), LevelSchedule.DEFAULT_LEVELS, Optional.empty(), true,
-                HasteKernel.PORTABLE, 0, DEFAULT_MERGE);
+                HasteKernel.PORTABLE, 0, DEFAULT_MERGE, 0);
     }
 
     /**
@@ -69,31 +74,36 @@ public record HasteOptions(long seed, double sparsity, boolean skipFirstConv, Se
     /** A copy with another uniform level list. */
     public HasteOptions withLevels(List<Integer> perLevel) {
         return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, List.copyOf(perLevel), Optional.empty(), denseBypass, kernel,
-                hashStride, merge);
+                hashStride, merge, patch);
     }
 
     /** A copy with another seed. */
     public HasteOptions withSeed(long newSeed) {
-        return new HasteOptions(newSeed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, kernel, hashStride, merge);
+        return new HasteOptions(newSeed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, kernel, hashStride, merge, patch);
     }
 
     /** A copy with or without the level-0 bypass. */
     public HasteOptions withDenseBypass(boolean bypass) {
-        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, bypass, kernel, hashStride, merge);
+        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, bypass, kernel, hashStride, merge, patch);
     }
 
     /** A copy that writes the hash-and-merge with {@code k}. */
     public HasteOptions withKernel(HasteKernel k) {
-        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, k, hashStride, merge);
+        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, k, hashStride, merge, patch);
+    }
+
+    /** A copy computing layers in patches of {@code size} output pixels a side (0: whole maps). */
+    public HasteOptions withPatch(int size) {
+        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, kernel, hashStride, merge, size);
     }
 
     /** A copy with the explicit per-layer {@code rows}. */
     public HasteOptions withSchedule(LevelSchedule rows) {
-        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, Optional.of(rows), denseBypass, kernel, hashStride, merge);
+        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, Optional.of(rows), denseBypass, kernel, hashStride, merge, patch);
     }
 
     /** A copy that hashes with {@code stride} (0: automatic) and merges with {@code mode}. */
     public HasteOptions withHashing(int stride, MergeMode mode) {
-        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, kernel, stride, mode);
+        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, kernel, stride, mode, patch);
     }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import onnx.Onnx.GraphProto;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.NodeProto;
@@ -272,8 +273,10 @@ public final class HasteTransformer {
         String p = PREFIX + layer + "/";
         int levels = schedule.levels();
         int lmax = Math.max(1, schedule.maxHyperplanes(layer));
-        int stride = options.strideFor(info.inputShape()[2], info.inputShape()[3]);
-        int hashed = HasteLayer.hashedPixels(info, stride);
+        Optional<Tiling> tiling = Tiling.of(conv, info, options.patch());
+        LayerInfo hashedInfo = tiling.map(t -> t.tileInfo(info)).orElse(info);
+        int stride = options.strideFor(hashedInfo.inputShape()[2], hashedInfo.inputShape()[3]);
+        int hashed = HasteLayer.hashedPixels(hashedInfo, stride);
         float[] r = Hyperplanes.sample(options.seed(), layer, hashed, lmax, options.sparsity());
         boolean[] dense = new boolean[levels];
         long[] planes = new long[levels];
@@ -298,7 +301,7 @@ public final class HasteTransformer {
                 .addOutput(Tensors.valueInfo(p + "dense_channels", TensorProto.DataType.INT64_VALUE, 1));
 
         GraphProto.Builder h = GraphProto.newBuilder().setName(p + "haste").addAllNode(level.nodes());
-        hasteNodes(g, h, original, conv, info, r, lmax, new Setup(options.kernel(), 0, 1, stride, options.merge()), opset, p,
+        layerNodes(g, h, original, conv, info, r, lmax, new Setup(options.kernel(), 0, 1, stride, options.merge()), tiling, opset, p,
                 p + "haste_output", p + "haste_channels");
         h.addOutput(Tensors.floatValueInfo(p + "haste_output"))
                 .addOutput(Tensors.valueInfo(p + "haste_channels", TensorProto.DataType.INT64_VALUE, 1));
@@ -307,7 +310,8 @@ public final class HasteTransformer {
         g.addNode(Nodes.node("If", p + "conv", List.of(p + "is_dense"), List.of(conv.getOutput(0), p + "reduced_channels"))
                 .addAttribute(Nodes.graphAttr("then_branch", denseBranch.build()))
                 .addAttribute(Nodes.graphAttr("else_branch", h.build())));
-        return new HasteLayer(conv.getName(), lmax, Hyperplanes.cumulativeNonzeros(r, hashed, lmax), stride);
+        return new HasteLayer(conv.getName(), lmax, Hyperplanes.cumulativeNonzeros(r, hashed, lmax), stride, tiling.map(Tiling::tile).orElse(0),
+                tiling.map(t -> new int[] {t.windowH(), t.windowW()}).orElse(null));
     }
 
     /**
@@ -331,19 +335,74 @@ public final class HasteTransformer {
     }
 
     /**
+     * Adds the HASTE computation of {@code conv}: on the whole map ({@link #hasteNodes}), or patch-wise
+     * with {@code tiling}: the input padded once with the convolution's pads, cut into overlapping
+     * windows (Slice), each window hashed, merged and convolved without padding as a HASTE layer of
+     * its own (sharing the layer's constants), and the output tiles concatenated back into the map.
+     * {@code channelsOut} is then the sum of the tiles' channel counts. Patch-wise layers run the
+     * plain NCHW convolution (their accounting needs every tile's count, which the sum hides).
+     */
+    private static void layerNodes(GraphProto.Builder g, GraphProto.Builder h, GraphProto original, NodeProto conv, LayerInfo info,
+                                   float[] r, int lmax, Setup setup, Optional<Tiling> tiling, long opset, String p, String out,
+                                   String channelsOut) {
+        if (tiling.isEmpty()) {
+            hasteNodes(g, h, original, conv, info, r, lmax, setup, opset, p, p, out, channelsOut);
+            return;
+        }
+        Tiling t = tiling.get();
+        String input = conv.getInput(0);
+        if (t.padded()) {
+            constant(g, p + "patch_pads", () -> Tensors.longs(p + "patch_pads", t.onnxPads(), 8));
+            h.addNode(Nodes.node("Pad", p + "patch_padded", List.of(input, p + "patch_pads"), List.of(p + "patch_padded")));
+            input = p + "patch_padded";
+        }
+        constant(g, p + "patch_axes", () -> Tensors.longs(p + "patch_axes", new long[] {2, 3}, 2));
+        NodeProto.Builder unpadded = conv.toBuilder().clearAttribute();
+        conv.getAttributeList().stream().filter(a -> !a.getName().equals("pads") && !a.getName().equals("auto_pad")).forEach(unpadded::addAttribute);
+        LayerInfo tileInfo = t.tileInfo(info);
+        Setup plain = setup.withNchwcBlock(0);
+        List<String> rows = new ArrayList<>();
+        String channels = null;
+        for (int ty = 0; ty < t.rows(); ty++) {
+            List<String> row = new ArrayList<>();
+            for (int tx = 0; tx < t.cols(); tx++) {
+                String q = p + "tile" + ty + "_" + tx + "/";
+                long[] start = t.start(ty, tx);
+                h.addNode(Nodes.node("Slice", q + "window", List.of(input, q + "starts", q + "ends", p + "patch_axes"), List.of(q + "window")));
+                g.addInitializer(Tensors.longs(q + "starts", start, 2));
+                g.addInitializer(Tensors.longs(q + "ends", new long[] {start[0] + t.windowH(), start[1] + t.windowW()}, 2));
+                NodeProto tileConv = unpadded.clone().setInput(0, q + "window").build();
+                hasteNodes(g, h, original, tileConv, tileInfo, r, lmax, plain, opset, p, q, q + "output", q + "channels");
+                row.add(q + "output");
+                if (channels == null) {
+                    channels = q + "channels";
+                } else {
+                    h.addNode(Nodes.node("Add", q + "channel_sum", List.of(channels, q + "channels"), List.of(q + "channel_sum")));
+                    channels = q + "channel_sum";
+                }
+            }
+            h.addNode(Nodes.node("Concat", p + "row" + ty, row, List.of(p + "row" + ty)).addAttribute(Nodes.intAttr("axis", 3)));
+            rows.add(p + "row" + ty);
+        }
+        h.addNode(Nodes.node("Concat", p + "tiles", rows, List.of(out)).addAttribute(Nodes.intAttr("axis", 2)));
+        h.addNode(Nodes.node("Identity", p + "channel_total", List.of(channels), List.of(channelsOut)));
+    }
+
+    /**
      * Adds the HASTE computation of {@code conv} to {@code h}, writing {@code out} and the channel
-     * count {@code channelsOut}; constants go to {@code g}, names start with the layer prefix
-     * {@code p}. It reads the level from {@code p + "planes"} (native: L, int64 scalar) or {@code p +
-     * "level_weights"} (portable: the code weights of the level), which the caller provides.
+     * count {@code channelsOut}; constants go to {@code g} once, named with the layer prefix {@code
+     * k}, nodes with {@code p} (the layer's, or one patch's). It reads the level from {@code k +
+     * "planes"} (native: L, int64 scalar) or {@code k + "level_weights"} (portable: the code weights
+     * of the level), which the caller provides.
      */
     private static void hasteNodes(GraphProto.Builder g, GraphProto.Builder h, GraphProto original, NodeProto conv,
-                                   LayerInfo info, float[] r, int lmax, Setup setup, long opset, String p, String out,
+                                   LayerInfo info, float[] r, int lmax, Setup setup, long opset, String k, String p, String out,
                                    String channelsOut) {
         HasteKernel kernel = setup.kernel();
         int c = info.inChannels();
         int pixels = Math.toIntExact(info.inputPixels());
         int hashed = HasteLayer.hashedPixels(info, setup.stride());
-        g.addInitializer(Tensors.floats(p + "hyperplanes", r, hashed, lmax));
+        constant(g, k + "hyperplanes", () -> Tensors.floats(k + "hyperplanes", r, hashed, lmax));
         List<String> convInputs = new ArrayList<>(List.of(p + "merged_input", p + "merged_weights"));
         if (conv.getInputCount() > 2 && !conv.getInput(2).isEmpty()) {
             convInputs.add(conv.getInput(2));
@@ -351,12 +410,12 @@ public final class HasteTransformer {
         NodeProto reducedConv = conv.toBuilder().setName(p + "reduced_conv").clearInput().addAllInput(convInputs)
                 .clearOutput().addOutput(out).build();
         if (kernel == HasteKernel.NATIVE && setup.nchwcBlock() > 0) {
-            nchwcNodes(g, h, original, conv, info, setup, p, out, channelsOut);
+            nchwcNodes(g, h, original, conv, info, setup, k, p, out, channelsOut);
             return;
         }
         if (kernel == HasteKernel.NATIVE) {
-            h.addNode(setup.attributes(Nodes.node(NATIVE_OP, p + "merge", List.of(conv.getInput(0), conv.getInput(1), p + "hyperplanes",
-                    p + "planes"), List.of(p + "merged_input", p + "merged_weights", channelsOut)).setDomain(NATIVE_DOMAIN)));
+            h.addNode(setup.attributes(Nodes.node(NATIVE_OP, p + "merge", List.of(conv.getInput(0), conv.getInput(1), k + "hyperplanes",
+                    k + "planes"), List.of(p + "merged_input", p + "merged_weights", channelsOut)).setDomain(NATIVE_DOMAIN)));
             h.addNode(reducedConv);
             return;
         }
@@ -364,29 +423,29 @@ public final class HasteTransformer {
         int kk = Math.toIntExact(info.kernelSize());
         long[] in = info.inputShape();
         long[] w = info.weightShape();
-        g.addInitializer(Tensors.longs(p + "shape_cp", new long[] {c, pixels}, 2));
-        g.addInitializer(Tensors.floats(p + "weights_t", transposeWeights(
+        constant(g, k + "shape_cp", () -> Tensors.longs(k + "shape_cp", new long[] {c, pixels}, 2));
+        constant(g, k + "weights_t", () -> Tensors.floats(k + "weights_t", transposeWeights(
                 Tensors.toFloats(OnnxModels.initializer(original, conv.getInput(1))), o, c, kk), o, kk, c));
-        g.addInitializer(Tensors.longs(p + "shape_x4", new long[] {1, -1, in[2], in[3]}, 4));
-        g.addInitializer(Tensors.longs(p + "shape_w4", new long[] {o, -1, w[2], w[3]}, 4));
-        add(h, "Reshape", p, List.of(conv.getInput(0), p + "shape_cp"), "xf");
+        constant(g, k + "shape_x4", () -> Tensors.longs(k + "shape_x4", new long[] {1, -1, in[2], in[3]}, 4));
+        constant(g, k + "shape_w4", () -> Tensors.longs(k + "shape_w4", new long[] {o, -1, w[2], w[3]}, 4));
+        add(h, "Reshape", p, List.of(conv.getInput(0), k + "shape_cp"), "xf");
         String xs = p + "xf";
         if (setup.stride() > 1) {
-            g.addInitializer(Tensors.longs(p + "grid_starts", new long[] {0, 0}, 2));
-            g.addInitializer(Tensors.longs(p + "grid_ends", new long[] {in[2], in[3]}, 2));
-            g.addInitializer(Tensors.longs(p + "grid_axes", new long[] {2, 3}, 2));
-            g.addInitializer(Tensors.longs(p + "grid_steps", new long[] {setup.stride(), setup.stride()}, 2));
-            g.addInitializer(Tensors.longs(p + "shape_cs", new long[] {c, hashed}, 2));
-            add(h, "Slice", p, List.of(conv.getInput(0), p + "grid_starts", p + "grid_ends", p + "grid_axes", p + "grid_steps"), "grid");
-            add(h, "Reshape", p, List.of(p + "grid", p + "shape_cs"), "xs");
+            constant(g, k + "grid_starts", () -> Tensors.longs(k + "grid_starts", new long[] {0, 0}, 2));
+            constant(g, k + "grid_ends", () -> Tensors.longs(k + "grid_ends", new long[] {in[2], in[3]}, 2));
+            constant(g, k + "grid_axes", () -> Tensors.longs(k + "grid_axes", new long[] {2, 3}, 2));
+            constant(g, k + "grid_steps", () -> Tensors.longs(k + "grid_steps", new long[] {setup.stride(), setup.stride()}, 2));
+            constant(g, k + "shape_cs", () -> Tensors.longs(k + "shape_cs", new long[] {c, hashed}, 2));
+            add(h, "Slice", p, List.of(conv.getInput(0), k + "grid_starts", k + "grid_ends", k + "grid_axes", k + "grid_steps"), "grid");
+            add(h, "Reshape", p, List.of(p + "grid", k + "shape_cs"), "xs");
             xs = p + "xs";
         }
         h.addNode(reduceMeanChannels(xs, p + "mean", opset));
         add(h, "Sub", p, List.of(xs, p + "mean"), "centred");
-        add(h, "MatMul", p, List.of(p + "centred", p + "hyperplanes"), "projections");
+        add(h, "MatMul", p, List.of(p + "centred", k + "hyperplanes"), "projections");
         add(h, "Greater", p, List.of(p + "projections", PREFIX + "zero_f"), "bits_bool");
         h.addNode(cast(p + "bits_bool", p + "bits"));
-        add(h, "MatMul", p, List.of(p + "bits", p + "level_weights"), "codes");
+        add(h, "MatMul", p, List.of(p + "bits", k + "level_weights"), "codes");
         h.addNode(Nodes.node("Unique", p + "buckets", List.of(p + "codes"), List.of(p + "bucket_codes", "", "", p + "bucket_sizes"))
                 .addAttribute(Nodes.intAttr("sorted", 1)));
         add(h, "Unsqueeze", p, List.of(p + "codes", PREFIX + "axis1"), "codes_col");
@@ -398,16 +457,16 @@ public final class HasteTransformer {
         add(h, "Unsqueeze", p, List.of(p + "bucket_sizes", PREFIX + "axis1"), "bucket_sizes_col");
         h.addNode(cast(p + "bucket_sizes_col", p + "bucket_sizes_f"));
         add(h, "Div", p, List.of(p + "input_sums", p + "bucket_sizes_f"), "merged_flat");
-        add(h, "Reshape", p, List.of(p + "merged_flat", p + "shape_x4"), "merged_input");
+        add(h, "Reshape", p, List.of(p + "merged_flat", k + "shape_x4"), "merged_input");
         String filterMembership = p + "membership";
         if (setup.merge() == MergeMode.SCALE) {
-            scaleNodes(g, h, p, xs, hashed);
+            scaleNodes(g, h, k, p, xs, hashed);
             filterMembership = p + "scaled_membership";
         }
-        add(h, "MatMul", p, List.of(p + "weights_t", filterMembership), "merged_weights_t");
+        add(h, "MatMul", p, List.of(k + "weights_t", filterMembership), "merged_weights_t");
         h.addNode(Nodes.node("Transpose", p + "merged_weights_okc", List.of(p + "merged_weights_t"), List.of(p + "merged_weights_okc"))
                 .addAttribute(Nodes.intsAttr("perm", 0, 2, 1)));
-        add(h, "Reshape", p, List.of(p + "merged_weights_okc", p + "shape_w4"), "merged_weights");
+        add(h, "Reshape", p, List.of(p + "merged_weights_okc", k + "shape_w4"), "merged_weights");
         h.addNode(reducedConv);
         h.addNode(Nodes.node("Shape", channelsOut, List.of(p + "bucket_codes"), List.of(channelsOut)));
     }
@@ -418,22 +477,22 @@ public final class HasteTransformer {
      * bucket's mean on the hashed pixels {@code xs} ({@code [C, hashed]}); 1 where that mean is zero
      * (and, exactly, for buckets of one).
      */
-    private static void scaleNodes(GraphProto.Builder g, GraphProto.Builder h, String p, String xs, int hashed) {
+    private static void scaleNodes(GraphProto.Builder g, GraphProto.Builder h, String k, String p, String xs, int hashed) {
         float[] ones = new float[hashed];
         Arrays.fill(ones, 1f);
-        g.addInitializer(Tensors.floats(p + "ones_hashed", ones, hashed, 1));
-        g.addInitializer(Tensors.floats(p + "one_f", new float[] {1f}));
+        constant(g, k + "ones_hashed", () -> Tensors.floats(k + "ones_hashed", ones, hashed, 1));
+        constant(g, k + "one_f", () -> Tensors.floats(k + "one_f", new float[] {1f}));
         h.addNode(Nodes.node("Gemm", p + "hashed_sums", List.of(p + "membership", xs), List.of(p + "hashed_sums"))
                 .addAttribute(Nodes.intAttr("transA", 1)));
         add(h, "Div", p, List.of(p + "hashed_sums", p + "bucket_sizes_f"), "hashed_means");
         add(h, "MatMul", p, List.of(p + "membership", p + "hashed_means"), "representatives");
         add(h, "Mul", p, List.of(xs, p + "representatives"), "products");
-        add(h, "MatMul", p, List.of(p + "products", p + "ones_hashed"), "numerators");
+        add(h, "MatMul", p, List.of(p + "products", k + "ones_hashed"), "numerators");
         add(h, "Mul", p, List.of(p + "representatives", p + "representatives"), "squares");
-        add(h, "MatMul", p, List.of(p + "squares", p + "ones_hashed"), "norms");
+        add(h, "MatMul", p, List.of(p + "squares", k + "ones_hashed"), "norms");
         add(h, "Greater", p, List.of(p + "norms", PREFIX + "zero_f"), "norm_positive");
         add(h, "Div", p, List.of(p + "numerators", p + "norms"), "ratios");
-        add(h, "Where", p, List.of(p + "norm_positive", p + "ratios", p + "one_f"), "scales");
+        add(h, "Where", p, List.of(p + "norm_positive", p + "ratios", k + "one_f"), "scales");
         add(h, "Mul", p, List.of(p + "membership", p + "scales"), "scaled_membership");
     }
 
@@ -443,7 +502,7 @@ public final class HasteTransformer {
      * weights), whose blocked output goes back to NCHW. The bias is padded to whole blocks.
      */
     private static void nchwcNodes(GraphProto.Builder g, GraphProto.Builder h, GraphProto original, NodeProto conv, LayerInfo info,
-                                   Setup setup, String p, String out, String channelsOut) {
+                                   Setup setup, String k, String p, String out, String channelsOut) {
         int block = setup.nchwcBlock();
         int o = info.outChannels();
         int padded = Math.toIntExact(blocks(o, block));
@@ -452,15 +511,15 @@ public final class HasteTransformer {
             float[] b = Tensors.toFloats(OnnxModels.initializer(original, conv.getInput(2)));
             System.arraycopy(b, 0, bias, 0, o);
         }
-        g.addInitializer(Tensors.floats(p + "bias_nchwc", bias, padded));
+        constant(g, k + "bias_nchwc", () -> Tensors.floats(k + "bias_nchwc", bias, padded));
         long[] w = info.weightShape();
-        g.addInitializer(Tensors.floats(p + "weights_nchwc", blockByOutput(Tensors.toFloats(OnnxModels.initializer(original, conv.getInput(1))),
+        constant(g, k + "weights_nchwc", () -> Tensors.floats(k + "weights_nchwc", blockByOutput(Tensors.toFloats(OnnxModels.initializer(original, conv.getInput(1))),
                 o, info.inChannels(), Math.toIntExact(info.kernelSize()), block), padded, w[1], w[2], w[3]));
-        h.addNode(setup.attributes(Nodes.node(NATIVE_OP, p + "merge", List.of(conv.getInput(0), p + "weights_nchwc", p + "hyperplanes",
-                p + "planes"), List.of(p + "merged_input", p + "merged_weights", channelsOut)).setDomain(NATIVE_DOMAIN)
+        h.addNode(setup.attributes(Nodes.node(NATIVE_OP, p + "merge", List.of(conv.getInput(0), k + "weights_nchwc", k + "hyperplanes",
+                k + "planes"), List.of(p + "merged_input", p + "merged_weights", channelsOut)).setDomain(NATIVE_DOMAIN)
                 .addAttribute(Nodes.intAttr("nchwc_block", block))));
         h.addAllNode(nchwcConv(conv.toBuilder().setName(p + "reduced_conv").build(),
-                List.of(p + "merged_input", p + "merged_weights", p + "bias_nchwc"), p + "reduced_nchwc", out, o));
+                List.of(p + "merged_input", p + "merged_weights", k + "bias_nchwc"), p + "reduced_nchwc", out, o));
     }
 
     /**
@@ -484,6 +543,11 @@ public final class HasteTransformer {
      * NCHW) and the threads its hash-and-merge may use, and the layer's hash stride and merge.
      */
     private record Setup(HasteKernel kernel, int nchwcBlock, int threads, int stride, MergeMode merge) {
+        /** This setup with another NCHWc block (0: plain NCHW). */
+        Setup withNchwcBlock(int block) {
+            return new Setup(kernel, block, threads, stride, merge);
+        }
+
         /** The native {@code node} with its optional attributes where they differ from the defaults. */
         NodeProto attributes(NodeProto.Builder node) {
             if (threads > 1) {
@@ -574,10 +638,11 @@ public final class HasteTransformer {
             HasteLayer hl = info.hasteLayers().get(layer);
             float[] r = info.format() >= 3 ? Hyperplanes.sample(info.seed(), layer, hl.hashedPixels(li), lmax, info.sparsity())
                     : Hyperplanes.sampleRowMajor(info.seed(), layer, hl.hashedPixels(li), lmax, info.sparsity());
+            Optional<Tiling> tiling = Tiling.of(node, li, hl.patch());
             out.addInitializer(kernel == HasteKernel.NATIVE
                     ? Tensors.longs(p + "planes", new long[] {l})
                     : Tensors.floats(p + "level_weights", codeWeights(new long[] {l}, lmax), lmax));
-            hasteNodes(out, out, graph, node, li, r, lmax, new Setup(kernel, nchwcBlock, threads, hl.hashStride(), info.merge()),
+            layerNodes(out, out, graph, node, li, r, lmax, new Setup(kernel, nchwcBlock, threads, hl.hashStride(), info.merge()), tiling,
                     OnnxModels.defaultOpset(original), p, node.getOutput(0), p + "channels");
         }
         out.addNode(Nodes.node("Concat", PREFIX + "channels", channels, List.of(HasteModelInfo.CHANNELS_OUTPUT))
@@ -627,6 +692,16 @@ public final class HasteTransformer {
             model.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(NATIVE_DOMAIN).setVersion(1));
         }
         return model;
+    }
+
+    /**
+     * Adds the initializer {@code name} to {@code g} unless it is there already: the tiles of a
+     * patch-wise layer share their layer's constants (weights, hyperplanes, shapes).
+     */
+    private static void constant(GraphProto.Builder g, String name, Supplier<TensorProto> tensor) {
+        if (g.getInitializerList().stream().noneMatch(t -> t.getName().equals(name))) {
+            g.addInitializer(tensor.get());
+        }
     }
 
     /** Adds node {@code prefix+out} of {@code op} writing tensor {@code prefix+out}. */

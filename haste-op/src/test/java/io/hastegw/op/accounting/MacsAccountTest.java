@@ -31,7 +31,7 @@ class MacsAccountTest {
         LayerInfo layer = new LayerInfo("conv", "Conv", new long[] {1, 16, 16, 16}, new long[] {32, 16, 3, 3},
                 new long[] {1, 32, 8, 8}, 1);
         long[] cumulative = {0, 80, 170, 250};
-        LayerMacs macs = MacsAccount.haste(layer, new HasteLayer("conv", 3, cumulative, 1), 2, 10, HasteKernel.PORTABLE, MergeMode.MEAN);
+        LayerMacs macs = MacsAccount.haste(layer, new HasteLayer("conv", 3, cumulative, 1, 0, null), 2, 10, HasteKernel.PORTABLE, MergeMode.MEAN);
         assertEquals(32L * 16 * 9 * 64, macs.dense());
         assertEquals(32L * 10 * 9 * 64, macs.compute());
         assertEquals(2L * 16 * 256 + 16L * 170 + 16L * 2, macs.hashing());
@@ -45,7 +45,7 @@ class MacsAccountTest {
         // 16 channels merged into 10 buckets: 6 additions per pixel and per filter weight, not 16.
         LayerInfo layer = new LayerInfo("conv", "Conv", new long[] {1, 16, 16, 16}, new long[] {32, 16, 3, 3},
                 new long[] {1, 32, 8, 8}, 1);
-        LayerMacs macs = MacsAccount.haste(layer, new HasteLayer("conv", 3, new long[] {0, 80, 170, 250}, 1), 2, 10, HasteKernel.NATIVE, MergeMode.MEAN);
+        LayerMacs macs = MacsAccount.haste(layer, new HasteLayer("conv", 3, new long[] {0, 80, 170, 250}, 1, 0, null), 2, 10, HasteKernel.NATIVE, MergeMode.MEAN);
         assertEquals(6L * 256 + 10L * 256, macs.inputMerge());
         assertEquals(32L * 9 * 6, macs.filterMerge());
     }
@@ -55,11 +55,27 @@ class MacsAccountTest {
         // 16 channels, 16x16 input hashed on 8x8 = 64 pixels; 10 buckets; native kernel, L = 2 (one vector of 8 planes).
         LayerInfo layer = new LayerInfo("conv", "Conv", new long[] {1, 16, 16, 16}, new long[] {32, 16, 3, 3},
                 new long[] {1, 32, 8, 8}, 1);
-        LayerMacs macs = MacsAccount.haste(layer, new HasteLayer("conv", 3, new long[] {0, 20, 40, 60}, 2), 2, 10, HasteKernel.NATIVE,
+        LayerMacs macs = MacsAccount.haste(layer, new HasteLayer("conv", 3, new long[] {0, 20, 40, 60}, 2, 0, null), 2, 10, HasteKernel.NATIVE,
                 MergeMode.SCALE);
         assertEquals(16L * 64 + 16L * 64 * 8 + 64L * 8 + 16L * 2, macs.hashing());
         assertEquals(6L * 256 + 10L * 256 + (6L * 64 + 10L * 64 + 16L * 64), macs.inputMerge());
         assertEquals(32L * 9 * 6 + 32L * 9 * 6, macs.filterMerge(), "multiply-adds, and a multiply per bucket of two or more (at most 6)");
+    }
+
+    @Test
+    void patchWiseCountsEveryPatchsHashingAndMergingAndEachTilesConvolution() {
+        // C=16 -> O=32, 3x3, stride 1, pad 1, 16x16 input and output; tiles of 8: 4 patches of 10x10 windows, hashed whole
+        // (100 pixels); the patches merged 16 + 12 + 10 + 10 = 48 channels in all; native kernel, mean merge, L = 2.
+        LayerInfo layer = new LayerInfo("conv", "Conv", new long[] {1, 16, 16, 16}, new long[] {32, 16, 3, 3},
+                new long[] {1, 32, 16, 16}, 1);
+        HasteLayer patched = new HasteLayer("conv", 3, new long[] {0, 33, 66, 100}, 1, 8, new int[] {10, 10});
+        LayerMacs macs = MacsAccount.haste(layer, patched, 2, 48, HasteKernel.NATIVE, MergeMode.MEAN);
+        assertEquals(32L * 48 * 9 * 64, macs.compute(), "each tile of 8x8 outputs on its own merged channels");
+        assertEquals(64L * 100 + 64L * 100 * 8 + 4L * 100 * 8 + 64L * 2, macs.hashing());
+        assertEquals(16L * 100 + 48L * 100, macs.inputMerge());
+        assertEquals(32L * 9 * 16, macs.filterMerge(), "one filter merge per patch");
+        assertEquals(64, macs.channels());
+        assertEquals(48, macs.reducedChannels());
     }
 
     @Test

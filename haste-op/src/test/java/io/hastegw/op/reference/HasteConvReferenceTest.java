@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class HasteConvReferenceTest {
@@ -170,6 +171,34 @@ class HasteConvReferenceTest {
             assertTrue(bucket.stream().allMatch(c -> codes[c] == codes[bucket.get(0)]), "bucket " + bucket);
         }
         assertEquals(java.util.Arrays.stream(codes).distinct().count(), strided.reducedChannels());
+    }
+
+    /**
+     * Patch-wise with unrelated channels and all 24 hyperplanes: nothing merges, so the tiles, each
+     * convolved without padding from its halo-overlapping window, must give the dense output
+     * exactly; for stride 1 and stride 2 (12x12 input, pad 1: outputs 12x12 and 6x6).
+     */
+    @ParameterizedTest(name = "stride {0}, tiles of {1}")
+    @CsvSource({"1, 4", "1, 6", "2, 3", "2, 2"})
+    void patchTilingIsExactAtFullL(int convStride, int tile) {
+        Random random = new Random(19);
+        float[] x = new float[16 * H * W];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        ConvSpec base = randomConv(random, 5, 16);
+        ConvSpec conv = new ConvSpec(base.weights(), base.bias(), 5, 16, 3, 3, new int[] {convStride, convStride}, new int[] {1, 1, 1, 1},
+                new int[] {1, 1});
+        int window = (tile - 1) * convStride + 3;
+        float[] r = Hyperplanes.sample(7, 0, window * window, LMAX, 2.0 / 3.0);
+        var patched = HasteConvReference.hastePatched(conv, x, H, W, r, LMAX, LMAX, 1, MergeMode.SCALE, tile);
+        int tiles = (conv.outHeight(H) / tile) * (conv.outWidth(W) / tile);
+        assertEquals(16 * tiles, patched.reducedChannels(), "every tile keeps its 16 channels");
+        float[] dense = HasteConvReference.dense(conv, x, H, W);
+        assertEquals(dense.length, patched.output().length);
+        for (int i = 0; i < dense.length; i++) {
+            assertEquals(dense[i], patched.output()[i], 1e-5 * Math.max(1, Math.abs(dense[i])), "output " + i);
+        }
     }
 
     @Test

@@ -107,12 +107,13 @@ class NativeKernelTest {
         }
     }
 
-    /** The kernels agree for every hash stride and merge, on every layout (the @BeforeAll models cover the defaults). */
-    @ParameterizedTest(name = "stride {0}, {1}")
-    @CsvSource({"1, MEAN", "2, SCALE", "3, MEAN", "1, SCALE"})
-    void bothKernelsAgreeForEveryHashStrideAndMerge(int stride, MergeMode merge) throws Exception {
+    /** The kernels agree for every hash stride, merge and patch size, on every layout (the @BeforeAll models cover the defaults). */
+    @ParameterizedTest(name = "stride {0}, {1}, patch {2}")
+    @CsvSource({"1, MEAN, 0", "2, SCALE, 0", "3, MEAN, 0", "1, SCALE, 0", "0, SCALE, 16", "1, MEAN, 8"})
+    void bothKernelsAgreeForEveryHashStrideMergeAndPatch(int stride, MergeMode merge, int patch) throws Exception {
         ModelProto original = OnnxModels.read(SharedData.cifarModel("resnet20"));
-        TransformResult p = new HasteTransformer(ENV).transform(original, new long[] {1, 3, 32, 32}, HasteOptions.defaults().withHashing(stride, merge));
+        TransformResult p = new HasteTransformer(ENV).transform(original, new long[] {1, 3, 32, 32},
+                HasteOptions.defaults().withHashing(stride, merge).withPatch(patch));
         HasteModelInfo info = p.info();
         try (OrtSession.SessionOptions so = sessionOptions();
              OrtSession multi = ENV.createSession(p.model().toByteArray(), so)) {
@@ -129,6 +130,34 @@ class NativeKernelTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Patch-wise with all 24 hyperplanes on unrelated channels (the tiny model's 4 channels from a
+     * Gaussian image): nothing merges, so the tiles, convolved from their halo-overlapping windows,
+     * must give the dense output on both kernels; each tile keeps its 4 channels.
+     */
+    @ParameterizedTest(name = "{0}, patch {1}")
+    @CsvSource({"PORTABLE, 4", "NATIVE, 4", "NATIVE, 2"})
+    void patchTilingIsExactAtFullLOnBothKernels(HasteKernel k, int patch) throws Exception {
+        ModelProto tiny = TinyModels.twoConvs(1);
+        TransformResult t = new HasteTransformer(ENV).transform(tiny, new long[] {1, 3, 8, 8},
+                HasteOptions.defaults().withLevels(List.of(24)).withPatch(patch));
+        ModelProto patched = HasteTransformer.forLevel(tiny, t.info(), new int[] {24}, k, NchwcLayout.blockSize(ENV), 1);
+        java.util.Random random = new java.util.Random(5);
+        float[] image = new float[3 * 64];
+        for (int i = 0; i < image.length; i++) {
+            image[i] = (float) random.nextGaussian();
+        }
+        FloatTensor x = new FloatTensor(image, new long[] {1, 3, 8, 8});
+        try (OrtSession.SessionOptions so = sessionOptions();
+             OrtSession dense = ENV.createSession(tiny.toByteArray(), so);
+             OrtSession haste = ENV.createSession(patched.toByteArray(), so)) {
+            Run want = run(dense, x, -1, "output");
+            Run got = run(haste, x, -1, "output");
+            assertClose(want.scores, got.scores, "patch " + patch);
+            assertArrayEquals(new long[] {4L * (8 / patch) * (8 / patch)}, got.channels, "every tile keeps its 4 channels");
         }
     }
 

@@ -63,13 +63,18 @@ class HasteGraphTest {
         }
     }
 
-    /** Defaults (scale-aware merge, stride 2 on 32x32 maps), the paper's merge, and a stride of 3 (a ragged grid). */
+    /**
+     * Defaults (scale-aware merge, stride 2 on 32x32 maps), the paper's merge, a stride of 3 (a
+     * ragged grid), and patch-wise: tiles of 16 (on the 32x32 and 16x16 outputs, the stride-2
+     * convolutions included) and of 4 (every map, down to 2x2 tiles of the 8x8 layers).
+     */
     @ParameterizedTest
-    @CsvSource({"resnet20, 0, SCALE", "resnet56, 0, SCALE", "resnet20, 1, MEAN", "resnet20, 3, SCALE", "resnet20, 2, MEAN"})
-    void everyLayerMatchesTheJavaReferenceAtEveryLevel(String name, int stride, MergeMode merge) throws Exception {
+    @CsvSource({"resnet20, 0, SCALE, 0", "resnet56, 0, SCALE, 0", "resnet20, 1, MEAN, 0", "resnet20, 3, SCALE, 0", "resnet20, 2, MEAN, 0",
+        "resnet20, 0, SCALE, 16", "resnet20, 1, MEAN, 4"})
+    void everyLayerMatchesTheJavaReferenceAtEveryLevel(String name, int stride, MergeMode merge, int patch) throws Exception {
         // Without the level-0 bypass every layer's input and output are top-level tensors that can be exposed;
         // the HASTE branch is the same graph (the end-to-end test below checks the bypassed model).
-        TransformedModels m = TransformedModels.of(name, HasteOptions.defaults().withDenseBypass(false).withHashing(stride, merge));
+        TransformedModels m = TransformedModels.of(name, HasteOptions.defaults().withDenseBypass(false).withHashing(stride, merge).withPatch(patch));
         HasteModelInfo info = m.info();
         List<NodeProto> convs = m.original().getGraph().getNodeList().stream()
                 .filter(n -> info.hasteLayers().stream().anyMatch(l -> l.name().equals(n.getName()))).toList();
@@ -85,9 +90,8 @@ class HasteGraphTest {
                         FloatTensor x = (FloatTensor) out.get(conv.getInput(0));
                         FloatTensor y = (FloatTensor) out.get(conv.getOutput(0));
                         TensorProto r = OnnxModels.initializer(m.haste().model().getGraph(), "haste/" + i + "/hyperplanes");
-                        var ref = HasteConvReference.haste(ConvSpec.of(m.original().getGraph(), conv), x.data(),
-                                (int) x.shape()[2], (int) x.shape()[3], Tensors.toFloats(r), (int) r.getDims(1),
-                                info.schedule().hyperplanes(level, i), info.hasteLayers().get(i).hashStride(), info.merge());
+                        var ref = ReferenceChain.reference(ConvSpec.of(m.original().getGraph(), conv), x, Tensors.toFloats(r), (int) r.getDims(1),
+                                info.schedule().hyperplanes(level, i), info.hasteLayers().get(i), info.merge());
                         String where = name + " level " + level + " layer " + i + " " + conv.getName();
                         assertEquals(ref.reducedChannels(), channels[i], where + ": merged channel count");
                         double diff = new FloatTensor(ref.output(), y.shape()).relativeMaxDifference(y);

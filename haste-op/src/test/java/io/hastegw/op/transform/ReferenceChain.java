@@ -71,11 +71,19 @@ final class ReferenceChain implements AutoCloseable {
             TensorProto r = OnnxModels.initializer(hasteGraph, "haste/" + i + "/hyperplanes");
             int h = (int) x.shape()[2];
             int w = (int) x.shape()[3];
-            var result = HasteConvReference.haste(ConvSpec.of(originalGraph, conv), x.data(), h, w, Tensors.toFloats(r),
-                    (int) r.getDims(1), info.schedule().hyperplanes(level, i), info.hasteLayers().get(i).hashStride(), info.merge());
+            var result = reference(ConvSpec.of(originalGraph, conv), x, Tensors.toFloats(r), (int) r.getDims(1),
+                    info.schedule().hyperplanes(level, i), info.hasteLayers().get(i), info.merge());
             convOutputs.put(conv.getOutput(0), new FloatTensor(result.output(), shapes.get(conv.getName()).outputShape()));
         }
         throw new AssertionError("unreachable");
+    }
+
+    /** The Java reference of one HASTE layer as {@code layer} computes it: on the whole map, or patch-wise (dense at L = 0). */
+    static HasteConvReference.Result reference(ConvSpec conv, FloatTensor x, float[] r, int lmax, int l, HasteLayer layer, MergeMode merge) {
+        int h = (int) x.shape()[2];
+        int w = (int) x.shape()[3];
+        return layer.patch() == 0 || l == 0 ? HasteConvReference.haste(conv, x.data(), h, w, r, lmax, l, layer.hashStride(), merge)
+                : HasteConvReference.hastePatched(conv, x.data(), h, w, r, lmax, l, layer.hashStride(), merge, layer.patch());
     }
 
     private Map<String, FloatTensor> runOnce(FloatTensor image, Map<String, FloatTensor> convOutputs) throws Exception {
