@@ -5,18 +5,23 @@
 # Debian's dataset-fashion-mnist, or generated frames where it cannot be installed, said
 # clearly) over 4 simulated cameras. The bundled model is the wide Fashion-MNIST VGG
 # (deploy/demo/model/fmnist-vgg6-wide.onnx), made HASTE-enabled with levels that are MACs budgets
-# (a per-layer schedule searched on unlabelled Fashion-MNIST training frames). The frames are sent twice: at level 0, then, after an
-# operator command over MQTT, at LEVEL; it prints a live line per second, a summary per pass and
-# the MACs, time and accuracy of LEVEL against level 0 in the same run.
+# (a per-layer schedule searched on unlabelled Fashion-MNIST training frames). The frames are
+# sent twice: at level 0, then, after an operator command over MQTT, at LEVEL; it prints a live
+# line per second, a summary per pass and the MACs, time and accuracy of LEVEL against level 0 in
+# the same run.
 # Options (environment): FRAMES (default 1000), RATE (frames/s, default 100), CAMERAS (default 4),
 # LEVEL (HASTE level, default 4), COST_PLAN (false: run the level's schedule as is, so that its
 # HASTE layers run and their saving shows; true: the gateway's default, HASTE only on the layers
 # this machine measured faster than dense; default false), OUT (default build/demo).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-out=${OUT:-$root/build/demo}
+# A given OUT is taken from where the demo was started; then everything runs from the repository
+# root with relative paths, so that what the demo prints names no machine paths.
+out=build/demo
+[[ -n ${OUT:-} ]] && out=$(realpath -m "$OUT")
+cd "$root"
 
-"$root/deploy/setup-build-deps.sh"
+deploy/setup-build-deps.sh
 if [[ ! -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ]]; then
   echo "demo: installing the Fashion-MNIST test set (Debian package dataset-fashion-mnist)" >&2
   if [[ $(id -u) -eq 0 ]]; then apt_get=(apt-get); else apt_get=(sudo apt-get); fi
@@ -25,10 +30,10 @@ if [[ ! -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ]]; then
 fi
 
 echo "== building (mvn package)"
-(cd "$root" && mvn -B -q -DskipTests package)
+mvn -B -q -DskipTests package
 mkdir -p "$out"
 echo "== running the demo"
-exec java -cp "$root/daemon/target/haste-gateway-daemon-0.1.0-SNAPSHOT-all.jar" io.hastegw.daemon.demo.Demo \
-  --model "$root/deploy/demo/model/fmnist-vgg6-wide.onnx" --card "$root/deploy/demo/model/fmnist-vgg6-wide.json" \
-  --broker-lib "$root/deploy/embedded-broker/target/lib" --work "$out" \
+exec java -cp daemon/target/haste-gateway-daemon-0.1.0-SNAPSHOT-all.jar io.hastegw.daemon.demo.Demo \
+  --model deploy/demo/model/fmnist-vgg6-wide.onnx --card deploy/demo/model/fmnist-vgg6-wide.json \
+  --broker-lib deploy/embedded-broker/target/lib --work "$out" \
   --frames "${FRAMES:-1000}" --rate "${RATE:-100}" --cameras "${CAMERAS:-4}" --level "${LEVEL:-4}" --cost-plan "${COST_PLAN:-false}"
