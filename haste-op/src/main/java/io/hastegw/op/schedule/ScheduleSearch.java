@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.hastegw.op.accounting.LayerMacs;
 import io.hastegw.op.accounting.MacsAccount;
 import io.hastegw.op.card.ModelCard;
 import io.hastegw.op.eval.Evaluator;
@@ -65,44 +66,24 @@ public final class ScheduleSearch {
      */
     public Result search(ModelProto original, HasteModelInfo info, ModelCard.Output output, List<FloatTensor> frames, BudgetOptions budget)
             throws OrtException {
-        HasteKernel kernel = runtime.kernel().kernel().isPresent() ? HasteKernel.NATIVE : HasteKernel.PORTABLE;
-        int block = kernel == HasteKernel.NATIVE ? runtime.nchwcBlock() : 0;
-        // The method's MACs on exact channel counts, as boards without NCHWc (ARM) execute them; on
-        // x86 the cost plan measures what padding to NCHWc blocks costs and turns such layers dense.
-        MacsAccount.Accountant accountant = new MacsAccount.Accountant(info, 0);
         int layers = info.hasteLayers().size();
         double dense = MacsAccount.dense(info.computeLayers()).denseTotal();
-        List<List<LayerProbe>> options = new ArrayList<>();
-        List<LayerProbe> probes = new ArrayList<>();
         try (OrtSession.SessionOptions so = runtime.sessionOptions()) {
-            List<Run> reference = run(original, so, output, frames, false);
-            int total = layers * budget.candidates().size();
-            for (int i = 0; i < layers; i++) {
-                List<LayerProbe> layerOptions = new ArrayList<>(List.of(LayerProbe.dense(i)));
-                for (int l : budget.candidates()) {
-                    int[] planes = new int[layers];
-                    planes[i] = l;
-                    ModelProto model = HasteTransformer.forLevel(original, info, planes, kernel, block, runtime.threads());
-                    List<Run> runs = run(model, so, output, frames, true);
-                    double executed = 0;
-                    double damage = 0;
-                    int agree = 0;
-                    for (int f = 0; f < frames.size(); f++) {
-                        executed += accountant.account(planes, runs.get(f).channels(), kernel).executedTotal();
-                        damage += klDivergence(reference.get(f).probabilities(), runs.get(f).probabilities());
-                        agree += reference.get(f).top() == runs.get(f).top() ? 1 : 0;
-                    }
-                    int n = frames.size();
-                    LayerProbe probe = new LayerProbe(i, l, dense - executed / n, damage / n, (double) agree / n);
-                    layerOptions.add(probe);
-                    probes.add(probe);
-                    progress.update(probes.size(), total);
-                }
-                options.add(layerOptions);
-            }
+            Prober prober = new Prober(original, info, output, frames, so, run(original, so, output, frames, false),
+                    layers * budget.candidates().size());
+            List<List<LayerProbe>> options = prober.probeAll(budget.candidates());
+            Levels levels = rows(options, GreedyPath.walk(options), budget, dense);
+            return new Result(new LevelSchedule(levels.schedule()), prober.probes(), levels.predicted(), levels.damage());
         }
-        List<GreedyPath.Point> path = GreedyPath.walk(options);
+    }
+
+    /** Per level: L per layer, the predicted fraction of the dense MACs, the predicted damage. */
+    private record Levels(int[][] schedule, double[] predicted, double[] damage) {}
+
+    /** Each level the first point of {@code path} within its budget (or the path's end). */
+    private static Levels rows(List<List<LayerProbe>> options, List<GreedyPath.Point> path, BudgetOptions budget, double dense) {
         int levels = budget.budgets().size();
+        int layers = options.size();
         int[][] rows = new int[levels + 1][layers];
         double[] predicted = new double[levels + 1];
         double[] damage = new double[levels + 1];
@@ -116,7 +97,81 @@ public final class ScheduleSearch {
             predicted[level] = 1 - point.saving() / dense;
             damage[level] = point.damage();
         }
-        return new Result(new LevelSchedule(rows), probes, predicted, damage);
+        return new Levels(rows, predicted, damage);
+    }
+
+    /** Runs probes: one layer at one L, the others dense, on the calibration frames. */
+    private final class Prober {
+        private final ModelProto original;
+        private final HasteModelInfo info;
+        private final ModelCard.Output output;
+        private final List<FloatTensor> frames;
+        private final OrtSession.SessionOptions so;
+        private final List<Run> reference;
+        private final int total;
+        private final HasteKernel kernel;
+        private final int block;
+        private final MacsAccount.Accountant accountant;
+        private final List<LayerProbe> probes = new ArrayList<>();
+        private int done;
+
+        Prober(ModelProto original, HasteModelInfo info, ModelCard.Output output, List<FloatTensor> frames, OrtSession.SessionOptions so,
+               List<Run> reference, int total) {
+            this.original = original;
+            this.info = info;
+            this.output = output;
+            this.frames = frames;
+            this.so = so;
+            this.reference = reference;
+            this.total = total;
+            this.kernel = runtime.kernel().kernel().isPresent() ? HasteKernel.NATIVE : HasteKernel.PORTABLE;
+            this.block = kernel == HasteKernel.NATIVE ? runtime.nchwcBlock() : 0;
+            // The method's MACs on exact channel counts, as boards without NCHWc (ARM) execute them; on
+            // x86 the cost plan measures what padding to NCHWc blocks costs and turns such layers dense.
+            this.accountant = new MacsAccount.Accountant(info, 0);
+        }
+
+        /** Every probe run so far. */
+        List<LayerProbe> probes() {
+            return probes;
+        }
+
+        /** Per layer, its options: dense, then each candidate L (every other layer dense). */
+        List<List<LayerProbe>> probeAll(List<Integer> candidates) throws OrtException {
+            List<List<LayerProbe>> options = new ArrayList<>();
+            for (int i = 0; i < info.hasteLayers().size(); i++) {
+                List<LayerProbe> layerOptions = new ArrayList<>(List.of(LayerProbe.dense(i)));
+                for (int l : candidates) {
+                    LayerProbe p = probe(i, l);
+                    layerOptions.add(p);
+                    probes.add(p);
+                }
+                options.add(layerOptions);
+            }
+            return options;
+        }
+
+        /** Layer {@code i} at {@code l}, the others dense: its own MACs saved, the model's damage. */
+        private LayerProbe probe(int i, int l) throws OrtException {
+            int[] planes = new int[info.hasteLayers().size()];
+            planes[i] = l;
+            String name = info.hasteLayers().get(i).name();
+            ModelProto model = HasteTransformer.forLevel(original, info, planes, kernel, block, runtime.threads());
+            List<Run> runs = run(model, so, output, frames, true);
+            double saved = 0;
+            double damage = 0;
+            int agree = 0;
+            for (int f = 0; f < frames.size(); f++) {
+                LayerMacs m = accountant.account(planes, runs.get(f).channels(), kernel).layers().stream()
+                        .filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+                saved += m.dense() - m.executed();
+                damage += klDivergence(reference.get(f).probabilities(), runs.get(f).probabilities());
+                agree += reference.get(f).top() == runs.get(f).top() ? 1 : 0;
+            }
+            progress.update(++done, total);
+            int n = frames.size();
+            return new LayerProbe(i, l, saved / n, damage / n, (double) agree / n);
+        }
     }
 
     /** One frame's output distribution, its top class and, for a HASTE model, the channels each layer convolved. */
