@@ -105,6 +105,10 @@ final class InspectCommand implements Callable<Integer> {
         printDenseTotal(out, info.computeLayers());
         out.printf(Locale.ROOT, "merge: %s; hash stride per HASTE layer: %s%n", info.merge().name().toLowerCase(Locale.ROOT),
                 info.hasteLayers().stream().map(h -> Integer.toString(h.hashStride())).collect(Collectors.joining(" ")));
+        if (info.hasteLayers().stream().anyMatch(h -> h.patch() > 0)) {
+            out.printf(Locale.ROOT, "patches per HASTE layer (tile side in output pixels; 0 = whole map): %s%n",
+                    info.hasteLayers().stream().map(h -> Integer.toString(h.patch())).collect(Collectors.joining(" ")));
+        }
         out.println("level schedule (hyperplanes L per HASTE layer; 0 = dense)"
                 + (info.scheduleOrigin() == null ? ":" : ", " + info.scheduleOrigin() + ":"));
         for (int level = 0; level < info.schedule().levels(); level++) {

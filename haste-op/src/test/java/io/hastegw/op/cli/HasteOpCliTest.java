@@ -195,6 +195,22 @@ class HasteOpCliTest {
     }
 
     @Test
+    void transformWithPatchesTilesTheLayersWhoseOutputItDividesAndInspectSaysWhich() {
+        Path out = tmp.resolve("resnet20-patch.onnx");
+        String m = SharedData.root().resolve("models/cifar10-resnet-akamaster") + "/";
+        Run run = cli("transform", "--model", m + "resnet20.onnx", "--card", m + "resnet20.json", "--out", out.toString(), "--patch", "16");
+        assertEquals(0, run.status(), run.err());
+        Run inspect = cli("inspect", out.toString());
+        assertEquals(0, inspect.status(), inspect.err());
+        // The six 32x32 layers of stage 1 make four tiles; a 16x16 output is one tile of 16, so it stays whole.
+        assertTrue(inspect.out().contains("patches per HASTE layer (tile side in output pixels; 0 = whole map): " + "16 ".repeat(6)
+                + "0 ".repeat(11) + "0\n"), inspect.out());
+        Run negative = cli("transform", "--model", m + "resnet20.onnx", "--card", m + "resnet20.json", "--out", out.toString(), "--patch", "-2");
+        assertEquals(1, negative.status());
+        assertTrue(negative.err().contains("patch size -2 is negative; 0 means whole maps"), negative.err());
+    }
+
+    @Test
     void evalWithASeedRunsARandomStratifiedSubsetWithoutBaselinesAndVerboseIsAccepted() {
         Run run = cli("eval", "--dense", models() + "resnet56.onnx", "--haste", resnet56.toString(), "--card", models() + "resnet56.json",
                 "--images", SharedData.cifarTest().toString(), "--limit", "10", "--warmup", "0", "--seed", "3", "--verbose", "--no-baselines");
