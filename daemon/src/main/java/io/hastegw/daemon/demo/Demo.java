@@ -64,7 +64,7 @@ public final class Demo {
         int frames = Integer.parseInt(a.getOrDefault("frames", "1000"));
         double rate = Double.parseDouble(a.getOrDefault("rate", "100"));
         int cameras = Integer.parseInt(a.getOrDefault("cameras", "4"));
-        int level = Integer.parseInt(a.getOrDefault("level", "4"));
+        int level = Integer.parseInt(a.getOrDefault("level", "5"));
         Path dataset = Path.of(a.getOrDefault("dataset", DemoFrames.FASHION_MNIST.toString()));
         PrintStream out = System.out;
 

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * A labelled image folder laid out as {@code DIR/<label>/<file>} (the CIFAR-10 JPEG copy in
- * ../shared). Images are returned interleaved across classes (the first file of every class, then
+ * ../shared) or {@code DIR/<class index>/<file>} (labels that cannot be folder names, such as
+ * Fashion-MNIST's "T-shirt/top": the demo's frames). Images are returned interleaved across classes (the first file of every class, then
  * the second, ...) so that "the first N images" is a class-balanced subset; with a seed, each
  * class's files are shuffled first, so the subset is a random stratified sample.
  */
@@ -34,9 +35,10 @@ public final class ImageFolder {
         }
         List<List<Path>> perClass = new ArrayList<>();
         for (String label : labels) {
-            Path classDir = dir.resolve(label);
+            Path named = label.contains("/") ? null : dir.resolve(label);
+            Path classDir = named != null && Files.isDirectory(named) ? named : dir.resolve(Integer.toString(perClass.size()));
             if (!Files.isDirectory(classDir)) {
-                throw new IOException(dir + ": no folder for class '" + label + "'");
+                throw new IOException(dir + ": no folder for class '" + label + "' (nor '" + perClass.size() + "', its index)");
             }
             try (Stream<Path> files = Files.list(classDir)) {
                 List<Path> sorted = new ArrayList<>(files.filter(Files::isRegularFile).sorted().toList());

@@ -51,7 +51,15 @@ class EvalInputsTest {
     @Test
     void aMissingClassFolderIsNamed() throws Exception {
         var e = assertThrows(IOException.class, () -> ImageFolder.interleaved(tmp, List.of("cat"), 1));
-        assertEquals(tmp + ": no folder for class 'cat'", e.getMessage());
+        assertEquals(tmp + ": no folder for class 'cat' (nor '0', its index)", e.getMessage());
+    }
+
+    @Test
+    void classesWhoseLabelsCannotBeFolderNamesAreFoundByIndex() throws Exception {
+        Files.writeString(Files.createDirectories(tmp.resolve("0")).resolve("a.png"), "x");
+        Files.writeString(Files.createDirectories(tmp.resolve("Trouser")).resolve("b.png"), "x");
+        List<LabelledImage> images = ImageFolder.interleaved(tmp, List.of("T-shirt/top", "Trouser"), 2);
+        assertEquals(List.of(new LabelledImage(tmp.resolve("0/a.png"), 0), new LabelledImage(tmp.resolve("Trouser/b.png"), 1)), images);
     }
 
     @Test
