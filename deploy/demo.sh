@@ -6,13 +6,13 @@
 # clearly) over 4 simulated cameras. The bundled model is the wide Fashion-MNIST VGG
 # (deploy/demo/model/fmnist-vgg6-wide.onnx), made HASTE-enabled with levels that are MACs budgets
 # (a per-layer schedule searched on unlabelled Fashion-MNIST training frames). The frames are
-# sent twice: at level 0, then, after an operator command over MQTT, at LEVEL; it prints a live
+# sent once to warm up, then at level 0, then, after an operator command over MQTT, at LEVEL; it prints a live
 # line per second, a summary per pass and the MACs, time and accuracy of LEVEL against level 0 in
 # the same run.
 # Options (environment): FRAMES (default 1000), RATE (frames/s, default 100), CAMERAS (default 4),
-# LEVEL (HASTE level, default 5), COST_PLAN (false: run the level's schedule as is, so that its
-# HASTE layers run and their saving shows; true: the gateway's default, HASTE only on the layers
-# this machine measured faster than dense; default false), OUT (default build/demo).
+# LEVEL (HASTE level, default 5), COST_PLAN (true, the gateway's default: HASTE only on the
+# layers this machine measured faster than dense; false: the level's schedule as is, every HASTE
+# layer of it runs), OUT (default build/demo).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # A given OUT is taken from where the demo was started; then everything runs from the repository
@@ -36,4 +36,4 @@ echo "== running the demo"
 exec java -cp daemon/target/haste-gateway-daemon-0.1.0-SNAPSHOT-all.jar io.hastegw.daemon.demo.Demo \
   --model deploy/demo/model/fmnist-vgg6-wide.onnx --card deploy/demo/model/fmnist-vgg6-wide.json \
   --broker-lib deploy/embedded-broker/target/lib --work "$out" \
-  --frames "${FRAMES:-1000}" --rate "${RATE:-100}" --cameras "${CAMERAS:-4}" --level "${LEVEL:-5}" --cost-plan "${COST_PLAN:-false}"
+  --frames "${FRAMES:-1000}" --rate "${RATE:-100}" --cameras "${CAMERAS:-4}" --level "${LEVEL:-5}" --cost-plan "${COST_PLAN:-true}"
