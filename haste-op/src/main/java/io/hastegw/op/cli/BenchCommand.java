@@ -11,6 +11,7 @@ import io.hastegw.op.eval.Preprocessor;
 import io.hastegw.op.models.ImageNetResNets;
 import io.hastegw.op.onnx.FloatTensor;
 import io.hastegw.op.onnx.OnnxModels;
+import io.hastegw.op.transform.HasteModelInfo;
 import io.hastegw.op.transform.HasteOptions;
 import io.hastegw.op.transform.HasteTransformer;
 import io.hastegw.op.transform.LevelSchedule;
@@ -55,6 +56,10 @@ final class BenchCommand implements Callable<Integer> {
 
         @Option(names = "--card", required = true, description = "its model card")
         Path card;
+
+        @Option(names = "--haste", description = "time this HASTE model of it (e.g. made with transform --budgets) instead of "
+                + "transforming it with --levels")
+        Path haste;
     }
 
     @ArgGroup(multiplicity = "1")
@@ -118,17 +123,29 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private int bench(OrtEnvironment env, ModelProto original, ModelCard card, String origin, Path dir) throws Exception {
-        TransformResult t = new HasteTransformer(env).transform(original, InputShape.batchOne(original, card),
-                HasteOptions.defaults().withLevels(levels));
-        if (t.info() == null) {
-            throw new IllegalArgumentException("the model has no convolution HASTE can replace");
+        Path file;
+        HasteModelInfo info;
+        String schedule;
+        if (source.file != null && source.file.haste != null) {
+            file = source.file.haste;
+            info = HasteModelInfo.of(OnnxModels.read(file)).orElseThrow(() -> new IllegalArgumentException(
+                    source.file.haste + ": not a HASTE model (no 'haste' metadata); create one with haste-op transform"));
+            schedule = String.format(Locale.ROOT, "%s, levels 1..%d (%s)", file, info.schedule().levels() - 1, info.describe());
+        } else {
+            TransformResult t = new HasteTransformer(env).transform(original, InputShape.batchOne(original, card),
+                    HasteOptions.defaults().withLevels(levels));
+            if (t.info() == null) {
+                throw new IllegalArgumentException("the model has no convolution HASTE can replace");
+            }
+            file = dir.resolve(card.name() + "-haste.onnx");
+            OnnxModels.write(t.model(), file);
+            info = t.info();
+            schedule = String.format(Locale.ROOT, "levels 1..%d with L = %s", levels.size(), levels);
         }
-        Path file = dir.resolve(card.name() + "-haste.onnx");
-        OnnxModels.write(t.model(), file);
         List<FloatTensor> inputs = inputs(card);
         StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
-                "## haste-op bench: %s%n%nmodel: %s; %d HASTE layers; levels 1..%d with L = %s; images: %s (%d); ONNX Runtime %s; %d cores%n%n",
-                card.name(), origin, t.info().hasteLayers().size(), levels.size(), levels, images, inputs.size(), env.getVersion(),
+                "## haste-op bench: %s%n%nmodel: %s; %d HASTE layers; %s; images: %s (%d); ONNX Runtime %s; %d cores%n%n",
+                card.name(), origin, info.hasteLayers().size(), schedule, images, inputs.size(), env.getVersion(),
                 Runtime.getRuntime().availableProcessors()));
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(report);

@@ -96,6 +96,20 @@ class HasteOpCliTest {
     }
 
     @Test
+    void benchTimesAGivenHasteModelWithItsOwnSchedule() {
+        Run run = cli("bench", "--model", models() + "resnet56.onnx", "--card", models() + "resnet56.json", "--haste", resnet56.toString(),
+                "--images", SharedData.cifarTest().toString(), "--limit", "1", "--threads", "1", "--warmup", "0",
+                "--calibration-images", "1", "--breakdown-level", "1");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("; 54 HASTE layers; " + resnet56 + ", levels 1..8 (scale-aware merge, uniform L); images: "), run.out());
+        assertTrue(run.out().contains("### " + resnet56.getFileName() + ", 1 thread, 1 images, kernel native"), run.out());
+        Run plain = cli("bench", "--model", models() + "resnet56.onnx", "--card", models() + "resnet56.json", "--haste",
+                models() + "resnet56.onnx", "--images", SharedData.cifarTest().toString(), "--limit", "1", "--threads", "1");
+        assertEquals(1, plain.status());
+        assertTrue(plain.err().contains("resnet56.onnx: not a HASTE model (no 'haste' metadata); create one with haste-op transform"), plain.err());
+    }
+
+    @Test
     void inspectOfAPlainModelSaysWhyConvsStayDense() {
         Run run = cli("inspect", models() + "resnet20.onnx");
         assertEquals(0, run.status(), run.err());
