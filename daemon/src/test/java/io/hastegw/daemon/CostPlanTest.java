@@ -26,6 +26,7 @@ class CostPlanTest {
         try (GatewayFixture g = start()) {
             Map<String, Object> details = g.running.gateway().engine().details(0);
             assertEquals("native", details.get("kernel"));
+            assertEquals("scale-aware merge, uniform L", details.get("method"), "the status says how the model hashes and merges");
             assertEquals("calibrated at start", plan(details).get("source"));
         }
         try (var files = Files.list(cache)) {

@@ -137,6 +137,10 @@ public final class OnnxEngine implements InferenceEngine {
         if (haste == null) {
             return out;
         }
+        out.put("method", haste.info().describe());
+        if (haste.info().scheduleOrigin() != null) {
+            out.put("schedule", haste.info().scheduleOrigin());
+        }
         Object plan = details.get("cost_plan");
         if (plan instanceof CostPlans.Plan p) {
             CostTable t = p.table();
