@@ -8,11 +8,10 @@ package io.hastegw.op.schedule;
  * @param planes  L
  * @param saving  mean MACs saved against the dense model (overhead counted; negative when it costs more)
  * @param damage  mean KL divergence of the outputs' softmax from the dense model's, in nats
- * @param agreement fraction of frames whose top-1 class matches the dense model's
  */
-public record LayerProbe(int layer, int planes, double saving, double damage, double agreement) {
+public record LayerProbe(int layer, int planes, double saving, double damage) {
     /** The dense choice of a layer: nothing saved, nothing damaged. */
     static LayerProbe dense(int layer) {
-        return new LayerProbe(layer, 0, 0, 0, 1);
+        return new LayerProbe(layer, 0, 0, 0);
     }
 }

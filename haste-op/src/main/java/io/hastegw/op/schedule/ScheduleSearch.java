@@ -160,22 +160,20 @@ public final class ScheduleSearch {
             List<Run> runs = run(model, so, output, frames, true);
             double saved = 0;
             double damage = 0;
-            int agree = 0;
             for (int f = 0; f < frames.size(); f++) {
                 LayerMacs m = accountant.account(planes, runs.get(f).channels(), kernel).layers().stream()
                         .filter(x -> x.name().equals(name)).findFirst().orElseThrow();
                 saved += m.dense() - m.executed();
                 damage += klDivergence(reference.get(f).probabilities(), runs.get(f).probabilities());
-                agree += reference.get(f).top() == runs.get(f).top() ? 1 : 0;
             }
             progress.update(++done, total);
             int n = frames.size();
-            return new LayerProbe(i, l, saved / n, damage / n, (double) agree / n);
+            return new LayerProbe(i, l, saved / n, damage / n);
         }
     }
 
-    /** One frame's output distribution, its top class and, for a HASTE model, the channels each layer convolved. */
-    private record Run(double[] probabilities, int top, long[] channels) {}
+    /** One frame's output distribution and, for a HASTE model, the channels each layer convolved. */
+    private record Run(double[] probabilities, long[] channels) {}
 
     private List<Run> run(ModelProto model, OrtSession.SessionOptions so, ModelCard.Output output, List<FloatTensor> frames, boolean haste)
             throws OrtException {
@@ -189,7 +187,7 @@ public final class ScheduleSearch {
                 try (OnnxTensor x = frame.toOnnx(env); OrtSession.Result result = session.run(Map.of(input, x), fetch)) {
                     FloatTensor scores = FloatTensor.of((OnnxTensor) result.get(outputName).orElseThrow());
                     long[] channels = haste ? (long[]) result.get(HasteModelInfo.CHANNELS_OUTPUT).orElseThrow().getValue() : new long[0];
-                    runs.add(new Run(logits ? FloatTensor.softmax(scores.data()) : normalised(scores.data()), scores.argmax(), channels));
+                    runs.add(new Run(logits ? FloatTensor.softmax(scores.data()) : normalised(scores.data()), channels));
                 }
             }
         }

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 class GreedyPathTest {
     /** Layer 0 is cheap to damage per MAC, layer 1 dear; layer 2 never saves anything. */
     private static final List<List<LayerProbe>> OPTIONS = List.of(
-            List.of(LayerProbe.dense(0), new LayerProbe(0, 16, 100, 0.01, 1), new LayerProbe(0, 8, 300, 0.05, 1)),
-            List.of(LayerProbe.dense(1), new LayerProbe(1, 16, 100, 0.50, 1), new LayerProbe(1, 8, 150, 0.60, 1)),
-            List.of(LayerProbe.dense(2), new LayerProbe(2, 16, -20, 0.00, 1), new LayerProbe(2, 8, -5, 0.10, 1)));
+            List.of(LayerProbe.dense(0), new LayerProbe(0, 16, 100, 0.01), new LayerProbe(0, 8, 300, 0.05)),
+            List.of(LayerProbe.dense(1), new LayerProbe(1, 16, 100, 0.50), new LayerProbe(1, 8, 150, 0.60)),
+            List.of(LayerProbe.dense(2), new LayerProbe(2, 16, -20, 0.00), new LayerProbe(2, 8, -5, 0.10)));
 
     @Test
     void movesGoByLeastDamagePerMacSavedAndALayerThatSavesNothingStaysDense() {
