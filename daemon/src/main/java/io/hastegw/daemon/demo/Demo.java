@@ -125,11 +125,9 @@ public final class Demo {
                 id, port, source.size(), cameras, rate, modelCard.labels());
 
         out.println("demo: warm-up: every frame once at level 0, not counted (JIT, caches)");
-        current.set(new DemoStats());
-        source.publish(client, camera -> "haste/" + id + "/cameras/cam" + camera + "/frames", cameras, rate, sentAt);
-        for (int i = 0; i < 200 && current.get().answered() < source.size(); i++) {
-            Thread.sleep(50);
-        }
+        DemoStats warmUp = new DemoStats();
+        current.set(warmUp);
+        sendAll(warmUp, running, client, source, id, cameras, rate, sentAt);
         DemoStats dense = pass(out, "pass 1: level 0 (the dense model)", current, running, client, source, id, cameras, rate, sentAt);
         out.printf("demo: operator command: haste/%s/control/level/set <- %d%n", id, level);
         client.publish("haste/" + id + "/control/level/set", new MqttMessage(Integer.toString(level).getBytes(StandardCharsets.UTF_8)))
@@ -171,7 +169,6 @@ public final class Demo {
         out.println("demo: " + title);
         DemoStats stats = new DemoStats();
         current.set(stats);
-        double droppedBefore = running.gateway().metrics().total("haste_frames_dropped");
         long start = System.nanoTime();
         Thread ticker = new Thread(() -> {
             int second = 0;
@@ -186,17 +183,28 @@ public final class Demo {
         }, "demo-live");
         ticker.setDaemon(true);
         ticker.start();
+        double dropped = sendAll(stats, running, client, source, id, cameras, rate, sentAt);
+        ticker.interrupt();
+        ticker.join();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        out.println(stats.summary(source.size(), seconds, dropped));
+        return stats;
+    }
+
+    /**
+     * Publishes every frame of {@code source} once, then waits (at most 10 s) until each is answered
+     * in {@code stats} or dropped by the gateway; returns how many it dropped meanwhile.
+     */
+    private static double sendAll(DemoStats stats, Main.Running running, MqttAsyncClient client, DirectoryFrameSource source, String id,
+                                  int cameras, double rate, Map<String, Long> sentAt) throws Exception {
+        double droppedBefore = running.gateway().metrics().total("haste_frames_dropped");
         source.publish(client, camera -> "haste/" + id + "/cameras/cam" + camera + "/frames", cameras, rate, sentAt);
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline
                 && stats.answered() + running.gateway().metrics().total("haste_frames_dropped") - droppedBefore < source.size()) {
             Thread.sleep(50);
         }
-        ticker.interrupt();
-        ticker.join();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        out.println(stats.summary(source.size(), seconds, running.gateway().metrics().total("haste_frames_dropped") - droppedBefore));
-        return stats;
+        return running.gateway().metrics().total("haste_frames_dropped") - droppedBefore;
     }
 
     private static void deleteTree(Path dir) throws java.io.IOException {

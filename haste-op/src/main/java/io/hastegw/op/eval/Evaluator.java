@@ -57,12 +57,6 @@ public final class Evaluator {
         this.baselines = baselines;
     }
 
-    /** Evaluates {@code haste} (levels 0..N) and {@code dense} on {@code images}. */
-    public EvalReport evaluate(Path dense, Path haste, ModelCard card, List<LabelledImage> images)
-            throws IOException, OrtException, OnnxModelException {
-        return evaluate(dense, haste, List.of(), card, images);
-    }
-
     /**
      * Evaluates {@code haste} and the {@code compared} HASTE models of the same dense model (each at
      * every level, every image through every configuration before the next image) and {@code dense}.
