@@ -64,4 +64,21 @@ int haste_merge_nchwc(const float *x, const float *wblk, const float *scale, con
   return PICK(haste_merge_nchwc, x, wblk, scale, bucket, count, C, P, op, kk, cred, block, xb, wb, threads);
 }
 
+int haste_apply(const float *x, const int32_t *bucket, int C, int P, int cred, int block, float *xm, int threads) {
+  int32_t *count = calloc((size_t)(cred > 0 ? cred : 1), sizeof(int32_t));
+  if (!count) return -1;
+  int status = 0;
+  for (int c = 0; c < C && status == 0; c++) {
+    if (bucket[c] < 0 || bucket[c] >= cred) status = -2;
+    else count[bucket[c]]++;
+  }
+  for (int b = 0; b < cred && status == 0; b++)
+    if (count[b] == 0) status = -2;
+  if (status == 0)
+    status = block ? haste_merge_nchwc(x, NULL, NULL, bucket, count, C, P, 0, 1, cred, block, xm, NULL, threads)
+                   : haste_merge_inputs(x, bucket, count, C, P, cred, xm, threads);
+  free(count);
+  return status;
+}
+
 const char *haste_kernel_isa(void) { return isa_name(); }

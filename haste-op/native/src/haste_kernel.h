@@ -66,10 +66,19 @@ int haste_merge_filters(const float *w, const float *scale, const int32_t *bucke
  * [op / block][C][kk][block] (op = O rounded up to the block, padding zero), so that merging
  * streams over them in whole vectors. xb gets [cp / block][P][block] (cp = cred rounded up, extra
  * channels zero); wb gets OIHWBiBo, [op / block][cp / block][kk][block (input)][block (output)].
- * `block` is a multiple of 8. `scale` as for haste_merge_filters. Returns 0, or -1 when memory runs out.
+ * `block` is a multiple of 8. `scale` as for haste_merge_filters. With wb NULL only the input is merged. Returns 0, or -1 when memory runs out.
  */
 int haste_merge_nchwc(const float *x, const float *wblk, const float *scale, const int32_t *bucket, const int32_t *count, int C,
                       int P, int op, int kk, int cred, int block, float *xb, float *wb, int threads);
+
+/**
+ * Stream reuse: xm = the bucket means of x for an assignment kept from an earlier frame (bucket[c]
+ * in 0..cred-1, every bucket non-empty), in NCHW (block 0: cred x P) or in the NCHWc layout of
+ * haste_merge_nchwc (block > 0: [cp / block][P][block], extra channels zero). Exactly the input
+ * half of haste_merge_inputs / haste_merge_nchwc; the filters are not touched. Returns 0, -1 when
+ * memory runs out, -2 when the assignment is invalid (a bucket outside 0..cred-1 or empty).
+ */
+int haste_apply(const float *x, const int32_t *bucket, int C, int P, int cred, int block, float *xm, int threads);
 
 /** Which code path runs: "avx512", "avx2" or "generic". */
 const char *haste_kernel_isa(void);

@@ -472,15 +472,15 @@ int HK(haste_merge_nchwc)(const float *x, const float *wblk, const float *scale,
                           int P, int op, int kk, int cred, int block, float *xb, float *wb, int threads) {
   int32_t *start, *members;
   if (bucket_members(bucket, count, C, cred, &start, &members) != 0) return -1;
-  uint8_t *first = first_members(bucket, C, cred);
-  if (!first) {
+  uint8_t *first = wb ? first_members(bucket, C, cred) : NULL;
+  if (wb && !first) {
     free(start), free(members);
     return -1;
   }
   int cp = (cred + block - 1) / block * block;
   nchwc_job job = {x, wblk, scale, bucket, count, start, members, first, C, P, op, kk, cred, block, cp / block, xb, wb};
   parallel(parts_for((long)C * P, threads), nchwc_inputs_part, &job);
-  parallel(parts_for((long)op * C * kk, threads), nchwc_filters_part, &job);
+  if (wb) parallel(parts_for((long)op * C * kk, threads), nchwc_filters_part, &job);
   free(start), free(members), free(first);
   return 0;
 }

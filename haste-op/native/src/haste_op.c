@@ -21,6 +21,15 @@
  *   attribute scale_aware (int, optional, default 0): 1 folds each channel's scale against its
  *            bucket's mean (haste_scales, on the hashed pixels) into the merged filters.
  *
+ * Stream reuse (a camera's frames share the buckets and merged filters of a recent frame) adds two
+ * operators in the same domain:
+ *   HasteMergeState: HasteMerge with a fourth output, buckets [C] int32 (channel c's bucket, in the
+ *            order of XM's channels), which the caller keeps with WM.
+ *   HasteApply: inputs X [1, C, H, W] float and buckets [C] int32 (kept from HasteMergeState);
+ *            output XM, the bucket means of X in the layout of HasteMerge (attributes nchwc_block,
+ *            threads as above). The kept WM feeds the convolution as it is: no filter is merged or
+ *            repacked on these frames.
+ *
  * The library's entry point is RegisterCustomOps, which SessionOptions.registerCustomOpLibrary
  * calls. It refuses runtimes older than 1.16 and checks the API table before registering.
  */
@@ -34,6 +43,8 @@
 
 #define DOMAIN "io.hastegw.haste"
 #define OP_NAME "HasteMerge"
+#define STATE_NAME "HasteMergeState"
+#define APPLY_NAME "HasteApply"
 
 typedef struct {
   const OrtApi *api;
@@ -41,6 +52,7 @@ typedef struct {
   int threads;          /* threads the pass may use on large layers */
   int stride;           /* hash on the pixels of a grid of this stride */
   int scale_aware;      /* fold each channel's scale against its bucket's mean into the filters */
+  int keep_buckets;     /* HasteMergeState: the bucket of every channel is a fourth output */
 } Kernel;
 
 static OrtStatus *error(const OrtApi *api, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -145,8 +157,41 @@ static OrtStatus *compute(void *k, OrtKernelContext *ctx) {
     else if (haste_merge_filters(w, scale, bucket, C, O, kk, cred, wm, threads) != 0) s = error(api, OP_NAME ": out of memory");
   }
   if (!s) *(int64_t *)ch = cred;
+  if (!s && ((Kernel *)k)->keep_buckets) {
+    void *kept;
+    int64_t dc = C;
+    s = output(api, ctx, 3, &dc, 1, &kept);
+    if (!s) memcpy(kept, bucket, (size_t)C * sizeof(int32_t));
+  }
   free(bucket), free(scale);
   return s;
+}
+
+/* HasteApply: the bucket means of X for a kept assignment. */
+static OrtStatus *apply(void *k, OrtKernelContext *ctx) {
+  const OrtApi *api = ((Kernel *)k)->api;
+  int64_t block = ((Kernel *)k)->nchwc_block;
+  void *x, *b;
+  int tx, tb;
+  int64_t dx[4], db[4];
+  size_t rx, rb;
+  CHECK(input(api, ctx, 0, &x, &tx, dx, &rx));
+  CHECK(input(api, ctx, 1, &b, &tb, db, &rb));
+  if (tx != HASTE_ORT_FLOAT || tb != HASTE_ORT_INT32) return error(api, APPLY_NAME ": expects float X and int32 buckets");
+  if (rx != 4 || dx[0] != 1) return error(api, APPLY_NAME ": X must be [1, C, H, W] (batch 1)");
+  if (rb != 1 || db[0] != dx[1])
+    return error(api, APPLY_NAME ": buckets must be [C] with C = %lld, the channels of X", (long long)dx[1]);
+  int C = (int)dx[1], P = (int)(dx[2] * dx[3]), cred = 0;
+  const int32_t *bucket = b;
+  for (int c = 0; c < C; c++)
+    if (bucket[c] >= cred) cred = bucket[c] + 1;
+  int64_t cp = block ? (cred + block - 1) / block * block : cred;
+  int64_t dxm[4] = {1, cp, dx[2], dx[3]};
+  void *xm;
+  CHECK(output(api, ctx, 0, dxm, 4, &xm));
+  int status = haste_apply(x, bucket, C, P, cred, (int)block, xm, ((Kernel *)k)->threads);
+  if (status == -2) return error(api, APPLY_NAME ": the buckets are not an assignment of the %d channels to 0..%d, every one used", C, cred - 1);
+  return status ? error(api, APPLY_NAME ": out of memory") : NULL;
 }
 
 /* The int attribute `name`, or `fallback` where the node has none. */
@@ -162,8 +207,9 @@ static int64_t int_attribute(const OrtApi *api, const OrtKernelInfo *info, const
 
 /* Optional attributes: nchwc_block (default 0: NCHW outputs), threads (default 1), hash_stride (default 1),
    scale_aware (default 0). */
+static const OrtCustomOp HASTE_MERGE_STATE;
+
 static OrtStatus *create_kernel(const OrtCustomOp *op, const OrtApi *api, const OrtKernelInfo *info, void **out) {
-  (void)op;
   int64_t block = int_attribute(api, info, "nchwc_block", 0);
   int64_t threads = int_attribute(api, info, "threads", 1);
   if (block < 0 || block > 64 || (block & (block - 1)) != 0 || (block > 0 && block < 8))
@@ -181,17 +227,28 @@ static OrtStatus *create_kernel(const OrtCustomOp *op, const OrtApi *api, const 
   k->threads = (int)threads;
   k->stride = (int)stride;
   k->scale_aware = (int)scale_aware;
+  k->keep_buckets = op == &HASTE_MERGE_STATE;
   *out = k;
   return NULL;
 }
 
 static void destroy_kernel(void *k) { free(k); }
 static const char *name(const OrtCustomOp *op) { (void)op; return OP_NAME; }
+static const char *state_name(const OrtCustomOp *op) { (void)op; return STATE_NAME; }
+static const char *apply_name(const OrtCustomOp *op) { (void)op; return APPLY_NAME; }
 static const char *provider(const OrtCustomOp *op) { (void)op; return "CPUExecutionProvider"; }
 static int input_type(const OrtCustomOp *op, size_t i) { (void)op; return i == 3 ? HASTE_ORT_INT64 : HASTE_ORT_FLOAT; }
 static size_t input_count(const OrtCustomOp *op) { (void)op; return 4; }
-static int output_type(const OrtCustomOp *op, size_t i) { (void)op; return i == 2 ? HASTE_ORT_INT64 : HASTE_ORT_FLOAT; }
+static int output_type(const OrtCustomOp *op, size_t i) {
+  (void)op;
+  return i == 2 ? HASTE_ORT_INT64 : i == 3 ? HASTE_ORT_INT32 : HASTE_ORT_FLOAT;
+}
 static size_t output_count(const OrtCustomOp *op) { (void)op; return 3; }
+static size_t state_output_count(const OrtCustomOp *op) { (void)op; return 4; }
+static int apply_input_type(const OrtCustomOp *op, size_t i) { (void)op; return i == 1 ? HASTE_ORT_INT32 : HASTE_ORT_FLOAT; }
+static size_t apply_input_count(const OrtCustomOp *op) { (void)op; return 2; }
+static int apply_output_type(const OrtCustomOp *op, size_t i) { (void)op, (void)i; return HASTE_ORT_FLOAT; }
+static size_t apply_output_count(const OrtCustomOp *op) { (void)op; return 1; }
 static int required(const OrtCustomOp *op, size_t i) { (void)op, (void)i; return HASTE_ORT_REQUIRED; }
 static int default_memory(const OrtCustomOp *op, size_t i) { (void)op, (void)i; return 0; }
 static int one_arity(const OrtCustomOp *op) { (void)op; return 1; }
@@ -217,6 +274,48 @@ static const OrtCustomOp HASTE_MERGE = {
     .GetVariadicOutputHomogeneity = homogeneous,
     .CreateKernelV2 = create_kernel,
     .KernelComputeV2 = compute,
+};
+
+/* HasteMerge, keeping the buckets (a fourth output). */
+static const OrtCustomOp HASTE_MERGE_STATE = {
+    .version = HASTE_ORT_API_VERSION,
+    .GetName = state_name,
+    .GetExecutionProviderType = provider,
+    .GetInputType = input_type,
+    .GetInputTypeCount = input_count,
+    .GetOutputType = output_type,
+    .GetOutputTypeCount = state_output_count,
+    .KernelDestroy = destroy_kernel,
+    .GetInputCharacteristic = required,
+    .GetOutputCharacteristic = required,
+    .GetInputMemoryType = default_memory,
+    .GetVariadicInputMinArity = one_arity,
+    .GetVariadicInputHomogeneity = homogeneous,
+    .GetVariadicOutputMinArity = one_arity,
+    .GetVariadicOutputHomogeneity = homogeneous,
+    .CreateKernelV2 = create_kernel,
+    .KernelComputeV2 = compute,
+};
+
+/* HasteApply: the input merge of kept buckets. */
+static const OrtCustomOp HASTE_APPLY = {
+    .version = HASTE_ORT_API_VERSION,
+    .GetName = apply_name,
+    .GetExecutionProviderType = provider,
+    .GetInputType = apply_input_type,
+    .GetInputTypeCount = apply_input_count,
+    .GetOutputType = apply_output_type,
+    .GetOutputTypeCount = apply_output_count,
+    .KernelDestroy = destroy_kernel,
+    .GetInputCharacteristic = required,
+    .GetOutputCharacteristic = required,
+    .GetInputMemoryType = default_memory,
+    .GetVariadicInputMinArity = one_arity,
+    .GetVariadicInputHomogeneity = homogeneous,
+    .GetVariadicOutputMinArity = one_arity,
+    .GetVariadicOutputHomogeneity = homogeneous,
+    .CreateKernelV2 = create_kernel,
+    .KernelComputeV2 = apply,
 };
 
 /* 1 when the runtime's version string is 1.16 or newer. */
@@ -257,5 +356,7 @@ __attribute__((visibility("default"))) OrtStatus *RegisterCustomOps(OrtSessionOp
   OrtCustomOpDomain *domain;
   CHECK(ORT_FN(api, OrtCreateCustomOpDomainFn, ORT_IDX_CreateCustomOpDomain)(DOMAIN, &domain));
   CHECK(ORT_FN(api, OrtCustomOpDomainAddFn, ORT_IDX_CustomOpDomain_Add)(domain, &HASTE_MERGE));
+  CHECK(ORT_FN(api, OrtCustomOpDomainAddFn, ORT_IDX_CustomOpDomain_Add)(domain, &HASTE_MERGE_STATE));
+  CHECK(ORT_FN(api, OrtCustomOpDomainAddFn, ORT_IDX_CustomOpDomain_Add)(domain, &HASTE_APPLY));
   return ORT_FN(api, OrtAddCustomOpDomainFn, ORT_IDX_AddCustomOpDomain)(options, domain);
 }

@@ -34,7 +34,7 @@ struct OrtCustomOp;
 enum { ORT_OK = 0, ORT_FAIL = 1, ORT_INVALID_ARGUMENT = 2 };
 
 /** ONNXTensorElementDataType: the element types this library uses. */
-enum { HASTE_ORT_FLOAT = 1, HASTE_ORT_INT64 = 7 };
+enum { HASTE_ORT_FLOAT = 1, HASTE_ORT_INT32 = 6, HASTE_ORT_INT64 = 7 };
 
 /** OrtCustomOpInputOutputCharacteristic: every input and output of ours is required. */
 enum { HASTE_ORT_REQUIRED = 0 };

@@ -69,6 +69,10 @@ static int nchwc_case(const float *x, const float *w, const float *scale, const 
         worst = fmax(worst, fabs(got - want));
       }
   failures += worst > 1e-5;
+  /* Stream reuse: haste_apply with the kept buckets writes the same blocked input, bit for bit. */
+  float *xa = malloc(sizeof(float) * cp * P);
+  failures += haste_apply(x, bucket, C, P, cred, block, xa, threads) != 0 || memcmp(xa, xb, sizeof(float) * cp * P) != 0;
+  free(xa);
   if (failures) printf("FAIL NCHWc layouts with block %d: max error %.2g\n", block, worst);
   free(wblk), free(xb), free(wb);
   return failures;
@@ -96,6 +100,9 @@ static int run_case(int C, int P, int O, int kk, int l, int lmax, int duplicate,
   double worst = 0;
   if (!failures) {
     failures += haste_merge_inputs(x, bucket, count, C, P, cred, xm, threads) != 0;
+    float *xa = malloc(sizeof(float) * cred * P);
+    failures += haste_apply(x, bucket, C, P, cred, 0, xa, threads) != 0 || memcmp(xa, xm, sizeof(float) * cred * P) != 0;
+    free(xa);
     failures += haste_scales(x, bucket, count, C, P, cred, scale) != 0;
     /* Bucket sums in double, channel by channel; the scales against the bucket means from their definition. */
     double *xs = calloc((size_t)cred * P, sizeof(double)), *ws = calloc((size_t)O * cred * kk, sizeof(double));
@@ -156,6 +163,16 @@ static int scales_case(void) {
   return failures;
 }
 
+/* haste_apply refuses an assignment with a bucket out of range or an empty bucket. */
+static int invalid_assignment_case(void) {
+  float x[3 * 4] = {0}, xm[3 * 4];
+  int32_t outside[3] = {0, 3, 1}, gap[3] = {0, 2, 2}, good[3] = {1, 0, 1};
+  int failures = (haste_apply(x, outside, 3, 4, 2, 0, xm, 1) != -2) + (haste_apply(x, gap, 3, 4, 3, 0, xm, 1) != -2) +
+                 (haste_apply(x, good, 3, 4, 2, 0, xm, 1) != 0);
+  printf("%s haste_apply refuses invalid assignments\n", failures ? "FAIL" : "ok  ");
+  return failures;
+}
+
 int main(void) {
   int failures = 0;
   printf("kernel isa: %s\n", haste_kernel_isa());
@@ -171,6 +188,7 @@ int main(void) {
   failures += run_case(512, 196, 512, 9, 8, 16, 0, 2);
   failures += run_case(128, 12544, 16, 1, 8, 8, 1, 2);
   failures += scales_case();
+  failures += invalid_assignment_case();
   printf(failures ? "kernel test FAILED\n" : "kernel test passed\n");
   return failures != 0;
 }

@@ -1,7 +1,7 @@
 /*
  * Checks RegisterCustomOps against a stand-in for ONNX Runtime's API table (an old or foreign
  * runtime cannot be installed here): it refuses runtimes before 1.16, refuses a table that does
- * not behave as declared, and otherwise registers HasteMerge with the declared op-struct
+ * not behave as declared, and otherwise registers HasteMerge and the stream-reuse operators with the declared op-struct
  * version and types through the documented entries. Exit status 0 when every case passes.
  */
 #include <stdio.h>
@@ -18,7 +18,8 @@ static struct OrtStatus statuses[8];
 static int next_status;
 static const char *version = "1.29.0";
 static int break_table;
-static const OrtCustomOp *registered;
+static const OrtCustomOp *registered[4];
+static int ops_added;
 static int domains_added;
 static char domain_name[64];
 
@@ -38,7 +39,8 @@ static OrtStatus *create_domain(const char *name, OrtCustomOpDomain **out) {
 }
 static OrtStatus *domain_add(OrtCustomOpDomain *d, const struct OrtCustomOp *op) {
   (void)d;
-  registered = op;
+  if (ops_added < 4) registered[ops_added] = op;
+  ops_added++;
   return NULL;
 }
 static OrtStatus *add_domain(OrtSessionOptions *o, OrtCustomOpDomain *d) {
@@ -55,9 +57,9 @@ static const OrtApiBase base = {get_api, get_version};
 OrtStatus *RegisterCustomOps(OrtSessionOptions *options, const OrtApiBase *api);
 
 static int expect_error(const char *case_name, const char *needle) {
-  registered = NULL;
+  ops_added = 0;
   OrtStatus *s = RegisterCustomOps(NULL, &base);
-  int ok = s && strstr(s->msg, needle) && !registered;
+  int ok = s && strstr(s->msg, needle) && !ops_added;
   printf("%s %s: %s\n", ok ? "ok  " : "FAIL", case_name, s ? s->msg : "(no error)");
   return !ok;
 }
@@ -82,12 +84,19 @@ int main(void) {
   break_table = 0;
 
   OrtStatus *s = RegisterCustomOps(NULL, &base);
-  int ok = !s && registered && domains_added == 1 && strcmp(domain_name, "io.hastegw.haste") == 0 &&
-           registered->version == 16 && strcmp(registered->GetName(registered), "HasteMerge") == 0 &&
-           registered->GetInputTypeCount(registered) == 4 && registered->GetOutputTypeCount(registered) == 3 &&
-           registered->GetInputType(registered, 3) == HASTE_ORT_INT64 && registered->GetOutputType(registered, 2) == HASTE_ORT_INT64 &&
-           registered->CreateKernelV2 && registered->KernelComputeV2 && !registered->KernelCompute;
+  const OrtCustomOp *m = registered[0], *st = registered[1], *ap = registered[2];
+  int ok = !s && ops_added == 3 && domains_added == 1 && strcmp(domain_name, "io.hastegw.haste") == 0 &&
+           m->version == 16 && strcmp(m->GetName(m), "HasteMerge") == 0 &&
+           m->GetInputTypeCount(m) == 4 && m->GetOutputTypeCount(m) == 3 &&
+           m->GetInputType(m, 3) == HASTE_ORT_INT64 && m->GetOutputType(m, 2) == HASTE_ORT_INT64 &&
+           m->CreateKernelV2 && m->KernelComputeV2 && !m->KernelCompute;
   printf("%s runtime 1.29 registers HasteMerge in io.hastegw.haste (op struct version 16, 4 inputs, 3 outputs)\n", ok ? "ok  " : "FAIL");
+  failures += !ok;
+  ok = !s && ops_added == 3 && strcmp(st->GetName(st), "HasteMergeState") == 0 && st->GetOutputTypeCount(st) == 4 &&
+       st->GetOutputType(st, 3) == HASTE_ORT_INT32 && st->KernelComputeV2 == m->KernelComputeV2 &&
+       strcmp(ap->GetName(ap), "HasteApply") == 0 && ap->GetInputTypeCount(ap) == 2 && ap->GetInputType(ap, 1) == HASTE_ORT_INT32 &&
+       ap->GetOutputTypeCount(ap) == 1 && ap->CreateKernelV2 && ap->KernelComputeV2 && !ap->KernelCompute;
+  printf("%s and the stream-reuse operators HasteMergeState (4 outputs, buckets int32) and HasteApply (X, buckets -> XM)\n", ok ? "ok  " : "FAIL");
   failures += !ok;
   printf(failures ? "register test FAILED\n" : "register test passed\n");
   return failures != 0;

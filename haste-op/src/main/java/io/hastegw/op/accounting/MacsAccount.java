@@ -63,6 +63,15 @@ public record MacsAccount(List<LayerMacs> layers) {
          * (0 = dense) on {@code kernel}, given the channel counts it reported.
          */
         public MacsAccount account(int[] planes, long[] reducedChannels, HasteKernel kernel) {
+            return account(planes, reducedChannels, kernel, false);
+        }
+
+        /**
+         * As {@link #account(int[], long[], HasteKernel)}; with {@code reuse}, the account of a stream
+         * frame that reused a refresh frame's buckets and merged filters: no hashing, no filter merge,
+         * the input merge and the reduced convolution alone.
+         */
+        public MacsAccount account(int[] planes, long[] reducedChannels, HasteKernel kernel, boolean reuse) {
             if (reducedChannels.length != info.hasteLayers().size() || planes.length != reducedChannels.length) {
                 throw new IllegalArgumentException(reducedChannels.length + " channel counts and " + planes.length + " L values for "
                         + info.hasteLayers().size() + " HASTE layers");
@@ -74,7 +83,7 @@ public record MacsAccount(List<LayerMacs> layers) {
                     out.add(dense.get(k));
                 } else {
                     LayerMacs h = haste(info.computeLayers().get(k), info.hasteLayers().get(i), planes[i], Math.toIntExact(reducedChannels[i]),
-                            kernel, info.merge());
+                            kernel, info.merge(), reuse);
                     boolean blocked = nchwcBlock > 0 && kernel == HasteKernel.NATIVE && info.hasteLayers().get(i).patch() == 0;
                     out.add(blocked ? padded(info.computeLayers().get(k), h, nchwcBlock) : h);
                 }
@@ -105,6 +114,11 @@ public record MacsAccount(List<LayerMacs> layers) {
      * reduced convolution makes its tile of Ho Wo / n output pixels.
      */
     static LayerMacs haste(LayerInfo layer, HasteLayer haste, int l, int cr, HasteKernel kernel, MergeMode merge) {
+        return haste(layer, haste, l, cr, kernel, merge, false);
+    }
+
+    /** {@link #haste(LayerInfo, HasteLayer, int, int, HasteKernel, MergeMode)}; with {@code reuse} a stream frame's: input merge and reduced convolution only. */
+    static LayerMacs haste(LayerInfo layer, HasteLayer haste, int l, int cr, HasteKernel kernel, MergeMode merge, boolean reuse) {
         long n = haste.patches(layer);
         long c = n * layer.inChannels();
         long p = haste.mergedPixels(layer);
@@ -124,6 +138,9 @@ public record MacsAccount(List<LayerMacs> layers) {
             filterMerge += nativeKernel ? o * kk * Math.min(cr, c - cr) : (c / n) * cr;
         }
         long compute = o * cr * kk * (layer.outputPixels() / n);
+        if (reuse) {
+            return new LayerMacs(layer.name(), layer.denseMacs(), compute, 0, summed * p + cr * p, 0, (int) c, cr);
+        }
         return new LayerMacs(layer.name(), layer.denseMacs(), compute, hashing, inputMerge, filterMerge, (int) c, cr);
     }
 

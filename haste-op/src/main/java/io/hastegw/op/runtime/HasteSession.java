@@ -1,6 +1,7 @@
 package io.hastegw.op.runtime;
 
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -11,11 +12,16 @@ import io.hastegw.op.onnx.OnnxModels;
 import io.hastegw.op.transform.HasteKernel;
 import io.hastegw.op.transform.HasteModelInfo;
 import io.hastegw.op.transform.HasteTransformer;
+import io.hastegw.op.transform.StreamStep;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import onnx.Onnx.ModelProto;
@@ -50,6 +56,8 @@ public final class HasteSession implements AutoCloseable {
     private final Set<String> hasteFetch;
     private final MacsAccount.Accountant accountant;
     private final Map<String, OrtSession> sessions = new ConcurrentHashMap<>();
+    /** Per refresh session's key: the names of the state tensors it outputs (and the reuse session takes). */
+    private final Map<String, Set<String>> stateNames = new ConcurrentHashMap<>();
     /** Kept open while sessions live: closing them unloads the native kernel library the sessions call. */
     private final OrtSession.SessionOptions sessionOptions;
 
@@ -88,7 +96,7 @@ public final class HasteSession implements AutoCloseable {
         this.accountant = new MacsAccount.Accountant(info, kernel == HasteKernel.NATIVE ? options.nchwcBlock() : 0);
         this.sessionOptions = options.sessionOptions();
         try {
-            session(0);
+            session(0, StreamStep.FRAME);
         } catch (OrtException | RuntimeException e) {
             sessionOptions.close();
             throw e;
@@ -123,7 +131,7 @@ public final class HasteSession implements AutoCloseable {
      */
     public Inference run(FloatTensor input, int level) throws OrtException {
         info.schedule().checkLevel(level);
-        OrtSession session = session(level);
+        OrtSession session = session(level, StreamStep.FRAME);
         // Fetching the channel counts costs about as much as a small layer (measured: 35 us on
         // ResNet-20); on a dense level they are known.
         Set<String> fetch = denseLevel[level] ? denseFetch : hasteFetch;
@@ -136,14 +144,66 @@ public final class HasteSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a frame of a camera stream at {@code level}, reusing {@code stream}'s kept buckets and
+     * merged filters unless {@code policy} asks for a refresh (then it hashes and merges as {@link
+     * #run(FloatTensor, int)} does and keeps the new state). A level whose layers all run dense
+     * runs as {@link #run(FloatTensor, int)} and drops the state. The stream's lock is held for the
+     * whole frame: frames of one camera run one after the other, other cameras' in parallel.
+     *
+     * @param nowNanos the frame's arrival time (System.nanoTime scale), for the policy's quiet rule
+     */
+    public StreamInference run(FloatTensor input, int level, HasteStream stream, ReusePolicy policy, long nowNanos) throws OrtException {
+        info.schedule().checkLevel(level);
+        synchronized (stream) {
+            if (denseLevel[level]) {
+                stream.drop(level);
+                return new StreamInference(run(input, level), Optional.empty(), false);
+            }
+            FrameSignature signature = FrameSignature.of(input);
+            Optional<RefreshCause> cause = stream.due(this, level, signature, nowNanos, policy);
+            if (cause.isEmpty()) {
+                long[] channels = stream.channels();
+                Map<String, OnnxTensorLike> inputs = new HashMap<>(stream.state());
+                try (OnnxTensor x = input.toOnnx(env)) {
+                    inputs.put(info.inputName(), x);
+                    try (OrtSession.Result result = session(level, StreamStep.REUSE).run(inputs, denseFetch)) {
+                        FloatTensor scores = FloatTensor.of((OnnxTensor) result.get(outputName).orElseThrow());
+                        stream.reused(nowNanos);
+                        return new StreamInference(new Inference(scores, channels, accountant.account(plan[level], channels, kernel, true)),
+                                Optional.empty(), true);
+                    }
+                }
+            }
+            String key = StreamStep.REFRESH + planKeys[level];
+            OrtSession session = session(level, StreamStep.REFRESH);
+            Set<String> names = stateNames.get(key);
+            Set<String> fetch = new HashSet<>(names);
+            fetch.addAll(hasteFetch);
+            OrtSession.Result result;
+            try (OnnxTensor x = input.toOnnx(env)) {
+                result = session.run(Map.of(info.inputName(), x), fetch);
+            }
+            try {
+                FloatTensor scores = FloatTensor.of((OnnxTensor) result.get(outputName).orElseThrow());
+                long[] channels = (long[]) result.get(HasteModelInfo.CHANNELS_OUTPUT).orElseThrow().getValue();
+                stream.keep(this, level, result, names, channels, signature, nowNanos);
+                return new StreamInference(new Inference(scores, channels, account(level, channels)), cause, false);
+            } catch (OrtException | RuntimeException e) {
+                result.close();
+                throw e;
+            }
+        }
+    }
+
     /** The MACs account of an inference at {@code level} that convolved {@code reducedChannels} (as {@link #run} accounts). */
     public MacsAccount account(int level, long[] reducedChannels) {
         info.schedule().checkLevel(level);
         return accountant.account(plan[level], reducedChannels, kernel);
     }
 
-    private OrtSession session(int level) throws OrtException {
-        String key = planKeys[level];
+    private OrtSession session(int level, StreamStep step) throws OrtException {
+        String key = step + planKeys[level];
         OrtSession s = sessions.get(key);
         if (s != null) {
             return s;
@@ -151,8 +211,14 @@ public final class HasteSession implements AutoCloseable {
         synchronized (sessions) {
             s = sessions.get(key);
             if (s == null) {
-                s = env.createSession(HasteTransformer.forLevel(original, info, plan[level], kernel, options.nchwcBlock(), options.threads()).toByteArray(),
-                        sessionOptions);
+                ModelProto model = HasteTransformer.forLevel(original, info, plan[level], kernel, options.nchwcBlock(), options.threads(), step);
+                s = env.createSession(model.toByteArray(), sessionOptions);
+                if (step == StreamStep.REFRESH) {
+                    Set<String> names = new LinkedHashSet<>();
+                    model.getGraph().getOutputList().forEach(o -> names.add(o.getName()));
+                    names.removeAll(hasteFetch);
+                    stateNames.put(key, Set.copyOf(names));
+                }
                 sessions.put(key, s);
             }
             return s;
@@ -184,4 +250,14 @@ public final class HasteSession implements AutoCloseable {
      * @param macs            the MACs account of this inference
      */
     public record Inference(FloatTensor scores, long[] reducedChannels, MacsAccount macs) {}
+
+    /**
+     * One frame of a stream.
+     *
+     * @param inference the frame's inference (on a reuse frame: the refresh frame's channel counts, and
+     *                  MACs without hashing and filter merging)
+     * @param refresh   why the frame refreshed the stream's state; empty when it reused it or ran dense
+     * @param reused    whether it reused the kept state
+     */
+    public record StreamInference(Inference inference, Optional<RefreshCause> refresh, boolean reused) {}
 }

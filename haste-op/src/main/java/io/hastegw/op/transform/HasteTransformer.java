@@ -68,6 +68,9 @@ public final class HasteTransformer {
     /** The native operator's domain and type (the library is io.hastegw.op.runtime.NativeKernel). */
     private static final String NATIVE_DOMAIN = "io.hastegw.haste";
     private static final String NATIVE_OP = "HasteMerge";
+    /** The native operators of stream reuse: HasteMerge keeping its buckets, and the input merge of kept buckets. */
+    private static final String NATIVE_STATE_OP = "HasteMergeState";
+    private static final String NATIVE_APPLY_OP = "HasteApply";
     /** ONNX Runtime's NCHWc contrib-operator domain (io.hastegw.op.runtime.NchwcLayout). */
     private static final String NCHWC_DOMAIN = "com.microsoft.nchwc";
 
@@ -301,7 +304,7 @@ public final class HasteTransformer {
                 .addOutput(Tensors.valueInfo(p + "dense_channels", TensorProto.DataType.INT64_VALUE, 1));
 
         GraphProto.Builder h = GraphProto.newBuilder().setName(p + "haste").addAllNode(level.nodes());
-        layerNodes(g, h, original, conv, info, r, lmax, new Setup(options.kernel(), 0, 1, stride, options.merge()), tiling, opset, p,
+        layerNodes(g, h, original, conv, info, r, lmax, new Setup(options.kernel(), 0, 1, stride, options.merge(), StreamStep.FRAME), tiling, opset, p,
                 p + "haste_output", p + "haste_channels");
         h.addOutput(Tensors.floatValueInfo(p + "haste_output"))
                 .addOutput(Tensors.valueInfo(p + "haste_channels", TensorProto.DataType.INT64_VALUE, 1));
@@ -374,6 +377,9 @@ public final class HasteTransformer {
                 NodeProto tileConv = unpadded.clone().setInput(0, q + "window").build();
                 hasteNodes(g, h, original, tileConv, tileInfo, r, lmax, plain, opset, p, q, q + "output", q + "channels");
                 row.add(q + "output");
+                if (setup.step() == StreamStep.REUSE) {
+                    continue;
+                }
                 if (channels == null) {
                     channels = q + "channels";
                 } else {
@@ -385,7 +391,9 @@ public final class HasteTransformer {
             rows.add(p + "row" + ty);
         }
         h.addNode(Nodes.node("Concat", p + "tiles", rows, List.of(out)).addAttribute(Nodes.intAttr("axis", 2)));
-        h.addNode(Nodes.node("Identity", p + "channel_total", List.of(channels), List.of(channelsOut)));
+        if (channels != null) {
+            h.addNode(Nodes.node("Identity", p + "channel_total", List.of(channels), List.of(channelsOut)));
+        }
     }
 
     /**
@@ -402,20 +410,29 @@ public final class HasteTransformer {
         int c = info.inChannels();
         int pixels = Math.toIntExact(info.inputPixels());
         int hashed = HasteLayer.hashedPixels(info, setup.stride());
-        constant(g, k + "hyperplanes", () -> Tensors.floats(k + "hyperplanes", r, hashed, lmax));
         List<String> convInputs = new ArrayList<>(List.of(p + "merged_input", p + "merged_weights"));
         if (conv.getInputCount() > 2 && !conv.getInput(2).isEmpty()) {
             convInputs.add(conv.getInput(2));
         }
         NodeProto reducedConv = conv.toBuilder().setName(p + "reduced_conv").clearInput().addAllInput(convInputs)
                 .clearOutput().addOutput(out).build();
+        if (setup.step() == StreamStep.REUSE) {
+            reuseNodes(g, h, original, conv, info, setup, k, p, out, reducedConv);
+            return;
+        }
+        constant(g, k + "hyperplanes", () -> Tensors.floats(k + "hyperplanes", r, hashed, lmax));
+        if (setup.step() == StreamStep.REFRESH) {
+            g.addOutput(Tensors.floatValueInfo(p + "merged_weights"));
+            g.addOutput(kernel == HasteKernel.NATIVE ? Tensors.valueInfo(p + "buckets", TensorProto.DataType.INT32_VALUE, c)
+                    : Tensors.floatValueInfo(p + "input_merge"));
+        }
         if (kernel == HasteKernel.NATIVE && setup.nchwcBlock() > 0) {
             nchwcNodes(g, h, original, conv, info, setup, k, p, out, channelsOut);
             return;
         }
         if (kernel == HasteKernel.NATIVE) {
-            h.addNode(setup.attributes(Nodes.node(NATIVE_OP, p + "merge", List.of(conv.getInput(0), conv.getInput(1), k + "hyperplanes",
-                    k + "planes"), List.of(p + "merged_input", p + "merged_weights", channelsOut)).setDomain(NATIVE_DOMAIN)));
+            h.addNode(setup.attributes(Nodes.node(setup.mergeOp(), p + "merge", List.of(conv.getInput(0), conv.getInput(1), k + "hyperplanes",
+                    k + "planes"), setup.mergeOutputs(p, channelsOut)).setDomain(NATIVE_DOMAIN)));
             h.addNode(reducedConv);
             return;
         }
@@ -457,6 +474,11 @@ public final class HasteTransformer {
         add(h, "Unsqueeze", p, List.of(p + "bucket_sizes", PREFIX + "axis1"), "bucket_sizes_col");
         h.addNode(cast(p + "bucket_sizes_col", p + "bucket_sizes_f"));
         add(h, "Div", p, List.of(p + "input_sums", p + "bucket_sizes_f"), "merged_flat");
+        if (setup.step() == StreamStep.REFRESH) {
+            add(h, "Unsqueeze", p, List.of(p + "bucket_sizes", PREFIX + "axis0"), "bucket_sizes_row");
+            h.addNode(cast(p + "bucket_sizes_row", p + "bucket_sizes_row_f"));
+            add(h, "Div", p, List.of(p + "membership", p + "bucket_sizes_row_f"), "input_merge");
+        }
         add(h, "Reshape", p, List.of(p + "merged_flat", k + "shape_x4"), "merged_input");
         String filterMembership = p + "membership";
         if (setup.merge() == MergeMode.SCALE) {
@@ -506,20 +528,65 @@ public final class HasteTransformer {
         int block = setup.nchwcBlock();
         int o = info.outChannels();
         int padded = Math.toIntExact(blocks(o, block));
+        long[] w = info.weightShape();
+        constant(g, k + "weights_nchwc", () -> Tensors.floats(k + "weights_nchwc", blockByOutput(Tensors.toFloats(OnnxModels.initializer(original, conv.getInput(1))),
+                o, info.inChannels(), Math.toIntExact(info.kernelSize()), block), padded, w[1], w[2], w[3]));
+        h.addNode(setup.attributes(Nodes.node(setup.mergeOp(), p + "merge", List.of(conv.getInput(0), k + "weights_nchwc", k + "hyperplanes",
+                k + "planes"), setup.mergeOutputs(p, channelsOut)).setDomain(NATIVE_DOMAIN)
+                .addAttribute(Nodes.intAttr("nchwc_block", block))));
+        blockedConv(g, h, original, conv, info, block, k, p, out);
+    }
+
+    /** ONNX Runtime's NCHWc convolution of {@code p}'s merged input and filters, the bias padded to whole blocks, back to NCHW {@code out}. */
+    private static void blockedConv(GraphProto.Builder g, GraphProto.Builder h, GraphProto original, NodeProto conv, LayerInfo info,
+                                    int block, String k, String p, String out) {
+        int o = info.outChannels();
+        int padded = Math.toIntExact(blocks(o, block));
         float[] bias = new float[padded];
         if (conv.getInputCount() > 2 && !conv.getInput(2).isEmpty()) {
             float[] b = Tensors.toFloats(OnnxModels.initializer(original, conv.getInput(2)));
             System.arraycopy(b, 0, bias, 0, o);
         }
         constant(g, k + "bias_nchwc", () -> Tensors.floats(k + "bias_nchwc", bias, padded));
-        long[] w = info.weightShape();
-        constant(g, k + "weights_nchwc", () -> Tensors.floats(k + "weights_nchwc", blockByOutput(Tensors.toFloats(OnnxModels.initializer(original, conv.getInput(1))),
-                o, info.inChannels(), Math.toIntExact(info.kernelSize()), block), padded, w[1], w[2], w[3]));
-        h.addNode(setup.attributes(Nodes.node(NATIVE_OP, p + "merge", List.of(conv.getInput(0), k + "weights_nchwc", k + "hyperplanes",
-                k + "planes"), List.of(p + "merged_input", p + "merged_weights", channelsOut)).setDomain(NATIVE_DOMAIN)
-                .addAttribute(Nodes.intAttr("nchwc_block", block))));
         h.addAllNode(nchwcConv(conv.toBuilder().setName(p + "reduced_conv").build(),
                 List.of(p + "merged_input", p + "merged_weights", k + "bias_nchwc"), p + "reduced_nchwc", out, o));
+    }
+
+    /**
+     * A reuse frame's HASTE layer ({@link StreamStep#REUSE}): the kept state ({@code p +
+     * "merged_weights"}, and {@code p + "buckets"} or {@code p + "input_merge"}) declared as graph
+     * inputs of {@code g}; the input merged with the kept buckets (native: HasteApply; portable:
+     * one Gemm with the kept membership over the bucket sizes) and convolved with the kept filters.
+     */
+    private static void reuseNodes(GraphProto.Builder g, GraphProto.Builder h, GraphProto original, NodeProto conv, LayerInfo info,
+                                   Setup setup, String k, String p, String out, NodeProto reducedConv) {
+        int c = info.inChannels();
+        g.addInput(Tensors.floatValueInfo(p + "merged_weights"));
+        if (setup.kernel() == HasteKernel.NATIVE) {
+            g.addInput(Tensors.valueInfo(p + "buckets", TensorProto.DataType.INT32_VALUE, c));
+            NodeProto.Builder apply = Nodes.node(NATIVE_APPLY_OP, p + "apply", List.of(conv.getInput(0), p + "buckets"), List.of(p + "merged_input"))
+                    .setDomain(NATIVE_DOMAIN);
+            if (setup.threads() > 1) {
+                apply.addAttribute(Nodes.intAttr("threads", setup.threads()));
+            }
+            if (setup.nchwcBlock() > 0) {
+                h.addNode(apply.addAttribute(Nodes.intAttr("nchwc_block", setup.nchwcBlock())));
+                blockedConv(g, h, original, conv, info, setup.nchwcBlock(), k, p, out);
+                return;
+            }
+            h.addNode(apply);
+            h.addNode(reducedConv);
+            return;
+        }
+        g.addInput(Tensors.floatValueInfo(p + "input_merge"));
+        long[] in = info.inputShape();
+        constant(g, k + "shape_cp", () -> Tensors.longs(k + "shape_cp", new long[] {c, info.inputPixels()}, 2));
+        constant(g, k + "shape_x4", () -> Tensors.longs(k + "shape_x4", new long[] {1, -1, in[2], in[3]}, 4));
+        add(h, "Reshape", p, List.of(conv.getInput(0), k + "shape_cp"), "xf");
+        h.addNode(Nodes.node("Gemm", p + "merged_flat", List.of(p + "input_merge", p + "xf"), List.of(p + "merged_flat"))
+                .addAttribute(Nodes.intAttr("transA", 1)));
+        add(h, "Reshape", p, List.of(p + "merged_flat", k + "shape_x4"), "merged_input");
+        h.addNode(reducedConv);
     }
 
     /**
@@ -542,10 +609,21 @@ public final class HasteTransformer {
      * How one HASTE layer is written: the kernel, for the native one the NCHWc block (0: plain
      * NCHW) and the threads its hash-and-merge may use, and the layer's hash stride and merge.
      */
-    private record Setup(HasteKernel kernel, int nchwcBlock, int threads, int stride, MergeMode merge) {
+    private record Setup(HasteKernel kernel, int nchwcBlock, int threads, int stride, MergeMode merge, StreamStep step) {
         /** This setup with another NCHWc block (0: plain NCHW). */
         Setup withNchwcBlock(int block) {
-            return new Setup(kernel, block, threads, stride, merge);
+            return new Setup(kernel, block, threads, stride, merge, step);
+        }
+
+        /** The native hash-and-merge operator: HasteMergeState where a refresh frame keeps its buckets. */
+        String mergeOp() {
+            return step == StreamStep.REFRESH ? NATIVE_STATE_OP : NATIVE_OP;
+        }
+
+        /** The native hash-and-merge node's outputs, for the layer or patch {@code p}. */
+        List<String> mergeOutputs(String p, String channelsOut) {
+            return step == StreamStep.REFRESH ? List.of(p + "merged_input", p + "merged_weights", channelsOut, p + "buckets")
+                    : List.of(p + "merged_input", p + "merged_weights", channelsOut);
         }
 
         /** The native {@code node} with its optional attributes where they differ from the defaults. */
@@ -600,13 +678,23 @@ public final class HasteTransformer {
      */
     public static ModelProto forLevel(ModelProto original, HasteModelInfo info, int[] planes, HasteKernel kernel, int nchwcBlock,
                                       int threads) {
+        return forLevel(original, info, planes, kernel, nchwcBlock, threads, StreamStep.FRAME);
+    }
+
+    /**
+     * {@link #forLevel(ModelProto, HasteModelInfo, int[], HasteKernel, int, int)} for one step of
+     * stream reuse: {@link StreamStep#REFRESH} adds every HASTE layer's state to the outputs,
+     * {@link StreamStep#REUSE} takes it as inputs (and has no channel-count output).
+     */
+    public static ModelProto forLevel(ModelProto original, HasteModelInfo info, int[] planes, HasteKernel kernel, int nchwcBlock,
+                                      int threads, StreamStep step) {
         if (planes.length != info.hasteLayers().size()) {
             throw new IllegalArgumentException(planes.length + " L values for " + info.hasteLayers().size() + " HASTE layers");
         }
         GraphProto graph = original.getGraph();
         GraphProto.Builder out = graph.toBuilder().clearNode();
         fixBatchToOne(out, info.inputName(), info.inputShape());
-        if (kernel == HasteKernel.PORTABLE && Arrays.stream(planes).anyMatch(l -> l > 0)) {
+        if (kernel == HasteKernel.PORTABLE && step != StreamStep.REUSE && Arrays.stream(planes).anyMatch(l -> l > 0)) {
             out.addInitializer(Tensors.floats(PREFIX + "zero_f", new float[] {0f}));
             out.addInitializer(Tensors.longs(PREFIX + "axis0", new long[] {0}, 1));
             out.addInitializer(Tensors.longs(PREFIX + "axis1", new long[] {1}, 1));
@@ -628,7 +716,9 @@ public final class HasteTransformer {
             int l = planes[layer];
             if (l == 0) {
                 out.addNode(node);
-                out.addInitializer(Tensors.longs(p + "channels", new long[] {li.inChannels()}, 1));
+                if (step != StreamStep.REUSE) {
+                    out.addInitializer(Tensors.longs(p + "channels", new long[] {li.inChannels()}, 1));
+                }
                 continue;
             }
             int lmax = Math.max(1, info.schedule().maxHyperplanes(layer));
@@ -636,14 +726,22 @@ public final class HasteTransformer {
                 throw new IllegalArgumentException("layer " + layer + " stores " + lmax + " hyperplanes, L = " + l + " asked");
             }
             HasteLayer hl = info.hasteLayers().get(layer);
+            Optional<Tiling> tiling = Tiling.of(node, li, hl.patch());
+            Setup setup = new Setup(kernel, nchwcBlock, threads, hl.hashStride(), info.merge(), step);
+            if (step == StreamStep.REUSE) {
+                layerNodes(out, out, graph, node, li, null, lmax, setup, tiling, OnnxModels.defaultOpset(original), p, node.getOutput(0), null);
+                continue;
+            }
             float[] r = info.format() >= 3 ? Hyperplanes.sample(info.seed(), layer, hl.hashedPixels(li), lmax, info.sparsity())
                     : Hyperplanes.sampleRowMajor(info.seed(), layer, hl.hashedPixels(li), lmax, info.sparsity());
-            Optional<Tiling> tiling = Tiling.of(node, li, hl.patch());
             out.addInitializer(kernel == HasteKernel.NATIVE
                     ? Tensors.longs(p + "planes", new long[] {l})
                     : Tensors.floats(p + "level_weights", codeWeights(new long[] {l}, lmax), lmax));
-            layerNodes(out, out, graph, node, li, r, lmax, new Setup(kernel, nchwcBlock, threads, hl.hashStride(), info.merge()), tiling,
-                    OnnxModels.defaultOpset(original), p, node.getOutput(0), p + "channels");
+            layerNodes(out, out, graph, node, li, r, lmax, setup, tiling, OnnxModels.defaultOpset(original), p, node.getOutput(0), p + "channels");
+        }
+        if (step == StreamStep.REUSE) {
+            return withKernelDomain(original.toBuilder().setGraph(out), kernel).addAllOpsetImport(nchwcBlock > 0 && kernel == HasteKernel.NATIVE
+                    ? List.of(OperatorSetIdProto.newBuilder().setDomain(NCHWC_DOMAIN).setVersion(1).build()) : List.of()).build();
         }
         out.addNode(Nodes.node("Concat", PREFIX + "channels", channels, List.of(HasteModelInfo.CHANNELS_OUTPUT))
                 .addAttribute(Nodes.intAttr("axis", 0)));
