@@ -147,6 +147,7 @@ public final class Main {
                 new CardPreprocessor(card), engine, new TopK(card.labels(), config.model().topK(), !"probabilities".equals(card.output().kind())),
                 levelControl);
         Gateway gateway = new Gateway(config, engine, processor, levelControl, List.of());
+        engine.streams().ifPresent(gateway.metrics()::bind);
         try {
             vertx.deployVerticle(gateway).toCompletionStage().toCompletableFuture().get();
             if (config.http().enabled()) {

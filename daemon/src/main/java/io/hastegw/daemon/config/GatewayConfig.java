@@ -67,9 +67,22 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
      * @param costPlan            run each level with the device's measured plan (HASTE only where it is faster)
      * @param costCache           folder of cost plans (null: the temporary folder's haste-gateway/cost)
      * @param calibrationImages   folder of real images to calibrate on (null: synthetic images)
+     * @param streamReuse         HASTE stream reuse: a camera's frames share a recent frame's buckets and merged filters
      */
     public record Model(String path, String card, int level, int topK, int intraOpThreads, String optimization, String kernel,
-                        boolean costPlan, String costCache, String calibrationImages) {}
+                        boolean costPlan, String costCache, String calibrationImages, StreamReuse streamReuse) {}
+
+    /**
+     * HASTE stream reuse (io.hastegw.op.runtime.ReusePolicy has the refresh rules).
+     *
+     * @param enabled          reuse a camera's kept state on its next frames (false: every frame hashes and merges afresh)
+     * @param refreshEvery     refresh at the latest every this many frames of a camera
+     * @param driftThreshold   refresh at once when the frame's signature distance from the refresh frame's exceeds this (0..2)
+     * @param quietAfterMs     a camera silent this long refreshes on its next frame
+     * @param memoryBudgetMb   native memory all cameras' kept states may take together; beyond it the least recently
+     *                         used camera's state is dropped
+     */
+    public record StreamReuse(boolean enabled, int refreshEvery, double driftThreshold, long quietAfterMs, long memoryBudgetMb) {}
 
     /**
      * The frame pipeline.
@@ -188,6 +201,17 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
         check(errors, model.optimization != null && OPTIMIZATIONS.contains(model.optimization.toLowerCase(Locale.ROOT)),
                 "model.optimization", "one of " + String.join(", ", OPTIMIZATIONS), model.optimization);
         check(errors, KERNELS.contains(model.kernel), "model.kernel", "one of " + String.join(", ", KERNELS), model.kernel);
+        StreamReuse reuse = model.streamReuse;
+        check(errors, reuse != null, "model.stream_reuse", "an object", null);
+        if (reuse != null) {
+            check(errors, reuse.refreshEvery >= 1 && reuse.refreshEvery <= 100_000, "model.stream_reuse.refresh_every", "1 to 100000",
+                    reuse.refreshEvery);
+            check(errors, reuse.driftThreshold >= 0 && reuse.driftThreshold <= 2, "model.stream_reuse.drift_threshold", "0 to 2",
+                    reuse.driftThreshold);
+            check(errors, reuse.quietAfterMs >= 1, "model.stream_reuse.quiet_after_ms", "1 or more", reuse.quietAfterMs);
+            check(errors, reuse.memoryBudgetMb >= 1 && reuse.memoryBudgetMb <= 1 << 20, "model.stream_reuse.memory_budget_mb",
+                    "1 to 1048576", reuse.memoryBudgetMb);
+        }
         check(errors, pipeline.workers >= 1 && pipeline.workers <= 64, "pipeline.workers", "1 to 64", pipeline.workers);
         check(errors, pipeline.maxPayloadBytes >= 64 && pipeline.maxPayloadBytes <= 256 << 20, "pipeline.max_payload_bytes",
                 "64 to 268435456", pipeline.maxPayloadBytes);

@@ -20,6 +20,7 @@ import io.hastegw.op.cost.CostTable;
 import io.hastegw.op.cost.SystemLoad;
 import io.hastegw.op.runtime.HasteSession;
 import io.hastegw.op.runtime.NativeKernel;
+import io.hastegw.op.runtime.ReusePolicy;
 import io.hastegw.op.runtime.RuntimeOptions;
 import io.hastegw.op.transform.HasteModelInfo;
 import io.hastegw.plugin.api.InferenceEngine;
@@ -27,6 +28,7 @@ import io.hastegw.plugin.api.InferenceResult;
 import io.hastegw.plugin.api.InputTensor;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * dense (level 0 only). HASTE layers run on the native kernel when it loads (otherwise on the
  * portable graph, with a warning), and by default with the device's cost plan: at every level
  * only the layers measured faster than dense run HASTE, and a level that is not faster as a whole
- * runs the original model (see {@link CostPlans}). ONNX Runtime sessions allow concurrent runs,
- * so one engine serves every worker.
+ * runs the original model (see {@link CostPlans}). With stream reuse on (the default), a camera's
+ * frames reuse the buckets and merged filters of a recent frame of that camera ({@link
+ * CameraStreams}). ONNX Runtime sessions allow concurrent runs, so one engine serves every worker.
  */
 public final class OnnxEngine implements InferenceEngine {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxEngine.class);
@@ -57,15 +60,18 @@ public final class OnnxEngine implements InferenceEngine {
     private final OrtSession dense;
     private final long denseMacs;
     private final Map<String, Object> details;
+    /** Every camera's stream-reuse state; empty for a plain model or with model.stream_reuse.enabled false. */
+    private final Optional<CameraStreams> streams;
 
     private OnnxEngine(OrtEnvironment env, ModelCard card, HasteSession haste, OrtSession dense, long denseMacs,
-                       Map<String, Object> details) {
+                       Map<String, Object> details, Optional<CameraStreams> streams) {
         this.env = env;
         this.card = card;
         this.haste = haste;
         this.dense = dense;
         this.denseMacs = denseMacs;
         this.details = details;
+        this.streams = streams;
     }
 
     /**
@@ -102,13 +108,19 @@ public final class OnnxEngine implements InferenceEngine {
             } else {
                 details.put("cost_plan", "off (model.cost_plan: false): every level runs its schedule as is");
             }
-            return new OnnxEngine(env, card, session, null, MacsAccount.dense(session.info().computeLayers()).denseTotal(), details);
+            GatewayConfig.StreamReuse reuse = config.streamReuse();
+            Optional<CameraStreams> streams = reuse.enabled()
+                    ? Optional.of(new CameraStreams(new ReusePolicy(reuse.refreshEvery(), reuse.driftThreshold(), Duration.ofMillis(reuse.quietAfterMs())),
+                    reuse.memoryBudgetMb() << 20, System::nanoTime))
+                    : Optional.empty();
+            return new OnnxEngine(env, card, session, null, MacsAccount.dense(session.info().computeLayers()).denseTotal(), details, streams);
         }
         long macs = MacsAccount.dense(ModelAnalysis.layers(env, proto, card.input().name(), InputShape.batchOne(proto, card)))
                 .denseTotal();
         try (OrtSession.SessionOptions options = OrtModels.options(config.intraOpThreads())) {
             options.setOptimizationLevel(opt);
-            return new OnnxEngine(env, card, null, env.createSession(proto.toByteArray(), options), macs, Map.of("kernel", "dense model"));
+            return new OnnxEngine(env, card, null, env.createSession(proto.toByteArray(), options), macs, Map.of("kernel", "dense model"),
+                    Optional.empty());
         }
     }
 
@@ -162,6 +174,7 @@ public final class OnnxEngine implements InferenceEngine {
                     "runs", planes[i] == 0 ? "dense" : "haste"));
         }
         out.put("layers_at_level", layers);
+        out.put("stream_reuse", streams.map(CameraStreams::status).orElse(Map.of("enabled", false)));
         return out;
     }
 
@@ -182,8 +195,32 @@ public final class OnnxEngine implements InferenceEngine {
         }
     }
 
+    /**
+     * Runs a frame of {@code cameraId}: with stream reuse on (a HASTE model), on the camera's kept
+     * buckets and merged filters unless a refresh is due; otherwise as {@link #run(InputTensor, int)}.
+     */
+    @Override
+    public InferenceResult run(InputTensor input, int level, String cameraId) throws OrtException {
+        if (streams.isEmpty()) {
+            return run(input, level);
+        }
+        HasteSession.Inference inf = streams.get().run(haste, cameraId, new FloatTensor(input.data(), input.shape()), level).inference();
+        return new InferenceResult(inf.scores().data(), level, inf.macs().denseTotal(), inf.macs().executedTotal());
+    }
+
+    @Override
+    public void forget(String cameraId) {
+        streams.ifPresent(s -> s.forget(cameraId));
+    }
+
+    /** The stream-reuse state of every camera, for the gateway's metrics; empty when reuse is off. */
+    public Optional<CameraStreams> streams() {
+        return streams;
+    }
+
     @Override
     public void close() throws OrtException {
+        streams.ifPresent(CameraStreams::close);
         if (haste != null) {
             haste.close();
         }

@@ -72,7 +72,7 @@ public final class FrameProcessor {
         long decoded = System.nanoTime();
         InferenceResult result;
         try {
-            result = engine.run(input, level.getAsInt());
+            result = engine.run(input, level.getAsInt(), frame.cameraId());
         } catch (Exception e) {
             return Outcome.rejected(RejectReason.INFERENCE_FAILED, "inference failed: " + e.getMessage());
         }

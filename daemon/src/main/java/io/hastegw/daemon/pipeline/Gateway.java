@@ -93,8 +93,17 @@ public final class Gateway extends VerticleBase {
         sinks.addAll(extraSinks);
         firstReady = mqtt.start();
         long idleMs = TimeUnit.SECONDS.toMillis(config.pipeline().cameraIdleSeconds());
-        vertx.setPeriodic(Math.max(250, Math.min(idleMs / 2, 60_000)), t -> cameras.expire().forEach(metrics::forget));
+        vertx.setPeriodic(Math.max(250, Math.min(idleMs / 2, 60_000)), t -> cameras.expire().forEach(this::forget));
         return Future.succeededFuture();
+    }
+
+    /** Forgets a camera gone idle: its metrics series, and what the engine kept for it (off the event loop: it may wait for its frame). */
+    private void forget(String camera) {
+        metrics.forget(camera);
+        workers.executeBlocking(() -> {
+            engine.forget(camera);
+            return null;
+        }, false);
     }
 
     /** Completes when the broker connection and the frame subscription are first up. */

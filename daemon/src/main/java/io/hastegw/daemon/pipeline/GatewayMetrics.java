@@ -92,6 +92,11 @@ public final class GatewayMetrics {
         return total == null ? 0 : total.sum();
     }
 
+    /** Adds the meters of {@code binder} (the engine's stream-reuse figures) to the registry. */
+    public void bind(io.micrometer.core.instrument.binder.MeterBinder binder) {
+        binder.bindTo(registry);
+    }
+
     /** The Prometheus text exposition. */
     public String scrape() {
         return registry.scrape();

@@ -12,7 +12,8 @@ import picocli.CommandLine.ScopeType;
 /** {@code haste-op}: transform ONNX models with HASTE, inspect them, evaluate them. */
 @Command(name = "haste-op", mixinStandardHelpOptions = true, version = "haste-op 0.1.0",
         description = "HASTE (hashing-based channel merging) for ONNX CNNs.",
-        subcommands = {TransformCommand.class, InspectCommand.class, EvalCommand.class, BenchCommand.class, CalibrateCommand.class})
+        subcommands = {TransformCommand.class, InspectCommand.class, EvalCommand.class, BenchCommand.class, StreamBenchCommand.class,
+                CalibrateCommand.class})
 public final class HasteOpCli {
     /** Read by {@link #main} before parsing (the ONNX Runtime environment must exist first); declared here to be accepted and listed. */
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "show ONNX Runtime's warnings (hidden otherwise)")

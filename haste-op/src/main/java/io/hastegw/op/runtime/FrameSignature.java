@@ -14,7 +14,7 @@ import java.util.Arrays;
  */
 public record FrameSignature(float[] values) {
     /** Cells per side of the grid. */
-    public static final int GRID = 8;
+    public static final int GRID = 4;
 
     /** The signature of {@code input} (batch 1, NCHW). */
     public static FrameSignature of(FloatTensor input) {

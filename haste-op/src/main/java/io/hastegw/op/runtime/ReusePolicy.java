@@ -14,10 +14,10 @@ import java.time.Duration;
  */
 public record ReusePolicy(int refreshEvery, double driftThreshold, Duration quietAfter) {
     /**
-     * The defaults: refresh every 30 frames, on a signature distance above 0.05, after 10 s quiet
+     * The defaults: refresh every 30 frames, on a signature distance above 0.25, after 10 s quiet
      * (chosen from the stream benchmark's measurements, benchmarks/results/README.md).
      */
-    public static final ReusePolicy DEFAULT = new ReusePolicy(30, 0.05, Duration.ofSeconds(10));
+    public static final ReusePolicy DEFAULT = new ReusePolicy(30, 0.25, Duration.ofSeconds(10));
 
     /** Checks the ranges. */
     public ReusePolicy {

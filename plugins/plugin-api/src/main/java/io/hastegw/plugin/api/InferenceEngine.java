@@ -19,4 +19,16 @@ public interface InferenceEngine extends AutoCloseable {
 
     /** Runs one input at {@code level} (0 .. levels()-1). */
     InferenceResult run(InputTensor input, int level) throws Exception;
+
+    /**
+     * Runs one frame of camera {@code cameraId} at {@code level}. An engine may keep state from a
+     * camera's earlier frames to run its next ones cheaper (HASTE's stream reuse); it must then
+     * allow concurrent calls for the same camera. The default runs the input on its own.
+     */
+    default InferenceResult run(InputTensor input, int level, String cameraId) throws Exception {
+        return run(input, level);
+    }
+
+    /** The gateway forgot {@code cameraId} (silent for its idle time): drop what was kept for it. The default keeps nothing. */
+    default void forget(String cameraId) {}
 }

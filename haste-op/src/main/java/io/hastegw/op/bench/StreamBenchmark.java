@@ -1,0 +1,279 @@
+package io.hastegw.op.bench;
+
+import ai.onnxruntime.OrtException;
+import io.hastegw.op.accounting.LayerMacs;
+import io.hastegw.op.accounting.MacsAccount;
+import io.hastegw.op.onnx.FloatTensor;
+import io.hastegw.op.runtime.FrameSignature;
+import io.hastegw.op.runtime.HasteSession;
+import io.hastegw.op.runtime.HasteStream;
+import io.hastegw.op.runtime.RefreshCause;
+import io.hastegw.op.runtime.ReusePolicy;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The stream benchmark (not a test): one camera's clips ({@link StreamClips}) through dense ONNX
+ * Runtime, per-frame HASTE and HASTE with stream reuse at each level, the three interleaved frame
+ * clip by clip (their order rotating) in one process on one session, so that they see the same
+ * frames, caches and machine state. Reports top-1, the reuse ratio, refreshes by cause,
+ * wall-clock per frame against dense, MACs (HASTE's overhead included) and the state one camera
+ * keeps, and the frame signature's distances within clips and across scene cuts (what the drift
+ * threshold separates).
+ */
+public final class StreamBenchmark {
+    /** A 15 frames/s camera: the frames' arrival times (the policy's quiet rule never fires on them). */
+    private static final long FRAME_NANOS = 1_000_000_000L / 15;
+
+    private final HasteSession session;
+    private final ReusePolicy policy;
+    private final int warmup;
+
+    /**
+     * @param session the HASTE model's session (its level 0 is the dense model)
+     * @param policy  the refresh rules
+     * @param warmup  frames run in every mode before timing, per level
+     */
+    public StreamBenchmark(HasteSession session, ReusePolicy policy, int warmup) {
+        this.session = session;
+        this.policy = policy;
+        this.warmup = warmup;
+    }
+
+    /**
+     * The figures of one level.
+     *
+     * @param level          the level
+     * @param frames         frames measured
+     * @param topDense       top-1 of dense, percent
+     * @param topFrame       top-1 of per-frame HASTE
+     * @param topReuse       top-1 with reuse
+     * @param reused         frames that reused the kept state
+     * @param refreshes      refresh frames by cause
+     * @param msDense        mean wall-clock per frame, dense
+     * @param msFrame        per-frame HASTE
+     * @param msReuse        with reuse
+     * @param merged         merged channels, percent of the HASTE layers' input channels (per-frame, mean)
+     * @param macsDense      dense MACs per frame
+     * @param macsFrame      mean executed MACs per frame, per-frame HASTE (overhead included)
+     * @param macsReuse      mean executed MACs per frame with reuse (refresh frames' overhead included)
+     * @param stateBytes     the most native memory the camera's state held at the end of a clip
+     * @param frameLayers    per-layer MACs of per-frame HASTE, summed over frames
+     * @param reuseLayers    per-layer MACs of the reuse frames, summed over them
+     */
+    public record LevelResult(int level, int frames, double topDense, double topFrame, double topReuse, int reused,
+                              Map<RefreshCause, Integer> refreshes, double msDense, double msFrame, double msReuse, double merged,
+                              long macsDense, double macsFrame, double macsReuse, long stateBytes, List<LayerMacs> frameLayers,
+                              List<LayerMacs> reuseLayers) {
+        /** Reused frames over all frames. */
+        public double reuseRatio() {
+            return (double) reused / frames;
+        }
+    }
+
+    /**
+     * Runs {@code frames} at {@code level}; a frame with a negative label is scored against dense's
+     * prediction (models with random weights).
+     */
+    public LevelResult run(List<StreamClips.Frame> frames, int level) throws OrtException {
+        try (HasteStream stream = new HasteStream()) {
+            for (int i = 0; i < Math.min(warmup, frames.size()); i++) {
+                FloatTensor in = frames.get(i).input();
+                session.run(in, 0);
+                session.run(in, level);
+                session.run(in, level, stream, policy, i * FRAME_NANOS);
+            }
+        }
+        long tDense = 0, tFrame = 0, tReuse = 0;
+        int okDense = 0, okFrame = 0, okReuse = 0, reused = 0;
+        double merged = 0, macsFrame = 0, macsReuse = 0;
+        long macsDense = 0, stateBytes = 0;
+        Map<RefreshCause, Integer> refreshes = new EnumMap<>(RefreshCause.class);
+        long[][] frameLayers = null, reuseLayers = null;
+        List<LayerMacs> template = null;
+        HasteSession.Inference[] dense = new HasteSession.Inference[frames.size()];
+        HasteSession.Inference[] alone = new HasteSession.Inference[frames.size()];
+        HasteSession.StreamInference[] kept = new HasteSession.StreamInference[frames.size()];
+        try (HasteStream stream = new HasteStream()) {
+            // Clip by clip, each mode over the whole clip in turn (the order rotating from clip to
+            // clip): as a gateway runs, one model at a time, with its weights in cache.
+            int start = 0;
+            for (int clip = 0; start < frames.size(); clip++) {
+                int end = start;
+                while (end < frames.size() && frames.get(end).clip() == frames.get(start).clip()) {
+                    end++;
+                }
+                for (int k = 0; k < 3; k++) {
+                    int mode = (clip + k) % 3;
+                    long t0 = System.nanoTime();
+                    for (int i = start; i < end; i++) {
+                        FloatTensor in = frames.get(i).input();
+                        switch (mode) {
+                            case 0 -> dense[i] = session.run(in, 0);
+                            case 1 -> alone[i] = session.run(in, level);
+                            default -> kept[i] = session.run(in, level, stream, policy, i * FRAME_NANOS);
+                        }
+                    }
+                    long t = System.nanoTime() - t0;
+                    switch (mode) {
+                        case 0 -> tDense += t;
+                        case 1 -> tFrame += t;
+                        default -> tReuse += t;
+                    }
+                }
+                start = end;
+                stateBytes = Math.max(stateBytes, stream.bytes());
+            }
+        }
+        for (int i = 0; i < frames.size(); i++) {
+            StreamClips.Frame f = frames.get(i);
+            int label = f.label() >= 0 ? f.label() : argmax(dense[i].scores());
+            okDense += argmax(dense[i].scores()) == label ? 1 : 0;
+            okFrame += argmax(alone[i].scores()) == label ? 1 : 0;
+            okReuse += argmax(kept[i].inference().scores()) == label ? 1 : 0;
+            if (kept[i].reused()) {
+                reused++;
+                reuseLayers = accumulate(reuseLayers, kept[i].inference().macs());
+            }
+            kept[i].refresh().ifPresent(c -> refreshes.merge(c, 1, Integer::sum));
+            macsDense = dense[i].macs().denseTotal();
+            macsFrame += alone[i].macs().executedTotal();
+            macsReuse += kept[i].inference().macs().executedTotal();
+            merged += mergedFraction(alone[i].macs());
+            template = alone[i].macs().layers();
+            frameLayers = accumulate(frameLayers, alone[i].macs());
+        }
+        int n = frames.size();
+        return new LevelResult(level, n, 100.0 * okDense / n, 100.0 * okFrame / n, 100.0 * okReuse / n, reused, refreshes,
+                tDense / 1e6 / n, tFrame / 1e6 / n, tReuse / 1e6 / n, 100 * merged / n, macsDense, macsFrame / n, macsReuse / n,
+                stateBytes, layers(template, frameLayers, n), layers(template, reuseLayers, Math.max(1, reused)));
+    }
+
+    /** Merged channels over the HASTE layers' input channels, in one inference. */
+    private static double mergedFraction(MacsAccount macs) {
+        long c = 0, cr = 0;
+        for (LayerMacs l : macs.layers()) {
+            if (l.overhead() > 0) {
+                c += l.channels();
+                cr += l.reducedChannels();
+            }
+        }
+        return c == 0 ? 0 : 1 - (double) cr / c;
+    }
+
+    /** Sums per layer: compute, hashing, input merge, filter merge, reduced channels. */
+    private static long[][] accumulate(long[][] sums, MacsAccount macs) {
+        List<LayerMacs> ls = macs.layers();
+        long[][] s = sums != null ? sums : new long[ls.size()][5];
+        for (int i = 0; i < ls.size(); i++) {
+            LayerMacs l = ls.get(i);
+            s[i][0] += l.compute();
+            s[i][1] += l.hashing();
+            s[i][2] += l.inputMerge();
+            s[i][3] += l.filterMerge();
+            s[i][4] += l.reducedChannels();
+        }
+        return s;
+    }
+
+    /** The per-layer means of {@code sums} over {@code n} inferences. */
+    private static List<LayerMacs> layers(List<LayerMacs> template, long[][] sums, int n) {
+        List<LayerMacs> out = new ArrayList<>();
+        if (template == null || sums == null) {
+            return out;
+        }
+        for (int i = 0; i < template.size(); i++) {
+            LayerMacs t = template.get(i);
+            long[] s = sums[i];
+            out.add(new LayerMacs(t.name(), t.dense(), s[0] / n, s[1] / n, s[2] / n, s[3] / n, t.channels(), (int) Math.round((double) s[4] / n)));
+        }
+        return out;
+    }
+
+    /** The report's table of levels, Markdown. */
+    public static String table(List<LevelResult> results, String accuracy) {
+        StringBuilder b = new StringBuilder();
+        b.append("| level | merged channels | ").append(accuracy).append(" dense | per-frame HASTE | with reuse | reuse - per-frame (pp) | reuse ratio "
+                + "| refreshes (first/interval/drift) | dense ms | per-frame ms | reuse ms | per-frame speed vs dense | reuse speed vs dense "
+                + "| MACs saved per-frame | MACs saved with reuse | state per camera |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (LevelResult r : results) {
+            b.append(String.format(Locale.ROOT,
+                    "| %d | %.1f %% | %.2f %% | %.2f %% | %.2f %% | %+.2f | %.1f %% | %d/%d/%d | %.3f | %.3f | %.3f | %.3fx | %.3fx | %.2f %% | %.2f %% | %.2f MB |%n",
+                    r.level(), r.merged(), r.topDense(), r.topFrame(), r.topReuse(), r.topReuse() - r.topFrame(), 100 * r.reuseRatio(),
+                    r.refreshes().getOrDefault(RefreshCause.FIRST, 0), r.refreshes().getOrDefault(RefreshCause.INTERVAL, 0),
+                    r.refreshes().getOrDefault(RefreshCause.DRIFT, 0), r.msDense(), r.msFrame(), r.msReuse(), r.msDense() / r.msFrame(),
+                    r.msDense() / r.msReuse(), 100 * (1 - r.macsFrame() / r.macsDense()), 100 * (1 - r.macsReuse() / r.macsDense()),
+                    r.stateBytes() / 1e6));
+        }
+        return b.toString();
+    }
+
+    /** Per-layer MACs of one level: dense, per-frame HASTE with its overhead, a reuse frame's. */
+    public static String layerTable(LevelResult r) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                "| layer | C | mean Cred | dense M MACs | per-frame M MACs (conv + hash + input merge + filter merge) | reuse frame M MACs (conv + input merge) |%n|---|---|---|---|---|---|%n"));
+        for (int i = 0; i < r.frameLayers().size(); i++) {
+            LayerMacs f = r.frameLayers().get(i);
+            if (f.overhead() == 0) {
+                continue;
+            }
+            LayerMacs u = r.reuseLayers().isEmpty() ? f : r.reuseLayers().get(i);
+            b.append(String.format(Locale.ROOT, "| %s | %d | %d | %.2f | %.2f (%.2f + %.2f + %.2f + %.2f) | %.2f (%.2f + %.2f) |%n", f.name(),
+                    f.channels(), f.reducedChannels(), f.dense() / 1e6, f.executed() / 1e6, f.compute() / 1e6, f.hashing() / 1e6,
+                    f.inputMerge() / 1e6, f.filterMerge() / 1e6, u.executed() / 1e6, u.compute() / 1e6, u.inputMerge() / 1e6));
+        }
+        return b.toString();
+    }
+
+    /**
+     * The frame signature's distance from each clip's first frame to its other frames, and across
+     * each scene cut (last frame of a clip to the next clip's first): percentiles of both.
+     */
+    public static String signatureDistances(List<StreamClips.Frame> frames, double threshold) {
+        List<Double> within = new ArrayList<>(), cuts = new ArrayList<>();
+        FrameSignature first = null, previous = null;
+        for (StreamClips.Frame f : frames) {
+            FrameSignature s = FrameSignature.of(f.input());
+            if (f.index() == 0) {
+                if (previous != null) {
+                    cuts.add(s.distance(previous));
+                }
+                first = s;
+            } else {
+                within.add(s.distance(first));
+            }
+            previous = s;
+        }
+        double[] w = within.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] c = cuts.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        long above = within.stream().filter(d -> d > threshold).count();
+        long caught = cuts.stream().filter(d -> d > threshold).count();
+        return String.format(Locale.ROOT, "frame signature distance (1 - cosine of centred %dx%d pooled maps): within clips, to the clip's "
+                        + "first frame: median %.4f, p95 %.4f, max %.4f (%d of %d above the threshold %.3f); across scene cuts: min %.4f, "
+                        + "p5 %.4f, median %.4f (%d of %d cuts above the threshold)%n",
+                FrameSignature.GRID, FrameSignature.GRID, pct(w, 50), pct(w, 95), pct(w, 100), above, w.length, threshold, pct(c, 0), pct(c, 5),
+                pct(c, 50), caught, c.length);
+    }
+
+    private static double pct(double[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[(int) Math.min(sorted.length - 1, Math.round(p / 100 * (sorted.length - 1)))];
+    }
+
+    private static int argmax(FloatTensor t) {
+        float[] d = t.data();
+        int best = 0;
+        for (int i = 1; i < d.length; i++) {
+            if (d[i] > d[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,182 @@
+package io.hastegw.op.cli;
+
+import ai.onnxruntime.OrtEnvironment;
+import io.hastegw.op.analysis.InputShape;
+import io.hastegw.op.bench.StreamBenchmark;
+import io.hastegw.op.bench.StreamClips;
+import io.hastegw.op.card.ModelCard;
+import io.hastegw.op.eval.ImageFolder;
+import io.hastegw.op.eval.LabelledImage;
+import io.hastegw.op.eval.Preprocessor;
+import io.hastegw.op.models.ImageNetResNets;
+import io.hastegw.op.onnx.OnnxModels;
+import io.hastegw.op.runtime.HasteSession;
+import io.hastegw.op.runtime.ReusePolicy;
+import io.hastegw.op.runtime.RuntimeOptions;
+import io.hastegw.op.transform.HasteModelInfo;
+import io.hastegw.op.transform.HasteOptions;
+import io.hastegw.op.transform.HasteTransformer;
+import io.hastegw.op.transform.LevelSchedule;
+import io.hastegw.op.transform.TransformResult;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import onnx.Onnx.ModelProto;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code haste-op stream-bench}: HASTE with stream reuse against per-frame HASTE and dense, on camera-like clips. */
+@Command(name = "stream-bench", mixinStandardHelpOptions = true,
+        description = "Run camera-like clips (real images under jitter, exposure drift and sensor noise, with scene cuts) "
+                + "through dense ONNX Runtime, per-frame HASTE and HASTE reusing a camera's buckets and merged filters, "
+                + "interleaved frame by frame, 1 intra-op thread; report top-1, reuse, refreshes, time and MACs per level.")
+final class StreamBenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(multiplicity = "1")
+    BenchCommand.Source source;
+
+    @Option(names = "--images", required = true, description = "folder of real images, one sub-folder per class")
+    Path images;
+
+    @Option(names = "--clips", defaultValue = "40", description = "clips (scenes) in the stream (default: ${DEFAULT-VALUE})")
+    int clips;
+
+    @Option(names = "--clip-frames", defaultValue = "30", description = "frames per clip (default: ${DEFAULT-VALUE})")
+    int clipFrames;
+
+    @Option(names = "--seed", defaultValue = "11", description = "seed of the images' choice and the clips' jitter, drift and noise")
+    long seed;
+
+    @Option(names = "--levels", split = ",", description = "L for levels 1..N when the model is transformed here (default: 16,14,13,12,11,10,9,8)")
+    List<Integer> levels = LevelSchedule.DEFAULT_LEVELS;
+
+    @Option(names = "--run-levels", split = ",", description = "levels to measure (default: every level above 0)")
+    List<Integer> runLevels;
+
+    @Option(names = "--refresh-every", defaultValue = "30", description = "refresh at the latest every N frames (default: ${DEFAULT-VALUE})")
+    int refreshEvery;
+
+    @Option(names = "--drift-threshold", defaultValue = "0.25", description = "frame signature distance that refreshes (default: ${DEFAULT-VALUE})")
+    double driftThreshold;
+
+    @Option(names = "--warmup", defaultValue = "10", description = "frames run in every mode before timing a level (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--breakdown-level", description = "level of the per-layer MACs table (default: the first measured)")
+    Integer breakdownLevel;
+
+    @Option(names = "--cameras", defaultValue = "16", description = "cameras the memory figure is stated for (default: ${DEFAULT-VALUE})")
+    int cameras;
+
+    @Option(names = "--out", description = "also write the report (Markdown) here")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        ModelProto original;
+        ModelCard card;
+        String origin;
+        boolean randomWeights = source.builtin != null;
+        if (randomWeights) {
+            original = ImageNetResNets.build(source.builtin, 7);
+            card = ImageNetResNets.card(source.builtin);
+            origin = card.name() + " (random weights, seed 7: top-1 is agreement with dense)";
+        } else {
+            original = OnnxModels.read(source.file.model);
+            card = ModelCard.read(source.file.card);
+            origin = source.file.model.toString();
+        }
+        Path dir = Files.createTempDirectory("haste-stream-bench");
+        try {
+            Path file;
+            String schedule;
+            if (source.file != null && source.file.haste != null) {
+                file = source.file.haste;
+                HasteModelInfo info = HasteModelInfo.of(OnnxModels.read(file)).orElseThrow(() -> new IllegalArgumentException(
+                        file + ": not a HASTE model (no 'haste' metadata); create one with haste-op transform"));
+                schedule = file + " (" + info.describe() + ")";
+            } else {
+                TransformResult t = new HasteTransformer(env).transform(original, InputShape.batchOne(original, card),
+                        HasteOptions.defaults().withLevels(levels));
+                if (t.info() == null) {
+                    throw new IllegalArgumentException("the model has no convolution HASTE can replace");
+                }
+                file = dir.resolve("haste.onnx");
+                OnnxModels.write(t.model(), file);
+                schedule = "L = " + levels + " for levels 1.." + levels.size() + " (" + t.info().describe() + ")";
+            }
+            return run(env, file, card, origin, schedule, randomWeights);
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
+    private int run(OrtEnvironment env, Path file, ModelCard card, String origin, String schedule, boolean randomWeights) throws Exception {
+        ReusePolicy policy = new ReusePolicy(refreshEvery, driftThreshold, Duration.ofSeconds(10));
+        List<String> folders;
+        try (Stream<Path> s = Files.list(images)) {
+            folders = s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        List<LabelledImage> chosen = ImageFolder.stratified(images, randomWeights ? folders : card.labels(), clips, seed);
+        List<StreamClips.Frame> frames = StreamClips.build(chosen, clips, clipFrames, new Preprocessor(card), seed);
+        if (randomWeights) {
+            frames = frames.stream().map(f -> new StreamClips.Frame(f.input(), -1, f.clip(), f.index())).toList();
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        try (HasteSession session = new HasteSession(env, file, card.output().name(), RuntimeOptions.of(1))) {
+            int top = session.info().schedule().levels() - 1;
+            List<Integer> measure = runLevels != null ? runLevels : IntStream.rangeClosed(1, top).boxed().toList();
+            StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
+                    "## haste-op stream-bench: %s%n%nmodel: %s; HASTE: %s; kernel %s; %d clips x %d frames from %s (scene cut between "
+                            + "clips; per frame: shift up to %d px, gain 1 +- %.2f, offset +- %.0f grey levels, noise sigma %.1f); reuse: "
+                            + "refresh every %d frames at the latest or on a signature distance above %.3f; ONNX Runtime %s; 1 intra-op "
+                            + "thread; %d cores%n%n",
+                    card.name(), origin, schedule, session.kernel(), clips, clipFrames, images, StreamClips.MAX_SHIFT, StreamClips.MAX_GAIN_DRIFT,
+                    StreamClips.MAX_OFFSET, StreamClips.NOISE, refreshEvery, driftThreshold, env.getVersion(),
+                    Runtime.getRuntime().availableProcessors()));
+            report.append(StreamBenchmark.signatureDistances(frames, driftThreshold)).append('\n');
+            stdout.print(report);
+            stdout.flush();
+            StreamBenchmark bench = new StreamBenchmark(session, policy, warmup);
+            List<StreamBenchmark.LevelResult> results = new ArrayList<>();
+            for (int level : measure) {
+                StreamBenchmark.LevelResult r = bench.run(frames, level);
+                results.add(r);
+                stdout.printf(Locale.ROOT, "level %d: reuse %.3f ms, per-frame %.3f ms, dense %.3f ms%n", level, r.msReuse(), r.msFrame(), r.msDense());
+                stdout.flush();
+            }
+            String accuracy = randomWeights ? "agreement with dense:" : "top-1";
+            report.append(StreamBenchmark.table(results, accuracy)).append('\n');
+            int focus = breakdownLevel != null ? breakdownLevel : measure.get(0);
+            results.stream().filter(r -> r.level() == focus).findFirst().ifPresent(r -> report.append(String.format(Locale.ROOT,
+                    "per HASTE layer at level %d (means per frame):%n%n%s%nstate per camera at level %d: %.2f MB of native memory (merged "
+                            + "filters and buckets); %d cameras: %.1f MB%n", focus, StreamBenchmark.layerTable(r), focus, r.stateBytes() / 1e6,
+                    cameras, cameras * r.stateBytes() / 1e6)));
+            stdout.println();
+            stdout.print(report.substring(report.indexOf("| level")));
+            stdout.flush();
+            if (out != null) {
+                Files.createDirectories(out.toAbsolutePath().getParent());
+                Files.writeString(out, report);
+            }
+        }
+        return 0;
+    }
+}
