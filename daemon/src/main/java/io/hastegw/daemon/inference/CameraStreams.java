@@ -24,6 +24,10 @@ import java.util.function.LongSupplier;
  * used cameras first lose their state when the kept states together exceed it. Frames of one
  * camera run one after the other on its state (its lock), other cameras' in parallel. Counts
  * frames, reuses, refreshes by cause and evictions, for {@code /status} and {@code /metrics}.
+ *
+ * <p>Locks: a frame holds its camera's stream, then briefly this registry (to check the stream
+ * is still the camera's); the registry never waits for a stream while holding its own lock (a
+ * stream's size is read without locking, evicted streams are closed after the lock is released).
  */
 public final class CameraStreams implements MeterBinder, AutoCloseable {
     private final ReusePolicy policy;

@@ -95,7 +95,9 @@ public final class OnnxEngine implements InferenceEngine {
             if (kernel.kernel().isEmpty() && !config.kernel().equals("portable")) {
                 LOG.warn("HASTE layers run on the portable graph (slower): {}", kernel.reason());
             }
-            RuntimeOptions options = RuntimeOptions.of(config.intraOpThreads(), opt, kernel);
+            RuntimeOptions plain = RuntimeOptions.of(config.intraOpThreads(), opt, kernel);
+            // With stream reuse, most frames reuse their camera's state: the cost plan measures those frames.
+            RuntimeOptions options = config.streamReuse().enabled() ? plain.withStreamReuse() : plain;
             HasteSession session = new HasteSession(env, model, card.output().name(), options);
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("kernel", kernel.describe());

@@ -37,12 +37,15 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "intra-op threads the plan is for (default: ${DEFAULT-VALUE})")
     int threads;
 
+    @Option(names = "--stream-reuse", description = "the plan of a gateway with stream reuse on (its default): reused frames timed")
+    boolean streamReuse;
+
     @Option(names = "--force", description = "measure again even when a plan is cached")
     boolean force;
 
     @Override
     public Integer call() throws Exception {
-        InspectCommand.printCostPlan(spec.commandLine().getOut(), model, ModelCard.read(card), costCache, threads, images,
+        InspectCommand.printCostPlan(spec.commandLine().getOut(), model, ModelCard.read(card), costCache, threads, streamReuse, images,
                 force ? InspectCommand.Measure.ALWAYS : InspectCommand.Measure.IF_NEEDED);
         return 0;
     }

@@ -56,6 +56,9 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "intra-op threads the plan is for (default: ${DEFAULT-VALUE})")
     int threads;
 
+    @Option(names = "--stream-reuse", description = "the plan of a gateway with stream reuse on (its default): reused frames timed")
+    boolean streamReuse;
+
     @Option(names = "--calibrate", description = "measure the cost plan when none is cached for this device (needs --card)")
     boolean calibrate;
 
@@ -71,7 +74,7 @@ final class InspectCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "model %s (opset %d, %d nodes)%n", model, OnnxModels.defaultOpset(onnx), onnx.getGraph().getNodeCount());
         if (info.isPresent()) {
             printHaste(out, info.get());
-            printCostPlan(out, model, modelCard, costCache, threads, images, calibrate ? Measure.IF_NEEDED : Measure.NEVER);
+            printCostPlan(out, model, modelCard, costCache, threads, streamReuse, images, calibrate ? Measure.IF_NEEDED : Measure.NEVER);
         } else {
             printPlain(out, onnx, modelCard);
         }
@@ -131,11 +134,11 @@ final class InspectCommand implements Callable<Integer> {
      * The cost plan of {@code model} on this device, from the cache or measured as {@code measure}
      * says ({@code inspect --calibrate}, {@code calibrate}), stored, and printed per level and layer.
      */
-    static void printCostPlan(PrintWriter out, Path model, ModelCard modelCard, Path costCache, int threads, Path images, Measure measure)
-            throws Exception {
+    static void printCostPlan(PrintWriter out, Path model, ModelCard modelCard, Path costCache, int threads, boolean streamReuse, Path images,
+                              Measure measure) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         CostCache cache = new CostCache(costCache != null ? costCache : CostCache.defaultDir());
-        RuntimeOptions options = RuntimeOptions.of(threads);
+        RuntimeOptions options = streamReuse ? RuntimeOptions.of(threads).withStreamReuse() : RuntimeOptions.of(threads);
         Optional<CostPlans.Plan> plan;
         try (HasteSession session = new HasteSession(env, model, modelCard == null ? "" : modelCard.output().name(), options)) {
             if (measure != Measure.NEVER) {
@@ -146,7 +149,7 @@ final class InspectCommand implements Callable<Integer> {
                         ? CalibrationInputs.synthetic(modelCard, 4) : CalibrationInputs.fromFolder(images, modelCard, 4),
                         measure == Measure.ALWAYS, SystemLoad::perCore));
             } else {
-                Device device = Device.current(env.getVersion(), threads, session.kernel().name().toLowerCase(Locale.ROOT));
+                Device device = Device.current(env.getVersion(), threads, options.planKernel(session.kernel()));
                 String sha = CostCache.sha256(model);
                 plan = cache.find(sha, device).map(t -> new CostPlans.Plan(t, cache.file(sha, device), false, null));
             }

@@ -10,13 +10,16 @@ import io.hastegw.op.runtime.HasteSession;
 import io.hastegw.op.runtime.RuntimeOptions;
 import io.hastegw.op.transform.HasteModelInfo;
 import io.hastegw.op.transform.HasteTransformer;
+import io.hastegw.op.transform.StreamStep;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.NodeProto;
 
@@ -84,16 +87,29 @@ public final class CostCalibrator {
             List<FloatTensor> acts = activations.get(conv.getInput(0));
             Map<Integer, ModelProto> byL = new LinkedHashMap<>();
             byL.put(0, OnnxModels.subgraph(original, conv.getInput(0), shape, conv.getOutput(0)));
-            for (int level = 1; level < levels; level++) {
-                int l = schedule[level][i];
-                if (l > 0 && !byL.containsKey(l)) {
-                    int[] planes = new int[n];
-                    planes[i] = l;
-                    byL.put(l, OnnxModels.subgraph(HasteTransformer.forLevel(original, info, planes, session.kernel(), options.nchwcBlock(), options.threads()),
-                            conv.getInput(0), shape, conv.getOutput(0)));
+            Map<Integer, Map<String, OnnxTensor>> fixed = new LinkedHashMap<>();
+            List<KeptState> kept = new ArrayList<>();
+            Map<Integer, Double> micros;
+            try {
+                for (int level = 1; level < levels; level++) {
+                    int l = schedule[level][i];
+                    if (l > 0 && !byL.containsKey(l)) {
+                        int[] planes = new int[n];
+                        planes[i] = l;
+                        if (options.streamReuse()) {
+                            // A reused frame's cost: the layer with the state a refresh of the first input kept, fed to every input.
+                            KeptState state = keep(original, info, planes, session, options, conv.getInput(0), shape, acts.get(0));
+                            kept.add(state);
+                            fixed.put(l, state.tensors());
+                        }
+                        byL.put(l, OnnxModels.subgraph(forLevel(original, info, planes, session, options, step(options)),
+                                conv.getInput(0), shape, conv.getOutput(0)));
+                    }
                 }
+                micros = new InterleavedTimer(env, repeats).medianMicros(byL, feeds(conv.getInput(0), acts), fixed, options);
+            } finally {
+                kept.forEach(KeptState::close);
             }
-            Map<Integer, Double> micros = timeInterleaved(byL, conv.getInput(0), acts, options);
             denseMicros[i] = micros.get(0);
             for (int level = 1; level < levels; level++) {
                 int l = schedule[level][i];
@@ -106,13 +122,25 @@ public final class CostCalibrator {
                 new boolean[levels], loadPerCore);
         int[][] planes = draft.planes(info);
         Map<Integer, ModelProto> byLevel = new LinkedHashMap<>();
-        byLevel.put(-1, HasteTransformer.forLevel(original, info, new int[n], session.kernel(), options.nchwcBlock(), options.threads()));
-        for (int level = 0; level < levels; level++) {
-            if (Arrays.stream(planes[level]).anyMatch(l -> l > 0)) {
-                byLevel.put(level, HasteTransformer.forLevel(original, info, planes[level], session.kernel(), options.nchwcBlock(), options.threads()));
+        byLevel.put(-1, forLevel(original, info, new int[n], session, options, StreamStep.FRAME));
+        Map<Integer, Map<String, OnnxTensor>> fixed = new LinkedHashMap<>();
+        List<KeptState> kept = new ArrayList<>();
+        Map<Integer, Double> millis;
+        try {
+            for (int level = 0; level < levels; level++) {
+                if (Arrays.stream(planes[level]).anyMatch(l -> l > 0)) {
+                    if (options.streamReuse()) {
+                        KeptState state = keep(original, info, planes[level], session, options, info.inputName(), info.inputShape(), inputs.get(0));
+                        kept.add(state);
+                        fixed.put(level, state.tensors());
+                    }
+                    byLevel.put(level, forLevel(original, info, planes[level], session, options, step(options)));
+                }
             }
+            millis = new InterleavedTimer(env, repeats).medianMicros(byLevel, feeds(info.inputName(), inputs), fixed, options);
+        } finally {
+            kept.forEach(KeptState::close);
         }
-        Map<Integer, Double> millis = timeInterleaved(byLevel, info.inputName(), inputs, options);
         double dense = millis.get(-1) / 1000;
         double[] levelMillis = new double[levels];
         boolean[] levelDense = new boolean[levels];
@@ -121,7 +149,7 @@ public final class CostCalibrator {
             levelMillis[level] = t == null ? dense : t / 1000;
             levelDense[level] = t == null || levelMillis[level] > dense * (1 - LEVEL_MARGIN);
         }
-        Device device = Device.current(env.getVersion(), options.threads(), session.kernel().name().toLowerCase(Locale.ROOT));
+        Device device = Device.current(env.getVersion(), options.threads(), options.planKernel(session.kernel()));
         return new CostTable(modelSha, device, margin, names, denseMicros, hasteMicros, haste, dense, levelMillis, levelDense, loadPerCore);
     }
 
@@ -145,9 +173,61 @@ public final class CostCalibrator {
         return out;
     }
 
-    private <K> Map<K, Double> timeInterleaved(Map<K, ModelProto> models, String input, List<FloatTensor> feeds,
-                                               RuntimeOptions options) throws OrtException {
-        return new InterleavedTimer(env, repeats).medianMicros(models, feeds.stream().map(f -> Map.of(input, f)).toList(), options);
+    private static List<Map<String, FloatTensor>> feeds(String input, List<FloatTensor> tensors) {
+        return tensors.stream().map(f -> Map.of(input, f)).toList();
+    }
+
+    /** What is timed for a HASTE layer or level: a frame on its own, or with stream reuse a frame reusing a kept state. */
+    private static StreamStep step(RuntimeOptions options) {
+        return options.streamReuse() ? StreamStep.REUSE : StreamStep.FRAME;
+    }
+
+    private static ModelProto forLevel(ModelProto original, HasteModelInfo info, int[] planes, HasteSession session, RuntimeOptions options,
+                                       StreamStep step) {
+        return HasteTransformer.forLevel(original, info, planes, session.kernel(), options.nchwcBlock(), options.threads(), step);
+    }
+
+    /**
+     * The state a refresh of {@code feed} keeps with {@code planes}, computed from {@code input}
+     * (the model's input or one layer's) by the part of the refresh model that makes it.
+     */
+    private KeptState keep(ModelProto original, HasteModelInfo info, int[] planes, HasteSession session, RuntimeOptions options, String input,
+                           long[] shape, FloatTensor feed) throws OrtException {
+        ModelProto refresh = forLevel(original, info, planes, session, options, StreamStep.REFRESH);
+        Set<String> plain = new HashSet<>(List.of(HasteModelInfo.CHANNELS_OUTPUT));
+        original.getGraph().getOutputList().forEach(o -> plain.add(o.getName()));
+        List<String> names = refresh.getGraph().getOutputList().stream().map(o -> o.getName()).filter(o -> !plain.contains(o)).toList();
+        OrtSession.SessionOptions so = options.sessionOptions();
+        OrtSession s = null;
+        try (OnnxTensor x = feed.toOnnx(env)) {
+            s = env.createSession(OnnxModels.subgraph(refresh, input, shape, names).toByteArray(), so);
+            OrtSession.Result result = s.run(Map.of(input, x));
+            Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+            names.forEach(name -> tensors.put(name, (OnnxTensor) result.get(name).orElseThrow()));
+            return new KeptState(so, s, result, tensors);
+        } catch (OrtException | RuntimeException e) {
+            if (s != null) {
+                s.close();
+            }
+            so.close();
+            throw e;
+        }
+    }
+
+    /** A refresh's kept state, open (with its session) until closed. */
+    private record KeptState(OrtSession.SessionOptions options, OrtSession session, OrtSession.Result result,
+                             Map<String, OnnxTensor> tensors) implements AutoCloseable {
+        @Override
+        public void close() {
+            result.close();
+            try {
+                session.close();
+            } catch (OrtException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                options.close();
+            }
+        }
     }
 
     /** The median of {@code values} (nanoseconds). */

@@ -52,7 +52,7 @@ public final class CostPlans {
     public static Plan load(OrtEnvironment env, Path model, HasteSession session, RuntimeOptions options, CostCache cache,
                             Callable<List<FloatTensor>> inputs, boolean force, DoubleSupplier load) throws IOException, OrtException {
         String sha = CostCache.sha256(model);
-        Device device = Device.current(env.getVersion(), options.threads(), session.kernel().name().toLowerCase(Locale.ROOT));
+        Device device = Device.current(env.getVersion(), options.threads(), options.planKernel(session.kernel()));
         var found = cache.find(sha, device);
         double now = load.getAsDouble();
         String why;

@@ -34,6 +34,15 @@ public final class InterleavedTimer {
      */
     public <K> Map<K, Double> medianMicros(Map<K, ModelProto> models, List<Map<String, FloatTensor>> feeds, RuntimeOptions options)
             throws OrtException {
+        return medianMicros(models, feeds, Map.of(), options);
+    }
+
+    /**
+     * As {@link #medianMicros(Map, List, RuntimeOptions)}, every run of model k also fed {@code
+     * fixed.get(k)} (the kept state a stream-reuse model reads; owned by the caller).
+     */
+    public <K> Map<K, Double> medianMicros(Map<K, ModelProto> models, List<Map<String, FloatTensor>> feeds,
+                                           Map<K, Map<String, OnnxTensor>> fixed, RuntimeOptions options) throws OrtException {
         Map<K, OrtSession> sessions = new LinkedHashMap<>();
         Map<K, Set<String>> inputs = new LinkedHashMap<>();
         models.forEach((k, m) -> inputs.put(k, m.getGraph().getInputList().stream().map(v -> v.getName())
@@ -58,6 +67,7 @@ public final class InterleavedTimer {
                 Map<K, List<Map<String, OnnxTensor>>> own = new LinkedHashMap<>();
                 inputs.forEach((k, names) -> own.put(k, tensors.stream().map(t -> {
                     Map<String, OnnxTensor> m = new LinkedHashMap<>(t);
+                    m.putAll(fixed.getOrDefault(k, Map.of()));
                     m.keySet().retainAll(names);
                     return m;
                 }).toList()));

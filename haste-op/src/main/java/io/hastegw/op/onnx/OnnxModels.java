@@ -129,10 +129,21 @@ public final class OnnxModels {
      * one layer on its own.
      */
     public static ModelProto subgraph(ModelProto model, String input, long[] inputShape, String output) {
+        return subgraph(model, input, inputShape, List.of(output));
+    }
+
+    /**
+     * {@link #subgraph(ModelProto, String, long[], String)} with several outputs (typed as the
+     * model declares them, else float); the model's other graph inputs that the part reads (a
+     * stream-reuse model's kept state) stay inputs.
+     */
+    public static ModelProto subgraph(ModelProto model, String input, long[] inputShape, List<String> outputs) {
         GraphProto graph = model.getGraph();
         Map<String, TensorProto> initializers = new HashMap<>();
         graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
-        Set<String> needed = new HashSet<>(Set.of(output));
+        Map<String, ValueInfoProto> declared = new HashMap<>();
+        graph.getOutputList().forEach(v -> declared.put(v.getName(), v));
+        Set<String> needed = new HashSet<>(outputs);
         List<NodeProto> kept = new ArrayList<>();
         List<NodeProto> nodes = graph.getNodeList();
         for (int i = nodes.size() - 1; i >= 0; i--) {
@@ -142,10 +153,11 @@ public final class OnnxModels {
                 n.getInputList().stream().filter(in -> !in.isEmpty() && !in.equals(input)).forEach(needed::add);
             }
         }
-        GraphProto.Builder g = GraphProto.newBuilder().setName(graph.getName() + "/" + output)
+        GraphProto.Builder g = GraphProto.newBuilder().setName(graph.getName() + "/" + outputs.get(0))
                 .addInput(Tensors.valueInfo(input, TensorProto.DataType.FLOAT_VALUE, inputShape))
-                .addOutput(Tensors.floatValueInfo(output))
                 .addAllNode(kept);
+        graph.getInputList().stream().filter(v -> !v.getName().equals(input) && needed.contains(v.getName())).forEach(g::addInput);
+        outputs.forEach(o -> g.addOutput(declared.getOrDefault(o, Tensors.floatValueInfo(o))));
         needed.stream().filter(initializers::containsKey).sorted().forEach(n -> g.addInitializer(initializers.get(n)));
         return model.toBuilder().setGraph(g).clearMetadataProps().build();
     }

@@ -25,19 +25,24 @@ public final class HasteStream implements AutoCloseable {
     private FrameSignature signature;
     private int framesSinceRefresh;
     private long lastFrameNanos;
-    private long bytes;
+    /** Read without the lock (a registry sums them while frames run), written under it. */
+    private volatile long bytes;
+    private volatile boolean holding;
 
     /** A stream with no state: its first HASTE frame refreshes ({@link RefreshCause#FIRST}). */
     public HasteStream() {}
 
-    /** Bytes of native memory the kept state holds (merged filters and buckets); 0 without state. */
-    public synchronized long bytes() {
+    /**
+     * Bytes of native memory the kept state holds (merged filters and buckets); 0 without state.
+     * Never waits for a frame in progress.
+     */
+    public long bytes() {
         return bytes;
     }
 
-    /** Whether a state is kept. */
-    public synchronized boolean hasState() {
-        return kept != null;
+    /** Whether a state is kept. Never waits for a frame in progress. */
+    public boolean hasState() {
+        return holding;
     }
 
     /**
@@ -87,6 +92,7 @@ public final class HasteStream implements AutoCloseable {
         this.framesSinceRefresh = 1;
         this.lastFrameNanos = nowNanos;
         this.bytes = total;
+        this.holding = true;
     }
 
     /** Counts a frame that reused the state. */
@@ -124,6 +130,7 @@ public final class HasteStream implements AutoCloseable {
         owner = null;
         state = Map.of();
         bytes = 0;
+        holding = false;
     }
 
     /** Releases the kept state; the stream stays usable (its next frame refreshes). */

@@ -3,6 +3,7 @@ package io.hastegw.op.cost;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtEnvironment;
@@ -127,6 +128,23 @@ class CostPlanTest {
                         "a level keeps HASTE layers only when it measured faster than dense");
             }
             assertEquals("native", t.device().kernel());
+        }
+    }
+
+    @Test
+    void withStreamReuseTheCalibrationTimesReusedFramesAndThePlanHasItsOwnFingerprint() throws Exception {
+        RuntimeOptions perFrame = RuntimeOptions.of(1);
+        RuntimeOptions reuse = perFrame.withStreamReuse();
+        try (HasteSession s = new HasteSession(ENV, model, card.output().name(), perFrame)) {
+            CostCalibrator calibrator = new CostCalibrator(ENV, 2, CostCalibrator.DEFAULT_MARGIN);
+            CostTable alone = calibrator.calibrate(s, "x".repeat(64), perFrame, images);
+            CostTable reused = calibrator.calibrate(s, "x".repeat(64), reuse, images);
+            assertEquals("native+reuse", reused.device().kernel());
+            assertNotEquals(alone.device().key(), reused.device().key(), "a per-frame plan is never taken for a stream-reuse one");
+            // A reused frame neither hashes nor merges filters: summed over every layer and level it measured cheaper.
+            double sumAlone = Arrays.stream(alone.hasteMicros()).flatMapToDouble(Arrays::stream).sum();
+            double sumReused = Arrays.stream(reused.hasteMicros()).flatMapToDouble(Arrays::stream).sum();
+            assertTrue(sumReused < sumAlone, sumReused + " us reused against " + sumAlone + " us per frame");
         }
     }
 
