@@ -254,69 +254,37 @@ static int default_memory(const OrtCustomOp *op, size_t i) { (void)op, (void)i; 
 static int one_arity(const OrtCustomOp *op) { (void)op; return 1; }
 static int homogeneous(const OrtCustomOp *op) { (void)op; return 1; }
 
-static const OrtCustomOp HASTE_MERGE = {
-    .version = HASTE_ORT_API_VERSION,
-    .CreateKernel = NULL,
-    .GetName = name,
-    .GetExecutionProviderType = provider,
-    .GetInputType = input_type,
-    .GetInputTypeCount = input_count,
-    .GetOutputType = output_type,
-    .GetOutputTypeCount = output_count,
-    .KernelCompute = NULL,
-    .KernelDestroy = destroy_kernel,
-    .GetInputCharacteristic = required,
-    .GetOutputCharacteristic = required,
-    .GetInputMemoryType = default_memory,
-    .GetVariadicInputMinArity = one_arity,
-    .GetVariadicInputHomogeneity = homogeneous,
-    .GetVariadicOutputMinArity = one_arity,
-    .GetVariadicOutputHomogeneity = homogeneous,
-    .CreateKernelV2 = create_kernel,
-    .KernelComputeV2 = compute,
-};
+/* An operator of this library: its name, types and compute function; the rest is common. */
+#define HASTE_CUSTOM_OP(name_fn, in_type, in_count, out_type, out_count, compute_fn) \
+  {                                                                                 \
+      .version = HASTE_ORT_API_VERSION,                                             \
+      .GetName = name_fn,                                                           \
+      .GetExecutionProviderType = provider,                                         \
+      .GetInputType = in_type,                                                      \
+      .GetInputTypeCount = in_count,                                                \
+      .GetOutputType = out_type,                                                    \
+      .GetOutputTypeCount = out_count,                                              \
+      .KernelDestroy = destroy_kernel,                                              \
+      .GetInputCharacteristic = required,                                           \
+      .GetOutputCharacteristic = required,                                          \
+      .GetInputMemoryType = default_memory,                                         \
+      .GetVariadicInputMinArity = one_arity,                                        \
+      .GetVariadicInputHomogeneity = homogeneous,                                   \
+      .GetVariadicOutputMinArity = one_arity,                                       \
+      .GetVariadicOutputHomogeneity = homogeneous,                                  \
+      .CreateKernelV2 = create_kernel,                                              \
+      .KernelComputeV2 = compute_fn,                                                \
+  }
+
+static const OrtCustomOp HASTE_MERGE = HASTE_CUSTOM_OP(name, input_type, input_count, output_type, output_count, compute);
 
 /* HasteMerge, keeping the buckets (a fourth output). */
-static const OrtCustomOp HASTE_MERGE_STATE = {
-    .version = HASTE_ORT_API_VERSION,
-    .GetName = state_name,
-    .GetExecutionProviderType = provider,
-    .GetInputType = input_type,
-    .GetInputTypeCount = input_count,
-    .GetOutputType = output_type,
-    .GetOutputTypeCount = state_output_count,
-    .KernelDestroy = destroy_kernel,
-    .GetInputCharacteristic = required,
-    .GetOutputCharacteristic = required,
-    .GetInputMemoryType = default_memory,
-    .GetVariadicInputMinArity = one_arity,
-    .GetVariadicInputHomogeneity = homogeneous,
-    .GetVariadicOutputMinArity = one_arity,
-    .GetVariadicOutputHomogeneity = homogeneous,
-    .CreateKernelV2 = create_kernel,
-    .KernelComputeV2 = compute,
-};
+static const OrtCustomOp HASTE_MERGE_STATE =
+    HASTE_CUSTOM_OP(state_name, input_type, input_count, output_type, state_output_count, compute);
 
 /* HasteApply: the input merge of kept buckets. */
-static const OrtCustomOp HASTE_APPLY = {
-    .version = HASTE_ORT_API_VERSION,
-    .GetName = apply_name,
-    .GetExecutionProviderType = provider,
-    .GetInputType = apply_input_type,
-    .GetInputTypeCount = apply_input_count,
-    .GetOutputType = apply_output_type,
-    .GetOutputTypeCount = apply_output_count,
-    .KernelDestroy = destroy_kernel,
-    .GetInputCharacteristic = required,
-    .GetOutputCharacteristic = required,
-    .GetInputMemoryType = default_memory,
-    .GetVariadicInputMinArity = one_arity,
-    .GetVariadicInputHomogeneity = homogeneous,
-    .GetVariadicOutputMinArity = one_arity,
-    .GetVariadicOutputHomogeneity = homogeneous,
-    .CreateKernelV2 = create_kernel,
-    .KernelComputeV2 = apply,
-};
+static const OrtCustomOp HASTE_APPLY =
+    HASTE_CUSTOM_OP(apply_name, apply_input_type, apply_input_count, apply_output_type, apply_output_count, apply);
 
 /* 1 when the runtime's version string is 1.16 or newer. */
 static int supported_runtime(const char *version) {

@@ -137,10 +137,28 @@ public final class Demo {
         }
         DemoStats haste = pass(out, "pass 2: level " + level + " (HASTE)", current, running, client, source, id, cameras, rate, sentAt);
         out.println(haste.against(dense));
+        out.println(streamReuse(running.gateway().engine().details(level).get("stream_reuse")));
         client.disconnect().waitForCompletion(5000);
         client.close();
         running.stop();
         System.exit(0);
+    }
+
+    /** One line on how the level's frames used stream reuse (the gateway's /status figures). */
+    @SuppressWarnings("unchecked")
+    private static String streamReuse(Object status) {
+        Map<String, Object> s = (Map<String, Object>) status;
+        if (s == null || !Boolean.TRUE.equals(s.get("enabled"))) {
+            return "demo: stream reuse off (model.stream_reuse.enabled: false)";
+        }
+        Map<String, Object> causes = (Map<String, Object>) s.get("refreshes");
+        String refreshes = causes.entrySet().stream().filter(e -> ((Number) e.getValue()).longValue() > 0)
+                .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+        return String.format(Locale.ROOT, "demo: stream reuse: %s of %s HASTE frames reused their camera's buckets and merged filters "
+                        + "(refreshes: %s); state kept: %.1f MB for %s cameras (the frames are unrelated test images: a camera watching "
+                        + "a scene reuses far more, see benchmarks/results/stream-*.md)",
+                s.get("reused"), s.get("frames"), refreshes.isEmpty() ? "none" : refreshes, ((Number) s.get("state_bytes")).longValue() / 1e6,
+                s.get("cameras_with_state"));
     }
 
     /**

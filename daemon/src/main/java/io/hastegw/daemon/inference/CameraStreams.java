@@ -71,7 +71,9 @@ public final class CameraStreams implements MeterBinder, AutoCloseable {
             }
             break;
         }
-        frames.increment();
+        if (result.reused() || result.refresh().isPresent()) {
+            frames.increment(); // a HASTE frame (a level that runs dense keeps no state and is not counted)
+        }
         if (result.reused()) {
             reused.increment();
         }
@@ -155,7 +157,7 @@ public final class CameraStreams implements MeterBinder, AutoCloseable {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        FunctionCounter.builder("haste_stream_frames", frames, LongAdder::sum).description("frames run with stream reuse on (reused or refreshed)")
+        FunctionCounter.builder("haste_stream_frames", frames, LongAdder::sum).description("HASTE frames run with stream reuse on (reused or refreshed)")
                 .register(registry);
         FunctionCounter.builder("haste_stream_reused_frames", reused, LongAdder::sum)
                 .description("frames that reused their camera's kept buckets and merged filters").register(registry);

@@ -10,6 +10,7 @@ import io.hastegw.op.runtime.HasteStream;
 import io.hastegw.op.runtime.RefreshCause;
 import io.hastegw.op.runtime.ReusePolicy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +18,8 @@ import java.util.Map;
 
 /**
  * The stream benchmark (not a test): one camera's clips ({@link StreamClips}) through dense ONNX
- * Runtime, per-frame HASTE and HASTE with stream reuse at each level, the three interleaved frame
+ * Runtime, per-frame HASTE, HASTE with stream reuse, and HASTE with stream reuse and the cost plan
+ * (what the gateway runs) at each level, the four interleaved frame
  * clip by clip (their order rotating) in one process on one session, so that they see the same
  * frames, caches and machine state. Reports top-1, the reuse ratio, refreshes by cause,
  * wall-clock per frame against dense, MACs (HASTE's overhead included) and the state one camera
@@ -29,16 +31,19 @@ public final class StreamBenchmark {
     private static final long FRAME_NANOS = 1_000_000_000L / 15;
 
     private final HasteSession session;
+    private final HasteSession planned;
     private final ReusePolicy policy;
     private final int warmup;
 
     /**
-     * @param session the HASTE model's session (its level 0 is the dense model)
+     * @param session the HASTE model's session, every layer as its schedule says (its level 0 is the dense model)
+     * @param planned the same model with a cost plan measured for stream reuse (what the gateway runs)
      * @param policy  the refresh rules
      * @param warmup  frames run in every mode before timing, per level
      */
-    public StreamBenchmark(HasteSession session, ReusePolicy policy, int warmup) {
+    public StreamBenchmark(HasteSession session, HasteSession planned, ReusePolicy policy, int warmup) {
         this.session = session;
+        this.planned = planned;
         this.policy = policy;
         this.warmup = warmup;
     }
@@ -56,6 +61,9 @@ public final class StreamBenchmark {
      * @param msDense        mean wall-clock per frame, dense
      * @param msFrame        per-frame HASTE
      * @param msReuse        with reuse
+     * @param topPlanned     top-1 with reuse and the cost plan
+     * @param msPlanned      with reuse and the cost plan
+     * @param plannedLayers  HASTE layers the cost plan runs at this level (0: the dense model)
      * @param merged         merged channels, percent of the HASTE layers' input channels (per-frame, mean)
      * @param macsDense      dense MACs per frame
      * @param macsFrame      mean executed MACs per frame, per-frame HASTE (overhead included)
@@ -65,7 +73,8 @@ public final class StreamBenchmark {
      * @param reuseLayers    per-layer MACs of the reuse frames, summed over them
      */
     public record LevelResult(int level, int frames, double topDense, double topFrame, double topReuse, int reused,
-                              Map<RefreshCause, Integer> refreshes, double msDense, double msFrame, double msReuse, double merged,
+                              Map<RefreshCause, Integer> refreshes, double msDense, double msFrame, double msReuse, double topPlanned,
+                              double msPlanned, int plannedLayers, double merged,
                               long macsDense, double macsFrame, double macsReuse, long stateBytes, List<LayerMacs> frameLayers,
                               List<LayerMacs> reuseLayers) {
         /** Reused frames over all frames. */
@@ -79,16 +88,17 @@ public final class StreamBenchmark {
      * prediction (models with random weights).
      */
     public LevelResult run(List<StreamClips.Frame> frames, int level) throws OrtException {
-        try (HasteStream stream = new HasteStream()) {
+        try (HasteStream stream = new HasteStream(); HasteStream planStream = new HasteStream()) {
             for (int i = 0; i < Math.min(warmup, frames.size()); i++) {
                 FloatTensor in = frames.get(i).input();
                 session.run(in, 0);
                 session.run(in, level);
                 session.run(in, level, stream, policy, i * FRAME_NANOS);
+                planned.run(in, level, planStream, policy, i * FRAME_NANOS);
             }
         }
-        long tDense = 0, tFrame = 0, tReuse = 0;
-        int okDense = 0, okFrame = 0, okReuse = 0, reused = 0;
+        long[] time = new long[4];
+        int okDense = 0, okFrame = 0, okReuse = 0, okPlanned = 0, reused = 0;
         double merged = 0, macsFrame = 0, macsReuse = 0;
         long macsDense = 0, stateBytes = 0;
         Map<RefreshCause, Integer> refreshes = new EnumMap<>(RefreshCause.class);
@@ -97,7 +107,8 @@ public final class StreamBenchmark {
         HasteSession.Inference[] dense = new HasteSession.Inference[frames.size()];
         HasteSession.Inference[] alone = new HasteSession.Inference[frames.size()];
         HasteSession.StreamInference[] kept = new HasteSession.StreamInference[frames.size()];
-        try (HasteStream stream = new HasteStream()) {
+        HasteSession.StreamInference[] plan = new HasteSession.StreamInference[frames.size()];
+        try (HasteStream stream = new HasteStream(); HasteStream planStream = new HasteStream()) {
             // Clip by clip, each mode over the whole clip in turn (the order rotating from clip to
             // clip): as a gateway runs, one model at a time, with its weights in cache.
             int start = 0;
@@ -106,23 +117,19 @@ public final class StreamBenchmark {
                 while (end < frames.size() && frames.get(end).clip() == frames.get(start).clip()) {
                     end++;
                 }
-                for (int k = 0; k < 3; k++) {
-                    int mode = (clip + k) % 3;
+                for (int k = 0; k < time.length; k++) {
+                    int mode = (clip + k) % time.length;
                     long t0 = System.nanoTime();
                     for (int i = start; i < end; i++) {
                         FloatTensor in = frames.get(i).input();
                         switch (mode) {
                             case 0 -> dense[i] = session.run(in, 0);
                             case 1 -> alone[i] = session.run(in, level);
-                            default -> kept[i] = session.run(in, level, stream, policy, i * FRAME_NANOS);
+                            case 2 -> kept[i] = session.run(in, level, stream, policy, i * FRAME_NANOS);
+                            default -> plan[i] = planned.run(in, level, planStream, policy, i * FRAME_NANOS);
                         }
                     }
-                    long t = System.nanoTime() - t0;
-                    switch (mode) {
-                        case 0 -> tDense += t;
-                        case 1 -> tFrame += t;
-                        default -> tReuse += t;
-                    }
+                    time[mode] += System.nanoTime() - t0;
                 }
                 start = end;
                 stateBytes = Math.max(stateBytes, stream.bytes());
@@ -134,6 +141,7 @@ public final class StreamBenchmark {
             okDense += argmax(dense[i].scores()) == label ? 1 : 0;
             okFrame += argmax(alone[i].scores()) == label ? 1 : 0;
             okReuse += argmax(kept[i].inference().scores()) == label ? 1 : 0;
+            okPlanned += argmax(plan[i].inference().scores()) == label ? 1 : 0;
             if (kept[i].reused()) {
                 reused++;
                 reuseLayers = accumulate(reuseLayers, kept[i].inference().macs());
@@ -147,8 +155,9 @@ public final class StreamBenchmark {
             frameLayers = accumulate(frameLayers, alone[i].macs());
         }
         int n = frames.size();
+        int plannedLayers = (int) Arrays.stream(planned.planes(level)).filter(l -> l > 0).count();
         return new LevelResult(level, n, 100.0 * okDense / n, 100.0 * okFrame / n, 100.0 * okReuse / n, reused, refreshes,
-                tDense / 1e6 / n, tFrame / 1e6 / n, tReuse / 1e6 / n, 100 * merged / n, macsDense, macsFrame / n, macsReuse / n,
+                time[0] / 1e6 / n, time[1] / 1e6 / n, time[2] / 1e6 / n, 100.0 * okPlanned / n, time[3] / 1e6 / n, plannedLayers, 100 * merged / n, macsDense, macsFrame / n, macsReuse / n,
                 stateBytes, layers(template, frameLayers, n), layers(template, reuseLayers, Math.max(1, reused)));
     }
 
@@ -198,16 +207,19 @@ public final class StreamBenchmark {
         StringBuilder b = new StringBuilder();
         b.append("| level | merged channels | ").append(accuracy).append(" dense | per-frame HASTE | with reuse | reuse - per-frame (pp) | reuse ratio "
                 + "| refreshes (first/interval/drift) | dense ms | per-frame ms | reuse ms | per-frame speed vs dense | reuse speed vs dense "
-                + "| MACs saved per-frame | MACs saved with reuse | state per camera |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| MACs saved per-frame | MACs saved with reuse | state per camera | reuse + cost plan: HASTE layers | its ").append(accuracy)
+                .append(" | its ms | its speed vs dense |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (LevelResult r : results) {
             b.append(String.format(Locale.ROOT,
-                    "| %d | %.1f %% | %.2f %% | %.2f %% | %.2f %% | %+.2f | %.1f %% | %d/%d/%d | %.3f | %.3f | %.3f | %.3fx | %.3fx | %.2f %% | %.2f %% | %.2f MB |%n",
+                    "| %d | %.1f %% | %.2f %% | %.2f %% | %.2f %% | %+.2f | %.1f %% | %d/%d/%d | %.3f | %.3f | %.3f | %.3fx | %.3fx | %.2f %% | %.2f %% | %.2f MB "
+                            + "| %s | %.2f %% | %.3f | %.3fx |%n",
                     r.level(), r.merged(), r.topDense(), r.topFrame(), r.topReuse(), r.topReuse() - r.topFrame(), 100 * r.reuseRatio(),
                     r.refreshes().getOrDefault(RefreshCause.FIRST, 0), r.refreshes().getOrDefault(RefreshCause.INTERVAL, 0),
                     r.refreshes().getOrDefault(RefreshCause.DRIFT, 0), r.msDense(), r.msFrame(), r.msReuse(), r.msDense() / r.msFrame(),
                     r.msDense() / r.msReuse(), 100 * (1 - r.macsFrame() / r.macsDense()), 100 * (1 - r.macsReuse() / r.macsDense()),
-                    r.stateBytes() / 1e6));
+                    r.stateBytes() / 1e6, r.plannedLayers() == 0 ? "0 (the dense model)" : Integer.toString(r.plannedLayers()), r.topPlanned(),
+                    r.msPlanned(), r.msDense() / r.msPlanned()));
         }
         return b.toString();
     }

@@ -47,7 +47,27 @@ final class BenchCommand implements Callable<Integer> {
 
         @Option(names = "--builtin", description = "RESNET18 or RESNET50: ImageNet-shaped, 224x224, random weights (timing only)")
         ImageNetResNets.Depth builtin;
+
+        /** The original model, its card and how to name it in a report. */
+        Loaded load() throws Exception {
+            if (builtin != null) {
+                ModelCard card = ImageNetResNets.card(builtin);
+                return new Loaded(ImageNetResNets.build(builtin, 7), card,
+                        card.name() + " (built with random weights, seed 7: timing only, its accuracy means nothing)", true);
+            }
+            return new Loaded(OnnxModels.read(file.model), ModelCard.read(file.card), file.model.toString(), false);
+        }
     }
+
+    /**
+     * A model to measure.
+     *
+     * @param original      the original (dense) model
+     * @param card          its card
+     * @param origin        how a report names it
+     * @param randomWeights whether it is a built-in model with random weights (its accuracy means nothing)
+     */
+    record Loaded(ModelProto original, ModelCard card, String origin, boolean randomWeights) {}
 
     /** A model file and its card. */
     static final class FileModel {
@@ -95,18 +115,10 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        ModelProto original;
-        ModelCard card;
-        String origin;
-        if (source.builtin != null) {
-            original = ImageNetResNets.build(source.builtin, 7);
-            card = ImageNetResNets.card(source.builtin);
-            origin = card.name() + " (built with random weights, seed 7: timing only, its accuracy means nothing)";
-        } else {
-            original = OnnxModels.read(source.file.model);
-            card = ModelCard.read(source.file.card);
-            origin = source.file.model.toString();
-        }
+        Loaded loaded = source.load();
+        ModelProto original = loaded.original();
+        ModelCard card = loaded.card();
+        String origin = loaded.origin();
         // Without --work, the transformed model lives in a temporary folder removed when the bench ends.
         Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("haste-bench");
         try {

@@ -5,10 +5,11 @@ import io.hastegw.op.analysis.InputShape;
 import io.hastegw.op.bench.StreamBenchmark;
 import io.hastegw.op.bench.StreamClips;
 import io.hastegw.op.card.ModelCard;
+import io.hastegw.op.cost.CostCache;
+import io.hastegw.op.cost.CostCalibrator;
 import io.hastegw.op.eval.ImageFolder;
 import io.hastegw.op.eval.LabelledImage;
 import io.hastegw.op.eval.Preprocessor;
-import io.hastegw.op.models.ImageNetResNets;
 import io.hastegw.op.onnx.OnnxModels;
 import io.hastegw.op.runtime.HasteSession;
 import io.hastegw.op.runtime.ReusePolicy;
@@ -38,9 +39,13 @@ import picocli.CommandLine.Spec;
 /** {@code haste-op stream-bench}: HASTE with stream reuse against per-frame HASTE and dense, on camera-like clips. */
 @Command(name = "stream-bench", mixinStandardHelpOptions = true,
         description = "Run camera-like clips (real images under jitter, exposure drift and sensor noise, with scene cuts) "
-                + "through dense ONNX Runtime, per-frame HASTE and HASTE reusing a camera's buckets and merged filters, "
-                + "interleaved frame by frame, 1 intra-op thread; report top-1, reuse, refreshes, time and MACs per level.")
+                + "through dense ONNX Runtime, per-frame HASTE, HASTE reusing a camera's buckets and merged filters, and that "
+                + "with a cost plan measured for reuse (what the gateway runs), clip by clip in turn, 1 intra-op thread; report "
+                + "top-1, reuse, refreshes, time and MACs per level.")
 final class StreamBenchCommand implements Callable<Integer> {
+    /** Frames the cost plan for stream reuse is calibrated on (the first frame of the first clips). */
+    private static final int CALIBRATION_FRAMES = 4;
+
     @Spec
     CommandSpec spec;
 
@@ -86,19 +91,11 @@ final class StreamBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        ModelProto original;
-        ModelCard card;
-        String origin;
-        boolean randomWeights = source.builtin != null;
-        if (randomWeights) {
-            original = ImageNetResNets.build(source.builtin, 7);
-            card = ImageNetResNets.card(source.builtin);
-            origin = card.name() + " (random weights, seed 7: top-1 is agreement with dense)";
-        } else {
-            original = OnnxModels.read(source.file.model);
-            card = ModelCard.read(source.file.card);
-            origin = source.file.model.toString();
-        }
+        BenchCommand.Loaded loaded = source.load();
+        ModelProto original = loaded.original();
+        ModelCard card = loaded.card();
+        boolean randomWeights = loaded.randomWeights();
+        String origin = loaded.origin() + (randomWeights ? "; top-1 here is agreement with dense" : "");
         Path dir = Files.createTempDirectory("haste-stream-bench");
         try {
             Path file;
@@ -140,7 +137,11 @@ final class StreamBenchCommand implements Callable<Integer> {
             frames = frames.stream().map(f -> new StreamClips.Frame(f.input(), -1, f.clip(), f.index())).toList();
         }
         PrintWriter stdout = spec.commandLine().getOut();
-        try (HasteSession session = new HasteSession(env, file, card.output().name(), RuntimeOptions.of(1))) {
+        RuntimeOptions reuse = RuntimeOptions.of(1).withStreamReuse();
+        try (HasteSession session = new HasteSession(env, file, card.output().name(), RuntimeOptions.of(1));
+             HasteSession planned = new HasteSession(env, file, card.output().name(), reuse.withPlan(new CostCalibrator(env, 3,
+                     CostCalibrator.DEFAULT_MARGIN).calibrate(session, CostCache.sha256(file), reuse,
+                     frames.stream().filter(f -> f.index() == 0).limit(CALIBRATION_FRAMES).map(StreamClips.Frame::input).toList())))) {
             int top = session.info().schedule().levels() - 1;
             List<Integer> measure = runLevels != null ? runLevels : IntStream.rangeClosed(1, top).boxed().toList();
             StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
@@ -154,12 +155,13 @@ final class StreamBenchCommand implements Callable<Integer> {
             report.append(StreamBenchmark.signatureDistances(frames, driftThreshold)).append('\n');
             stdout.print(report);
             stdout.flush();
-            StreamBenchmark bench = new StreamBenchmark(session, policy, warmup);
+            StreamBenchmark bench = new StreamBenchmark(session, planned, policy, warmup);
             List<StreamBenchmark.LevelResult> results = new ArrayList<>();
             for (int level : measure) {
                 StreamBenchmark.LevelResult r = bench.run(frames, level);
                 results.add(r);
-                stdout.printf(Locale.ROOT, "level %d: reuse %.3f ms, per-frame %.3f ms, dense %.3f ms%n", level, r.msReuse(), r.msFrame(), r.msDense());
+                stdout.printf(Locale.ROOT, "level %d: reuse %.3f ms, reuse + cost plan %.3f ms, per-frame %.3f ms, dense %.3f ms%n", level, r.msReuse(),
+                        r.msPlanned(), r.msFrame(), r.msDense());
                 stdout.flush();
             }
             String accuracy = randomWeights ? "agreement with dense:" : "top-1";

@@ -117,11 +117,6 @@ public final class HasteStream implements AutoCloseable {
         return channels.clone();
     }
 
-    /** The level of the kept state. */
-    synchronized int level() {
-        return level;
-    }
-
     private void release() {
         if (kept != null) {
             kept.close();
