@@ -7,7 +7,10 @@
 # MACs budgets on unlabelled train frames (as benchmarks/haste-eval.sh makes them), and the
 # ImageNet-shaped ResNet-18 haste-op builds with random weights (224x224; top-1 there is agreement
 # with dense) at the level nearest 40 % merged channels.
-# Reports: benchmarks/results/stream-<model>.md.
+# Reports: benchmarks/results/stream-<model>.md. Then, for the accuracy comparison (top-1 with reuse
+# against per-frame HASTE: the clips above hold 200 images), VGG-11-BN at levels 3-5 and ResNet-56 at
+# levels 1-3 on 1,000 clips of 10 frames (1,000 images): stream-<model>-1000clips.md (ACCURACY=0 skips).
+# Run it on an otherwise idle machine: it measures wall clock.
 # Options (environment): SHARED_DIR (default ../shared), OUT (searched models, default build/stream),
 # CLIPS (default 200, of 30 frames; ResNet-18: CLIPS_224, default 20, of 20 frames), MODELS (default "vgg11bn resnet56 resnet18").
 set -euo pipefail
@@ -41,4 +44,9 @@ for model in ${MODELS:-vgg11bn resnet56 resnet18}; do
     *) echo "haste-stream-bench: unknown model $model" >&2; exit 1 ;;
   esac
   java -jar $J stream-bench "${args[@]}" --images "$images" --out "benchmarks/results/stream-$model.md" 2>/dev/null
+  if [[ ${ACCURACY:-1} == 1 && $model != resnet18 ]]; then
+    levels=$([[ $model == vgg11bn ]] && echo 3,4,5 || echo 1,2,3)
+    java -jar $J stream-bench "${args[@]}" --images "$images" --clips 1000 --clip-frames 10 --run-levels "$levels" \
+      --out "benchmarks/results/stream-$model-1000clips.md" 2>/dev/null
+  fi
 done

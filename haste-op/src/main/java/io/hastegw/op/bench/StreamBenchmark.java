@@ -3,6 +3,7 @@ package io.hastegw.op.bench;
 import ai.onnxruntime.OrtException;
 import io.hastegw.op.accounting.LayerMacs;
 import io.hastegw.op.accounting.MacsAccount;
+import io.hastegw.op.cost.CostTable;
 import io.hastegw.op.onnx.FloatTensor;
 import io.hastegw.op.runtime.FrameSignature;
 import io.hastegw.op.runtime.HasteSession;
@@ -237,6 +238,25 @@ public final class StreamBenchmark {
             b.append(String.format(Locale.ROOT, "| %s | %d | %d | %.2f | %.2f (%.2f + %.2f + %.2f + %.2f) | %.2f (%.2f + %.2f) |%n", f.name(),
                     f.channels(), f.reducedChannels(), f.dense() / 1e6, f.executed() / 1e6, f.compute() / 1e6, f.hashing() / 1e6,
                     f.inputMerge() / 1e6, f.filterMerge() / 1e6, u.executed() / 1e6, u.compute() / 1e6, u.inputMerge() / 1e6));
+        }
+        return b.toString();
+    }
+
+    /**
+     * Wall clock per HASTE layer at {@code level}, each layer alone on its real inputs, dense and as a
+     * reused frame runs it (with the state a refresh kept), as the cost plan for stream reuse
+     * measured them ({@code plan}: medians), and whether the plan runs the layer HASTE.
+     */
+    public static String layerTimes(CostTable plan, int level) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "per HASTE layer at level %d, each alone on its real inputs, as the "
+                + "cost plan for stream reuse measured it (medians; %s):%n%n| layer | dense us | reused frame us | reused / dense | "
+                + "cost plan |%n|---|---|---|---|---|%n", level, plan.levelDense()[level] ? "the level runs the dense model"
+                : String.format(Locale.ROOT, "the level as a whole %.3f ms against %.3f ms dense", plan.levelMillis()[level], plan.denseModelMillis())));
+        for (int i = 0; i < plan.layers().length; i++) {
+            double h = plan.hasteMicros()[level][i];
+            b.append(String.format(Locale.ROOT, "| %s | %.1f | %s | %s | %s |%n", plan.layers()[i], plan.denseMicros()[i],
+                    h == 0 ? "-" : String.format(Locale.ROOT, "%.1f", h), h == 0 ? "L = 0" : String.format(Locale.ROOT, "%.2f", h / plan.denseMicros()[i]),
+                    plan.haste()[level][i] ? "HASTE" : "dense"));
         }
         return b.toString();
     }

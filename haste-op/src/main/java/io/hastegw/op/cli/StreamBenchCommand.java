@@ -7,6 +7,7 @@ import io.hastegw.op.bench.StreamClips;
 import io.hastegw.op.card.ModelCard;
 import io.hastegw.op.cost.CostCache;
 import io.hastegw.op.cost.CostCalibrator;
+import io.hastegw.op.cost.CostTable;
 import io.hastegw.op.eval.ImageFolder;
 import io.hastegw.op.eval.LabelledImage;
 import io.hastegw.op.eval.Preprocessor;
@@ -138,10 +139,20 @@ final class StreamBenchCommand implements Callable<Integer> {
         }
         PrintWriter stdout = spec.commandLine().getOut();
         RuntimeOptions reuse = RuntimeOptions.of(1).withStreamReuse();
-        try (HasteSession session = new HasteSession(env, file, card.output().name(), RuntimeOptions.of(1));
-             HasteSession planned = new HasteSession(env, file, card.output().name(), reuse.withPlan(new CostCalibrator(env, 3,
-                     CostCalibrator.DEFAULT_MARGIN).calibrate(session, CostCache.sha256(file), reuse,
-                     frames.stream().filter(f -> f.index() == 0).limit(CALIBRATION_FRAMES).map(StreamClips.Frame::input).toList())))) {
+        try (HasteSession session = new HasteSession(env, file, card.output().name(), RuntimeOptions.of(1))) {
+            CostTable plan = new CostCalibrator(env, 3, CostCalibrator.DEFAULT_MARGIN).calibrate(session, CostCache.sha256(file), reuse,
+                    frames.stream().filter(f -> f.index() == 0).limit(CALIBRATION_FRAMES).map(StreamClips.Frame::input).toList());
+            try (HasteSession planned = new HasteSession(env, file, card.output().name(), reuse.withPlan(plan))) {
+                measure(env, session, planned, plan, frames, card, origin, schedule, randomWeights, policy, stdout);
+            }
+        }
+        return 0;
+    }
+
+    private void measure(OrtEnvironment env, HasteSession session, HasteSession planned, CostTable plan, List<StreamClips.Frame> frames,
+                         ModelCard card, String origin, String schedule, boolean randomWeights, ReusePolicy policy, PrintWriter stdout)
+            throws Exception {
+        {
             int top = session.info().schedule().levels() - 1;
             List<Integer> measure = runLevels != null ? runLevels : IntStream.rangeClosed(1, top).boxed().toList();
             StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
@@ -168,9 +179,9 @@ final class StreamBenchCommand implements Callable<Integer> {
             report.append(StreamBenchmark.table(results, accuracy)).append('\n');
             int focus = breakdownLevel != null ? breakdownLevel : measure.get(0);
             results.stream().filter(r -> r.level() == focus).findFirst().ifPresent(r -> report.append(String.format(Locale.ROOT,
-                    "per HASTE layer at level %d (means per frame):%n%n%s%nstate per camera at level %d: %.2f MB of native memory (merged "
-                            + "filters and buckets); %d cameras: %.1f MB%n", focus, StreamBenchmark.layerTable(r), focus, r.stateBytes() / 1e6,
-                    cameras, cameras * r.stateBytes() / 1e6)));
+                    "per HASTE layer at level %d (means per frame):%n%n%s%n%s%nstate per camera at level %d: %.2f MB of native memory (merged "
+                            + "filters and buckets); %d cameras: %.1f MB%n", focus, StreamBenchmark.layerTable(r), StreamBenchmark.layerTimes(plan, focus),
+                    focus, r.stateBytes() / 1e6, cameras, cameras * r.stateBytes() / 1e6)));
             stdout.println();
             stdout.print(report.substring(report.indexOf("| level")));
             stdout.flush();
@@ -179,6 +190,5 @@ final class StreamBenchCommand implements Callable<Integer> {
                 Files.writeString(out, report);
             }
         }
-        return 0;
     }
 }
