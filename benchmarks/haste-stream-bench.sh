@@ -34,16 +34,18 @@ for model in ${MODELS:-vgg11bn resnet56 resnet18}; do
     vgg11bn)
       m=$shared/models/cifar10-vgg11bn/vgg11bn-cifar10.onnx c=$shared/models/cifar10-vgg11bn/vgg11bn-cifar10.json
       searched vgg11bn "$m" "$c" 0.90,0.85,0.80,0.77,0.75,0.72,0.70,0.65
-      args=(--model "$m" --card "$c" --haste "$out/vgg11bn-budget.onnx" --clips "${CLIPS:-200}" --breakdown-level 3) ;;
+      args=(--model "$m" --card "$c" --haste "$out/vgg11bn-budget.onnx" --breakdown-level 3) ;;
     resnet56)
       m=$shared/models/cifar10-resnet-akamaster/resnet56.onnx c=$shared/models/cifar10-resnet-akamaster/resnet56.json
       searched resnet56 "$m" "$c" 0.97,0.95,0.93,0.91,0.89,0.87,0.85,0.80
-      args=(--model "$m" --card "$c" --haste "$out/resnet56-budget.onnx" --clips "${CLIPS:-200}" --breakdown-level 2) ;;
+      args=(--model "$m" --card "$c" --haste "$out/resnet56-budget.onnx" --breakdown-level 2) ;;
     resnet18)
-      args=(--builtin RESNET18 --levels 24,20,18,16,14,12,10,8 --run-levels 3 --clips "${CLIPS_224:-20}" --clip-frames 20) ;;
+      args=(--builtin RESNET18 --levels 24,20,18,16,14,12,10,8 --run-levels 3) ;;
     *) echo "haste-stream-bench: unknown model $model" >&2; exit 1 ;;
   esac
-  java -jar $J stream-bench "${args[@]}" --images "$images" --out "benchmarks/results/stream-$model.md" 2>/dev/null
+  clips=$([[ $model == resnet18 ]] && echo "--clips ${CLIPS_224:-20} --clip-frames 20" || echo "--clips ${CLIPS:-200}")
+  # shellcheck disable=SC2086
+  java -jar $J stream-bench "${args[@]}" $clips --images "$images" --out "benchmarks/results/stream-$model.md" 2>/dev/null
   if [[ ${ACCURACY:-1} == 1 && $model != resnet18 ]]; then
     levels=$([[ $model == vgg11bn ]] && echo 3,4,5 || echo 1,2,3)
     java -jar $J stream-bench "${args[@]}" --images "$images" --clips 1000 --clip-frames 10 --run-levels "$levels" \
