@@ -26,17 +26,27 @@ public record FrameSignature(float[] values) {
         float[] x = input.data();
         double[] cells = new double[c * GRID * GRID];
         int[] counts = new int[GRID * GRID];
+        int[] column = new int[w];
+        for (int xp = 0; xp < w; xp++) {
+            column[xp] = xp * GRID / w;
+        }
         for (int y = 0; y < h; y++) {
+            int row = y * GRID / h * GRID;
             for (int xp = 0; xp < w; xp++) {
-                counts[y * GRID / h * GRID + xp * GRID / w]++;
+                counts[row + column[xp]]++;
             }
         }
+        double[] rowSums = new double[GRID];
         for (int ch = 0; ch < c; ch++) {
             for (int y = 0; y < h; y++) {
-                int row = (ch * h + y) * w;
-                int cy = y * GRID / h;
+                int base = (ch * h + y) * w;
+                Arrays.fill(rowSums, 0);
                 for (int xp = 0; xp < w; xp++) {
-                    cells[(ch * GRID + cy) * GRID + xp * GRID / w] += x[row + xp];
+                    rowSums[column[xp]] += x[base + xp];
+                }
+                int cell = (ch * GRID + y * GRID / h) * GRID;
+                for (int cx = 0; cx < GRID; cx++) {
+                    cells[cell + cx] += rowSums[cx];
                 }
             }
         }
