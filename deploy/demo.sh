@@ -12,7 +12,9 @@
 # Options (environment): FRAMES (default 1000), RATE (frames/s, default 100), CAMERAS (default 4),
 # LEVEL (HASTE level, default 5), COST_PLAN (true, the gateway's default: HASTE only on the
 # layers this machine measured faster than dense; false: the level's schedule as is, every HASTE
-# layer of it runs), OUT (default build/demo).
+# layer of it runs), STREAM_REUSE (false: the demo's cameras send unrelated test images, not streams
+# of one scene, on which stream reuse would reuse buckets across unrelated frames; true turns it on),
+# OUT (default build/demo).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # A given OUT is taken from where the demo was started; then everything runs from the repository
@@ -36,4 +38,5 @@ echo "== running the demo"
 exec java -cp daemon/target/haste-gateway-daemon-0.1.0-SNAPSHOT-all.jar io.hastegw.daemon.demo.Demo \
   --model deploy/demo/model/fmnist-vgg6-wide.onnx --card deploy/demo/model/fmnist-vgg6-wide.json \
   --broker-lib deploy/embedded-broker/target/lib --work "$out" \
-  --frames "${FRAMES:-1000}" --rate "${RATE:-100}" --cameras "${CAMERAS:-4}" --level "${LEVEL:-5}" --cost-plan "${COST_PLAN:-true}"
+  --frames "${FRAMES:-1000}" --rate "${RATE:-100}" --cameras "${CAMERAS:-4}" --level "${LEVEL:-5}" --cost-plan "${COST_PLAN:-true}" \
+  --stream-reuse "${STREAM_REUSE:-false}"

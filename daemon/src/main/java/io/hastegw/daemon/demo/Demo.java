@@ -50,7 +50,7 @@ public final class Demo {
 
     /**
      * {@code --model ONNX --card JSON --broker-lib DIR --work DIR [--frames N] [--rate FPS] [--cameras C] [--level L]
-     * [--cost-plan true|false]
+     * [--cost-plan true|false] [--stream-reuse true|false (default false: the demo frames are unrelated images)]
      * [--dataset DIR]}.
      */
     public static void main(String[] args) throws Exception {
@@ -103,6 +103,7 @@ public final class Demo {
         int status = Main.start(new String[] {"--set", "gateway_id=" + id, "--set", "model.path=" + hasteModel, "--set", "model.card=" + card,
             "--set", "model.level=0", "--set", "mqtt.embedded_broker_lib=" + a.get("broker-lib"),
             "--set", "model.calibration_images=" + frameDir, "--set", "model.cost_plan=" + a.getOrDefault("cost-plan", "true"),
+            "--set", "model.stream_reuse.enabled=" + a.getOrDefault("stream-reuse", "false"),
             "--set", "pipeline.queue_per_camera=8", "--set", "pipeline.workers=2"}, Map.of(), out, System.err, ref);
         if (status != -1) {
             System.exit(status);
@@ -149,14 +150,15 @@ public final class Demo {
     private static String streamReuse(Object status) {
         Map<String, Object> s = (Map<String, Object>) status;
         if (s == null || !Boolean.TRUE.equals(s.get("enabled"))) {
-            return "demo: stream reuse off (model.stream_reuse.enabled: false)";
+            return "demo: stream reuse off: the demo's cameras send unrelated test images, not streams of one scene (STREAM_REUSE=true "
+                    + "turns it on; camera-like clips: benchmarks/haste-stream-bench.sh)";
         }
         Map<String, Object> causes = (Map<String, Object>) s.get("refreshes");
         String refreshes = causes.entrySet().stream().filter(e -> ((Number) e.getValue()).longValue() > 0)
                 .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
         return String.format(Locale.ROOT, "demo: stream reuse: %s of %s HASTE frames reused their camera's buckets and merged filters "
-                        + "(refreshes: %s); state kept: %.1f MB for %s cameras (the frames are unrelated test images: a camera watching "
-                        + "a scene reuses far more, see benchmarks/results/stream-*.md)",
+                        + "(refreshes: %s); state kept: %.1f MB for %s cameras (the frames are unrelated test images, not a camera's "
+                        + "stream: reuse is measured on camera-like clips in benchmarks/results/stream-*.md)",
                 s.get("reused"), s.get("frames"), refreshes.isEmpty() ? "none" : refreshes, ((Number) s.get("state_bytes")).longValue() / 1e6,
                 s.get("cameras_with_state"));
     }

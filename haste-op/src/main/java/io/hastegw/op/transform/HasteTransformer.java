@@ -10,6 +10,7 @@ import io.hastegw.op.onnx.OrtModels;
 import io.hastegw.op.onnx.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -740,12 +741,14 @@ public final class HasteTransformer {
             layerNodes(out, out, graph, node, li, r, lmax, setup, tiling, OnnxModels.defaultOpset(original), p, node.getOutput(0), p + "channels");
         }
         if (step == StreamStep.REUSE) {
+            dropUnreadInitializers(out);
             return withKernelDomain(original.toBuilder().setGraph(out), kernel).addAllOpsetImport(nchwcBlock > 0 && kernel == HasteKernel.NATIVE
                     ? List.of(OperatorSetIdProto.newBuilder().setDomain(NCHWC_DOMAIN).setVersion(1).build()) : List.of()).build();
         }
         out.addNode(Nodes.node("Concat", PREFIX + "channels", channels, List.of(HasteModelInfo.CHANNELS_OUTPUT))
                 .addAttribute(Nodes.intAttr("axis", 0)));
         out.addOutput(Tensors.valueInfo(HasteModelInfo.CHANNELS_OUTPUT, TensorProto.DataType.INT64_VALUE, planes.length));
+        dropUnreadInitializers(out);
         ModelProto.Builder m = withKernelDomain(original.toBuilder().setGraph(out), kernel);
         if (kernel == HasteKernel.NATIVE && nchwcBlock > 0) {
             m.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(NCHWC_DOMAIN).setVersion(1));
@@ -782,6 +785,19 @@ public final class HasteTransformer {
         node.getInputList().forEach(i -> b.addInput(i.startsWith("dense/") ? i.substring("dense/".length()) : i));
         node.getOutputList().forEach(o -> b.addOutput(o.startsWith("dense/") ? o.substring("dense/".length()) : o));
         return b.build();
+    }
+
+    /**
+     * Leaves out the initializers no node reads: the original filters of HASTE layers that read
+     * pre-blocked copies (NCHWc) or, on a reuse frame, the kept merged filters. ONNX Runtime would
+     * drop them itself, with a warning per initializer and session.
+     */
+    private static void dropUnreadInitializers(GraphProto.Builder graph) {
+        Set<String> read = new HashSet<>();
+        graph.getNodeList().forEach(n -> read.addAll(n.getInputList()));
+        graph.getInputList().forEach(v -> read.add(v.getName())); // an initializer listed as a graph input (older IR) stays
+        List<TensorProto> used = graph.getInitializerList().stream().filter(t -> read.contains(t.getName())).toList();
+        graph.clearInitializer().addAllInitializer(used);
     }
 
     /** Declares the native operator's domain when {@code kernel} is native. */
