@@ -63,4 +63,19 @@ class CameraStreamsTest {
             }
         }
     }
+
+    @Test
+    void framesOfALevelThatRunsDenseLeaveNoEntryHoweverManyCameraIdsArrive() throws Exception {
+        FloatTensor frame = new Preprocessor(ModelCard.read(TestModels.resnet20Card())).load(TestModels.cifar("cat", 0));
+        try (HasteSession session = new HasteSession(OrtEnvironment.getEnvironment(), TestModels.hasteResNet20(), "logits", RuntimeOptions.of(1));
+             CameraStreams streams = new CameraStreams(ReusePolicy.DEFAULT, Long.MAX_VALUE, System::nanoTime)) {
+            for (int i = 0; i < 50; i++) {
+                streams.run(session, "id-" + i, frame, 0);
+            }
+            assertEquals(0, streams.entries());
+            assertEquals(0L, streams.status().get("frames"), "dense frames are not stream frames");
+            streams.run(session, "id-0", frame, 3);
+            assertEquals(1, streams.entries());
+        }
+    }
 }

@@ -21,7 +21,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Every camera's HASTE stream state ({@link HasteStream}) under one memory budget: least recently
- * used cameras first lose their state when the kept states together exceed it. Frames of one
+ * used cameras first lose their state when the kept states together exceed it. Only cameras with
+ * a state have an entry, so however many camera ids arrive, the entries stay within the budget. Frames of one
  * camera run one after the other on its state (its lock), other cameras' in parallel. Counts
  * frames, reuses, refreshes by cause and evictions, for {@code /status} and {@code /metrics}.
  *
@@ -68,6 +69,10 @@ public final class CameraStreams implements MeterBinder, AutoCloseable {
                     continue;
                 }
                 result = session.run(input, level, stream, policy, clock.getAsLong());
+                if (!stream.hasState()) {
+                    // A level that runs dense keeps nothing: no entry either, so that camera ids cannot pile up.
+                    remove(camera, stream);
+                }
             }
             break;
         }
@@ -84,6 +89,15 @@ public final class CameraStreams implements MeterBinder, AutoCloseable {
 
     private synchronized boolean isCurrent(String camera, HasteStream stream) {
         return streams.get(camera) == stream;
+    }
+
+    private synchronized void remove(String camera, HasteStream stream) {
+        streams.remove(camera, stream);
+    }
+
+    /** Cameras with an entry (each holds a state: the memory budget bounds them). */
+    public synchronized int entries() {
+        return streams.size();
     }
 
     /**

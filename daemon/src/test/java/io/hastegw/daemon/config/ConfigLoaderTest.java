@@ -91,6 +91,10 @@ class ConfigLoaderTest {
         "model.optimization=max|invalid configuration: key 'model.optimization' must be one of none, basic, extended, all (got 'max')",
         "mqtt.hots=x|invalid configuration: unknown key 'mqtt.hots' (from --set)",
         "mqtt.port=abc|invalid configuration: key 'mqtt.port': Cannot deserialize value of type `int` from String \"abc\": not a valid `int` value",
+        "model.stream_reuse.refresh_every=0|invalid configuration: key 'model.stream_reuse.refresh_every' must be 1 to 100000 (got '0')",
+        "model.stream_reuse.drift_threshold=3|invalid configuration: key 'model.stream_reuse.drift_threshold' must be 0 to 2 (got '3.0')",
+        "model.stream_reuse.quiet_after_ms=0|invalid configuration: key 'model.stream_reuse.quiet_after_ms' must be 1 or more (got '0')",
+        "model.stream_reuse.memory_budget_mb=0|invalid configuration: key 'model.stream_reuse.memory_budget_mb' must be 1 to 1048576 (got '0')",
     })
     void aBadValueIsNamedWithItsAllowedValues(String set, String message) {
         Exception e = assertThrows(ConfigException.class, () -> load(null, Map.of(), with(set)));
