@@ -36,7 +36,6 @@ public final class CameraStreams implements MeterBinder, AutoCloseable {
     private final LongSupplier clock;
     /** Access-ordered: the eldest entry is the least recently used camera. Guarded by this. */
     private final LinkedHashMap<String, HasteStream> streams = new LinkedHashMap<>(16, 0.75f, true);
-    private final LongAdder frames = new LongAdder();
     private final LongAdder reused = new LongAdder();
     private final LongAdder evictions = new LongAdder();
     private final Map<RefreshCause, LongAdder> refreshes = new EnumMap<>(RefreshCause.class);
@@ -75,9 +74,6 @@ public final class CameraStreams implements MeterBinder, AutoCloseable {
                 }
             }
             break;
-        }
-        if (result.reused() || result.refresh().isPresent()) {
-            frames.increment(); // a HASTE frame (a level that runs dense keeps no state and is not counted)
         }
         if (result.reused()) {
             reused.increment();
@@ -143,9 +139,14 @@ public final class CameraStreams implements MeterBinder, AutoCloseable {
         return (int) streams.values().stream().filter(HasteStream::hasState).count();
     }
 
+    /** HASTE frames run with stream reuse: reused or refreshed (a level that runs dense is neither). */
+    public long frames() {
+        return reused.sum() + refreshes.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
     /** Reused frames over all stream frames (0 before any). */
     public double reuseRatio() {
-        long n = frames.sum();
+        long n = frames();
         return n == 0 ? 0 : (double) reused.sum() / n;
     }
 
@@ -161,7 +162,7 @@ public final class CameraStreams implements MeterBinder, AutoCloseable {
         out.put("memory_budget_bytes", budgetBytes);
         out.put("state_bytes", bytes());
         out.put("cameras_with_state", cameras());
-        out.put("frames", frames.sum());
+        out.put("frames", frames());
         out.put("reused", reused.sum());
         out.put("reuse_ratio", Math.round(reuseRatio() * 10000) / 10000.0);
         out.put("refreshes", causes);
@@ -171,7 +172,7 @@ public final class CameraStreams implements MeterBinder, AutoCloseable {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        FunctionCounter.builder("haste_stream_frames", frames, LongAdder::sum).description("HASTE frames run with stream reuse on (reused or refreshed)")
+        FunctionCounter.builder("haste_stream_frames", this, CameraStreams::frames).description("HASTE frames run with stream reuse on (reused or refreshed)")
                 .register(registry);
         FunctionCounter.builder("haste_stream_reused_frames", reused, LongAdder::sum)
                 .description("frames that reused their camera's kept buckets and merged filters").register(registry);

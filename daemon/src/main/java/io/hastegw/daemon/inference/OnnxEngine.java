@@ -184,8 +184,7 @@ public final class OnnxEngine implements InferenceEngine {
     public InferenceResult run(InputTensor input, int level) throws OrtException {
         FloatTensor x = new FloatTensor(input.data(), input.shape());
         if (haste != null) {
-            HasteSession.Inference inf = haste.run(x, level);
-            return new InferenceResult(inf.scores().data(), level, inf.macs().denseTotal(), inf.macs().executedTotal());
+            return result(haste.run(x, level), level);
         }
         if (level != 0) {
             throw new IllegalArgumentException("compression level " + level + " is out of range; allowed: 0 (dense) to 0 (plain model)");
@@ -206,8 +205,12 @@ public final class OnnxEngine implements InferenceEngine {
         if (streams.isEmpty()) {
             return run(input, level);
         }
-        HasteSession.Inference inf = streams.get().run(haste, cameraId, new FloatTensor(input.data(), input.shape()), level).inference();
-        return new InferenceResult(inf.scores().data(), level, inf.macs().denseTotal(), inf.macs().executedTotal());
+        return result(streams.get().run(haste, cameraId, new FloatTensor(input.data(), input.shape()), level).inference(), level);
+    }
+
+    /** A HASTE inference at {@code level} as the stage's result. */
+    private static InferenceResult result(HasteSession.Inference inference, int level) {
+        return new InferenceResult(inference.scores().data(), level, inference.macs().denseTotal(), inference.macs().executedTotal());
     }
 
     @Override

@@ -138,11 +138,11 @@ public final class StreamBenchmark {
         }
         for (int i = 0; i < frames.size(); i++) {
             StreamClips.Frame f = frames.get(i);
-            int label = f.label() >= 0 ? f.label() : argmax(dense[i].scores());
-            okDense += argmax(dense[i].scores()) == label ? 1 : 0;
-            okFrame += argmax(alone[i].scores()) == label ? 1 : 0;
-            okReuse += argmax(kept[i].inference().scores()) == label ? 1 : 0;
-            okPlanned += argmax(plan[i].inference().scores()) == label ? 1 : 0;
+            int label = f.label() >= 0 ? f.label() : dense[i].scores().argmax();
+            okDense += dense[i].scores().argmax() == label ? 1 : 0;
+            okFrame += alone[i].scores().argmax() == label ? 1 : 0;
+            okReuse += kept[i].inference().scores().argmax() == label ? 1 : 0;
+            okPlanned += plan[i].inference().scores().argmax() == label ? 1 : 0;
             if (kept[i].reused()) {
                 reused++;
                 reuseLayers = accumulate(reuseLayers, kept[i].inference().macs());
@@ -296,16 +296,5 @@ public final class StreamBenchmark {
             return Double.NaN;
         }
         return sorted[(int) Math.min(sorted.length - 1, Math.round(p / 100 * (sorted.length - 1)))];
-    }
-
-    private static int argmax(FloatTensor t) {
-        float[] d = t.data();
-        int best = 0;
-        for (int i = 1; i < d.length; i++) {
-            if (d[i] > d[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -149,46 +149,45 @@ final class StreamBenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Measures every level asked for on {@code frames} and prints (and writes) the report. */
     private void measure(OrtEnvironment env, HasteSession session, HasteSession planned, CostTable plan, List<StreamClips.Frame> frames,
                          ModelCard card, String origin, String schedule, boolean randomWeights, ReusePolicy policy, PrintWriter stdout)
             throws Exception {
-        {
-            int top = session.info().schedule().levels() - 1;
-            List<Integer> measure = runLevels != null ? runLevels : IntStream.rangeClosed(1, top).boxed().toList();
-            StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
-                    "## haste-op stream-bench: %s%n%nmodel: %s; HASTE: %s; kernel %s; %d clips x %d frames from %s (scene cut between "
-                            + "clips; per frame: shift up to %d px, gain 1 +- %.2f, offset +- %.0f grey levels, noise sigma %.1f); reuse: "
-                            + "refresh every %d frames at the latest or on a signature distance above %.3f; ONNX Runtime %s; 1 intra-op "
-                            + "thread; %d cores%n%n",
-                    card.name(), origin, schedule, session.kernel(), clips, clipFrames, images, StreamClips.MAX_SHIFT, StreamClips.MAX_GAIN_DRIFT,
-                    StreamClips.MAX_OFFSET, StreamClips.NOISE, refreshEvery, driftThreshold, env.getVersion(),
-                    Runtime.getRuntime().availableProcessors()));
-            report.append(StreamBenchmark.signatureDistances(frames, driftThreshold)).append('\n');
-            stdout.print(report);
+        int top = session.info().schedule().levels() - 1;
+        List<Integer> measure = runLevels != null ? runLevels : IntStream.rangeClosed(1, top).boxed().toList();
+        StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
+                "## haste-op stream-bench: %s%n%nmodel: %s; HASTE: %s; kernel %s; %d clips x %d frames from %s (scene cut between "
+                        + "clips; per frame: shift up to %d px, gain 1 +- %.2f, offset +- %.0f grey levels, noise sigma %.1f); reuse: "
+                        + "refresh every %d frames at the latest or on a signature distance above %.3f; ONNX Runtime %s; 1 intra-op "
+                        + "thread; %d cores%n%n",
+                card.name(), origin, schedule, session.kernel(), clips, clipFrames, images, StreamClips.MAX_SHIFT, StreamClips.MAX_GAIN_DRIFT,
+                StreamClips.MAX_OFFSET, StreamClips.NOISE, refreshEvery, driftThreshold, env.getVersion(),
+                Runtime.getRuntime().availableProcessors()));
+        report.append(StreamBenchmark.signatureDistances(frames, driftThreshold)).append('\n');
+        stdout.print(report);
+        stdout.flush();
+        StreamBenchmark bench = new StreamBenchmark(session, planned, policy, warmup);
+        List<StreamBenchmark.LevelResult> results = new ArrayList<>();
+        for (int level : measure) {
+            StreamBenchmark.LevelResult r = bench.run(frames, level);
+            results.add(r);
+            stdout.printf(Locale.ROOT, "level %d: reuse %.3f ms, reuse + cost plan %.3f ms, per-frame %.3f ms, dense %.3f ms%n", level, r.msReuse(),
+                    r.msPlanned(), r.msFrame(), r.msDense());
             stdout.flush();
-            StreamBenchmark bench = new StreamBenchmark(session, planned, policy, warmup);
-            List<StreamBenchmark.LevelResult> results = new ArrayList<>();
-            for (int level : measure) {
-                StreamBenchmark.LevelResult r = bench.run(frames, level);
-                results.add(r);
-                stdout.printf(Locale.ROOT, "level %d: reuse %.3f ms, reuse + cost plan %.3f ms, per-frame %.3f ms, dense %.3f ms%n", level, r.msReuse(),
-                        r.msPlanned(), r.msFrame(), r.msDense());
-                stdout.flush();
-            }
-            String accuracy = randomWeights ? "agreement with dense:" : "top-1";
-            report.append(StreamBenchmark.table(results, accuracy)).append('\n');
-            int focus = breakdownLevel != null ? breakdownLevel : measure.get(0);
-            results.stream().filter(r -> r.level() == focus).findFirst().ifPresent(r -> report.append(String.format(Locale.ROOT,
-                    "per HASTE layer at level %d (means per frame):%n%n%s%n%s%nstate per camera at level %d: %.2f MB of native memory (merged "
-                            + "filters and buckets); %d cameras: %.1f MB%n", focus, StreamBenchmark.layerTable(r), StreamBenchmark.layerTimes(plan, focus),
-                    focus, r.stateBytes() / 1e6, cameras, cameras * r.stateBytes() / 1e6)));
-            stdout.println();
-            stdout.print(report.substring(report.indexOf("| level")));
-            stdout.flush();
-            if (out != null) {
-                Files.createDirectories(out.toAbsolutePath().getParent());
-                Files.writeString(out, report);
-            }
+        }
+        String accuracy = randomWeights ? "agreement with dense:" : "top-1";
+        report.append(StreamBenchmark.table(results, accuracy)).append('\n');
+        int focus = breakdownLevel != null ? breakdownLevel : measure.get(0);
+        results.stream().filter(r -> r.level() == focus).findFirst().ifPresent(r -> report.append(String.format(Locale.ROOT,
+                "per HASTE layer at level %d (means per frame):%n%n%s%n%s%nstate per camera at level %d: %.2f MB of native memory (merged "
+                        + "filters and buckets); %d cameras: %.1f MB%n", focus, StreamBenchmark.layerTable(r), StreamBenchmark.layerTimes(plan, focus),
+                focus, r.stateBytes() / 1e6, cameras, cameras * r.stateBytes() / 1e6)));
+        stdout.println();
+        stdout.print(report.substring(report.indexOf("| level")));
+        stdout.flush();
+        if (out != null) {
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, report);
         }
     }
 }

@@ -87,29 +87,17 @@ public final class CostCalibrator {
             List<FloatTensor> acts = activations.get(conv.getInput(0));
             Map<Integer, ModelProto> byL = new LinkedHashMap<>();
             byL.put(0, OnnxModels.subgraph(original, conv.getInput(0), shape, conv.getOutput(0)));
-            Map<Integer, Map<String, OnnxTensor>> fixed = new LinkedHashMap<>();
-            List<KeptState> kept = new ArrayList<>();
-            Map<Integer, Double> micros;
-            try {
-                for (int level = 1; level < levels; level++) {
-                    int l = schedule[level][i];
-                    if (l > 0 && !byL.containsKey(l)) {
-                        int[] planes = new int[n];
-                        planes[i] = l;
-                        if (options.streamReuse()) {
-                            // A reused frame's cost: the layer with the state a refresh of the first input kept, fed to every input.
-                            KeptState state = keep(original, info, planes, session, options, conv.getInput(0), shape, acts.get(0));
-                            kept.add(state);
-                            fixed.put(l, state.tensors());
-                        }
-                        byL.put(l, OnnxModels.subgraph(forLevel(original, info, planes, session, options, step(options)),
-                                conv.getInput(0), shape, conv.getOutput(0)));
-                    }
+            Map<Integer, int[]> hasteByL = new LinkedHashMap<>();
+            for (int level = 1; level < levels; level++) {
+                int l = schedule[level][i];
+                if (l > 0 && !byL.containsKey(l)) {
+                    int[] planes = new int[n];
+                    planes[i] = l;
+                    hasteByL.put(l, planes);
+                    byL.put(l, OnnxModels.subgraph(forLevel(session, planes, options, step(options)), conv.getInput(0), shape, conv.getOutput(0)));
                 }
-                micros = new InterleavedTimer(env, repeats).medianMicros(byL, feeds(conv.getInput(0), acts), fixed, options);
-            } finally {
-                kept.forEach(KeptState::close);
             }
+            Map<Integer, Double> micros = timeInterleaved(session, byL, hasteByL, conv.getInput(0), shape, acts, options);
             denseMicros[i] = micros.get(0);
             for (int level = 1; level < levels; level++) {
                 int l = schedule[level][i];
@@ -122,25 +110,15 @@ public final class CostCalibrator {
                 new boolean[levels], loadPerCore);
         int[][] planes = draft.planes(info);
         Map<Integer, ModelProto> byLevel = new LinkedHashMap<>();
-        byLevel.put(-1, forLevel(original, info, new int[n], session, options, StreamStep.FRAME));
-        Map<Integer, Map<String, OnnxTensor>> fixed = new LinkedHashMap<>();
-        List<KeptState> kept = new ArrayList<>();
-        Map<Integer, Double> millis;
-        try {
-            for (int level = 0; level < levels; level++) {
-                if (Arrays.stream(planes[level]).anyMatch(l -> l > 0)) {
-                    if (options.streamReuse()) {
-                        KeptState state = keep(original, info, planes[level], session, options, info.inputName(), info.inputShape(), inputs.get(0));
-                        kept.add(state);
-                        fixed.put(level, state.tensors());
-                    }
-                    byLevel.put(level, forLevel(original, info, planes[level], session, options, step(options)));
-                }
+        byLevel.put(-1, forLevel(session, new int[n], options, StreamStep.FRAME));
+        Map<Integer, int[]> hasteByLevel = new LinkedHashMap<>();
+        for (int level = 0; level < levels; level++) {
+            if (Arrays.stream(planes[level]).anyMatch(l -> l > 0)) {
+                hasteByLevel.put(level, planes[level]);
+                byLevel.put(level, forLevel(session, planes[level], options, step(options)));
             }
-            millis = new InterleavedTimer(env, repeats).medianMicros(byLevel, feeds(info.inputName(), inputs), fixed, options);
-        } finally {
-            kept.forEach(KeptState::close);
         }
+        Map<Integer, Double> millis = timeInterleaved(session, byLevel, hasteByLevel, info.inputName(), info.inputShape(), inputs, options);
         double dense = millis.get(-1) / 1000;
         double[] levelMillis = new double[levels];
         boolean[] levelDense = new boolean[levels];
@@ -173,8 +151,28 @@ public final class CostCalibrator {
         return out;
     }
 
-    private static List<Map<String, FloatTensor>> feeds(String input, List<FloatTensor> tensors) {
-        return tensors.stream().map(f -> Map.of(input, f)).toList();
+    /**
+     * Median microseconds of each of {@code models} on {@code feeds} of {@code input} (shape {@code
+     * shape}), interleaved. With stream reuse, the models of {@code hastePlanes}' keys read a kept
+     * state: each is fed the state a refresh of the first feed keeps with its planes, so that it
+     * costs what a reused frame costs.
+     */
+    private <K> Map<K, Double> timeInterleaved(HasteSession session, Map<K, ModelProto> models, Map<K, int[]> hastePlanes, String input,
+                                               long[] shape, List<FloatTensor> feeds, RuntimeOptions options) throws OrtException {
+        Map<K, Map<String, OnnxTensor>> fixed = new LinkedHashMap<>();
+        List<KeptState> kept = new ArrayList<>();
+        try {
+            if (options.streamReuse()) {
+                for (Map.Entry<K, int[]> e : hastePlanes.entrySet()) {
+                    KeptState state = keep(session, e.getValue(), options, input, shape, feeds.get(0));
+                    kept.add(state);
+                    fixed.put(e.getKey(), state.tensors());
+                }
+            }
+            return new InterleavedTimer(env, repeats).medianMicros(models, feeds.stream().map(f -> Map.of(input, f)).toList(), fixed, options);
+        } finally {
+            kept.forEach(KeptState::close);
+        }
     }
 
     /** What is timed for a HASTE layer or level: a frame on its own, or with stream reuse a frame reusing a kept state. */
@@ -182,20 +180,19 @@ public final class CostCalibrator {
         return options.streamReuse() ? StreamStep.REUSE : StreamStep.FRAME;
     }
 
-    private static ModelProto forLevel(ModelProto original, HasteModelInfo info, int[] planes, HasteSession session, RuntimeOptions options,
-                                       StreamStep step) {
-        return HasteTransformer.forLevel(original, info, planes, session.kernel(), options.nchwcBlock(), options.threads(), step);
+    private static ModelProto forLevel(HasteSession session, int[] planes, RuntimeOptions options, StreamStep step) {
+        return HasteTransformer.forLevel(session.original(), session.info(), planes, session.kernel(), options.nchwcBlock(), options.threads(), step);
     }
 
     /**
      * The state a refresh of {@code feed} keeps with {@code planes}, computed from {@code input}
      * (the model's input or one layer's) by the part of the refresh model that makes it.
      */
-    private KeptState keep(ModelProto original, HasteModelInfo info, int[] planes, HasteSession session, RuntimeOptions options, String input,
-                           long[] shape, FloatTensor feed) throws OrtException {
-        ModelProto refresh = forLevel(original, info, planes, session, options, StreamStep.REFRESH);
+    private KeptState keep(HasteSession session, int[] planes, RuntimeOptions options, String input, long[] shape, FloatTensor feed)
+            throws OrtException {
+        ModelProto refresh = forLevel(session, planes, options, StreamStep.REFRESH);
         Set<String> plain = new HashSet<>(List.of(HasteModelInfo.CHANNELS_OUTPUT));
-        original.getGraph().getOutputList().forEach(o -> plain.add(o.getName()));
+        session.original().getGraph().getOutputList().forEach(o -> plain.add(o.getName()));
         List<String> names = refresh.getGraph().getOutputList().stream().map(o -> o.getName()).filter(o -> !plain.contains(o)).toList();
         OrtSession.SessionOptions so = options.sessionOptions();
         OrtSession s = null;

@@ -137,11 +137,16 @@ public final class HasteSession implements AutoCloseable {
         Set<String> fetch = denseLevel[level] ? denseFetch : hasteFetch;
         try (OnnxTensor x = input.toOnnx(env);
              OrtSession.Result result = session.run(Map.of(info.inputName(), x), fetch)) {
-            FloatTensor scores = FloatTensor.of((OnnxTensor) result.get(outputName).orElseThrow());
-            long[] channels = denseLevel[level] ? inChannels.clone()
-                    : (long[]) result.get(HasteModelInfo.CHANNELS_OUTPUT).orElseThrow().getValue();
-            return new Inference(scores, channels, account(level, channels));
+            return inference(result, level);
         }
+    }
+
+    /** The inference a per-frame or refresh run at {@code level} gave: its scores, channel counts and MACs. */
+    private Inference inference(OrtSession.Result result, int level) throws OrtException {
+        FloatTensor scores = FloatTensor.of((OnnxTensor) result.get(outputName).orElseThrow());
+        long[] channels = denseLevel[level] ? inChannels.clone()
+                : (long[]) result.get(HasteModelInfo.CHANNELS_OUTPUT).orElseThrow().getValue();
+        return new Inference(scores, channels, account(level, channels));
     }
 
     /**
@@ -185,10 +190,9 @@ public final class HasteSession implements AutoCloseable {
                 result = session.run(Map.of(info.inputName(), x), fetch);
             }
             try {
-                FloatTensor scores = FloatTensor.of((OnnxTensor) result.get(outputName).orElseThrow());
-                long[] channels = (long[]) result.get(HasteModelInfo.CHANNELS_OUTPUT).orElseThrow().getValue();
-                stream.keep(this, level, result, names, channels, signature, nowNanos);
-                return new StreamInference(new Inference(scores, channels, account(level, channels)), cause, false);
+                Inference inference = inference(result, level);
+                stream.keep(this, level, result, names, inference.reducedChannels(), signature, nowNanos);
+                return new StreamInference(inference, cause, false);
             } catch (OrtException | RuntimeException e) {
                 result.close();
                 throw e;

@@ -25,9 +25,8 @@ public final class HasteStream implements AutoCloseable {
     private FrameSignature signature;
     private int framesSinceRefresh;
     private long lastFrameNanos;
-    /** Read without the lock (a registry sums them while frames run), written under it. */
+    /** Read without the lock (a registry sums them while frames run), written under it; 0 exactly when no state is kept. */
     private volatile long bytes;
-    private volatile boolean holding;
 
     /** A stream with no state: its first HASTE frame refreshes ({@link RefreshCause#FIRST}). */
     public HasteStream() {}
@@ -42,7 +41,7 @@ public final class HasteStream implements AutoCloseable {
 
     /** Whether a state is kept. Never waits for a frame in progress. */
     public boolean hasState() {
-        return holding;
+        return bytes > 0;
     }
 
     /**
@@ -92,7 +91,6 @@ public final class HasteStream implements AutoCloseable {
         this.framesSinceRefresh = 1;
         this.lastFrameNanos = nowNanos;
         this.bytes = total;
-        this.holding = true;
     }
 
     /** Counts a frame that reused the state. */
@@ -125,7 +123,6 @@ public final class HasteStream implements AutoCloseable {
         owner = null;
         state = Map.of();
         bytes = 0;
-        holding = false;
     }
 
     /** Releases the kept state; the stream stays usable (its next frame refreshes). */

@@ -409,7 +409,6 @@ public final class HasteTransformer {
                                    String channelsOut) {
         HasteKernel kernel = setup.kernel();
         int c = info.inChannels();
-        int pixels = Math.toIntExact(info.inputPixels());
         int hashed = HasteLayer.hashedPixels(info, setup.stride());
         List<String> convInputs = new ArrayList<>(List.of(p + "merged_input", p + "merged_weights"));
         if (conv.getInputCount() > 2 && !conv.getInput(2).isEmpty()) {
@@ -441,12 +440,10 @@ public final class HasteTransformer {
         int kk = Math.toIntExact(info.kernelSize());
         long[] in = info.inputShape();
         long[] w = info.weightShape();
-        constant(g, k + "shape_cp", () -> Tensors.longs(k + "shape_cp", new long[] {c, pixels}, 2));
         constant(g, k + "weights_t", () -> Tensors.floats(k + "weights_t", transposeWeights(
                 Tensors.toFloats(OnnxModels.initializer(original, conv.getInput(1))), o, c, kk), o, kk, c));
-        constant(g, k + "shape_x4", () -> Tensors.longs(k + "shape_x4", new long[] {1, -1, in[2], in[3]}, 4));
         constant(g, k + "shape_w4", () -> Tensors.longs(k + "shape_w4", new long[] {o, -1, w[2], w[3]}, 4));
-        add(h, "Reshape", p, List.of(conv.getInput(0), k + "shape_cp"), "xf");
+        flatInput(g, h, conv, info, k, p);
         String xs = p + "xf";
         if (setup.stride() > 1) {
             constant(g, k + "grid_starts", () -> Tensors.longs(k + "grid_starts", new long[] {0, 0}, 2));
@@ -480,7 +477,7 @@ public final class HasteTransformer {
             h.addNode(cast(p + "bucket_sizes_row", p + "bucket_sizes_row_f"));
             add(h, "Div", p, List.of(p + "membership", p + "bucket_sizes_row_f"), "input_merge");
         }
-        add(h, "Reshape", p, List.of(p + "merged_flat", k + "shape_x4"), "merged_input");
+        mergedInput(g, h, info, k, p);
         String filterMembership = p + "membership";
         if (setup.merge() == MergeMode.SCALE) {
             scaleNodes(g, h, k, p, xs, hashed);
@@ -580,14 +577,24 @@ public final class HasteTransformer {
             return;
         }
         g.addInput(Tensors.floatValueInfo(p + "input_merge"));
-        long[] in = info.inputShape();
-        constant(g, k + "shape_cp", () -> Tensors.longs(k + "shape_cp", new long[] {c, info.inputPixels()}, 2));
-        constant(g, k + "shape_x4", () -> Tensors.longs(k + "shape_x4", new long[] {1, -1, in[2], in[3]}, 4));
-        add(h, "Reshape", p, List.of(conv.getInput(0), k + "shape_cp"), "xf");
+        flatInput(g, h, conv, info, k, p);
         h.addNode(Nodes.node("Gemm", p + "merged_flat", List.of(p + "input_merge", p + "xf"), List.of(p + "merged_flat"))
                 .addAttribute(Nodes.intAttr("transA", 1)));
-        add(h, "Reshape", p, List.of(p + "merged_flat", k + "shape_x4"), "merged_input");
+        mergedInput(g, h, info, k, p);
         h.addNode(reducedConv);
+    }
+
+    /** Portable kernel: {@code p + "xf"} = the layer's input as one row per channel, [C, P]. */
+    private static void flatInput(GraphProto.Builder g, GraphProto.Builder h, NodeProto conv, LayerInfo info, String k, String p) {
+        constant(g, k + "shape_cp", () -> Tensors.longs(k + "shape_cp", new long[] {info.inChannels(), info.inputPixels()}, 2));
+        add(h, "Reshape", p, List.of(conv.getInput(0), k + "shape_cp"), "xf");
+    }
+
+    /** Portable kernel: {@code p + "merged_input"} = the merged rows {@code p + "merged_flat"} [Cred, P] as a map [1, Cred, H, W]. */
+    private static void mergedInput(GraphProto.Builder g, GraphProto.Builder h, LayerInfo info, String k, String p) {
+        long[] in = info.inputShape();
+        constant(g, k + "shape_x4", () -> Tensors.longs(k + "shape_x4", new long[] {1, -1, in[2], in[3]}, 4));
+        add(h, "Reshape", p, List.of(p + "merged_flat", k + "shape_x4"), "merged_input");
     }
 
     /**
@@ -695,7 +702,7 @@ public final class HasteTransformer {
         GraphProto graph = original.getGraph();
         GraphProto.Builder out = graph.toBuilder().clearNode();
         fixBatchToOne(out, info.inputName(), info.inputShape());
-        if (kernel == HasteKernel.PORTABLE && step != StreamStep.REUSE && Arrays.stream(planes).anyMatch(l -> l > 0)) {
+        if (kernel == HasteKernel.PORTABLE && Arrays.stream(planes).anyMatch(l -> l > 0)) {
             out.addInitializer(Tensors.floats(PREFIX + "zero_f", new float[] {0f}));
             out.addInitializer(Tensors.longs(PREFIX + "axis0", new long[] {0}, 1));
             out.addInitializer(Tensors.longs(PREFIX + "axis1", new long[] {1}, 1));
@@ -717,9 +724,7 @@ public final class HasteTransformer {
             int l = planes[layer];
             if (l == 0) {
                 out.addNode(node);
-                if (step != StreamStep.REUSE) {
-                    out.addInitializer(Tensors.longs(p + "channels", new long[] {li.inChannels()}, 1));
-                }
+                out.addInitializer(Tensors.longs(p + "channels", new long[] {li.inChannels()}, 1));
                 continue;
             }
             int lmax = Math.max(1, info.schedule().maxHyperplanes(layer));
@@ -740,14 +745,11 @@ public final class HasteTransformer {
                     : Tensors.floats(p + "level_weights", codeWeights(new long[] {l}, lmax), lmax));
             layerNodes(out, out, graph, node, li, r, lmax, setup, tiling, OnnxModels.defaultOpset(original), p, node.getOutput(0), p + "channels");
         }
-        if (step == StreamStep.REUSE) {
-            dropUnreadInitializers(out);
-            return withKernelDomain(original.toBuilder().setGraph(out), kernel).addAllOpsetImport(nchwcBlock > 0 && kernel == HasteKernel.NATIVE
-                    ? List.of(OperatorSetIdProto.newBuilder().setDomain(NCHWC_DOMAIN).setVersion(1).build()) : List.of()).build();
+        if (step != StreamStep.REUSE) {
+            out.addNode(Nodes.node("Concat", PREFIX + "channels", channels, List.of(HasteModelInfo.CHANNELS_OUTPUT))
+                    .addAttribute(Nodes.intAttr("axis", 0)));
+            out.addOutput(Tensors.valueInfo(HasteModelInfo.CHANNELS_OUTPUT, TensorProto.DataType.INT64_VALUE, planes.length));
         }
-        out.addNode(Nodes.node("Concat", PREFIX + "channels", channels, List.of(HasteModelInfo.CHANNELS_OUTPUT))
-                .addAttribute(Nodes.intAttr("axis", 0)));
-        out.addOutput(Tensors.valueInfo(HasteModelInfo.CHANNELS_OUTPUT, TensorProto.DataType.INT64_VALUE, planes.length));
         dropUnreadInitializers(out);
         ModelProto.Builder m = withKernelDomain(original.toBuilder().setGraph(out), kernel);
         if (kernel == HasteKernel.NATIVE && nchwcBlock > 0) {
