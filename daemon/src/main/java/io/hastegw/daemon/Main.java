@@ -3,7 +3,11 @@ package io.hastegw.daemon;
 import ai.onnxruntime.OrtEnvironment;
 import io.hastegw.daemon.config.ConfigLoader;
 import io.hastegw.daemon.config.GatewayConfig;
-import io.hastegw.daemon.control.LevelControl;
+import io.hastegw.daemon.control.ControlPlane;
+import io.hastegw.daemon.load.BoardSampler;
+import io.hastegw.daemon.load.SystemFiles;
+import io.hastegw.plugin.api.InputTensor;
+import java.util.Arrays;
 import io.hastegw.daemon.http.HttpEndpoints;
 import io.hastegw.daemon.inference.OnnxEngine;
 import io.hastegw.daemon.mqtt.EmbeddedBroker;
@@ -139,14 +143,23 @@ public final class Main {
             throw new StartupException("key 'model.level' must be 0 to " + (engine.levels() - 1) + " for " + config.model().path()
                     + " (got '" + level + "')");
         }
-        LevelControl levelControl = new LevelControl(level, engine.levels());
+        ControlPlane plane;
+        try {
+            double[] levelMillis = engine.measuredLevelMillis();
+            plane = ControlPlane.create(config.control(), level, engine.levels(), levelMillis,
+                    levelMillis.length > 0 ? levelMillis[0] : denseMillis(engine, card), env, System.nanoTime());
+        } catch (ControlPlane.SetupException e) {
+            closeQuietly(engine);
+            closeQuietly(broker);
+            throw new StartupException(e.getMessage());
+        }
         GatewayConfig.Pipeline pipeline = config.pipeline();
         int[] chw = card.chw();
         DecodeLimits limits = new DecodeLimits(pipeline.maxImagePixels(), chw[2], chw[1], pipeline.decodeBudget(Runtime.getRuntime().maxMemory()));
         FrameProcessor processor = new FrameProcessor(List.of(new ImageIoFrames(limits), new RawFrames(pipeline.maxImagePixels())),
                 new CardPreprocessor(card), engine, new TopK(card.labels(), config.model().topK(), !"probabilities".equals(card.output().kind())),
-                levelControl);
-        Gateway gateway = new Gateway(config, engine, processor, levelControl, List.of());
+                plane.control());
+        Gateway gateway = new Gateway(config, engine, processor, plane, new BoardSampler(SystemFiles.local()), List.of());
         engine.streams().ifPresent(gateway.metrics()::bind);
         try {
             vertx.deployVerticle(gateway).toCompletionStage().toCompletableFuture().get();
@@ -158,12 +171,13 @@ public final class Main {
             closeQuietly(broker);
             throw new StartupException("cannot start: " + e.getCause().getMessage());
         }
-        LOG.info("haste-gateway {} started: model {} level {}, frames from {}", config.gatewayId(), engine.modelName(), level,
-                config.frameFilter());
+        LOG.info("haste-gateway {} started: model {} level {} (control mode {}), frames from {}", config.gatewayId(), engine.modelName(),
+                plane.control().getAsInt(), plane.control().settings().mode(), config.frameFilter());
         SystemdNotifier notifier = systemd(env);
         ServiceWatchdog watchdog = null;
         if (notifier != null) {
-            String status = "STATUS=model " + engine.modelName() + " level " + level + ", frames from " + config.frameFilter();
+            String status = "STATUS=model " + engine.modelName() + " level " + plane.control().getAsInt() + " (control "
+                    + plane.control().settings().mode() + "), frames from " + config.frameFilter();
             gateway.ready().onSuccess(v -> tellSystemd(notifier, "READY=1\n" + status));
             if (notifier.watchdog().isPresent()) {
                 watchdog = new ServiceWatchdog(vertx, notifier, notifier.watchdog().get(), gateway::pipelineHealthy);
@@ -180,6 +194,32 @@ public final class Main {
      * needs most of a default 1 MiB thread stack: started from the main thread of a JVM whose
      * command line is long (a classpath of a few KB), it crashed the process with SIGSEGV here.
      */
+    /** Runs made to time the dense model when no cost plan measured it. */
+    private static final int DENSE_TIMING_RUNS = 7;
+
+    /**
+     * The dense model's time on this device (median of {@value #DENSE_TIMING_RUNS} runs on a blank
+     * input, the first left out as warm-up), for the controller's derived latency target when no
+     * cost plan measured it.
+     */
+    private static double denseMillis(OnnxEngine engine, ModelCard card) throws StartupException {
+        int[] chw = card.chw();
+        InputTensor blank = new InputTensor(new float[chw[0] * chw[1] * chw[2]], new long[] {1, chw[0], chw[1], chw[2]});
+        double[] ms = new double[DENSE_TIMING_RUNS];
+        try {
+            for (int i = 0; i < ms.length; i++) {
+                long t = System.nanoTime();
+                engine.run(blank, 0);
+                ms[i] = (System.nanoTime() - t) / 1e6;
+            }
+        } catch (Exception e) {
+            throw new StartupException("the model does not run on a blank input: " + e.getMessage());
+        }
+        double[] timed = Arrays.copyOfRange(ms, 1, ms.length);
+        Arrays.sort(timed);
+        return timed[timed.length / 2];
+    }
+
     private static OnnxEngine openWithLargeStack(GatewayConfig config, ModelCard card) throws StartupException, InterruptedException {
         AtomicReference<Object> result = new AtomicReference<>();
         Thread loader = new Thread(null, () -> {

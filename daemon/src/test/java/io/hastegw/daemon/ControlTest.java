@@ -74,7 +74,8 @@ class ControlTest {
     void anUnknownCommandIsRefused() throws Exception {
         client.publish(topic("speed/set"), "fast".getBytes(StandardCharsets.UTF_8), null, null, null);
         var error = client.await(r -> r.topic().endsWith("/errors"), 10);
-        assertEquals("unknown command topic '" + topic("speed/set") + "'; known: " + topic("level/set"), error.json().get("message"));
+        assertEquals("unknown command topic '" + topic("speed/set") + "'; known: " + topic("set") + ", " + topic("get") + ", " + topic("level/set"),
+                error.json().get("message"));
     }
 
     @ParameterizedTest

@@ -16,7 +16,9 @@ final class GatewayFixture implements AutoCloseable {
 
     GatewayFixture(Path model, String... sets) {
         List<String> args = new ArrayList<>(List.of("--set", "gateway_id=" + id, "--set", "mqtt.host=127.0.0.1", "--set", "model.path=" + model,
-                "--set", "model.card=" + TestModels.resnet20Card(), "--set", "model.cost_plan=false"));
+                "--set", "model.card=" + TestModels.resnet20Card(), "--set", "model.cost_plan=false",
+                // Tests of the pipeline run the level they set; the controller's tests set control.mode=auto.
+                "--set", "control.mode=fixed"));
         for (String s : sets) {
             args.add("--set");
             args.add(s);

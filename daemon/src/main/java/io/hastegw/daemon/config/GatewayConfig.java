@@ -13,8 +13,36 @@ import java.util.Locale;
  * @param model     the model and how to run it
  * @param pipeline  queues, workers and limits
  * @param http      the observability endpoint
+ * @param control   the compression controller, remote control and its authorisation
  */
-public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline pipeline, Http http) {
+public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline pipeline, Http http, Control control) {
+
+    /**
+     * The compression controller (docs/operator-guide.md "Adaptive control"). The operator's
+     * settings ({@code mode} .. {@code shedding}) are the start values; once changed over MQTT
+     * they persist in {@code state_file} and win over these at the next start.
+     *
+     * @param mode              {@code auto} (follow the load), {@code fixed} (run {@code model.level}) or {@code off} (dense)
+     * @param minLevel          lowest level of {@code auto}
+     * @param maxLevel          highest level of {@code auto}; -1: the model's highest
+     * @param policy            {@code latency} (p95 frame latency under a target) or {@code cpu} (board CPU under a budget)
+     * @param latencyTargetMs   the p95 target; 0: derived at start, twice the dense model's measured time plus 10 ms
+     * @param cpuBudgetPercent  the cpu policy's budget, percent of all cores
+     * @param shedding          let {@code auto} shed frames (one in k of every camera) once its highest useful level is not enough
+     * @param maxShedEvery      the most shedding: one frame in this many per camera
+     * @param samplePeriodMs    how often load is sampled and the controller decides
+     * @param windowMs          the latency window the p95 is taken over
+     * @param dwellMs           least time between two changes of level or shedding
+     * @param hysteresis        margin under the target a step back must keep (0..0.9)
+     * @param stateFile         where the operator's settings persist; null: {@code $STATE_DIRECTORY/control-state.json}
+     *                          when systemd sets STATE_DIRECTORY, else not persisted
+     * @param hmacKeyFile       a file holding the shared secret that every control command must be signed with
+     *                          (HMAC-SHA256); null: commands are authorised by the broker's ACL alone
+     * @param hmacWindowSeconds how far a signed command's timestamp may be from this gateway's clock
+     */
+    public record Control(String mode, int minLevel, int maxLevel, String policy, double latencyTargetMs, double cpuBudgetPercent,
+                          boolean shedding, int maxShedEvery, long samplePeriodMs, long windowMs, long dwellMs, double hysteresis,
+                          String stateFile, String hmacKeyFile, long hmacWindowSeconds) {}
 
     /**
      * Broker connection.
@@ -142,7 +170,7 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
 
     /** This configuration with the broker at {@code host}:{@code port}. */
     public GatewayConfig withBroker(String host, int port) {
-        return new GatewayConfig(gatewayId, mqtt.at(host, port), model, pipeline, http);
+        return new GatewayConfig(gatewayId, mqtt.at(host, port), model, pipeline, http, control);
     }
 
     /** The frame topic filter with the gateway id filled in (without any shared-subscription prefix). */
@@ -165,8 +193,8 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
         List<String> errors = new ArrayList<>();
         check(errors, gatewayId != null && gatewayId.matches("[A-Za-z0-9_-]{1,64}"), "gateway_id",
                 "1-64 characters of A-Z a-z 0-9 _ -", gatewayId);
-        if (mqtt == null || model == null || pipeline == null || http == null) {
-            errors.add("sections mqtt, model, pipeline and http are required");
+        if (mqtt == null || model == null || pipeline == null || http == null || control == null) {
+            errors.add("sections mqtt, model, pipeline, http and control are required");
             return errors;
         }
         check(errors, !embeddedBroker() || (mqtt.embeddedBrokerLib != null && !mqtt.embeddedBrokerLib.isBlank()),
@@ -232,6 +260,24 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
                 "1 to 100000", pipeline.maxTrackedCameras);
         check(errors, pipeline.cameraIdleSeconds >= 1, "pipeline.camera_idle_seconds", "1 or more", pipeline.cameraIdleSeconds);
         check(errors, pipeline.heavyImagePixels >= 1, "pipeline.heavy_image_pixels", "1 or more", pipeline.heavyImagePixels);
+        check(errors, io.hastegw.daemon.control.ControlSettings.MODES.contains(control.mode), "control.mode", "one of auto, fixed, off", control.mode);
+        check(errors, control.minLevel >= 0, "control.min_level", "0 or more", control.minLevel);
+        check(errors, control.maxLevel == -1 || control.maxLevel >= control.minLevel, "control.max_level",
+                "-1 (the model's highest) or at least control.min_level", control.maxLevel);
+        check(errors, io.hastegw.daemon.control.ControlSettings.POLICIES.contains(control.policy), "control.policy", "one of latency, cpu", control.policy);
+        check(errors, control.latencyTargetMs >= 0 && control.latencyTargetMs <= 600_000, "control.latency_target_ms",
+                "0 (derived at start) to 600000", control.latencyTargetMs);
+        check(errors, control.cpuBudgetPercent >= 1 && control.cpuBudgetPercent <= 100, "control.cpu_budget_percent", "1 to 100",
+                control.cpuBudgetPercent);
+        check(errors, control.maxShedEvery >= 1 && control.maxShedEvery <= 100, "control.max_shed_every", "1 to 100", control.maxShedEvery);
+        check(errors, control.samplePeriodMs >= 50 && control.samplePeriodMs <= 600_000, "control.sample_period_ms", "50 to 600000",
+                control.samplePeriodMs);
+        check(errors, control.windowMs >= control.samplePeriodMs && control.windowMs <= 3_600_000, "control.window_ms",
+                "control.sample_period_ms to 3600000", control.windowMs);
+        check(errors, control.dwellMs >= 0 && control.dwellMs <= 3_600_000, "control.dwell_ms", "0 to 3600000", control.dwellMs);
+        check(errors, control.hysteresis >= 0 && control.hysteresis <= 0.9, "control.hysteresis", "0 to 0.9", control.hysteresis);
+        check(errors, control.hmacWindowSeconds >= 1 && control.hmacWindowSeconds <= 3600, "control.hmac_window_seconds", "1 to 3600",
+                control.hmacWindowSeconds);
         check(errors, !http.enabled || (http.port > 0 && http.port < 65536), "http.port", "1 to 65535", http.port);
         check(errors, !http.enabled || (http.host != null && !http.host.isBlank()), "http.host", "a bind address", http.host);
         return errors;

@@ -101,7 +101,7 @@ public final class Demo {
         String id = "demo";
         AtomicReference<Main.Running> ref = new AtomicReference<>();
         int status = Main.start(new String[] {"--set", "gateway_id=" + id, "--set", "model.path=" + hasteModel, "--set", "model.card=" + card,
-            "--set", "model.level=0", "--set", "mqtt.embedded_broker_lib=" + a.get("broker-lib"),
+            "--set", "model.level=0", "--set", "control.mode=fixed", "--set", "mqtt.embedded_broker_lib=" + a.get("broker-lib"),
             "--set", "model.calibration_images=" + frameDir, "--set", "model.cost_plan=" + a.getOrDefault("cost-plan", "true"),
             "--set", "model.stream_reuse.enabled=" + a.getOrDefault("stream-reuse", "false"),
             "--set", "pipeline.queue_per_camera=8", "--set", "pipeline.workers=2"}, Map.of(), out, System.err, ref);

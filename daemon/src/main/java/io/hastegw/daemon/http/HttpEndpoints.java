@@ -58,12 +58,34 @@ public final class HttpEndpoints extends VerticleBase {
                 .put("level", gateway.level())
                 .put("levels", gateway.engine().levels())
                 .put("engine", new JsonObject(gateway.engine().details(gateway.level())))
+                .put("control", new JsonObject(gateway.controlState()))
+                .put("load", load())
                 .put("uptime_s", ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0)
                 .put("mqtt_connects", gateway.mqtt() == null ? 0 : gateway.mqtt().connects())
                 .put("frames", new JsonObject().put("received", m.total("haste_frames_received"))
                         .put("processed", m.total("haste_frames_processed")).put("dropped", m.total("haste_frames_dropped"))
-                        .put("errors", m.total("haste_frame_errors")))
+                        .put("errors", m.total("haste_frame_errors")).put("shed", m.total("haste_frames_shed")))
                 .put("health", health());
+    }
+
+    /** The last sampling period's board reading and latency window (null where unknown). */
+    private JsonObject load() {
+        var r = gateway.control().reading();
+        var w = gateway.control().stats();
+        return new JsonObject()
+                .put("board_cpu", finite(r.boardCpu())).put("process_cpu", finite(r.processCpu())).put("other_cpu", finite(r.otherCpu()))
+                .put("load_average", finite(r.loadAverage())).put("temperature_c", finite(r.temperatureC()))
+                .put("throttled", r.throttled()).put("throttle_source", r.throttleSource()).put("unavailable", r.unavailable())
+                .put("window", new JsonObject().put("frames", w.frames()).put("dropped", w.dropped()).put("frames_per_second", finite(w.framesPerSecond()))
+                        .put("drop_rate", finite(w.dropRate())).put("p50_ms", finite(w.p50Ms())).put("p95_ms", finite(w.p95Ms()))
+                        .put("p99_ms", finite(w.p99Ms())).put("inference_p50_ms", finite(w.inferenceP50Ms()))
+                        .put("inference_p95_ms", finite(w.inferenceP95Ms())))
+                .put("queue", new JsonObject().put("queued", gateway.intake().queued()).put("in_flight", gateway.intake().inFlight()));
+    }
+
+    /** A figure for JSON: rounded to 3 decimals, null when unknown. */
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? Math.round(v * 1000) / 1000.0 : null;
     }
 
     @Override

@@ -180,6 +180,20 @@ public final class OnnxEngine implements InferenceEngine {
         return out;
     }
 
+    /** The cost plan's measured time per level (the dense model's time where a level runs it); empty without a plan. */
+    @Override
+    public double[] measuredLevelMillis() {
+        if (!(details.get("cost_plan") instanceof CostPlans.Plan p)) {
+            return new double[0];
+        }
+        CostTable t = p.table();
+        double[] ms = new double[t.levelMillis().length];
+        for (int l = 0; l < ms.length; l++) {
+            ms[l] = t.levelDense()[l] ? t.denseModelMillis() : t.levelMillis()[l];
+        }
+        return ms;
+    }
+
     @Override
     public InferenceResult run(InputTensor input, int level) throws OrtException {
         FloatTensor x = new FloatTensor(input.data(), input.shape());

@@ -20,6 +20,10 @@ public final class Messages {
     public static final String ERROR_SCHEMA = "haste.error/1";
     /** Schema id of level state messages. */
     public static final String LEVEL_SCHEMA = "haste.level/1";
+    /** Schema id of the retained control state. */
+    public static final String CONTROL_STATE_SCHEMA = "haste.control.state/1";
+    /** Schema id of answers to control commands (v2). */
+    public static final String CONTROL_ACK_SCHEMA = "haste.control.ack/1";
     /** Schema id of status messages. */
     public static final String STATUS_SCHEMA = "haste.status/2";
 
@@ -78,6 +82,24 @@ public final class Messages {
         root.put("level", level);
         root.put("levels", levels);
         root.put("model", model);
+        return bytes(root);
+    }
+
+    /** The control state (retained on control/state): settings, level, shedding, why, the ladder of levels. */
+    public byte[] controlState(java.util.Map<String, Object> state) {
+        ObjectNode root = base(CONTROL_STATE_SCHEMA, System.currentTimeMillis());
+        root.setAll((ObjectNode) JSON.valueToTree(state));
+        return bytes(root);
+    }
+
+    /** The answer to a v2 control command on {@code topic}: accepted or refused with every reason, and the state after it. */
+    public byte[] controlAck(String topic, boolean accepted, java.util.List<String> errors, java.util.Map<String, Object> state) {
+        ObjectNode root = base(CONTROL_ACK_SCHEMA, System.currentTimeMillis());
+        root.put("command", topic.substring(topic.lastIndexOf('/') + 1));
+        root.put("accepted", accepted);
+        ArrayNode reasons = root.putArray("errors");
+        errors.forEach(reasons::add);
+        root.set("state", JSON.valueToTree(state));
         return bytes(root);
     }
 

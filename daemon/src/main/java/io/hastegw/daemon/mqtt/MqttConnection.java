@@ -133,13 +133,22 @@ public final class MqttConnection {
         connects.incrementAndGet();
         LOG.info("mqtt: connected to {} as {} (connect #{})", serverUri(), config.clientId(), connects.get());
         try {
-            c.subscribe(new String[] {topics.frameSubscription(), topics.controlFilter()}, new int[] {config.mqtt().qos(), 1}, null,
+            String[] control = topics.controlFilters();
+            String[] filters = new String[control.length + 1];
+            int[] qos = new int[filters.length];
+            filters[0] = topics.frameSubscription();
+            qos[0] = config.mqtt().qos();
+            for (int i = 0; i < control.length; i++) {
+                filters[i + 1] = control[i];
+                qos[i + 1] = 1;
+            }
+            c.subscribe(filters, qos, null,
                     new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     context.runOnContext(v -> {
                         subscribed = true;
-                        LOG.info("mqtt: subscribed to {} and {}", topics.frameSubscription(), topics.controlFilter());
+                        LOG.info("mqtt: subscribed to {} and {}", topics.frameSubscription(), String.join(", ", control));
                         // Online only once frames can be taken: a camera that waits for it loses nothing.
                         onConnected.run();
                         if (first != null) {

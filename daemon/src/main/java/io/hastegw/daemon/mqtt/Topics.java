@@ -53,9 +53,29 @@ public final class Topics {
         return camera.isEmpty() ? Optional.empty() : Optional.of(camera);
     }
 
-    /** The control commands: {@code haste/<gatewayId>/control/+/set}. */
-    public String controlFilter() {
-        return "haste/" + gatewayId + "/control/+/set";
+    /** The control commands' filters: v1 {@code control/+/set}, v2 {@code control/set} and {@code control/get}. */
+    public String[] controlFilters() {
+        return new String[] {"haste/" + gatewayId + "/control/+/set", controlSet(), controlGet()};
+    }
+
+    /** {@code haste/<gatewayId>/control/set}: change the control settings (v2). */
+    public String controlSet() {
+        return "haste/" + gatewayId + "/control/set";
+    }
+
+    /** {@code haste/<gatewayId>/control/get}: ask for the control state (v2). */
+    public String controlGet() {
+        return "haste/" + gatewayId + "/control/get";
+    }
+
+    /** {@code haste/<gatewayId>/control/ack}: answers to v2 commands without a response topic. */
+    public String controlAck() {
+        return "haste/" + gatewayId + "/control/ack";
+    }
+
+    /** {@code haste/<gatewayId>/control/state} (retained): settings, level, shedding and the last reason. */
+    public String controlState() {
+        return "haste/" + gatewayId + "/control/state";
     }
 
     /** {@code haste/<gatewayId>/control/level/set}: set the compression level. */
@@ -85,7 +105,7 @@ public final class Topics {
         if (responseTopic.contains("+") || responseTopic.contains("#")) {
             return Optional.of("response topic '" + shown + "' refused: a response topic may not contain the wildcards + or #");
         }
-        if (matches(frameFilterText, responseTopic) || matches(controlFilter(), responseTopic)) {
+        if (matches(frameFilterText, responseTopic) || java.util.Arrays.stream(controlFilters()).anyMatch(f -> matches(f, responseTopic))) {
             return Optional.of("response topic '" + shown + "' refused: the gateway subscribes to it, the answer would come back as input");
         }
         return Optional.empty();
@@ -106,9 +126,9 @@ public final class Topics {
         return f.length == t.length;
     }
 
-    /** Whether {@code topic} is a control command of this gateway. */
+    /** Whether {@code topic} is a control command of this gateway (v1 {@code control/<x>/set}, v2 set and get). */
     public boolean isControl(String topic) {
-        return topic.startsWith("haste/" + gatewayId + "/control/") && topic.endsWith("/set");
+        return topic.startsWith("haste/" + gatewayId + "/control/") && topic.endsWith("/set") || topic.equals(controlGet());
     }
 
     /** {@code haste/<gatewayId>/cameras/<cameraId>/predictions}. */

@@ -1,7 +1,12 @@
 package io.hastegw.daemon.pipeline;
 
 import io.hastegw.daemon.config.GatewayConfig;
-import io.hastegw.daemon.control.LevelControl;
+import io.hastegw.daemon.control.AdaptiveControl;
+import io.hastegw.daemon.control.ControlCommands;
+import io.hastegw.daemon.control.ControlPlane;
+import io.hastegw.daemon.control.ControlSettings;
+import io.hastegw.daemon.control.Controller;
+import io.hastegw.daemon.load.BoardSampler;
 import io.hastegw.daemon.messages.Messages;
 import io.hastegw.daemon.mqtt.IncomingMessage;
 import io.hastegw.daemon.mqtt.MqttConnection;
@@ -9,6 +14,7 @@ import io.hastegw.daemon.mqtt.MqttPredictionSink;
 import io.hastegw.daemon.mqtt.Topics;
 import io.hastegw.plugin.api.Frame;
 import io.hastegw.plugin.api.InferenceEngine;
+import io.hastegw.plugin.api.Prediction;
 import io.hastegw.plugin.api.PredictionSink;
 import io.hastegw.plugin.api.RejectReason;
 import io.vertx.core.Future;
@@ -19,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
@@ -30,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * verticle's event loop, are checked (topic, size) and queued in {@link FrameIntake}; workers of
  * a dedicated, bounded {@link WorkerExecutor} (and one more worker, the heavy lane, for expensive
  * frames) run {@link FrameProcessor}; predictions and error
- * events are published from the event loop. Control commands (the compression level) arrive on
- * the same loop. The event loop never decodes nor infers.
+ * events are published from the event loop. Control commands arrive on the same loop, as do the
+ * board's load readings each sampling period (read off the loop), which drive the compression
+ * controller ({@link AdaptiveControl}): its level goes to the next frames, its shedding drops
+ * frames fairly per camera before they queue. The event loop never decodes nor infers.
  */
 public final class Gateway extends VerticleBase {
     /** How long in-flight frames may go without any finishing before the pipeline counts as stuck. */
@@ -48,7 +55,10 @@ public final class Gateway extends VerticleBase {
     private final FrameIntake intake;
     private final CameraTracker cameras;
     private final GatewayMetrics metrics;
-    private final LevelControl level;
+    private final ControlPlane plane;
+    private final AdaptiveControl control;
+    private final BoardSampler sampler;
+    private final FrameShedder shedder = new FrameShedder();
     private final List<PredictionSink> sinks = new ArrayList<>();
     private final List<PredictionSink> extraSinks;
     private WorkerExecutor workers;
@@ -59,19 +69,23 @@ public final class Gateway extends VerticleBase {
     private Promise<Void> drained;
     private Future<Void> firstReady;
     private volatile long lastProgressNanos = System.nanoTime();
+    private boolean startProblemReported;
 
     /**
      * @param processor  the stages up to post-processing
-     * @param level      the compression level, changeable over MQTT (the processor reads the same control)
+     * @param plane      the compression control (the processor reads the same control's level)
+     * @param sampler    reads the board's load each sampling period
      * @param extraSinks publishing stages besides the built-in MQTT one (called on the event loop)
      */
-    public Gateway(GatewayConfig config, InferenceEngine engine, FrameProcessor processor, LevelControl level,
+    public Gateway(GatewayConfig config, InferenceEngine engine, FrameProcessor processor, ControlPlane plane, BoardSampler sampler,
                    List<PredictionSink> extraSinks) {
         this.config = config;
         this.extraSinks = List.copyOf(extraSinks);
         this.engine = engine;
         this.processor = processor;
-        this.level = level;
+        this.plane = plane;
+        this.control = plane.control();
+        this.sampler = sampler;
         this.topics = new Topics(config);
         this.messages = new Messages(config.gatewayId());
         GatewayConfig.Pipeline p = config.pipeline();
@@ -81,25 +95,45 @@ public final class Gateway extends VerticleBase {
         this.cameras = new CameraTracker(p.maxCameraIdLength(), p.maxTrackedCameras(), TimeUnit.SECONDS.toNanos(p.cameraIdleSeconds()),
                 System::nanoTime);
         this.metrics = new GatewayMetrics(intake::queued, intake::inFlight, () -> mqtt != null && mqtt.isReady() ? 1 : 0);
-        metrics.level(level.getAsInt());
+        metrics.bind(new ControlMetrics(control));
     }
 
     @Override
     public Future<?> start() {
         workers = vertx.createSharedWorkerExecutor("haste-inference-" + config.gatewayId(), config.pipeline().workers());
         heavyLane = vertx.createSharedWorkerExecutor("haste-heavy-" + config.gatewayId(), 1);
-        mqtt = new MqttConnection(vertx, context, config, topics, messages.lastWill(engine.modelName()), this::publishState, this::onMessage);
+        mqtt = new MqttConnection(vertx, context, config, topics, messages.lastWill(engine.modelName()), this::onConnected, this::onMessage);
         sinks.add(new MqttPredictionSink(mqtt, topics, messages));
         sinks.addAll(extraSinks);
         firstReady = mqtt.start();
         long idleMs = TimeUnit.SECONDS.toMillis(config.pipeline().cameraIdleSeconds());
         vertx.setPeriodic(Math.max(250, Math.min(idleMs / 2, 60_000)), t -> cameras.expire().forEach(this::forget));
+        vertx.setPeriodic(plane.periodMs(), t -> sample());
         return Future.succeededFuture();
+    }
+
+    /** One sampling period: the board is read off the event loop, the controller decides on it. */
+    private void sample() {
+        vertx.executeBlocking(sampler::sample, false).onSuccess(reading -> {
+            Controller.Step step = control.tick(reading, intake.queued(), System.nanoTime());
+            if (step.changed()) {
+                controlChanged();
+            }
+        }).onFailure(e -> LOG.warn("load sampling failed: {}", e.toString()));
+    }
+
+    /** The level or the shedding changed: logged with its reason, counted, published (retained). */
+    private void controlChanged() {
+        Controller.Decision d = control.decision();
+        LOG.info("control: level {}, {}: {}", d.level(), d.shedEvery() == 1 ? "every frame served" : "1 frame in " + d.shedEvery() + " per camera",
+                d.reason());
+        publishState();
     }
 
     /** Forgets a camera gone idle: its metrics series, and what the engine kept for it (off the event loop: it may wait for its frame). */
     private void forget(String camera) {
         metrics.forget(camera);
+        shedder.forget(camera);
         workers.executeBlocking(() -> {
             engine.forget(camera);
             return null;
@@ -122,7 +156,22 @@ public final class Gateway extends VerticleBase {
 
     /** The compression level in use. */
     public int level() {
-        return level.getAsInt();
+        return control.getAsInt();
+    }
+
+    /** The control state as published on control/state (for /status). */
+    public java.util.Map<String, Object> controlState() {
+        return plane.state();
+    }
+
+    /** The compression control (for /status). */
+    public AdaptiveControl control() {
+        return control;
+    }
+
+    /** Frames shed so far by the controller, all cameras together (for /status). */
+    public long shed() {
+        return shedder.total();
     }
 
     /** The metrics (for /metrics and /status). */
@@ -146,43 +195,69 @@ public final class Gateway extends VerticleBase {
     }
 
     private byte[] statusPayload(String state, String detail) {
-        return messages.status(state, engine.modelName(), level.getAsInt(), detail);
+        return messages.status(state, engine.modelName(), control.getAsInt(), detail);
     }
 
-    /** The retained state: online status and level. */
+    /** The retained state: online status, level (v1) and control state (v2). */
     private void publishState() {
         mqtt.publish(topics.status(), statusPayload("online", null), 1, true, null);
-        mqtt.publish(topics.levelState(), messages.level(level.getAsInt(), level.levels(), engine.modelName()), 1, true, json());
+        mqtt.publish(topics.levelState(), messages.level(control.getAsInt(), control.levels(), engine.modelName()), 1, true, json());
+        mqtt.publish(topics.controlState(), messages.controlState(plane.state()), 1, true, json());
+    }
+
+    /** Once connected: the retained state, and a state-file problem found at start. */
+    private void onConnected() {
+        publishState();
+        if (plane.startProblem() != null && !startProblemReported) {
+            startProblemReported = true;
+            controlError(plane.startProblem(), topics.controlSet());
+        }
     }
 
     /**
-     * A control command: only {@code control/level/set} exists; the answer goes to its response
-     * topic too, when that lies under the reply prefix. Retained commands are never applied.
+     * A control command (docs/mqtt-api.md): v2 {@code control/set} and {@code control/get}, v1
+     * {@code control/level/set}. Retained commands and, when an HMAC key is configured, commands
+     * that fail its check are refused with an error event, never applied. The answer goes to the
+     * request's response topic (when under the reply prefix) with its correlation data; v2
+     * answers go to {@code control/ack} when there is none.
      */
     private void onControl(IncomingMessage m) {
-        String payload = new String(m.payload(), StandardCharsets.UTF_8);
         Optional<String> badReply = topics.replyRefusal(m.responseTopic());
         if (badReply.isPresent()) {
             controlError(badReply.get(), m.topic());
             return;
         }
+        boolean v2 = m.topic().equals(topics.controlSet()) || m.topic().equals(topics.controlGet());
+        Optional<String> refusal = m.retained() ? Optional.of("control command published with the retain flag refused: a retained command "
+                + "would be applied again on every reconnect and restart; publish it without retain, and clear the retained one with an "
+                + "empty retained message on " + m.topic())
+                : plane.auth().flatMap(a -> a.refusal(m.topic(), m.payload(), m.userProperties(), System.currentTimeMillis()));
         byte[] answer;
-        if (m.retained()) {
-            answer = controlError("control command published with the retain flag refused: a retained command would be applied again on "
-                    + "every reconnect and restart; publish it without retain, and clear the retained one with an empty retained "
-                    + "message on " + m.topic(), m.topic());
-        } else if (m.topic().equals(topics.levelSet())) {
-            OptionalInt applied = level.request(payload);
-            if (applied.isPresent()) {
-                metrics.level(applied.getAsInt());
-                LOG.info("control: compression level set to {}", applied.getAsInt());
-                publishState();
-                answer = messages.level(applied.getAsInt(), level.levels(), engine.modelName());
+        if (refusal.isPresent()) {
+            LOG.warn("control: command on {} refused: {}", m.topic(), refusal.get());
+            controlError(refusal.get(), m.topic());
+            answer = v2 ? messages.controlAck(m.topic(), false, List.of(refusal.get()), plane.state()) : null;
+        } else if (m.topic().equals(topics.controlGet())) {
+            answer = messages.controlAck(m.topic(), true, List.of(), plane.state());
+        } else if (m.topic().equals(topics.controlSet()) || m.topic().equals(topics.levelSet())) {
+            ControlCommands.Parsed parsed = v2 ? ControlCommands.set(m.payload(), control.settings(), control.levels())
+                    : ControlCommands.level(new String(m.payload(), StandardCharsets.UTF_8), control.settings(), control.levels());
+            if (parsed.accepted()) {
+                apply(parsed.settings(), m.topic());
+                answer = v2 ? messages.controlAck(m.topic(), true, List.of(), plane.state())
+                        : messages.level(control.getAsInt(), control.levels(), engine.modelName());
             } else {
-                answer = controlError(level.refusal(payload), m.topic());
+                String reason = String.join("; ", parsed.errors());
+                answer = v2 ? messages.controlAck(m.topic(), false, parsed.errors(), plane.state()) : null;
+                byte[] error = controlError(v2 ? "command refused, settings unchanged: " + reason : reason, m.topic());
+                answer = answer == null ? error : answer;
             }
         } else {
-            answer = controlError("unknown command topic '" + m.topic() + "'; known: " + topics.levelSet(), m.topic());
+            answer = controlError("unknown command topic '" + m.topic() + "'; known: " + topics.controlSet() + ", " + topics.controlGet()
+                    + ", " + topics.levelSet(), m.topic());
+        }
+        if (answer == null) {
+            return;
         }
         if (m.responseTopic() != null) {
             MqttProperties props = json();
@@ -190,7 +265,27 @@ public final class Gateway extends VerticleBase {
                 props.setCorrelationData(m.correlationData());
             }
             mqtt.publish(m.responseTopic(), answer, 1, false, props);
+        } else if (v2) {
+            mqtt.publish(topics.controlAck(), answer, 1, false, json());
         }
+    }
+
+    /** Puts accepted settings in force, publishes the state and saves them (off the event loop) when a state file is configured. */
+    private void apply(ControlSettings settings, String topic) {
+        boolean moved = control.apply(settings, System.nanoTime());
+        LOG.info("control: settings from {}: {}", topic, AdaptiveControl.settingsJson(settings));
+        if (moved) {
+            controlChanged();
+        } else {
+            publishState();
+        }
+        plane.store().ifPresent(store -> vertx.executeBlocking(() -> {
+            store.write(settings);
+            return null;
+        }, true).onFailure(e -> {
+            LOG.error("control: cannot save the settings to {}: {}", store.path(), e.toString());
+            controlError("settings applied but not saved to " + store.path() + " (they will not survive a restart): " + e.getMessage(), topic);
+        }));
     }
 
     private byte[] controlError(String message, String topic) {
@@ -234,11 +329,18 @@ public final class Gateway extends VerticleBase {
                     + config.pipeline().maxPayloadBytes(), m.topic(), cameraId, frameId);
             return;
         }
+        if (!shedder.keep(series, control.shedEvery())) {
+            metrics.shed(series);
+            return;
+        }
         Frame frame = new Frame(cameraId, frameId, m.payload(), m.contentType(), m.userProperties(), m.correlationData(), m.receivedNanos());
         long pixels = FrameFormats.detect(m.contentType(), m.payload()).map(f -> ImageHeaders.pixels(m.payload(), f)).orElse(0L);
         switch (intake.offer(frame, pixels)) {
             case QUEUED -> { }
-            case QUEUED_DROPPED_OLDEST, DROPPED_NEWEST, DROPPED_BYTES -> metrics.dropped(series);
+            case QUEUED_DROPPED_OLDEST, DROPPED_NEWEST, DROPPED_BYTES -> {
+                metrics.dropped(series);
+                control.dropped(System.nanoTime());
+            }
             case TOO_MANY_CAMERAS -> reject(RejectReason.DROPPED, "more than pipeline.max_cameras = " + config.pipeline().maxCameras()
                     + " cameras have frames waiting", m.topic(), cameraId, frameId);
         }
@@ -281,7 +383,9 @@ public final class Gateway extends VerticleBase {
                     metrics.error(RejectReason.PLUGIN_FAILED.wireName());
                 }
             }
-            metrics.processed(cameras.series(frame.cameraId()), outcome.prediction().latency().totalMs(), outcome.prediction().latency().inferenceMs());
+            Prediction.Latency latency = outcome.prediction().latency();
+            metrics.processed(cameras.series(frame.cameraId()), latency.totalMs(), latency.inferenceMs());
+            control.predicted(System.nanoTime(), latency.totalMs(), latency.inferenceMs());
         } else {
             reject(outcome.reason(), outcome.message(), topicOf(frame), frame.cameraId(), frame.frameId());
         }

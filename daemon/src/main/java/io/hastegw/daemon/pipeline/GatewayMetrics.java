@@ -11,22 +11,20 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
  * The gateway's metrics in a Micrometer Prometheus registry: frames received, processed and
  * dropped per camera series (see {@link CameraTracker}), errors by reason, end-to-end and inference latency histograms, the current
- * compression level, queue state and broker connectivity, plus JVM memory, GC, threads and
- * process CPU.
+ * queue state and broker connectivity (the load and control meters come from {@link ControlMetrics}),
+ * plus JVM memory, GC, threads and process CPU.
  */
 public final class GatewayMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private static final String[] PER_CAMERA = {"haste_frames_received", "haste_frames_processed", "haste_frames_dropped"};
+    private static final String[] PER_CAMERA = {"haste_frames_received", "haste_frames_processed", "haste_frames_dropped", "haste_frames_shed"};
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> totals = new ConcurrentHashMap<>();
-    private final AtomicInteger level = new AtomicInteger();
     private final Timer latency;
     private final Timer inference;
 
@@ -42,7 +40,6 @@ public final class GatewayMetrics {
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        Gauge.builder("haste_compression_level", level, AtomicInteger::get).description("HASTE level in use (0 = dense)").register(registry);
         // Supplier gauges hold their function strongly (a gauge on an object holds it weakly: a lambda would be collected, reading NaN).
         Gauge.builder("haste_queue_frames", queued).description("frames waiting").register(registry);
         Gauge.builder("haste_in_flight_frames", inFlight).description("frames being processed").register(registry);
@@ -71,9 +68,9 @@ public final class GatewayMetrics {
         count("haste_frame_errors", "reason", reason);
     }
 
-    /** The compression level now in use. */
-    public void level(int value) {
-        level.set(value);
+    /** A frame of {@code camera} was shed by the compression controller (one frame in k served). */
+    public void shed(String camera) {
+        count("haste_frames_shed", "camera", camera);
     }
 
     /** Removes every per-camera series of {@code camera} (a camera forgotten after its idle time). */

@@ -79,7 +79,7 @@ public final class GatewayBenchmark {
         int httpPort = freePort();
         Process gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
                 "--set", "gateway_id=" + id, "--set", "mqtt.host=127.0.0.1", "--set", "model.path=" + hasteModel, "--set", "model.card=" + models.resolve(model + ".json"),
-                "--set", "model.level=" + level, "--set", "pipeline.workers=" + workers, "--set", "pipeline.max_in_flight=" + workers,
+                "--set", "model.level=" + level, "--set", "control.mode=fixed", "--set", "pipeline.workers=" + workers, "--set", "pipeline.max_in_flight=" + workers,
                 "--set", "http.enabled=true", "--set", "http.port=" + httpPort)
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("gateway.log").toFile()).start();
         try (Client client = new Client("haste/" + id + "/#")) {

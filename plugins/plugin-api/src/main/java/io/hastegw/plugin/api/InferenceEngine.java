@@ -17,6 +17,15 @@ public interface InferenceEngine extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /**
+     * The measured time of each level on this device, milliseconds per frame, index = level (HASTE's
+     * cost plan); empty when the engine did not measure them. The compression controller climbs only
+     * to levels measured faster, and derives its default latency target from level 0's time.
+     */
+    default double[] measuredLevelMillis() {
+        return new double[0];
+    }
+
     /** Runs one input at {@code level} (0 .. levels()-1). */
     InferenceResult run(InputTensor input, int level) throws Exception;
 

@@ -1,0 +1,113 @@
+package io.hastegw.daemon.control;
+
+import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.daemon.load.LatencyWindow;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the gateway needs to control compression, built once at start from the
+ * configuration: the {@link AdaptiveControl} (start settings from the state file when one was
+ * saved, else from the configuration), where settings persist, and the optional command
+ * authorisation.
+ *
+ * @param control      the controller state
+ * @param store        where the operator's settings persist (empty: not persisted)
+ * @param auth         HMAC authorisation of commands (empty: the broker's ACL alone)
+ * @param periodMs     the sampling period
+ * @param startProblem a problem with the state file found at start (reported once connected), or null
+ */
+public record ControlPlane(AdaptiveControl control, Optional<ControlStateFile> store, Optional<CommandAuth> auth, long periodMs,
+                           String startProblem) {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+
+    /**
+     * The control state operators see (retained {@code control/state}, acks, /status): the
+     * controller's state, where settings persist and any problem with the state file, and whether
+     * commands must be signed.
+     */
+    public Map<String, Object> state() {
+        Map<String, Object> m = control.state();
+        Map<String, Object> file = new java.util.LinkedHashMap<>();
+        file.put("path", store.map(s -> s.path().toString()).orElse(null));
+        file.put("problem", startProblem);
+        m.put("state_file", file);
+        m.put("signed_commands", auth.isPresent());
+        return m;
+    }
+
+    /** A configuration that cannot be put in force (bad key file, bounds the model lacks). */
+    public static final class SetupException extends Exception {
+        SetupException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Builds the control plane.
+     *
+     * @param c           the control configuration
+     * @param fixedLevel  {@code model.level}: the level of fixed mode
+     * @param levels      the model's levels
+     * @param levelMillis the measured time per level (empty when not measured)
+     * @param denseMillis the dense model's time on this device
+     * @param env         the environment (STATE_DIRECTORY)
+     * @param nowNanos    the time now
+     */
+    public static ControlPlane create(GatewayConfig.Control c, int fixedLevel, int levels, double[] levelMillis, double denseMillis,
+                                      Map<String, String> env, long nowNanos) throws SetupException {
+        int max = c.maxLevel() < 0 ? levels - 1 : c.maxLevel();
+        boolean derived = c.latencyTargetMs() == 0;
+        ControlSettings configured = new ControlSettings(c.mode(), fixedLevel, c.minLevel(), max, c.policy(),
+                derived ? AdaptiveControl.derivedTargetMs(denseMillis) : c.latencyTargetMs(), c.cpuBudgetPercent(), c.shedding());
+        var problems = configured.problems(levels);
+        if (!problems.isEmpty()) {
+            throw new SetupException("control settings do not fit the model: " + String.join("; ", problems)
+                    .replace("min_level", "control.min_level").replace("max_level", "control.max_level"));
+        }
+        Optional<CommandAuth> auth = Optional.empty();
+        if (c.hmacKeyFile() != null && !c.hmacKeyFile().isBlank()) {
+            try {
+                byte[] key = Files.readString(Path.of(c.hmacKeyFile())).strip().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                auth = Optional.of(new CommandAuth(key, TimeUnit.SECONDS.toMillis(c.hmacWindowSeconds())));
+            } catch (IOException e) {
+                throw new SetupException("cannot read control.hmac_key_file " + c.hmacKeyFile() + ": " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new SetupException("control.hmac_key_file " + c.hmacKeyFile() + ": " + e.getMessage());
+            }
+        }
+        Optional<ControlStateFile> store = ControlStateFile.locate(c.stateFile(), env);
+        ControlSettings start = configured;
+        String problem = null;
+        if (store.isPresent()) {
+            try {
+                Optional<ControlSettings> saved = store.get().read(configured, levels);
+                if (saved.isPresent()) {
+                    start = saved.get();
+                    LOG.info("control: settings from {} (saved by an operator command): {}", store.get().path(), AdaptiveControl.settingsJson(start));
+                }
+            } catch (IOException e) {
+                problem = e.getMessage() + "; ignored, the configured control settings are in force";
+                LOG.error("control: {}", problem);
+            }
+        }
+        double[] cost = null;
+        if (levelMillis.length == levels && levelMillis[0] > 0) {
+            cost = new double[levels];
+            for (int l = 0; l < levels; l++) {
+                cost[l] = levelMillis[l] / levelMillis[0];
+            }
+        }
+        Controller controller = new Controller(cost, start.mode().equals("fixed") ? start.level() : start.minLevel(), c.maxShedEvery(),
+                TimeUnit.MILLISECONDS.toNanos(c.dwellMs()), nowNanos);
+        LatencyWindow window = new LatencyWindow(TimeUnit.MILLISECONDS.toNanos(c.windowMs()), 100_000);
+        AdaptiveControl control = new AdaptiveControl(start, levels, denseMillis, derived, controller, window, c.hysteresis(), nowNanos);
+        return new ControlPlane(control, store, auth, c.samplePeriodMs(), problem);
+    }
+}

@@ -1,0 +1,61 @@
+package io.hastegw.daemon.control;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What operators set: the mode, the fixed level, the bounds of automatic control, its policy and
+ * target, and whether frames may be shed. Configured at start, changed over MQTT (control v2),
+ * persisted in the state file.
+ *
+ * @param mode             {@code auto}, {@code fixed} or {@code off} (dense)
+ * @param level            the level in {@code fixed} mode
+ * @param minLevel         lowest level {@code auto} uses (it returns there when load goes away)
+ * @param maxLevel         highest level {@code auto} uses
+ * @param policy           {@code latency} (p95 under a target) or {@code cpu} (board CPU under a budget)
+ * @param latencyTargetMs  the p95 target of the latency policy
+ * @param cpuBudgetPercent the CPU budget of the cpu policy, percent of all cores
+ * @param shedding         whether {@code auto} may shed frames when its highest useful level is not enough
+ */
+public record ControlSettings(String mode, int level, int minLevel, int maxLevel, String policy, double latencyTargetMs,
+                              double cpuBudgetPercent, boolean shedding) {
+    /** The modes. */
+    public static final List<String> MODES = List.of("auto", "fixed", "off");
+    /** The built-in policies. */
+    public static final List<String> POLICIES = List.of("latency", "cpu");
+
+    /** Every problem with these settings for a model of {@code levels} levels, one message per field; empty when valid. */
+    public List<String> problems(int levels) {
+        List<String> out = new ArrayList<>();
+        if (!MODES.contains(mode)) {
+            out.add("mode must be one of " + String.join(", ", MODES) + " (got '" + mode + "')");
+        }
+        checkLevel(out, "level", level, levels);
+        checkLevel(out, "min_level", minLevel, levels);
+        checkLevel(out, "max_level", maxLevel, levels);
+        if (minLevel > maxLevel) {
+            out.add("min_level " + minLevel + " is above max_level " + maxLevel);
+        }
+        if (!POLICIES.contains(policy)) {
+            out.add("policy must be one of " + String.join(", ", POLICIES) + " (got '" + policy + "')");
+        }
+        if (!(latencyTargetMs > 0 && latencyTargetMs <= 600_000)) {
+            out.add("latency_target_ms must be more than 0 and at most 600000 (got " + latencyTargetMs + ")");
+        }
+        if (!(cpuBudgetPercent >= 1 && cpuBudgetPercent <= 100)) {
+            out.add("cpu_budget_percent must be 1 to 100 (got " + cpuBudgetPercent + ")");
+        }
+        return out;
+    }
+
+    private static void checkLevel(List<String> out, String key, int value, int levels) {
+        if (value < 0 || value >= levels) {
+            out.add(key + " must be 0 to " + (levels - 1) + " for this model (got " + value + ")");
+        }
+    }
+
+    /** These settings in {@code fixed} mode at {@code newLevel} (what the v1 command {@code control/level/set} does). */
+    public ControlSettings fixedAt(int newLevel) {
+        return new ControlSettings("fixed", newLevel, minLevel, maxLevel, policy, latencyTargetMs, cpuBudgetPercent, shedding);
+    }
+}

@@ -1,0 +1,46 @@
+package io.hastegw.daemon.control;
+
+import io.hastegw.plugin.api.CompressionPolicy;
+import io.hastegw.plugin.api.LoadSignals;
+import java.util.Locale;
+
+/**
+ * Keeps the 95th percentile of frame latency (arrival to prediction) under a target. Over it,
+ * or frames dropped by back-pressure: raise. Steps back only when one step back is expected to
+ * stay under {@code (1 - hysteresis)} of the target (the p95 scaled by the step's measured cost
+ * ratio), so a steady load never flips between two levels.
+ *
+ * @param targetMs   the p95 target
+ * @param hysteresis the margin under the target a step back must keep (0..1)
+ */
+public record LatencyTargetPolicy(double targetMs, double hysteresis) implements CompressionPolicy {
+    /** Fewer predictions than this since the last change are too few to judge a p95 on. */
+    public static final int MIN_FRAMES = 3;
+
+    @Override
+    public String name() {
+        return "latency";
+    }
+
+    @Override
+    public Assessment assess(LoadSignals s) {
+        if (s.frames() == 0) {
+            return new Assessment(Pressure.LOWER, "no frames in the window: nothing to save");
+        }
+        if (s.dropRate() > 0) {
+            return new Assessment(Pressure.RAISE, String.format(Locale.ROOT, "%.0f %% of frames dropped by back-pressure", 100 * s.dropRate()));
+        }
+        if (s.frames() < MIN_FRAMES || Double.isNaN(s.p95LatencyMs())) {
+            return new Assessment(Pressure.HOLD, s.frames() + " frames since the last change: too few to judge");
+        }
+        if (s.p95LatencyMs() > targetMs) {
+            return new Assessment(Pressure.RAISE, String.format(Locale.ROOT, "p95 latency %.1f ms over the target %.1f ms", s.p95LatencyMs(), targetMs));
+        }
+        double expected = s.p95LatencyMs() * s.stepDownLoadFactor();
+        if (expected < targetMs * (1 - hysteresis)) {
+            return new Assessment(Pressure.LOWER, String.format(Locale.ROOT,
+                    "p95 latency %.1f ms; one step back is expected at %.1f ms, under %.1f ms", s.p95LatencyMs(), expected, targetMs * (1 - hysteresis)));
+        }
+        return new Assessment(Pressure.HOLD, String.format(Locale.ROOT, "p95 latency %.1f ms within the target %.1f ms", s.p95LatencyMs(), targetMs));
+    }
+}

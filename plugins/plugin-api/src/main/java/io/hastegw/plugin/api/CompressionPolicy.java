@@ -1,0 +1,34 @@
+package io.hastegw.plugin.api;
+
+/**
+ * Decides, once per sampling period, whether the gateway is under pressure: the controller
+ * then raises compression (or, at its highest useful level, sheds frames), holds, or steps back.
+ * The controller owns bounds, dwell time and the ladder of levels that the device measured
+ * faster; a policy only judges the signals. Implementations must be deterministic in their
+ * inputs (no clock of their own) so they can be tested on recorded load traces.
+ */
+public interface CompressionPolicy {
+    /** What the controller should do. */
+    enum Pressure {
+        /** Over target: compress more (or shed). */
+        RAISE,
+        /** Within target. */
+        HOLD,
+        /** Well under target even after one step back: compress less (or shed less). */
+        LOWER
+    }
+
+    /**
+     * A judgement and why, in words an operator reads in logs and the retained control state.
+     *
+     * @param pressure what to do
+     * @param reason   why, with the figures that decided it
+     */
+    record Assessment(Pressure pressure, String reason) {}
+
+    /** The policy's name, as operators select it ({@code latency}, {@code cpu}, ...). */
+    String name();
+
+    /** Judges one period's signals. */
+    Assessment assess(LoadSignals signals);
+}
