@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import io.hastegw.daemon.config.ConfigLoader;
 import io.hastegw.daemon.config.GatewayConfig;
 import io.hastegw.daemon.control.ControlPlane;
+import io.hastegw.daemon.energy.EnergyAccounting;
 import io.hastegw.daemon.load.BoardSampler;
 import io.hastegw.daemon.load.SystemFiles;
 import io.hastegw.plugin.api.InputTensor;
@@ -153,13 +154,15 @@ public final class Main {
             closeQuietly(broker);
             throw new StartupException(e.getMessage());
         }
+        EnergyAccounting energy = EnergyAccounting.create(config.energy(), SystemFiles.local(), System.getProperty("os.arch"),
+                config.model().intraOpThreads(), engine.measuredLevelMillis());
         GatewayConfig.Pipeline pipeline = config.pipeline();
         int[] chw = card.chw();
         DecodeLimits limits = new DecodeLimits(pipeline.maxImagePixels(), chw[2], chw[1], pipeline.decodeBudget(Runtime.getRuntime().maxMemory()));
         FrameProcessor processor = new FrameProcessor(List.of(new ImageIoFrames(limits), new RawFrames(pipeline.maxImagePixels())),
                 new CardPreprocessor(card), engine, new TopK(card.labels(), config.model().topK(), !"probabilities".equals(card.output().kind())),
-                plane.control());
-        Gateway gateway = new Gateway(config, engine, processor, plane, new BoardSampler(SystemFiles.local()), List.of());
+                plane.control(), energy.estimator());
+        Gateway gateway = new Gateway(config, engine, processor, plane, new BoardSampler(SystemFiles.local()), energy, List.of());
         engine.streams().ifPresent(gateway.metrics()::bind);
         try {
             vertx.deployVerticle(gateway).toCompletionStage().toCompletableFuture().get();

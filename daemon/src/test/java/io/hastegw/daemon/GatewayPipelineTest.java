@@ -79,7 +79,7 @@ class GatewayPipelineTest {
         client.publish(gateway.frames("echo"), Files.readAllBytes(TestModels.cifar("dog", 7)), null, "echo-1", correlation);
         var msg = client.await(r -> r.topic().endsWith("/cameras/echo/predictions"), 20);
         Map<String, Object> json = msg.json();
-        assertEquals("haste.prediction/1", json.get("schema"));
+        assertEquals("haste.prediction/2", json.get("schema"));
         assertEquals(gateway.id, json.get("gateway_id"));
         assertEquals("echo", json.get("camera_id"));
         assertEquals("echo-1", json.get("frame_id"));
@@ -92,6 +92,20 @@ class GatewayPipelineTest {
         Map<String, Object> macs = (Map<String, Object>) json.get("macs");
         assertEquals(40_551_040L, ((Number) macs.get("dense")).longValue());
         assertTrue(Json.validate("prediction", msg.payload()).isEmpty());
+    }
+
+    @Test
+    void aPredictionCarriesItsEnergyAndTheDenseEstimate() throws Exception {
+        client.publish(gateway.frames("energy"), Files.readAllBytes(TestModels.cifar("ship", 3)), null, null, null);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> energy = (Map<String, Object>) client.await(r -> r.topic().endsWith("/cameras/energy/predictions"), 20).json().get("energy");
+        double used = ((Number) energy.get("millijoules")).doubleValue();
+        double dense = ((Number) energy.get("dense_millijoules")).doubleValue();
+        assertTrue(used > 0 && dense > 0, energy.toString());
+        assertEquals(dense - used, ((Number) energy.get("saved_millijoules")).doubleValue(), 0.002);
+        // This machine is x86-64 without a cost plan in these tests.
+        assertEquals("estimate, profile x86: MACs x 4.6 pJ + active ms x (65.0 W - 10.0 W) x threads/" + Runtime.getRuntime().availableProcessors()
+                + "; dense time scaled by MACs", energy.get("method"));
     }
 
     @Test

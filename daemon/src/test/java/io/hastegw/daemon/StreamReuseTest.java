@@ -8,11 +8,6 @@ import io.hastegw.op.card.ModelCard;
 import io.hastegw.op.eval.Preprocessor;
 import io.hastegw.op.runtime.FrameSignature;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +39,7 @@ class StreamReuseTest {
         Preprocessor pre = new Preprocessor(card);
         double cut = FrameSignature.of(pre.load(CAT)).distance(FrameSignature.of(pre.load(SHIP)));
         assertTrue(cut > 0.25, "the two images are a scene cut for the default threshold: " + cut);
-        int port = freePort();
+        int port = LocalHttp.freePort();
         try (GatewayFixture g = start(port); MqttTestClient client = new MqttTestClient(g.all())) {
             for (int i = 0; i < 4; i++) {
                 send(client, g, "a", CAT, "cat" + i);
@@ -61,7 +56,7 @@ class StreamReuseTest {
             assertEquals(Map.of("first", 1, "level", 1, "model", 0, "quiet", 0, "interval", 0, "drift", 1), Map.copyOf(intValues(reuse.get("refreshes"))));
             assertEquals(1, ((Number) reuse.get("cameras_with_state")).intValue());
             assertTrue(((Number) reuse.get("state_bytes")).longValue() > 0);
-            String metrics = get(port, "/metrics");
+            String metrics = LocalHttp.get(port, "/metrics");
             assertTrue(metrics.contains("haste_stream_reused_frames_total 3.0"), metrics);
             assertTrue(metrics.contains("haste_stream_refreshes_total{cause=\"drift\"} 1.0"), metrics);
             assertTrue(metrics.contains("haste_stream_refreshes_total{cause=\"level\"} 1.0"), metrics);
@@ -71,7 +66,7 @@ class StreamReuseTest {
 
     @Test
     void beyondTheMemoryBudgetTheLeastRecentlyUsedCameraLosesItsState() throws Exception {
-        int port = freePort();
+        int port = LocalHttp.freePort();
         long oneCamera;
         try (GatewayFixture g = start(port); MqttTestClient client = new MqttTestClient(g.all())) {
             send(client, g, "probe", CAT, "p");
@@ -79,7 +74,7 @@ class StreamReuseTest {
         }
         long budgetMb = (long) Math.ceil(1.5 * oneCamera / (1 << 20));
         assertTrue(budgetMb << 20 < 2 * oneCamera, "room for one camera's state, not two: " + oneCamera + " bytes each");
-        port = freePort();
+        port = LocalHttp.freePort();
         try (GatewayFixture g = start(port, "model.stream_reuse.memory_budget_mb=" + budgetMb); MqttTestClient client = new MqttTestClient(g.all())) {
             send(client, g, "a", CAT, "a1");
             send(client, g, "b", CAT, "b1");
@@ -97,20 +92,20 @@ class StreamReuseTest {
 
     @Test
     void withReuseOffEveryFrameRunsOnItsOwnAndNothingIsKept() throws Exception {
-        int port = freePort();
+        int port = LocalHttp.freePort();
         try (GatewayFixture g = start(port, "model.stream_reuse.enabled=false"); MqttTestClient client = new MqttTestClient(g.all())) {
             var first = send(client, g, "a", CAT, "1");
             var second = send(client, g, "a", CAT, "2");
             assertEquals(first.json().get("top"), second.json().get("top"));
             assertEquals(first.json().get("macs"), second.json().get("macs"), "both hashed and merged: the same MACs");
             assertEquals(Map.of("enabled", false), streamReuse(port));
-            assertFalse(get(port, "/metrics").contains("haste_stream_"));
+            assertFalse(LocalHttp.get(port, "/metrics").contains("haste_stream_"));
         }
     }
 
     @Test
     void oneCamerasFramesOnTwoWorkersAllComeBack() throws Exception {
-        int port = freePort();
+        int port = LocalHttp.freePort();
         try (GatewayFixture g = start(port, "pipeline.workers=2", "pipeline.max_in_flight=2"); MqttTestClient client = new MqttTestClient(g.all())) {
             byte[] cat = Files.readAllBytes(CAT);
             for (int i = 0; i < 24; i++) {
@@ -137,7 +132,7 @@ class StreamReuseTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> streamReuse(int port) throws Exception {
-        Map<String, Object> status = Json.parse(get(port, "/status").getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> status = Json.parse(LocalHttp.get(port, "/status").getBytes(StandardCharsets.UTF_8));
         return (Map<String, Object>) ((Map<String, Object>) status.get("engine")).get("stream_reuse");
     }
 
@@ -148,14 +143,4 @@ class StreamReuseTest {
         return out;
     }
 
-    private static String get(int port, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -14,8 +14,21 @@ import java.util.Locale;
  * @param pipeline  queues, workers and limits
  * @param http      the observability endpoint
  * @param control   the compression controller, remote control and its authorisation
+ * @param energy    energy estimates and the board's meter
  */
-public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline pipeline, Http http, Control control) {
+public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline pipeline, Http http, Control control, Energy energy) {
+
+    /**
+     * Energy per inference (docs/energy.md).
+     *
+     * @param profile          the board's power profile: {@code auto} (from /proc/device-tree/model, or x86) or a built-in id
+     * @param meter            {@code auto}: read the board's meter (RAPL, INA3221) when there is one; {@code none}
+     * @param summaryPeriodS   how often the retained energy summary is published
+     * @param idleWatts        replaces the profile's idle power when above 0
+     * @param activeWatts      replaces the profile's all-cores-busy power when above 0
+     * @param picojoulesPerMac replaces the profile's energy per MAC when above 0
+     */
+    public record Energy(String profile, String meter, long summaryPeriodS, double idleWatts, double activeWatts, double picojoulesPerMac) {}
 
     /**
      * The compression controller (docs/operator-guide.md "Adaptive control"). The operator's
@@ -170,7 +183,7 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
 
     /** This configuration with the broker at {@code host}:{@code port}. */
     public GatewayConfig withBroker(String host, int port) {
-        return new GatewayConfig(gatewayId, mqtt.at(host, port), model, pipeline, http, control);
+        return new GatewayConfig(gatewayId, mqtt.at(host, port), model, pipeline, http, control, energy);
     }
 
     /** The frame topic filter with the gateway id filled in (without any shared-subscription prefix). */
@@ -193,8 +206,8 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
         List<String> errors = new ArrayList<>();
         check(errors, gatewayId != null && gatewayId.matches("[A-Za-z0-9_-]{1,64}"), "gateway_id",
                 "1-64 characters of A-Z a-z 0-9 _ -", gatewayId);
-        if (mqtt == null || model == null || pipeline == null || http == null || control == null) {
-            errors.add("sections mqtt, model, pipeline, http and control are required");
+        if (mqtt == null || model == null || pipeline == null || http == null || control == null || energy == null) {
+            errors.add("sections mqtt, model, pipeline, http, control and energy are required");
             return errors;
         }
         check(errors, !embeddedBroker() || (mqtt.embeddedBrokerLib != null && !mqtt.embeddedBrokerLib.isBlank()),
@@ -278,6 +291,15 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
         check(errors, control.hysteresis >= 0 && control.hysteresis <= 0.9, "control.hysteresis", "0 to 0.9", control.hysteresis);
         check(errors, control.hmacWindowSeconds >= 1 && control.hmacWindowSeconds <= 3600, "control.hmac_window_seconds", "1 to 3600",
                 control.hmacWindowSeconds);
+        List<String> profiles = new ArrayList<>(List.of("auto"));
+        io.hastegw.daemon.energy.DeviceProfile.BUILT_IN.forEach(p -> profiles.add(p.id()));
+        check(errors, profiles.contains(energy.profile), "energy.profile", "one of " + String.join(", ", profiles), energy.profile);
+        check(errors, "auto".equals(energy.meter) || "none".equals(energy.meter), "energy.meter", "auto or none", energy.meter);
+        check(errors, energy.summaryPeriodS >= 1 && energy.summaryPeriodS <= 86_400, "energy.summary_period_s", "1 to 86400",
+                energy.summaryPeriodS);
+        check(errors, energy.idleWatts >= 0 && energy.activeWatts >= 0 && (energy.activeWatts == 0 || energy.activeWatts > energy.idleWatts),
+                "energy.active_watts", "0 (the profile's) or more than energy.idle_watts (>= 0)", energy.activeWatts);
+        check(errors, energy.picojoulesPerMac >= 0, "energy.picojoules_per_mac", "0 (the profile's) or more", energy.picojoulesPerMac);
         check(errors, !http.enabled || (http.port > 0 && http.port < 65536), "http.port", "1 to 65535", http.port);
         check(errors, !http.enabled || (http.host != null && !http.host.isBlank()), "http.host", "a bind address", http.host);
         return errors;

@@ -144,7 +144,7 @@ public record SystemFiles(Path proc, Path sys) {
     }
 
     /** The entries of {@code dir} matching {@code glob}, sorted; empty when it cannot be listed. */
-    static List<Path> children(Path dir, String glob) {
+    public static List<Path> children(Path dir, String glob) {
         List<Path> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return out;
@@ -159,7 +159,7 @@ public record SystemFiles(Path proc, Path sys) {
     }
 
     /** The first line of a file, or empty when it cannot be read. */
-    static Optional<String> firstLine(Path file) {
+    public static Optional<String> firstLine(Path file) {
         try (var lines = Files.lines(file)) {
             return lines.findFirst();
         } catch (IOException | RuntimeException e) {

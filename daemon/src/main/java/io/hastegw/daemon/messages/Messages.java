@@ -3,6 +3,7 @@ package io.hastegw.daemon.messages;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hastegw.daemon.energy.EnergyAccounting;
 import io.hastegw.plugin.api.Prediction;
 import io.hastegw.plugin.api.ScoredLabel;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,9 @@ import java.util.Base64;
  */
 public final class Messages {
     /** Schema id of prediction messages. */
-    public static final String PREDICTION_SCHEMA = "haste.prediction/1";
+    public static final String PREDICTION_SCHEMA = "haste.prediction/2";
+    /** Schema id of the energy summary. */
+    public static final String ENERGY_SCHEMA = "haste.energy/1";
     /** Schema id of error events. */
     public static final String ERROR_SCHEMA = "haste.error/1";
     /** Schema id of level state messages. */
@@ -36,7 +39,7 @@ public final class Messages {
         this.gatewayId = gatewayId;
     }
 
-    /** A prediction message. The energy field stays null until an energy model is configured (energy issue). */
+    /** A prediction message; its energy fields are null on a board without a device profile. */
     public byte[] prediction(Prediction p) {
         ObjectNode root = base(PREDICTION_SCHEMA, p.timestampMillis());
         root.put("camera_id", p.cameraId());
@@ -55,8 +58,13 @@ public final class Messages {
         macs.put("executed", p.result().executedMacs());
         macs.put("reduction", 1.0 - (double) p.result().executedMacs() / p.result().denseMacs());
         ObjectNode energy = root.putObject("energy");
-        energy.putNull("joules");
-        energy.putNull("model");
+        Prediction.Energy e = p.energy();
+        if (e == null) {
+            energy.putNull("millijoules").putNull("dense_millijoules").putNull("saved_millijoules").put("method", EnergyAccounting.NO_PROFILE);
+        } else {
+            energy.put("millijoules", round(e.millijoules())).put("dense_millijoules", round(e.denseMillijoules()))
+                    .put("saved_millijoules", round(e.denseMillijoules() - e.millijoules())).put("method", e.method());
+        }
         ObjectNode latency = root.putObject("latency_ms");
         latency.put("queue", round(p.latency().queueMs()));
         latency.put("decode", round(p.latency().decodeMs()));
@@ -73,6 +81,13 @@ public final class Messages {
         root.put("topic", topic);
         root.put("camera_id", cameraId);
         root.put("frame_id", frameId);
+        return bytes(root);
+    }
+
+    /** The energy summary: totals, the period, every camera, the meter. */
+    public byte[] energySummary(java.util.Map<String, Object> summary) {
+        ObjectNode root = base(ENERGY_SCHEMA, System.currentTimeMillis());
+        root.setAll((ObjectNode) JSON.valueToTree(summary));
         return bytes(root);
     }
 

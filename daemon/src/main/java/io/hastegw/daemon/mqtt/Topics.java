@@ -136,6 +136,11 @@ public final class Topics {
         return "haste/" + gatewayId + "/cameras/" + cameraId + "/predictions";
     }
 
+    /** {@code haste/<gatewayId>/energy} (retained): the periodic energy summary. */
+    public String energy() {
+        return "haste/" + gatewayId + "/energy";
+    }
+
     /** {@code haste/<gatewayId>/errors}. */
     public String errors() {
         return "haste/" + gatewayId + "/errors";

@@ -1,5 +1,6 @@
 package io.hastegw.daemon.pipeline;
 
+import io.hastegw.daemon.energy.EnergyEstimator;
 import io.hastegw.plugin.api.Frame;
 import io.hastegw.plugin.api.FrameDecoder;
 import io.hastegw.plugin.api.FrameRejectedException;
@@ -18,7 +19,7 @@ import java.util.function.IntSupplier;
 
 /**
  * One frame through the stages, on a worker thread: detect the format, decode, preprocess, run
- * the model, post-process. Every failure becomes a rejection with a reason; nothing escapes.
+ * the model, post-process, estimate the energy. Every failure becomes a rejection with a reason; nothing escapes.
  */
 public final class FrameProcessor {
     private final List<FrameDecoder> decoders;
@@ -26,6 +27,7 @@ public final class FrameProcessor {
     private final InferenceEngine engine;
     private final PostProcessor postProcessor;
     private final IntSupplier level;
+    private final Optional<EnergyEstimator> energy;
 
     /**
      * @param decoders      tried in order; the first that supports the format decodes it
@@ -33,14 +35,16 @@ public final class FrameProcessor {
      * @param engine        the model
      * @param postProcessor scores to labels
      * @param level         the compression level to use for the next frame
+     * @param energy        estimates each prediction's energy (empty: no device profile)
      */
     public FrameProcessor(List<FrameDecoder> decoders, ImagePreprocessor preprocessor, InferenceEngine engine,
-                          PostProcessor postProcessor, IntSupplier level) {
+                          PostProcessor postProcessor, IntSupplier level, Optional<EnergyEstimator> energy) {
         this.decoders = List.copyOf(decoders);
         this.preprocessor = preprocessor;
         this.engine = engine;
         this.postProcessor = postProcessor;
         this.level = level;
+        this.energy = energy;
     }
 
     /** Processes {@code frame}; {@code wallMillis} is its arrival time for the prediction's timestamp. The outcome carries the time taken. */
@@ -86,8 +90,9 @@ public final class FrameProcessor {
         long end = System.nanoTime();
         Prediction.Latency latency = new Prediction.Latency(ms(start - frame.receivedNanos()), ms(decoded - start),
                 ms(inferred - decoded), ms(end - frame.receivedNanos()));
+        InferenceResult ran = result;
         return Outcome.of(new Prediction(frame.cameraId(), frame.frameId(), wallMillis, frame.correlationData(), frame.userProperties(),
-                top, engine.modelName(), result, latency));
+                top, engine.modelName(), result, latency, energy.map(e -> e.estimate(ran, latency.inferenceMs())).orElse(null)));
     }
 
     private static double ms(long nanos) {

@@ -6,6 +6,7 @@ import io.hastegw.daemon.control.ControlCommands;
 import io.hastegw.daemon.control.ControlPlane;
 import io.hastegw.daemon.control.ControlSettings;
 import io.hastegw.daemon.control.Controller;
+import io.hastegw.daemon.energy.EnergyAccounting;
 import io.hastegw.daemon.load.BoardSampler;
 import io.hastegw.daemon.messages.Messages;
 import io.hastegw.daemon.mqtt.IncomingMessage;
@@ -59,6 +60,7 @@ public final class Gateway extends VerticleBase {
     private final AdaptiveControl control;
     private final BoardSampler sampler;
     private final FrameShedder shedder = new FrameShedder();
+    private final EnergyAccounting energy;
     private final List<PredictionSink> sinks = new ArrayList<>();
     private final List<PredictionSink> extraSinks;
     private WorkerExecutor workers;
@@ -75,10 +77,11 @@ public final class Gateway extends VerticleBase {
      * @param processor  the stages up to post-processing
      * @param plane      the compression control (the processor reads the same control's level)
      * @param sampler    reads the board's load each sampling period
+     * @param energy     energy totals and the board's meter
      * @param extraSinks publishing stages besides the built-in MQTT one (called on the event loop)
      */
     public Gateway(GatewayConfig config, InferenceEngine engine, FrameProcessor processor, ControlPlane plane, BoardSampler sampler,
-                   List<PredictionSink> extraSinks) {
+                   EnergyAccounting energy, List<PredictionSink> extraSinks) {
         this.config = config;
         this.extraSinks = List.copyOf(extraSinks);
         this.engine = engine;
@@ -86,6 +89,7 @@ public final class Gateway extends VerticleBase {
         this.plane = plane;
         this.control = plane.control();
         this.sampler = sampler;
+        this.energy = energy;
         this.topics = new Topics(config);
         this.messages = new Messages(config.gatewayId());
         GatewayConfig.Pipeline p = config.pipeline();
@@ -109,17 +113,32 @@ public final class Gateway extends VerticleBase {
         long idleMs = TimeUnit.SECONDS.toMillis(config.pipeline().cameraIdleSeconds());
         vertx.setPeriodic(Math.max(250, Math.min(idleMs / 2, 60_000)), t -> cameras.expire().forEach(this::forget));
         vertx.setPeriodic(plane.periodMs(), t -> sample());
+        vertx.setPeriodic(energy.summaryPeriodMs(), t -> publishEnergy());
         return Future.succeededFuture();
     }
 
-    /** One sampling period: the board is read off the event loop, the controller decides on it. */
+    /** The board's reading and its meter's joules (NaN without a meter) of one sampling period. */
+    private record Sample(BoardSampler.Reading reading, double meterJoules) {}
+
+    /** One sampling period: the board (and its meter) is read off the event loop, the controller decides on it. */
     private void sample() {
-        vertx.executeBlocking(sampler::sample, false).onSuccess(reading -> {
-            Controller.Step step = control.tick(reading, intake.queued(), System.nanoTime());
+        vertx.executeBlocking(() -> new Sample(sampler.sample(),
+                energy.meter().map(m -> m.joules(System.nanoTime()).orElse(Double.NaN)).orElse(Double.NaN)), false).onSuccess(sample -> {
+            if (!Double.isNaN(sample.meterJoules())) {
+                energy.ledger().meter(sample.meterJoules());
+            }
+            Controller.Step step = control.tick(sample.reading(), intake.queued(), System.nanoTime());
             if (step.changed()) {
                 controlChanged();
             }
         }).onFailure(e -> LOG.warn("load sampling failed: {}", e.toString()));
+    }
+
+    /** The energy summary of the period that ends now (retained). */
+    private void publishEnergy() {
+        if (mqtt != null) {
+            mqtt.publish(topics.energy(), messages.energySummary(energy.ledger().closePeriod(energy.summaryPeriodMs() / 1000.0)), 1, true, json());
+        }
     }
 
     /** The level or the shedding changed: logged with its reason, counted, published (retained). */
@@ -134,6 +153,7 @@ public final class Gateway extends VerticleBase {
     private void forget(String camera) {
         metrics.forget(camera);
         shedder.forget(camera);
+        energy.ledger().forget(camera);
         workers.executeBlocking(() -> {
             engine.forget(camera);
             return null;
@@ -384,7 +404,12 @@ public final class Gateway extends VerticleBase {
                 }
             }
             Prediction.Latency latency = outcome.prediction().latency();
-            metrics.processed(cameras.series(frame.cameraId()), latency.totalMs(), latency.inferenceMs());
+            String series = cameras.series(frame.cameraId());
+            metrics.processed(series, latency.totalMs(), latency.inferenceMs());
+            if (outcome.prediction().energy() != null) {
+                energy.ledger().add(series, outcome.prediction().energy());
+                metrics.energy(series, outcome.prediction().energy());
+            }
             control.predicted(System.nanoTime(), latency.totalMs(), latency.inferenceMs());
         } else {
             reject(outcome.reason(), outcome.message(), topicOf(frame), frame.cameraId(), frame.frameId());

@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  */
 public final class GatewayMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private static final String[] PER_CAMERA = {"haste_frames_received", "haste_frames_processed", "haste_frames_dropped", "haste_frames_shed"};
+    private static final String[] PER_CAMERA = {"haste_frames_received", "haste_frames_processed", "haste_frames_dropped", "haste_frames_shed",
+        "haste_energy_millijoules", "haste_energy_dense_millijoules"};
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> totals = new ConcurrentHashMap<>();
     private final Timer latency;
@@ -68,6 +69,12 @@ public final class GatewayMetrics {
         count("haste_frame_errors", "reason", reason);
     }
 
+    /** A prediction of {@code camera} used {@code energy} (and would have used its dense estimate). */
+    public void energy(String camera, io.hastegw.plugin.api.Prediction.Energy energy) {
+        add("haste_energy_millijoules", camera, energy.millijoules());
+        add("haste_energy_dense_millijoules", camera, energy.denseMillijoules());
+    }
+
     /** A frame of {@code camera} was shed by the compression controller (one frame in k served). */
     public void shed(String camera) {
         count("haste_frames_shed", "camera", camera);
@@ -97,6 +104,10 @@ public final class GatewayMetrics {
     /** The Prometheus text exposition. */
     public String scrape() {
         return registry.scrape();
+    }
+
+    private void add(String name, String camera, double amount) {
+        counters.computeIfAbsent(name + '\0' + camera, k -> Counter.builder(name).tag("camera", camera).register(registry)).increment(amount);
     }
 
     private void count(String name, String tag, String value) {

@@ -16,10 +16,20 @@ import java.util.Map;
  * @param model           model name
  * @param result          level and MACs of the inference
  * @param latency         where the time went
+ * @param energy          what the inference cost in energy, and what the same frame would have cost dense
  */
 public record Prediction(String cameraId, String frameId, long timestampMillis, byte[] correlationData,
                          Map<String, String> userProperties, List<ScoredLabel> top, String model,
-                         InferenceResult result, Latency latency) {
+                         InferenceResult result, Latency latency, Energy energy) {
+
+    /**
+     * Energy of one inference, from the gateway's {@link EnergyModel}.
+     *
+     * @param millijoules      this inference
+     * @param denseMillijoules the same frame at level 0 (dense), estimated with the same model
+     * @param method           how it was estimated (the model and its device profile)
+     */
+    public record Energy(double millijoules, double denseMillijoules, String method) {}
 
     /**
      * Latency breakdown in milliseconds.

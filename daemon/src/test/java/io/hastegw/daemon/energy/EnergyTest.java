@@ -1,0 +1,150 @@
+package io.hastegw.daemon.energy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.daemon.load.SystemFiles;
+import io.hastegw.plugin.api.InferenceResult;
+import io.hastegw.plugin.api.Prediction;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The energy model, the device profiles, and the real meters read from a fake sysfs tree made by the test. */
+class EnergyTest {
+    private static final long SECOND = 1_000_000_000L;
+
+    @TempDir
+    Path root;
+
+    private SystemFiles files() {
+        return new SystemFiles(root.resolve("proc"), root.resolve("sys"));
+    }
+
+    private void write(String path, String text) throws IOException {
+        Path file = root.resolve(path);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+
+    @Test
+    void theModelIsMacsTimesEnergyPerMacPlusActiveTimeTimesThePowerAboveIdleOfTheCoresUsed() {
+        ProfileEnergyModel pi4 = new ProfileEnergyModel(DeviceProfile.named("raspberry-pi-4").orElseThrow());
+        // 1e9 MACs x 4.6 pJ = 4.6 mJ; 10 ms x (6.4 - 2.7) W x 1/4 of the cores = 9.25 mJ
+        assertEquals(13.85, pi4.millijoules(1_000_000_000L, 10, 1), 1e-9);
+        assertEquals(4.6 + 37.0, pi4.millijoules(1_000_000_000L, 10, 8), 1e-9, "never more than all cores");
+        assertEquals("estimate, profile raspberry-pi-4: MACs x 4.6 pJ + active ms x (6.4 W - 2.7 W) x threads/4", pi4.method());
+    }
+
+    @Test
+    void theDenseEstimateScalesTheFramesTimeByTheMeasuredCostPlan() {
+        ProfileEnergyModel pi5 = new ProfileEnergyModel(DeviceProfile.named("raspberry-pi-5").orElseThrow());
+        EnergyEstimator planned = new EnergyEstimator(pi5, 1, new double[] {20, 15, 10});
+        Prediction.Energy e = planned.estimate(new InferenceResult(new float[1], 2, 400_000_000L, 100_000_000L), 8);
+        assertEquals(pi5.millijoules(100_000_000L, 8, 1), e.millijoules(), 1e-12);
+        assertEquals(pi5.millijoules(400_000_000L, 16, 1), e.denseMillijoules(), 1e-12, "level 2 measured at half of dense's time");
+        assertTrue(e.method().endsWith("; dense time from the measured cost plan"), e.method());
+        EnergyEstimator unplanned = new EnergyEstimator(pi5, 1, new double[0]);
+        Prediction.Energy m = unplanned.estimate(new InferenceResult(new float[1], 2, 400_000_000L, 100_000_000L), 8);
+        assertEquals(pi5.millijoules(400_000_000L, 32, 1), m.denseMillijoules(), 1e-12, "no plan: time scaled by the MACs ratio");
+        Prediction.Energy dense = unplanned.estimate(new InferenceResult(new float[1], 0, 400_000_000L, 400_000_000L), 30);
+        assertEquals(dense.millijoules(), dense.denseMillijoules());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"Raspberry Pi 4 Model B Rev 1.4,raspberry-pi-4", "Raspberry Pi Compute Module 4 Rev 1.0,raspberry-pi-4",
+        "Raspberry Pi 5 Model B Rev 1.0,raspberry-pi-5", "NVIDIA Jetson Nano Developer Kit,jetson-nano",
+        "NVIDIA Jetson Orin Nano Developer Kit,jetson-orin-nano"})
+    void theBoardIsDetectedFromTheDeviceTree(String model, String profile) throws IOException {
+        write("proc/device-tree/model", model + "\0");
+        assertEquals(profile, DeviceProfile.detect(files(), "aarch64").orElseThrow().id());
+    }
+
+    @Test
+    void anUnknownArmBoardGetsNoEstimatesAndX86GetsItsProfile() throws IOException {
+        write("proc/device-tree/model", "Pine64 RockPro64 v2.1\0");
+        GatewayConfig.Energy auto = new GatewayConfig.Energy("auto", "auto", 60, 0, 0, 0);
+        EnergyAccounting unknown = EnergyAccounting.create(auto, files(), "aarch64", 1, new double[0]);
+        assertEquals(Optional.empty(), unknown.estimator());
+        assertEquals(EnergyAccounting.NO_PROFILE, unknown.ledger().closePeriod(60).get("method"));
+        assertEquals("x86", EnergyAccounting.create(auto, files(), "amd64", 1, new double[0]).profile().orElseThrow().id());
+        DeviceProfile tuned = EnergyAccounting.create(new GatewayConfig.Energy("x86", "none", 60, 4, 28, 0), files(), "amd64", 1,
+                new double[0]).profile().orElseThrow();
+        assertEquals(4, tuned.idleWatts());
+        assertEquals(28, tuned.activeWatts());
+        assertEquals(DeviceProfile.FP32_MAC_PJ, tuned.picojoulesPerMac());
+    }
+
+    @Test
+    void raplCountsJoulesAcrossTheCountersWrap() throws IOException {
+        write("sys/class/powercap/intel-rapl:0/name", "package-0\n");
+        write("sys/class/powercap/intel-rapl:0/max_energy_range_uj", "262143328850\n");
+        write("sys/class/powercap/intel-rapl:0/energy_uj", "262140000000\n");
+        EnergyMeter meter = EnergyMeter.detect(files()).orElseThrow();
+        assertEquals("intel-rapl:0 (package-0)", meter.name());
+        assertEquals(0.0, meter.joules(0).orElseThrow());
+        write("sys/class/powercap/intel-rapl:0/energy_uj", "262143000000\n");
+        assertEquals(3.0, meter.joules(SECOND).orElseThrow(), 1e-9);
+        // wraps: 328850 uJ to the top, then 1671150 more
+        write("sys/class/powercap/intel-rapl:0/energy_uj", "1671150\n");
+        assertEquals(5.0, meter.joules(2 * SECOND).orElseThrow(), 1e-9);
+    }
+
+    @Test
+    void anUnreadableRaplCounterIsNoReadingNotAnError() throws IOException {
+        write("sys/class/powercap/intel-rapl:0/energy_uj", "12\n");
+        EnergyMeter meter = EnergyMeter.detect(files()).orElseThrow();
+        write("sys/class/powercap/intel-rapl:0/energy_uj", "permission denied\n");
+        assertTrue(meter.joules(0).isEmpty());
+    }
+
+    @Test
+    void theJetsonInputRailIsIntegratedOverTime() throws IOException {
+        write("sys/class/hwmon/hwmon0/name", "ina3221\n");
+        write("sys/class/hwmon/hwmon0/in1_label", "VDD_IN\n");
+        write("sys/class/hwmon/hwmon0/in1_input", "5000\n");
+        write("sys/class/hwmon/hwmon0/curr1_input", "1000\n");
+        write("sys/class/hwmon/hwmon0/in2_label", "VDD_CPU_GPU_CV\n");
+        write("sys/class/hwmon/hwmon0/in2_input", "5000\n");
+        write("sys/class/hwmon/hwmon0/curr2_input", "300\n");
+        EnergyMeter meter = EnergyMeter.detect(files()).orElseThrow();
+        assertEquals("ina3221 (hwmon0)", meter.name());
+        assertEquals(0.0, meter.joules(0).orElseThrow());
+        write("sys/class/hwmon/hwmon0/curr1_input", "2000\n");
+        // 5 W then 10 W over 2 s: trapezoid 15 J
+        assertEquals(15.0, meter.joules(2 * SECOND).orElseThrow(), 1e-9);
+    }
+
+    @Test
+    void noMeterOnABoardWithoutOne() {
+        assertEquals(Optional.empty(), EnergyMeter.detect(files()));
+    }
+
+    @Test
+    void theLedgerSumsPerCameraAndPeriodAndComparesTheMeter() {
+        EnergyLedger ledger = new EnergyLedger("m", Optional.of("rapl"));
+        ledger.meter(100);
+        ledger.add("a", new Prediction.Energy(2, 5, "m"));
+        ledger.add("b", new Prediction.Energy(1, 1, "m"));
+        ledger.meter(130);
+        Map<String, Object> first = ledger.closePeriod(60);
+        assertEquals(Map.of("frames", 2L, "millijoules", 3.0, "dense_millijoules", 6.0, "saved_millijoules", 3.0, "saved_ratio", 0.5),
+                first.get("total"));
+        assertEquals(Map.of("frames", 1L, "millijoules", 2.0, "dense_millijoules", 5.0, "saved_millijoules", 3.0, "saved_ratio", 0.6),
+                ((Map<?, ?>) first.get("cameras")).get("a"));
+        Map<?, ?> meter = (Map<?, ?>) first.get("meter");
+        assertEquals(30.0, meter.get("joules_period"));
+        assertEquals(0.003, meter.get("estimated_joules_period"));
+        ledger.add("a", new Prediction.Energy(4, 4, "m"));
+        Map<String, Object> second = ledger.closePeriod(60);
+        assertEquals(1L, ((Map<?, ?>) second.get("period")).get("frames"));
+        assertEquals(3L, ((Map<?, ?>) second.get("total")).get("frames"));
+    }
+}
