@@ -274,7 +274,7 @@ class GatewayLifecycleTest {
         try (MqttTestClient client = new MqttTestClient(gateway.all())) {
             client.publish(gateway.frames("h"), Files.readAllBytes(TestModels.cifar("deer", 1)), null, "h1", null);
             client.await(r -> r.topic().endsWith("/predictions"), 20);
-            HttpClient http = HttpClient.newHttpClient();
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             var health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode());

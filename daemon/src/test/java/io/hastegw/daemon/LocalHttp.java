@@ -15,7 +15,7 @@ final class LocalHttp {
 
     /** The body of GET {@code path} on 127.0.0.1:{@code port}. */
     static String get(int port, String path) throws IOException, InterruptedException {
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build()
                 .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20)).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
     }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hastegw.op.card.ModelCard;
 import io.hastegw.op.eval.Preprocessor;
 import io.hastegw.op.runtime.FrameSignature;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

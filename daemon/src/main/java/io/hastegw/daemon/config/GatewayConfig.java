@@ -1,5 +1,7 @@
 package io.hastegw.daemon.config;
 
+import io.hastegw.daemon.control.ControlSettings;
+import io.hastegw.daemon.energy.DeviceProfile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -273,11 +275,11 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
                 "1 to 100000", pipeline.maxTrackedCameras);
         check(errors, pipeline.cameraIdleSeconds >= 1, "pipeline.camera_idle_seconds", "1 or more", pipeline.cameraIdleSeconds);
         check(errors, pipeline.heavyImagePixels >= 1, "pipeline.heavy_image_pixels", "1 or more", pipeline.heavyImagePixels);
-        check(errors, io.hastegw.daemon.control.ControlSettings.MODES.contains(control.mode), "control.mode", "one of auto, fixed, off", control.mode);
+        check(errors, ControlSettings.MODES.contains(control.mode), "control.mode", "one of auto, fixed, off", control.mode);
         check(errors, control.minLevel >= 0, "control.min_level", "0 or more", control.minLevel);
         check(errors, control.maxLevel == -1 || control.maxLevel >= control.minLevel, "control.max_level",
                 "-1 (the model's highest) or at least control.min_level", control.maxLevel);
-        check(errors, io.hastegw.daemon.control.ControlSettings.POLICIES.contains(control.policy), "control.policy", "one of latency, cpu", control.policy);
+        check(errors, ControlSettings.POLICIES.contains(control.policy), "control.policy", "one of latency, cpu", control.policy);
         check(errors, control.latencyTargetMs >= 0 && control.latencyTargetMs <= 600_000, "control.latency_target_ms",
                 "0 (derived at start) to 600000", control.latencyTargetMs);
         check(errors, control.cpuBudgetPercent >= 1 && control.cpuBudgetPercent <= 100, "control.cpu_budget_percent", "1 to 100",
@@ -292,7 +294,7 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
         check(errors, control.hmacWindowSeconds >= 1 && control.hmacWindowSeconds <= 3600, "control.hmac_window_seconds", "1 to 3600",
                 control.hmacWindowSeconds);
         List<String> profiles = new ArrayList<>(List.of("auto"));
-        io.hastegw.daemon.energy.DeviceProfile.BUILT_IN.forEach(p -> profiles.add(p.id()));
+        DeviceProfile.BUILT_IN.forEach(p -> profiles.add(p.id()));
         check(errors, profiles.contains(energy.profile), "energy.profile", "one of " + String.join(", ", profiles), energy.profile);
         check(errors, "auto".equals(energy.meter) || "none".equals(energy.meter), "energy.meter", "auto or none", energy.meter);
         check(errors, energy.summaryPeriodS >= 1 && energy.summaryPeriodS <= 86_400, "energy.summary_period_s", "1 to 86400",

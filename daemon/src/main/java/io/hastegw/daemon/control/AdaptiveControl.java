@@ -4,6 +4,8 @@ import io.hastegw.daemon.load.BoardSampler;
 import io.hastegw.daemon.load.LatencyWindow;
 import io.hastegw.plugin.api.CompressionPolicy;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntSupplier;
 
@@ -26,7 +28,7 @@ public final class AdaptiveControl implements IntSupplier {
     private volatile Controller.Step last;
     private volatile LatencyWindow.Stats stats = new LatencyWindow.Stats(0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     private volatile BoardSampler.Reading reading = new BoardSampler.Reading(Double.NaN, Double.NaN, Double.NaN, Double.NaN, null, null,
-            java.util.List.of("not sampled yet"));
+            List.of("not sampled yet"));
     private volatile long changes;
     private volatile int level;
     private volatile int shedEvery = 1;
@@ -171,7 +173,7 @@ public final class AdaptiveControl implements IntSupplier {
         m.put("dense_ms", Math.round(denseMillis * 1000) / 1000.0);
         m.put("latency_target", targetDerived ? "derived: 2 x dense_ms + 10 ms" : "configured");
         m.put("last_assessment", last == null || last.assessment() == null ? null
-                : Map.of("pressure", last.assessment().pressure().name().toLowerCase(java.util.Locale.ROOT), "reason", last.assessment().reason()));
+                : Map.of("pressure", last.assessment().pressure().name().toLowerCase(Locale.ROOT), "reason", last.assessment().reason()));
         return m;
     }
 }

@@ -3,8 +3,10 @@ package io.hastegw.daemon.control;
 import io.hastegw.daemon.config.GatewayConfig;
 import io.hastegw.daemon.load.LatencyWindow;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +36,7 @@ public record ControlPlane(AdaptiveControl control, Optional<ControlStateFile> s
      */
     public Map<String, Object> state() {
         Map<String, Object> m = control.state();
-        Map<String, Object> file = new java.util.LinkedHashMap<>();
+        Map<String, Object> file = new LinkedHashMap<>();
         file.put("path", store.map(s -> s.path().toString()).orElse(null));
         file.put("problem", startProblem);
         m.put("state_file", file);
@@ -74,7 +76,7 @@ public record ControlPlane(AdaptiveControl control, Optional<ControlStateFile> s
         Optional<CommandAuth> auth = Optional.empty();
         if (c.hmacKeyFile() != null && !c.hmacKeyFile().isBlank()) {
             try {
-                byte[] key = Files.readString(Path.of(c.hmacKeyFile())).strip().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] key = Files.readString(Path.of(c.hmacKeyFile())).strip().getBytes(StandardCharsets.UTF_8);
                 auth = Optional.of(new CommandAuth(key, TimeUnit.SECONDS.toMillis(c.hmacWindowSeconds())));
             } catch (IOException e) {
                 throw new SetupException("cannot read control.hmac_key_file " + c.hmacKeyFile() + ": " + e.getMessage());

@@ -1,7 +1,11 @@
 package io.hastegw.daemon.control;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +23,7 @@ import java.util.Optional;
 public final class ControlStateFile {
     /** The file name under systemd's StateDirectory. */
     public static final String NAME = "control-state.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
 
@@ -58,9 +63,9 @@ public final class ControlStateFile {
             return Optional.empty();
         }
         byte[] bytes = Files.readAllBytes(file);
-        com.fasterxml.jackson.databind.JsonNode root;
+        JsonNode root;
         try {
-            root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(bytes);
+            root = JSON.readTree(bytes);
         } catch (IOException e) {
             throw new IOException("control state file " + file + " is corrupt (not JSON)");
         }
@@ -68,7 +73,7 @@ public final class ControlStateFile {
             throw new IOException("control state file " + file + " is corrupt: expected {\"schema\": \"" + ControlCommands.SET_SCHEMA
                     + "\", \"settings\": {...}}");
         }
-        ControlCommands.Parsed parsed = ControlCommands.set(root.get("settings").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        ControlCommands.Parsed parsed = ControlCommands.set(root.get("settings").toString().getBytes(StandardCharsets.UTF_8),
                 defaults, levels);
         if (!parsed.accepted()) {
             throw new IOException("control state file " + file + " is invalid for this model: " + String.join("; ", parsed.errors()));
@@ -83,7 +88,7 @@ public final class ControlStateFile {
         Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(ControlCommands.toJson(settings)));
+                ch.write(ByteBuffer.wrap(ControlCommands.toJson(settings)));
                 ch.force(true);
             }
             try {

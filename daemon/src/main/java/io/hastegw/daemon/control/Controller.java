@@ -13,8 +13,8 @@ import java.util.List;
  * frame shedding to apply. In {@code auto} mode it climbs a ladder of levels, from {@code
  * min_level}, taking only levels that the device's measured per-level times (the cost plan) say
  * are faster than the level below them, up to {@code max_level}; on the top rung, when the
- * policy still reports pressure and shedding is allowed, it sheds frames (serves one frame in
- * {@code k} of every camera, {@code k} up to a bound). When pressure goes it steps back: less
+ * policy still reports pressure that shedding would relieve and shedding is allowed, it sheds
+ * frames (serves one frame in {@code k} of every camera, {@code k} up to a bound). When pressure goes it steps back: less
  * shedding first, then lower levels, down to {@code min_level} at full rate. A change waits at
  * least the dwell time after the previous one (the new level's latencies must be seen before
  * judging it). Pure and deterministic: time is passed in, so it is tested on simulated traces.
@@ -134,6 +134,11 @@ public final class Controller {
         }
         Decision next = switch (a.pressure()) {
             case RAISE -> rung < rungs.size() - 1 ? new Decision(rungs.get(rung + 1), 1, "auto: raised: " + a.reason())
+                    : !a.sheddingHelps() ? shed > 1
+                    ? new Decision(decision.level(), shed - 1, "auto: shedding less, 1 frame in " + (shed - 1) + " per camera: it does not help, "
+                    + "the inference itself is over the target: " + a.reason())
+                    : new Decision(decision.level(), 1, "auto: at the highest useful level " + decision.level() + "; shedding would not help, the "
+                    + "inference itself is over the target: " + a.reason())
                     : settings.shedding() && shed < maxShedEvery
                     ? new Decision(decision.level(), shed + 1, "auto: at the highest useful level " + decision.level() + ", shedding to 1 frame in "
                     + (shed + 1) + " per camera: " + a.reason())

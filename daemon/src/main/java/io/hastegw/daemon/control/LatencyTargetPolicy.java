@@ -6,9 +6,12 @@ import java.util.Locale;
 
 /**
  * Keeps the 95th percentile of frame latency (arrival to prediction) under a target. Over it,
- * or frames dropped by back-pressure: raise. Steps back only when one step back is expected to
- * stay under {@code (1 - hysteresis)} of the target (the p95 scaled by the step's measured cost
- * ratio), so a steady load never flips between two levels.
+ * or frames dropped by back-pressure: raise. Shedding is said to help only while the inference
+ * alone (its p95) is under the target, so that less waiting can bring frames under it: when the
+ * inference itself is over the target (a CPU hog stretching every run), serving fewer frames
+ * would not make one faster. Steps back only when
+ * one step back is expected to stay under {@code (1 - hysteresis)} of the target (the p95 scaled
+ * by the step's measured cost ratio), so a steady load never flips between two levels.
  *
  * @param targetMs   the p95 target
  * @param hysteresis the margin under the target a step back must keep (0..1)
@@ -27,14 +30,17 @@ public record LatencyTargetPolicy(double targetMs, double hysteresis) implements
         if (s.frames() == 0) {
             return new Assessment(Pressure.LOWER, "no frames in the window: nothing to save");
         }
+        boolean sheddingHelps = !(s.inferenceP95Ms() >= targetMs);
         if (s.dropRate() > 0) {
-            return new Assessment(Pressure.RAISE, String.format(Locale.ROOT, "%.0f %% of frames dropped by back-pressure", 100 * s.dropRate()));
+            return new Assessment(Pressure.RAISE, String.format(Locale.ROOT, "%.0f %% of frames dropped by back-pressure", 100 * s.dropRate()),
+                    sheddingHelps);
         }
         if (s.frames() < MIN_FRAMES || Double.isNaN(s.p95LatencyMs())) {
             return new Assessment(Pressure.HOLD, s.frames() + " frames since the last change: too few to judge");
         }
         if (s.p95LatencyMs() > targetMs) {
-            return new Assessment(Pressure.RAISE, String.format(Locale.ROOT, "p95 latency %.1f ms over the target %.1f ms", s.p95LatencyMs(), targetMs));
+            return new Assessment(Pressure.RAISE, String.format(Locale.ROOT, "p95 latency %.1f ms over the target %.1f ms (inference p95 %.1f ms)",
+                    s.p95LatencyMs(), targetMs, s.inferenceP95Ms()), sheddingHelps);
         }
         double expected = s.p95LatencyMs() * s.stepDownLoadFactor();
         if (expected < targetMs * (1 - hysteresis)) {

@@ -256,7 +256,9 @@ public final class Demo {
                 Integer truth = folder.matches("\\d+") ? Integer.valueOf(folder) : null;
                 stats.get().prediction(sent == null ? Double.NaN : (now - sent) / 1e6, p.path("latency_ms").path("inference").asDouble(), truth,
                         p.path("top").get(0).path("index").asInt(), p.path("macs").path("executed").asDouble(),
-                        p.path("macs").path("reduction").asDouble(), p.path("level").asInt());
+                        p.path("macs").path("reduction").asDouble(), p.path("level").asInt(), new DemoStats.Energy(
+                                p.path("energy").path("millijoules").asDouble(Double.NaN), p.path("energy").path("dense_millijoules").asDouble(Double.NaN),
+                                p.path("energy").path("method").asText()));
             }
         }
     }

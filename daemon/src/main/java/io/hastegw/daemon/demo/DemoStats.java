@@ -22,9 +22,17 @@ final class DemoStats {
     private double reductionSum;
     private double macsSum;
     private int level;
+    private double millijoules;
+    private double denseMillijoules;
+    private double windowMillijoules;
+    private double windowDenseMillijoules;
+    private String energyMethod;
+
+    /** Energy of one prediction as the gateway reported it (NaN figures on a board without a device profile). */
+    record Energy(double millijoules, double denseMillijoules, String method) {}
 
     synchronized void prediction(double latencyMs, double inferenceMs, Integer trueClass, int predicted, double executedMacs, double reduction,
-                                 int usedLevel) {
+                                 int usedLevel, Energy energy) {
         predictions++;
         latencies.add(latencyMs);
         inference.add(inferenceMs);
@@ -32,6 +40,11 @@ final class DemoStats {
         reductionSum += reduction;
         macsSum += executedMacs;
         level = usedLevel;
+        millijoules += energy.millijoules();
+        denseMillijoules += energy.denseMillijoules();
+        windowMillijoules += energy.millijoules();
+        windowDenseMillijoules += energy.denseMillijoules();
+        energyMethod = energy.method();
         if (trueClass != null) {
             labelled++;
             windowLabelled++;
@@ -59,8 +72,20 @@ final class DemoStats {
                 100.0 * windowCorrect / windowLabelled, 100.0 * correct / labelled);
         windowLabelled = 0;
         windowCorrect = 0;
-        return String.format(Locale.ROOT, "[%3ds] %5d frames/s  latency p50 %6.2f ms  level %d  %s  energy n/a (no energy model yet)  "
-                + "errors %d", second, w.size(), percentile(w, 0.5), level, accuracy, errors);
+        String energy = energy(windowMillijoules, windowDenseMillijoules, w.size());
+        windowMillijoules = 0;
+        windowDenseMillijoules = 0;
+        return String.format(Locale.ROOT, "[%3ds] %5d frames/s  latency p50 %6.2f ms  level %d  %s  %s  errors %d", second, w.size(),
+                percentile(w, 0.5), level, accuracy, energy, errors);
+    }
+
+    /** Energy per frame and saved against dense, or why there is none. */
+    private static String energy(double mj, double denseMj, int frames) {
+        if (frames == 0 || Double.isNaN(mj)) {
+            return "energy n/a";
+        }
+        return String.format(Locale.ROOT, "energy %.3f mJ/frame (dense %.3f, saved %.1f %%)", mj / frames, denseMj / frames,
+                denseMj > 0 ? 100 * (1 - mj / denseMj) : 0.0);
     }
 
     /** The summary after the run. */
@@ -72,12 +97,15 @@ final class DemoStats {
                          inference p50 %.3f ms (the gateway's latency_ms.inference)
                          level %d, mean MACs reduction %.2f %% (HASTE overhead included)
                          %s
-                         energy: n/a (no energy model configured yet)""",
+                         %s""",
                 sent, seconds, predictions, predictions / seconds, dropped, errors,
                 percentile(all, 0.5), percentile(all, 0.95), percentile(all, 0.99), percentile(new ArrayList<>(inference), 0.5), level,
                 100 * reductionSum / Math.max(1, predictions),
                 labelled == 0 ? "accuracy: n/a (generated frames have no true class)"
-                        : String.format(Locale.ROOT, "accuracy: %.2f %% top-1 on %d labelled frames", 100.0 * correct / labelled, labelled));
+                        : String.format(Locale.ROOT, "accuracy: %.2f %% top-1 on %d labelled frames", 100.0 * correct / labelled, labelled),
+                energyMethod == null || Double.isNaN(millijoules) ? "energy: n/a (" + energyMethod + ")"
+                        : String.format(Locale.ROOT, "%s, %.3f mJ in all (%s)", energy(millijoules, denseMillijoules, predictions), millijoules,
+                        energyMethod));
     }
 
     /** What this pass saved against {@code dense}, the level-0 pass over the same frames in the same run. */

@@ -5,6 +5,7 @@ import io.hastegw.daemon.pipeline.Gateway;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.lang.management.ManagementFactory;
@@ -36,7 +37,8 @@ public final class HttpEndpoints extends VerticleBase {
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(gateway.metrics().scrape()));
         router.get("/status").handler(ctx -> ctx.response().putHeader("content-type", "application/json").end(status().encodePrettily()));
-        server = vertx.createHttpServer();
+        // HTTP/1.1 only: a cleartext HTTP/2 upgrade (h2c) was seen to leave a JDK HttpClient's request hanging; scrapers speak HTTP/1.1.
+        server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false));
         return server.requestHandler(router).listen(config.port(), config.host());
     }
 

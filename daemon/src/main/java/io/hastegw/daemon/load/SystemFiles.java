@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -109,7 +110,7 @@ public record SystemFiles(Path proc, Path sys) {
      */
     public Optional<Long> firmwareThrottled() {
         return firstLine(sys.resolve("devices/platform/soc/soc:firmware/get_throttled")).flatMap(line -> {
-            String t = line.trim().toLowerCase(java.util.Locale.ROOT);
+            String t = line.trim().toLowerCase(Locale.ROOT);
             try {
                 return Optional.of(Long.parseLong(t.startsWith("0x") ? t.substring(2) : t, 16));
             } catch (NumberFormatException e) {

@@ -9,6 +9,8 @@ import io.hastegw.plugin.api.ScoredLabel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON messages the gateway publishes. Each carries a {@code schema} field naming its
@@ -85,7 +87,7 @@ public final class Messages {
     }
 
     /** The energy summary: totals, the period, every camera, the meter. */
-    public byte[] energySummary(java.util.Map<String, Object> summary) {
+    public byte[] energySummary(Map<String, Object> summary) {
         ObjectNode root = base(ENERGY_SCHEMA, System.currentTimeMillis());
         root.setAll((ObjectNode) JSON.valueToTree(summary));
         return bytes(root);
@@ -101,14 +103,14 @@ public final class Messages {
     }
 
     /** The control state (retained on control/state): settings, level, shedding, why, the ladder of levels. */
-    public byte[] controlState(java.util.Map<String, Object> state) {
+    public byte[] controlState(Map<String, Object> state) {
         ObjectNode root = base(CONTROL_STATE_SCHEMA, System.currentTimeMillis());
         root.setAll((ObjectNode) JSON.valueToTree(state));
         return bytes(root);
     }
 
     /** The answer to a v2 control command on {@code topic}: accepted or refused with every reason, and the state after it. */
-    public byte[] controlAck(String topic, boolean accepted, java.util.List<String> errors, java.util.Map<String, Object> state) {
+    public byte[] controlAck(String topic, boolean accepted, List<String> errors, Map<String, Object> state) {
         ObjectNode root = base(CONTROL_ACK_SCHEMA, System.currentTimeMillis());
         root.put("command", topic.substring(topic.lastIndexOf('/') + 1));
         root.put("accepted", accepted);

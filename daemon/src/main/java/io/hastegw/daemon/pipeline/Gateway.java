@@ -25,6 +25,7 @@ import io.vertx.core.WorkerExecutor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
@@ -180,7 +181,7 @@ public final class Gateway extends VerticleBase {
     }
 
     /** The control state as published on control/state (for /status). */
-    public java.util.Map<String, Object> controlState() {
+    public Map<String, Object> controlState() {
         return plane.state();
     }
 
@@ -255,8 +256,8 @@ public final class Gateway extends VerticleBase {
         byte[] answer;
         if (refusal.isPresent()) {
             LOG.warn("control: command on {} refused: {}", m.topic(), refusal.get());
-            controlError(refusal.get(), m.topic());
-            answer = v2 ? messages.controlAck(m.topic(), false, List.of(refusal.get()), plane.state()) : null;
+            byte[] error = controlError(refusal.get(), m.topic());
+            answer = v2 ? messages.controlAck(m.topic(), false, List.of(refusal.get()), plane.state()) : error;
         } else if (m.topic().equals(topics.controlGet())) {
             answer = messages.controlAck(m.topic(), true, List.of(), plane.state());
         } else if (m.topic().equals(topics.controlSet()) || m.topic().equals(topics.levelSet())) {
@@ -268,16 +269,12 @@ public final class Gateway extends VerticleBase {
                         : messages.level(control.getAsInt(), control.levels(), engine.modelName());
             } else {
                 String reason = String.join("; ", parsed.errors());
-                answer = v2 ? messages.controlAck(m.topic(), false, parsed.errors(), plane.state()) : null;
                 byte[] error = controlError(v2 ? "command refused, settings unchanged: " + reason : reason, m.topic());
-                answer = answer == null ? error : answer;
+                answer = v2 ? messages.controlAck(m.topic(), false, parsed.errors(), plane.state()) : error;
             }
         } else {
             answer = controlError("unknown command topic '" + m.topic() + "'; known: " + topics.controlSet() + ", " + topics.controlGet()
                     + ", " + topics.levelSet(), m.topic());
-        }
-        if (answer == null) {
-            return;
         }
         if (m.responseTopic() != null) {
             MqttProperties props = json();

@@ -1,5 +1,6 @@
 package io.hastegw.daemon.pipeline;
 
+import io.hastegw.plugin.api.Prediction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -70,7 +71,7 @@ public final class GatewayMetrics {
     }
 
     /** A prediction of {@code camera} used {@code energy} (and would have used its dense estimate). */
-    public void energy(String camera, io.hastegw.plugin.api.Prediction.Energy energy) {
+    public void energy(String camera, Prediction.Energy energy) {
         add("haste_energy_millijoules", camera, energy.millijoules());
         add("haste_energy_dense_millijoules", camera, energy.denseMillijoules());
     }

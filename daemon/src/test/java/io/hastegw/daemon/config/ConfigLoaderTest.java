@@ -95,6 +95,19 @@ class ConfigLoaderTest {
         "model.stream_reuse.drift_threshold=3|invalid configuration: key 'model.stream_reuse.drift_threshold' must be 0 to 2 (got '3.0')",
         "model.stream_reuse.quiet_after_ms=0|invalid configuration: key 'model.stream_reuse.quiet_after_ms' must be 1 or more (got '0')",
         "model.stream_reuse.memory_budget_mb=0|invalid configuration: key 'model.stream_reuse.memory_budget_mb' must be 1 to 1048576 (got '0')",
+        "control.mode=turbo|invalid configuration: key 'control.mode' must be one of auto, fixed, off (got 'turbo')",
+        "control.policy=gpu|invalid configuration: key 'control.policy' must be one of latency, cpu (got 'gpu')",
+        "control.max_level=-2|invalid configuration: key 'control.max_level' must be -1 (the model's highest) or at least control.min_level (got '-2')",
+        "control.latency_target_ms=-1|invalid configuration: key 'control.latency_target_ms' must be 0 (derived at start) to 600000 (got '-1.0')",
+        "control.cpu_budget_percent=0|invalid configuration: key 'control.cpu_budget_percent' must be 1 to 100 (got '0.0')",
+        "control.sample_period_ms=10|invalid configuration: key 'control.sample_period_ms' must be 50 to 600000 (got '10')",
+        "control.window_ms=100|invalid configuration: key 'control.window_ms' must be control.sample_period_ms to 3600000 (got '100')",
+        "control.hysteresis=0.95|invalid configuration: key 'control.hysteresis' must be 0 to 0.9 (got '0.95')",
+        "control.max_shed_every=0|invalid configuration: key 'control.max_shed_every' must be 1 to 100 (got '0')",
+        "control.hmac_window_seconds=0|invalid configuration: key 'control.hmac_window_seconds' must be 1 to 3600 (got '0')",
+        "energy.profile=pdp11|invalid configuration: key 'energy.profile' must be one of auto, raspberry-pi-4, raspberry-pi-5, jetson-nano, jetson-orin-nano, x86 (got 'pdp11')",
+        "energy.meter=maybe|invalid configuration: key 'energy.meter' must be auto or none (got 'maybe')",
+        "energy.summary_period_s=0|invalid configuration: key 'energy.summary_period_s' must be 1 to 86400 (got '0')",
     })
     void aBadValueIsNamedWithItsAllowedValues(String set, String message) {
         Exception e = assertThrows(ConfigException.class, () -> load(null, Map.of(), with(set)));

@@ -151,6 +151,18 @@ class ControllerTest {
     }
 
     @Test
+    void aHogThatStretchesEveryInferenceOverTheTargetIsNotAnsweredByShedding() {
+        // At the top rung each inference takes 20 ms x 0.5 x 7 = 70 ms, over the 60 ms target: serving fewer frames cannot help.
+        List<Tick> ticks = latency(120, t -> t > 20 ? 6.0 : 0);
+        assertTrue(ticks.stream().allMatch(k -> k.decision().shedEvery() == 1), "nothing shed");
+        Tick settled = ticks.get(ticks.size() - 1);
+        assertEquals(7, settled.decision().level());
+        assertTrue(settled.decision().reason().contains("shedding would not help, the inference itself is over the target"),
+                settled.decision().reason());
+        assertEquals(0, changes(ticks, 60, 120), "no oscillation");
+    }
+
+    @Test
     void theLadderHoldsOnlyLevelsMeasuredFaster() {
         Controller c = new Controller(COST, 0, 8, DWELL, 0);
         assertEquals(List.of(0, 1, 2, 4, 5, 6, 7), c.ladder(AUTO));

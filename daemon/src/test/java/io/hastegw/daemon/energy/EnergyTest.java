@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.daemon.load.FakeSystemTree;
 import io.hastegw.daemon.load.SystemFiles;
 import io.hastegw.plugin.api.InferenceResult;
 import io.hastegw.plugin.api.Prediction;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -25,13 +25,11 @@ class EnergyTest {
     Path root;
 
     private SystemFiles files() {
-        return new SystemFiles(root.resolve("proc"), root.resolve("sys"));
+        return new FakeSystemTree(root).files();
     }
 
     private void write(String path, String text) throws IOException {
-        Path file = root.resolve(path);
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, text);
+        new FakeSystemTree(root).write(path, text);
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,13 +16,11 @@ class BoardSamplerTest {
     Path root;
 
     private SystemFiles files() {
-        return new SystemFiles(root.resolve("proc"), root.resolve("sys"));
+        return new FakeSystemTree(root).files();
     }
 
     private void write(String path, String text) throws IOException {
-        Path file = root.resolve(path);
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, text);
+        new FakeSystemTree(root).write(path, text);
     }
 
     /** /proc/stat's first line with the given busy (user) and idle ticks; /proc/self/stat with the process's user + system ticks. */

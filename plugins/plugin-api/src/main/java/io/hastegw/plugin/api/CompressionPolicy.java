@@ -21,10 +21,18 @@ public interface CompressionPolicy {
     /**
      * A judgement and why, in words an operator reads in logs and the retained control state.
      *
-     * @param pressure what to do
-     * @param reason   why, with the figures that decided it
+     * @param pressure      what to do
+     * @param reason        why, with the figures that decided it
+     * @param sheddingHelps whether serving fewer frames would relieve a {@link Pressure#RAISE} (false when the
+     *                      excess is the inference itself, not frames waiting: the controller then sheds nothing,
+     *                      and stops shedding it had started)
      */
-    record Assessment(Pressure pressure, String reason) {}
+    record Assessment(Pressure pressure, String reason, boolean sheddingHelps) {
+        /** A judgement where shedding would help as much as compressing. */
+        public Assessment(Pressure pressure, String reason) {
+            this(pressure, reason, true);
+        }
+    }
 
     /** The policy's name, as operators select it ({@code latency}, {@code cpu}, ...). */
     String name();

@@ -1,0 +1,57 @@
+package io.hastegw.daemon.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** What the gateway benchmarks share: arguments, the gateway's /metrics, its process CPU, percentiles. */
+final class BenchSupport {
+    private BenchSupport() {}
+
+    /** {@code --key value} pairs. */
+    static Map<String, String> args(String[] args) {
+        Map<String, String> a = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        return a;
+    }
+
+    /** The nearest-rank-ish percentile of sorted values. */
+    static double pct(double[] sorted, double q) {
+        return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1)))];
+    }
+
+    /** utime + stime of the process in clock ticks (100 per second on Linux). */
+    static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** The body of GET {@code path} on the gateway's HTTP port (HTTP/1.1). */
+    static String get(int port, String path) throws IOException, InterruptedException {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + port + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Sum of the Prometheus samples whose line starts with {@code prefix}. */
+    static double metric(int port, String prefix) throws IOException, InterruptedException {
+        String body = get(port, "/metrics");
+        return body.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /** A port free now. */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
