@@ -7,6 +7,7 @@ import io.hastegw.plugin.api.CompressionPolicy.Assessment;
 import io.hastegw.plugin.api.LoadSignals;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The compression controller: turns each period's load signals into the level to run and the
@@ -25,6 +26,10 @@ public final class Controller {
     public static final double FASTER_BY = 0.03;
     /** Without measured per-level times, one step back is assumed to cost this much more. */
     public static final double UNMEASURED_STEP_FACTOR = 1.5;
+    /** More shedding must lower the judged figure by at least this fraction, or it is taken back. */
+    public static final double SHED_MIN_GAIN = 0.10;
+    /** After shedding that did not help, no more shedding for this many dwell times. */
+    public static final int SHED_BLOCK_DWELLS = 10;
 
     /**
      * What the gateway runs.
@@ -51,6 +56,9 @@ public final class Controller {
     /** Written on the owner's thread, read by status pages on others. */
     private volatile Decision decision;
     private long lastChangeNanos;
+    /** The judged figure when shedding was last raised (NaN: none to compare). */
+    private double measureBeforeShed = Double.NaN;
+    private long shedBlockedUntilNanos = Long.MIN_VALUE;
 
     /**
      * @param levelCost    measured time of each level relative to dense (the cost plan), or null when not measured
@@ -139,17 +147,40 @@ public final class Controller {
                     + "the inference itself is over the target: " + a.reason())
                     : new Decision(decision.level(), 1, "auto: at the highest useful level " + decision.level() + "; shedding would not help, the "
                     + "inference itself is over the target: " + a.reason())
-                    : settings.shedding() && shed < maxShedEvery
-                    ? new Decision(decision.level(), shed + 1, "auto: at the highest useful level " + decision.level() + ", shedding to 1 frame in "
-                    + (shed + 1) + " per camera: " + a.reason())
-                    : decision;
+                    : shed(settings, a, shed, nowNanos);
             case LOWER -> shed > 1 ? new Decision(decision.level(), shed - 1, shed == 2 ? "auto: serving every frame again: " + a.reason()
                     : "auto: shedding less, 1 frame in " + (shed - 1) + " per camera: " + a.reason())
                     : rung > 0 ? new Decision(rungs.get(rung - 1), 1, "auto: lowered: " + a.reason()) : decision;
             case HOLD -> decision;
         };
+        if (next.shedEvery() < shed && !next.reason().contains("did not help")) {
+            measureBeforeShed = Double.NaN;
+        }
         boolean moved = change(next, nowNanos);
         return new Step(decision, moved, a, signals);
+    }
+
+    /**
+     * Pressure on the top rung that shedding may relieve: shed more, unless the last increase did
+     * not lower the judged figure by {@value #SHED_MIN_GAIN} (then take it back and shed no more
+     * for {@value #SHED_BLOCK_DWELLS} dwell times: something else than waiting frames holds the
+     * figure up).
+     */
+    private Decision shed(ControlSettings settings, Assessment a, int shed, long nowNanos) {
+        int level = decision.level();
+        if (shed > 1 && !Double.isNaN(measureBeforeShed) && !Double.isNaN(a.measure()) && a.measure() > measureBeforeShed * (1 - SHED_MIN_GAIN)) {
+            String tried = String.format(Locale.ROOT, "auto: shedding to 1 frame in %d per camera did not help (%.4g before, %.4g after), "
+                    + "back to 1 in %d: %s", shed, measureBeforeShed, a.measure(), shed - 1, a.reason());
+            measureBeforeShed = Double.NaN;
+            shedBlockedUntilNanos = nowNanos + SHED_BLOCK_DWELLS * dwellNanos;
+            return new Decision(level, shed - 1, tried);
+        }
+        if (!settings.shedding() || shed >= maxShedEvery || nowNanos < shedBlockedUntilNanos) {
+            return decision;
+        }
+        measureBeforeShed = a.measure();
+        return new Decision(level, shed + 1, "auto: at the highest useful level " + level + ", shedding to 1 frame in " + (shed + 1)
+                + " per camera: " + a.reason());
     }
 
     /** The highest rung at or below {@code level} (the lowest rung when none is). */

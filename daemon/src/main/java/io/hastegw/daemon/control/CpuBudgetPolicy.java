@@ -22,18 +22,19 @@ public record CpuBudgetPolicy(double budget, double hysteresis) implements Compr
     @Override
     public Assessment assess(LoadSignals s) {
         if (Double.isNaN(s.boardCpu())) {
-            return new Assessment(Pressure.HOLD, "no CPU reading this period: holding");
+            return new Assessment(Pressure.HOLD, "no CPU reading this period: holding", Double.NaN);
         }
         if (s.boardCpu() > budget) {
-            return new Assessment(Pressure.RAISE, String.format(Locale.ROOT, "board CPU %.0f %% over the budget %.0f %%", 100 * s.boardCpu(), 100 * budget));
+            return new Assessment(Pressure.RAISE, String.format(Locale.ROOT, "board CPU %.0f %% over the budget %.0f %%", 100 * s.boardCpu(), 100 * budget), s.boardCpu());
         }
         double own = Double.isNaN(s.processCpu()) ? s.boardCpu() : s.processCpu();
         double expected = s.boardCpu() - own + own * s.stepDownLoadFactor();
         if (expected < budget * (1 - hysteresis)) {
             return new Assessment(Pressure.LOWER, String.format(Locale.ROOT,
                     "board CPU %.0f %%; one step back is expected at %.0f %%, under %.0f %%", 100 * s.boardCpu(), 100 * expected,
-                    100 * budget * (1 - hysteresis)));
+                    100 * budget * (1 - hysteresis)), s.boardCpu());
         }
-        return new Assessment(Pressure.HOLD, String.format(Locale.ROOT, "board CPU %.0f %% within the budget %.0f %%", 100 * s.boardCpu(), 100 * budget));
+        return new Assessment(Pressure.HOLD, String.format(Locale.ROOT, "board CPU %.0f %% within the budget %.0f %%", 100 * s.boardCpu(), 100 * budget),
+                s.boardCpu());
     }
 }

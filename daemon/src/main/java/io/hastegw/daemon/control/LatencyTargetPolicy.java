@@ -28,25 +28,27 @@ public record LatencyTargetPolicy(double targetMs, double hysteresis) implements
     @Override
     public Assessment assess(LoadSignals s) {
         if (s.frames() == 0) {
-            return new Assessment(Pressure.LOWER, "no frames in the window: nothing to save");
+            return new Assessment(Pressure.LOWER, "no frames in the window: nothing to save", Double.NaN);
         }
         boolean sheddingHelps = !(s.inferenceP95Ms() >= targetMs);
         if (s.dropRate() > 0) {
             return new Assessment(Pressure.RAISE, String.format(Locale.ROOT, "%.0f %% of frames dropped by back-pressure", 100 * s.dropRate()),
-                    sheddingHelps);
+                    s.p95LatencyMs(), sheddingHelps);
         }
         if (s.frames() < MIN_FRAMES || Double.isNaN(s.p95LatencyMs())) {
-            return new Assessment(Pressure.HOLD, s.frames() + " frames since the last change: too few to judge");
+            return new Assessment(Pressure.HOLD, s.frames() + " frames since the last change: too few to judge", s.p95LatencyMs());
         }
         if (s.p95LatencyMs() > targetMs) {
             return new Assessment(Pressure.RAISE, String.format(Locale.ROOT, "p95 latency %.1f ms over the target %.1f ms (inference p95 %.1f ms)",
-                    s.p95LatencyMs(), targetMs, s.inferenceP95Ms()), sheddingHelps);
+                    s.p95LatencyMs(), targetMs, s.inferenceP95Ms()), s.p95LatencyMs(), sheddingHelps);
         }
         double expected = s.p95LatencyMs() * s.stepDownLoadFactor();
         if (expected < targetMs * (1 - hysteresis)) {
             return new Assessment(Pressure.LOWER, String.format(Locale.ROOT,
-                    "p95 latency %.1f ms; one step back is expected at %.1f ms, under %.1f ms", s.p95LatencyMs(), expected, targetMs * (1 - hysteresis)));
+                    "p95 latency %.1f ms; one step back is expected at %.1f ms, under %.1f ms", s.p95LatencyMs(), expected, targetMs * (1 - hysteresis)),
+                    s.p95LatencyMs());
         }
-        return new Assessment(Pressure.HOLD, String.format(Locale.ROOT, "p95 latency %.1f ms within the target %.1f ms", s.p95LatencyMs(), targetMs));
+        return new Assessment(Pressure.HOLD, String.format(Locale.ROOT, "p95 latency %.1f ms within the target %.1f ms", s.p95LatencyMs(), targetMs),
+                s.p95LatencyMs());
     }
 }

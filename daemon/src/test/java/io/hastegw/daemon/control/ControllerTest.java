@@ -40,12 +40,19 @@ class ControllerTest {
         private final CompressionPolicy policy;
         private final ControlSettings settings;
         private final Controller controller;
+        private final double extraMs;
         private long framesSinceChangeFrom;
 
         Plant(CompressionPolicy policy, ControlSettings settings) {
+            this(policy, settings, 0);
+        }
+
+        /** {@code extraMs}: latency every frame has besides its inference and its wait (decoding, scheduling on a hogged board). */
+        Plant(CompressionPolicy policy, ControlSettings settings, double extraMs) {
             this.policy = policy;
             this.settings = settings;
             this.controller = new Controller(COST, settings.minLevel(), 8, DWELL, 0);
+            this.extraMs = extraMs;
         }
 
         List<Tick> run(int seconds, IntToDoubleFunction load, IntToDoubleFunction cpuReading) {
@@ -57,7 +64,7 @@ class ControllerTest {
                 double serviceMs = 20 * COST[d.level()] * (1 + external);
                 double arrivals = 15.0 / d.shedEvery();
                 double rho = arrivals * serviceMs / 1000;
-                double p95 = rho < 1 ? serviceMs * (1 + 3 * Math.min(rho, 0.95) / (1 - Math.min(rho, 0.95))) : serviceMs * 3;
+                double p95 = extraMs + (rho < 1 ? serviceMs * (1 + 3 * Math.min(rho, 0.95) / (1 - Math.min(rho, 0.95))) : serviceMs * 3);
                 double drop = rho < 1 ? 0 : 1 - 1 / rho;
                 double served = Math.min(arrivals, 1000 / serviceMs);
                 int frames = (int) Math.round(served * Math.min(10, (now - framesSinceChangeFrom) / (double) SECOND));
@@ -160,6 +167,18 @@ class ControllerTest {
         assertTrue(settled.decision().reason().contains("shedding would not help, the inference itself is over the target"),
                 settled.decision().reason());
         assertEquals(0, changes(ticks, 60, 120), "no oscillation");
+    }
+
+    @Test
+    void sheddingThatStopsLoweringTheP95IsTakenBackAndNotRetried() {
+        // 30 ms of every frame's latency is not waiting: shedding lowers the p95 from 250 to 121 to 100 ms, then by under 10 %.
+        List<Tick> ticks = new Plant(new LatencyTargetPolicy(TARGET_MS, 0.25), AUTO, 30).run(200, t -> t > 20 ? 3.0 : 0, t -> 0);
+        assertTrue(ticks.stream().allMatch(k -> k.decision().shedEvery() <= 4), "never beyond the first step that did not help");
+        Tick back = ticks.stream().filter(k -> k.decision().reason().contains("did not help")).findFirst().orElseThrow();
+        assertEquals(3, back.decision().shedEvery(), back.decision().reason());
+        assertEquals(7, back.decision().level());
+        assertEquals(0, changes(ticks, back.second(), back.second() + (int) (Controller.SHED_BLOCK_DWELLS * DWELL / SECOND) - 1),
+                "no more shedding while it is blocked");
     }
 
     @Test

@@ -23,14 +23,15 @@ public interface CompressionPolicy {
      *
      * @param pressure      what to do
      * @param reason        why, with the figures that decided it
-     * @param sheddingHelps whether serving fewer frames would relieve a {@link Pressure#RAISE} (false when the
-     *                      excess is the inference itself, not frames waiting: the controller then sheds nothing,
-     *                      and stops shedding it had started)
+     * @param measure       the figure judged (p95 ms, CPU share, ...), lower is better; NaN when there is none. The
+     *                      controller compares it before and after it sheds more, and stops shedding that did not lower it
+     * @param sheddingHelps whether serving fewer frames could relieve a {@link Pressure#RAISE} (false when the excess
+     *                      is the inference itself, not frames waiting: the controller then sheds nothing)
      */
-    record Assessment(Pressure pressure, String reason, boolean sheddingHelps) {
-        /** A judgement where shedding would help as much as compressing. */
-        public Assessment(Pressure pressure, String reason) {
-            this(pressure, reason, true);
+    record Assessment(Pressure pressure, String reason, double measure, boolean sheddingHelps) {
+        /** A judgement of {@code measure} where shedding may help as much as compressing. */
+        public Assessment(Pressure pressure, String reason, double measure) {
+            this(pressure, reason, measure, true);
         }
     }
 
