@@ -26,7 +26,7 @@ public final class AdaptiveControl implements IntSupplier {
     private volatile ControlSettings settings;
     private CompressionPolicy policy;
     private volatile Controller.Step last;
-    private volatile LatencyWindow.Stats stats = new LatencyWindow.Stats(0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    private volatile LatencyWindow.Stats stats = new LatencyWindow.Stats(0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     private volatile BoardSampler.Reading reading = new BoardSampler.Reading(Double.NaN, Double.NaN, Double.NaN, Double.NaN, null, null,
             List.of("not sampled yet"));
     private volatile long changes;
@@ -100,9 +100,9 @@ public final class AdaptiveControl implements IntSupplier {
         return stats;
     }
 
-    /** A prediction was published. */
-    public void predicted(long nowNanos, double totalMs, double inferenceMs) {
-        window.record(nowNanos, totalMs, inferenceMs);
+    /** A prediction was published: its latency, inference time and wait for a worker. */
+    public void predicted(long nowNanos, double totalMs, double inferenceMs, double queueMs) {
+        window.record(nowNanos, totalMs, inferenceMs, queueMs);
     }
 
     /** A frame was dropped by back-pressure. */

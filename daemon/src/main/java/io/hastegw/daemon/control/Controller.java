@@ -134,7 +134,7 @@ public final class Controller {
         double stepBack = shed > 1 ? (double) shed / (shed - 1)
                 : rung == 0 ? Double.NaN
                 : levelCost == null ? UNMEASURED_STEP_FACTOR : levelCost[rungs.get(rung - 1)] / levelCost[rungs.get(rung)];
-        LoadSignals signals = new LoadSignals(window.frames(), window.p95Ms(), window.inferenceP95Ms(), window.framesPerSecond(),
+        LoadSignals signals = new LoadSignals(window.frames(), window.p95Ms(), window.inferenceP95Ms(), window.queueP95Ms(), window.framesPerSecond(),
                 window.dropRate(), queued, board.boardCpu(), board.processCpu(), board.temperatureC(), decision.level(), shed, stepBack);
         Assessment a = policy.assess(signals);
         if (changed || nowNanos - lastChangeNanos < dwellNanos) {
@@ -144,9 +144,9 @@ public final class Controller {
             case RAISE -> rung < rungs.size() - 1 ? new Decision(rungs.get(rung + 1), 1, "auto: raised: " + a.reason())
                     : !a.sheddingHelps() ? shed > 1
                     ? new Decision(decision.level(), shed - 1, "auto: shedding less, 1 frame in " + (shed - 1) + " per camera: it does not help, "
-                    + "the inference itself is over the target: " + a.reason())
+                    + "the latency without waiting is over the target: " + a.reason())
                     : new Decision(decision.level(), 1, "auto: at the highest useful level " + decision.level() + "; shedding would not help, the "
-                    + "inference itself is over the target: " + a.reason())
+                    + "latency without waiting is over the target: " + a.reason())
                     : shed(settings, a, shed, nowNanos);
             case LOWER -> shed > 1 ? new Decision(decision.level(), shed - 1, shed == 2 ? "auto: serving every frame again: " + a.reason()
                     : "auto: shedding less, 1 frame in " + (shed - 1) + " per camera: " + a.reason())

@@ -6,10 +6,11 @@ import java.util.Locale;
 
 /**
  * Keeps the 95th percentile of frame latency (arrival to prediction) under a target. Over it,
- * or frames dropped by back-pressure: raise. Shedding is said to help only while the inference
- * alone (its p95) is under the target, so that less waiting can bring frames under it: when the
- * inference itself is over the target (a CPU hog stretching every run), serving fewer frames
- * would not make one faster. Steps back only when
+ * or frames dropped by back-pressure: raise. Shedding is said to help only while the latency
+ * without the wait for a worker (p95 minus the p95 of that wait) is under the target, so that
+ * less waiting can bring frames under it: when decoding and inference themselves are over the
+ * target (a CPU hog stretching every run, huge images), serving fewer frames would not make one
+ * faster. Steps back only when
  * one step back is expected to stay under {@code (1 - hysteresis)} of the target (the p95 scaled
  * by the step's measured cost ratio), so a steady load never flips between two levels.
  *
@@ -30,7 +31,7 @@ public record LatencyTargetPolicy(double targetMs, double hysteresis) implements
         if (s.frames() == 0) {
             return new Assessment(Pressure.LOWER, "no frames in the window: nothing to save", Double.NaN);
         }
-        boolean sheddingHelps = !(s.inferenceP95Ms() >= targetMs);
+        boolean sheddingHelps = !(s.p95LatencyMs() - s.queueP95Ms() >= targetMs);
         if (s.dropRate() > 0) {
             return new Assessment(Pressure.RAISE, String.format(Locale.ROOT, "%.0f %% of frames dropped by back-pressure", 100 * s.dropRate()),
                     s.p95LatencyMs(), sheddingHelps);
@@ -39,8 +40,8 @@ public record LatencyTargetPolicy(double targetMs, double hysteresis) implements
             return new Assessment(Pressure.HOLD, s.frames() + " frames since the last change: too few to judge", s.p95LatencyMs());
         }
         if (s.p95LatencyMs() > targetMs) {
-            return new Assessment(Pressure.RAISE, String.format(Locale.ROOT, "p95 latency %.1f ms over the target %.1f ms (inference p95 %.1f ms)",
-                    s.p95LatencyMs(), targetMs, s.inferenceP95Ms()), s.p95LatencyMs(), sheddingHelps);
+            return new Assessment(Pressure.RAISE, String.format(Locale.ROOT, "p95 latency %.1f ms over the target %.1f ms (waiting p95 %.1f ms, inference p95 %.1f ms)",
+                    s.p95LatencyMs(), targetMs, s.queueP95Ms(), s.inferenceP95Ms()), s.p95LatencyMs(), sheddingHelps);
         }
         double expected = s.p95LatencyMs() * s.stepDownLoadFactor();
         if (expected < targetMs * (1 - hysteresis)) {

@@ -81,7 +81,7 @@ public final class HttpEndpoints extends VerticleBase {
                 .put("window", new JsonObject().put("frames", w.frames()).put("dropped", w.dropped()).put("frames_per_second", finite(w.framesPerSecond()))
                         .put("drop_rate", finite(w.dropRate())).put("p50_ms", finite(w.p50Ms())).put("p95_ms", finite(w.p95Ms()))
                         .put("p99_ms", finite(w.p99Ms())).put("inference_p50_ms", finite(w.inferenceP50Ms()))
-                        .put("inference_p95_ms", finite(w.inferenceP95Ms())))
+                        .put("inference_p95_ms", finite(w.inferenceP95Ms())).put("queue_p95_ms", finite(w.queueP95Ms())))
                 .put("queue", new JsonObject().put("queued", gateway.intake().queued()).put("in_flight", gateway.intake().inFlight()));
     }
 

@@ -11,9 +11,9 @@ import java.util.Arrays;
 public final class LatencyWindow {
     /** Percentiles of the window; NaN when it holds no frame. */
     public record Stats(int frames, int dropped, double framesPerSecond, double dropRate, double p50Ms, double p95Ms, double p99Ms,
-                        double inferenceP50Ms, double inferenceP95Ms) {}
+                        double inferenceP50Ms, double inferenceP95Ms, double queueP95Ms) {}
 
-    private record Sample(long atNanos, double totalMs, double inferenceMs) {}
+    private record Sample(long atNanos, double totalMs, double inferenceMs, double queueMs) {}
 
     private final long windowNanos;
     private final int maxSamples;
@@ -29,9 +29,9 @@ public final class LatencyWindow {
         this.maxSamples = maxSamples;
     }
 
-    /** A prediction was published at {@code nowNanos}. */
-    public void record(long nowNanos, double totalMs, double inferenceMs) {
-        samples.addLast(new Sample(nowNanos, totalMs, inferenceMs));
+    /** A prediction was published at {@code nowNanos}; it waited {@code queueMs} for a worker. */
+    public void record(long nowNanos, double totalMs, double inferenceMs, double queueMs) {
+        samples.addLast(new Sample(nowNanos, totalMs, inferenceMs, queueMs));
         if (samples.size() > maxSamples) {
             samples.removeFirst();
         }
@@ -63,17 +63,20 @@ public final class LatencyWindow {
         int n = samples.size();
         double[] total = new double[n];
         double[] inference = new double[n];
+        double[] queue = new double[n];
         int i = 0;
         for (Sample s : samples) {
             total[i] = s.totalMs();
+            queue[i] = s.queueMs();
             inference[i++] = s.inferenceMs();
         }
         Arrays.sort(total);
         Arrays.sort(inference);
+        Arrays.sort(queue);
         double seconds = windowNanos / 1e9;
         int offered = n + drops.size();
         return new Stats(n, drops.size(), n / seconds, offered == 0 ? 0 : (double) drops.size() / offered, percentile(total, 0.50),
-                percentile(total, 0.95), percentile(total, 0.99), percentile(inference, 0.50), percentile(inference, 0.95));
+                percentile(total, 0.95), percentile(total, 0.99), percentile(inference, 0.50), percentile(inference, 0.95), percentile(queue, 0.95));
     }
 
     /** The nearest-rank percentile of sorted values; NaN when there are none. */

@@ -33,6 +33,7 @@ final class ControlMetrics implements MeterBinder {
         gauge(registry, "haste_window_latency_p95_ms", "95th percentile frame latency over the window", c -> c.stats().p95Ms());
         gauge(registry, "haste_window_latency_p99_ms", "99th percentile frame latency over the window", c -> c.stats().p99Ms());
         gauge(registry, "haste_window_inference_p95_ms", "95th percentile inference time over the window", c -> c.stats().inferenceP95Ms());
+        gauge(registry, "haste_window_queue_p95_ms", "95th percentile wait for a worker over the window", c -> c.stats().queueP95Ms());
         gauge(registry, "haste_window_frames_per_second", "predictions per second over the window", c -> c.stats().framesPerSecond());
         gauge(registry, "haste_window_drop_ratio", "share of arriving frames dropped by back-pressure over the window", c -> c.stats().dropRate());
         gauge(registry, "haste_shed_every", "1: every frame served; k: one frame in k of every camera", AdaptiveControl::shedEvery);

@@ -407,7 +407,7 @@ public final class Gateway extends VerticleBase {
                 energy.ledger().add(series, outcome.prediction().energy());
                 metrics.energy(series, outcome.prediction().energy());
             }
-            control.predicted(System.nanoTime(), latency.totalMs(), latency.inferenceMs());
+            control.predicted(System.nanoTime(), latency.totalMs(), latency.inferenceMs(), latency.queueMs());
         } else {
             reject(outcome.reason(), outcome.message(), topicOf(frame), frame.cameraId(), frame.frameId());
         }

@@ -21,8 +21,8 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 final class BenchClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A prediction received: when, its best class, its level, the gateway's own latency (arrival to publication). */
-    record Received(long nanos, int top, int level, double gatewayMs) {}
+    /** A prediction received: when, its best class, its level, the gateway's own latency (arrival to publication) and inference time. */
+    record Received(long nanos, int top, int level, double gatewayMs, double inferenceMs) {}
 
     private final MqttAsyncClient mqtt;
     final CountDownLatch online = new CountDownLatch(1);
@@ -41,7 +41,7 @@ final class BenchClient implements AutoCloseable {
             } else if (topic.endsWith("/predictions")) {
                 JsonNode p = JSON.readTree(m.getPayload());
                 received.put(p.path("frame_id").asText(), new Received(now, p.path("top").path(0).path("index").asInt(-1), p.path("level").asInt(),
-                        p.path("latency_ms").path("total").asDouble()));
+                        p.path("latency_ms").path("total").asDouble(), p.path("latency_ms").path("inference").asDouble()));
                 lastArrival.set(now);
             }
         });

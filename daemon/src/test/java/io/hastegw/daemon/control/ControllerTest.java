@@ -64,11 +64,12 @@ class ControllerTest {
                 double serviceMs = 20 * COST[d.level()] * (1 + external);
                 double arrivals = 15.0 / d.shedEvery();
                 double rho = arrivals * serviceMs / 1000;
-                double p95 = extraMs + (rho < 1 ? serviceMs * (1 + 3 * Math.min(rho, 0.95) / (1 - Math.min(rho, 0.95))) : serviceMs * 3);
+                double waitMs = rho < 1 ? serviceMs * 3 * Math.min(rho, 0.95) / (1 - Math.min(rho, 0.95)) : serviceMs * 2;
+                double p95 = extraMs + serviceMs + waitMs;
                 double drop = rho < 1 ? 0 : 1 - 1 / rho;
                 double served = Math.min(arrivals, 1000 / serviceMs);
                 int frames = (int) Math.round(served * Math.min(10, (now - framesSinceChangeFrom) / (double) SECOND));
-                var window = new LatencyWindow.Stats(frames, 0, served, drop, p95 * 0.6, p95, p95 * 1.1, serviceMs, serviceMs);
+                var window = new LatencyWindow.Stats(frames, 0, served, drop, p95 * 0.6, p95, p95 * 1.1, serviceMs, serviceMs, waitMs);
                 double own = Math.min(1, rho) / 2;
                 double board = cpuReading.applyAsDouble(t) < 0 ? Double.NaN : Math.min(1, external / 3 + own);
                 var reading = new BoardSampler.Reading(board, Double.isNaN(board) ? Double.NaN : own, 1, Double.NaN, null, null, List.of());
@@ -164,18 +165,31 @@ class ControllerTest {
         assertTrue(ticks.stream().allMatch(k -> k.decision().shedEvery() == 1), "nothing shed");
         Tick settled = ticks.get(ticks.size() - 1);
         assertEquals(7, settled.decision().level());
-        assertTrue(settled.decision().reason().contains("shedding would not help, the inference itself is over the target"),
+        assertTrue(settled.decision().reason().contains("shedding would not help"),
                 settled.decision().reason());
         assertEquals(0, changes(ticks, 60, 120), "no oscillation");
     }
 
     @Test
     void sheddingThatStopsLoweringTheP95IsTakenBackAndNotRetried() {
-        // 30 ms of every frame's latency is not waiting: shedding lowers the p95 from 250 to 121 to 100 ms, then by under 10 %.
-        List<Tick> ticks = new Plant(new LatencyTargetPolicy(TARGET_MS, 0.25), AUTO, 30).run(200, t -> t > 20 ? 3.0 : 0, t -> 0);
-        assertTrue(ticks.stream().allMatch(k -> k.decision().shedEvery() <= 4), "never beyond the first step that did not help");
+        // 15 ms of every frame's latency is neither waiting nor inference, and a policy that always says shedding helps: shedding
+        // lowers the p95 from 235 to 106, 85 and 76 ms, then to 71 ms: by under 10 %.
+        CompressionPolicy optimist = new CompressionPolicy() {
+            @Override
+            public String name() {
+                return "always-shed";
+            }
+
+            @Override
+            public Assessment assess(io.hastegw.plugin.api.LoadSignals s) {
+                Assessment a = new LatencyTargetPolicy(TARGET_MS, 0.25).assess(s);
+                return new Assessment(a.pressure(), a.reason(), a.measure(), true);
+            }
+        };
+        List<Tick> ticks = new Plant(optimist, AUTO, 15).run(200, t -> t > 20 ? 3.0 : 0, t -> 0);
+        assertTrue(ticks.stream().allMatch(k -> k.decision().shedEvery() <= 5), "never beyond the first step that did not help");
         Tick back = ticks.stream().filter(k -> k.decision().reason().contains("did not help")).findFirst().orElseThrow();
-        assertEquals(3, back.decision().shedEvery(), back.decision().reason());
+        assertEquals(4, back.decision().shedEvery(), back.decision().reason());
         assertEquals(7, back.decision().level());
         assertEquals(0, changes(ticks, back.second(), back.second() + (int) (Controller.SHED_BLOCK_DWELLS * DWELL / SECOND) - 1),
                 "no more shedding while it is blocked");
@@ -224,7 +238,7 @@ class ControllerTest {
     @Test
     void fixedAndOffModesApplyAtOnceWhateverTheLoad() {
         Controller c = new Controller(COST, 0, 8, DWELL, 0);
-        LatencyWindow.Stats overloaded = new LatencyWindow.Stats(50, 0, 5, 0.5, 500, 900, 990, 300, 300);
+        LatencyWindow.Stats overloaded = new LatencyWindow.Stats(50, 0, 5, 0.5, 500, 900, 990, 300, 300, 500);
         BoardSampler.Reading busy = new BoardSampler.Reading(1, 0.5, 4, Double.NaN, null, null, List.of());
         CompressionPolicy policy = new LatencyTargetPolicy(TARGET_MS, 0.25);
         Controller.Step fixed = c.step(AUTO.fixedAt(5), policy, overloaded, busy, 0, SECOND);

@@ -7,6 +7,7 @@ package io.hastegw.plugin.api;
  * @param frames             predictions published since the last change (within the window)
  * @param p95LatencyMs       95th percentile of frame latency, arrival to prediction (queue, decode, inference)
  * @param inferenceP95Ms     95th percentile of the model run alone
+ * @param queueP95Ms         95th percentile of the time frames waited for a worker (the part serving fewer frames shortens)
  * @param framesPerSecond    predictions per second over the window
  * @param dropRate           share of arriving frames dropped by back-pressure (0..1; shed frames not included)
  * @param queued             frames waiting now
@@ -19,6 +20,6 @@ package io.hastegw.plugin.api;
  *                           (to the next lower level, or less shedding), from the device's measured costs; NaN when
  *                           there is no step back
  */
-public record LoadSignals(int frames, double p95LatencyMs, double inferenceP95Ms, double framesPerSecond, double dropRate,
+public record LoadSignals(int frames, double p95LatencyMs, double inferenceP95Ms, double queueP95Ms, double framesPerSecond, double dropRate,
                           int queued, double boardCpu, double processCpu, double temperatureC, int level, int shedEvery,
                           double stepDownLoadFactor) {}
