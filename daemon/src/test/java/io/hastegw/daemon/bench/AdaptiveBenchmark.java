@@ -143,6 +143,9 @@ public final class AdaptiveBenchmark {
             } finally {
                 gateway.destroy();
                 gateway.waitFor(30, TimeUnit.SECONDS);
+                try (BenchClient cleaner = new BenchClient("haste/" + id + "/none")) {
+                    cleaner.clearRetained(id);
+                }
             }
         } finally {
             try (Stream<Path> walk = Files.walk(tmp)) {

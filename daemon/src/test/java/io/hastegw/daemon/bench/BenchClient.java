@@ -69,6 +69,13 @@ final class BenchClient implements AutoCloseable {
                 .waitForCompletion(5000);
     }
 
+    /** Removes the retained messages gateway {@code gatewayId} left on the broker (status, level and control state, energy summary). */
+    void clearRetained(String gatewayId) throws MqttException {
+        for (String leaf : List.of("status", "control/level/state", "control/state", "energy")) {
+            mqtt.publish("haste/" + gatewayId + "/" + leaf, new MqttMessage(new byte[0], 1, true, new MqttProperties())).waitForCompletion(5000);
+        }
+    }
+
     /** Waits until {@code n} predictions arrived or none arrived for {@code quietMs}. */
     void waitFor(int n, long quietMs) throws InterruptedException {
         long last = System.nanoTime();

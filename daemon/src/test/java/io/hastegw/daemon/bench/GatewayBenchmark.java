@@ -74,6 +74,9 @@ public final class GatewayBenchmark {
         } finally {
             gateway.destroy();
             gateway.waitFor(20, TimeUnit.SECONDS);
+            try (BenchClient cleaner = new BenchClient("haste/" + id + "/none")) {
+                cleaner.clearRetained(id);
+            }
         }
     }
 
