@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastegw.daemon.config.GatewayConfig;
 import io.hastegw.daemon.load.FakeSystemTree;
-import io.hastegw.daemon.load.SystemFiles;
 import io.hastegw.plugin.api.InferenceResult;
 import io.hastegw.plugin.api.Prediction;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,15 +21,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class EnergyTest {
     private static final long SECOND = 1_000_000_000L;
 
-    @TempDir
-    Path root;
+    private FakeSystemTree tree;
 
-    private SystemFiles files() {
-        return new FakeSystemTree(root).files();
-    }
-
-    private void write(String path, String text) throws IOException {
-        new FakeSystemTree(root).write(path, text);
+    @BeforeEach
+    void fakeTree(@TempDir Path root) {
+        tree = new FakeSystemTree(root);
     }
 
     @Test
@@ -61,19 +57,19 @@ class EnergyTest {
         "Raspberry Pi 5 Model B Rev 1.0,raspberry-pi-5", "NVIDIA Jetson Nano Developer Kit,jetson-nano",
         "NVIDIA Jetson Orin Nano Developer Kit,jetson-orin-nano"})
     void theBoardIsDetectedFromTheDeviceTree(String model, String profile) throws IOException {
-        write("proc/device-tree/model", model + "\0");
-        assertEquals(profile, DeviceProfile.detect(files(), "aarch64").orElseThrow().id());
+        tree.write("proc/device-tree/model", model + "\0");
+        assertEquals(profile, DeviceProfile.detect(tree.files(), "aarch64").orElseThrow().id());
     }
 
     @Test
     void anUnknownArmBoardGetsNoEstimatesAndX86GetsItsProfile() throws IOException {
-        write("proc/device-tree/model", "Pine64 RockPro64 v2.1\0");
+        tree.write("proc/device-tree/model", "Pine64 RockPro64 v2.1\0");
         GatewayConfig.Energy auto = new GatewayConfig.Energy("auto", "auto", 60, 0, 0, 0);
-        EnergyAccounting unknown = EnergyAccounting.create(auto, files(), "aarch64", 1, new double[0]);
+        EnergyAccounting unknown = EnergyAccounting.create(auto, tree.files(), "aarch64", 1, new double[0]);
         assertEquals(Optional.empty(), unknown.estimator());
         assertEquals(EnergyAccounting.NO_PROFILE, unknown.ledger().closePeriod(60).get("method"));
-        assertEquals("x86", EnergyAccounting.create(auto, files(), "amd64", 1, new double[0]).profile().orElseThrow().id());
-        DeviceProfile tuned = EnergyAccounting.create(new GatewayConfig.Energy("x86", "none", 60, 4, 28, 0), files(), "amd64", 1,
+        assertEquals("x86", EnergyAccounting.create(auto, tree.files(), "amd64", 1, new double[0]).profile().orElseThrow().id());
+        DeviceProfile tuned = EnergyAccounting.create(new GatewayConfig.Energy("x86", "none", 60, 4, 28, 0), tree.files(), "amd64", 1,
                 new double[0]).profile().orElseThrow();
         assertEquals(4, tuned.idleWatts());
         assertEquals(28, tuned.activeWatts());
@@ -82,47 +78,47 @@ class EnergyTest {
 
     @Test
     void raplCountsJoulesAcrossTheCountersWrap() throws IOException {
-        write("sys/class/powercap/intel-rapl:0/name", "package-0\n");
-        write("sys/class/powercap/intel-rapl:0/max_energy_range_uj", "262143328850\n");
-        write("sys/class/powercap/intel-rapl:0/energy_uj", "262140000000\n");
-        EnergyMeter meter = EnergyMeter.detect(files()).orElseThrow();
+        tree.write("sys/class/powercap/intel-rapl:0/name", "package-0\n");
+        tree.write("sys/class/powercap/intel-rapl:0/max_energy_range_uj", "262143328850\n");
+        tree.write("sys/class/powercap/intel-rapl:0/energy_uj", "262140000000\n");
+        EnergyMeter meter = EnergyMeter.detect(tree.files()).orElseThrow();
         assertEquals("intel-rapl:0 (package-0)", meter.name());
         assertEquals(0.0, meter.joules(0).orElseThrow());
-        write("sys/class/powercap/intel-rapl:0/energy_uj", "262143000000\n");
+        tree.write("sys/class/powercap/intel-rapl:0/energy_uj", "262143000000\n");
         assertEquals(3.0, meter.joules(SECOND).orElseThrow(), 1e-9);
         // wraps: 328850 uJ to the top, then 1671150 more
-        write("sys/class/powercap/intel-rapl:0/energy_uj", "1671150\n");
+        tree.write("sys/class/powercap/intel-rapl:0/energy_uj", "1671150\n");
         assertEquals(5.0, meter.joules(2 * SECOND).orElseThrow(), 1e-9);
     }
 
     @Test
     void anUnreadableRaplCounterIsNoReadingNotAnError() throws IOException {
-        write("sys/class/powercap/intel-rapl:0/energy_uj", "12\n");
-        EnergyMeter meter = EnergyMeter.detect(files()).orElseThrow();
-        write("sys/class/powercap/intel-rapl:0/energy_uj", "permission denied\n");
+        tree.write("sys/class/powercap/intel-rapl:0/energy_uj", "12\n");
+        EnergyMeter meter = EnergyMeter.detect(tree.files()).orElseThrow();
+        tree.write("sys/class/powercap/intel-rapl:0/energy_uj", "permission denied\n");
         assertTrue(meter.joules(0).isEmpty());
     }
 
     @Test
     void theJetsonInputRailIsIntegratedOverTime() throws IOException {
-        write("sys/class/hwmon/hwmon0/name", "ina3221\n");
-        write("sys/class/hwmon/hwmon0/in1_label", "VDD_IN\n");
-        write("sys/class/hwmon/hwmon0/in1_input", "5000\n");
-        write("sys/class/hwmon/hwmon0/curr1_input", "1000\n");
-        write("sys/class/hwmon/hwmon0/in2_label", "VDD_CPU_GPU_CV\n");
-        write("sys/class/hwmon/hwmon0/in2_input", "5000\n");
-        write("sys/class/hwmon/hwmon0/curr2_input", "300\n");
-        EnergyMeter meter = EnergyMeter.detect(files()).orElseThrow();
+        tree.write("sys/class/hwmon/hwmon0/name", "ina3221\n");
+        tree.write("sys/class/hwmon/hwmon0/in1_label", "VDD_IN\n");
+        tree.write("sys/class/hwmon/hwmon0/in1_input", "5000\n");
+        tree.write("sys/class/hwmon/hwmon0/curr1_input", "1000\n");
+        tree.write("sys/class/hwmon/hwmon0/in2_label", "VDD_CPU_GPU_CV\n");
+        tree.write("sys/class/hwmon/hwmon0/in2_input", "5000\n");
+        tree.write("sys/class/hwmon/hwmon0/curr2_input", "300\n");
+        EnergyMeter meter = EnergyMeter.detect(tree.files()).orElseThrow();
         assertEquals("ina3221 (hwmon0)", meter.name());
         assertEquals(0.0, meter.joules(0).orElseThrow());
-        write("sys/class/hwmon/hwmon0/curr1_input", "2000\n");
+        tree.write("sys/class/hwmon/hwmon0/curr1_input", "2000\n");
         // 5 W then 10 W over 2 s: trapezoid 15 J
         assertEquals(15.0, meter.joules(2 * SECOND).orElseThrow(), 1e-9);
     }
 
     @Test
     void noMeterOnABoardWithoutOne() {
-        assertEquals(Optional.empty(), EnergyMeter.detect(files()));
+        assertEquals(Optional.empty(), EnergyMeter.detect(tree.files()));
     }
 
     @Test
