@@ -1,5 +1,6 @@
 package io.hastegw.daemon;
 
+import io.hastegw.daemon.mqtt.Topics;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -103,7 +104,7 @@ final class MqttTestClient implements AutoCloseable {
     /** Removes the retained messages a gateway leaves on the shared Mosquitto (its status and level state), so tests leave the broker as they found it. */
     static void clearRetained(String gatewayId) {
         try (MqttTestClient c = new MqttTestClient("haste/" + gatewayId + "/none")) {
-            for (String leaf : List.of("status", "control/level/state", "control/state", "energy")) {
+            for (String leaf : Topics.RETAINED_LEAVES) {
                 c.publish("haste/" + gatewayId + "/" + leaf, new MqttMessage(new byte[0], 1, true, new MqttProperties()));
             }
         } catch (MqttException e) {

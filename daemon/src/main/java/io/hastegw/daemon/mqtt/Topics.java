@@ -1,6 +1,7 @@
 package io.hastegw.daemon.mqtt;
 
 import io.hastegw.daemon.config.GatewayConfig;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -8,6 +9,9 @@ import java.util.Optional;
  * frame topic.
  */
 public final class Topics {
+    /** The topics, under {@code haste/<gateway_id>/}, that the gateway publishes retained (clear them with empty retained messages). */
+    public static final List<String> RETAINED_LEAVES = List.of("status", "control/level/state", "control/state", "energy");
+
     private final String gatewayId;
     private final String[] frameFilter;
     private final int cameraLevel;

@@ -3,6 +3,7 @@ package io.hastegw.daemon.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hastegw.daemon.mqtt.MessageCallback;
+import io.hastegw.daemon.mqtt.Topics;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -71,7 +72,7 @@ final class BenchClient implements AutoCloseable {
 
     /** Removes the retained messages gateway {@code gatewayId} left on the broker (status, level and control state, energy summary). */
     void clearRetained(String gatewayId) throws MqttException {
-        for (String leaf : List.of("status", "control/level/state", "control/state", "energy")) {
+        for (String leaf : Topics.RETAINED_LEAVES) {
             mqtt.publish("haste/" + gatewayId + "/" + leaf, new MqttMessage(new byte[0], 1, true, new MqttProperties())).waitForCompletion(5000);
         }
     }

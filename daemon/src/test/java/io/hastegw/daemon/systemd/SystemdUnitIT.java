@@ -3,6 +3,7 @@ package io.hastegw.daemon.systemd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hastegw.daemon.mqtt.Topics;
 import java.io.File;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -169,8 +170,8 @@ class SystemdUnitIT {
             } finally {
                 daemon.descendants().forEach(ProcessHandle::destroyForcibly);
                 daemon.destroyForcibly().waitFor();
-                // Leave the shared Mosquitto as found: no retained status or level state of this gateway.
-                for (String leaf : List.of("status", "control/level/state")) {
+                // Leave the shared Mosquitto as found: nothing retained of this gateway.
+                for (String leaf : Topics.RETAINED_LEAVES) {
                     run(List.of("mosquitto_pub", "-h", "127.0.0.1", "-r", "-n", "-t", "haste/" + gateway + "/" + leaf));
                 }
             }
