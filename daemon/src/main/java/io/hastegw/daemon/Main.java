@@ -144,9 +144,9 @@ public final class Main {
             throw new StartupException("key 'model.level' must be 0 to " + (engine.levels() - 1) + " for " + config.model().path()
                     + " (got '" + level + "')");
         }
+        double[] levelMillis = engine.measuredLevelMillis();
         ControlPlane plane;
         try {
-            double[] levelMillis = engine.measuredLevelMillis();
             plane = ControlPlane.create(config.control(), level, engine.levels(), levelMillis,
                     levelMillis.length > 0 ? levelMillis[0] : denseMillis(engine, card), env, System.nanoTime());
         } catch (ControlPlane.SetupException e) {
@@ -155,7 +155,7 @@ public final class Main {
             throw new StartupException(e.getMessage());
         }
         EnergyAccounting energy = EnergyAccounting.create(config.energy(), SystemFiles.local(), System.getProperty("os.arch"),
-                config.model().intraOpThreads(), engine.measuredLevelMillis());
+                config.model().intraOpThreads(), levelMillis);
         GatewayConfig.Pipeline pipeline = config.pipeline();
         int[] chw = card.chw();
         DecodeLimits limits = new DecodeLimits(pipeline.maxImagePixels(), chw[2], chw[1], pipeline.decodeBudget(Runtime.getRuntime().maxMemory()));

@@ -23,7 +23,7 @@ class AdaptiveGatewayTest {
 
     @Test
     void statusAndMetricsShowTheLoadTheControllerAndTheEnergy() throws Exception {
-        int port = LocalHttp.freePort();
+        int port = LocalMosquitto.freePort();
         try (GatewayFixture g = new GatewayFixture(TestModels.hasteResNet20(), "control.mode=auto", "control.sample_period_ms=200",
                 "control.window_ms=2000", "http.enabled=true", "http.port=" + port, "energy.summary_period_s=1").ready();
              MqttTestClient client = new MqttTestClient(g.all())) {

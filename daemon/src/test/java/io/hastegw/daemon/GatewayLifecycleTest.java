@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -124,7 +123,7 @@ class GatewayLifecycleTest {
 
     @Test
     void theGatewayReconnectsAndResubscribesAfterABrokerRestart() throws Exception {
-        int port = freePort();
+        int port = LocalMosquitto.freePort();
         Process broker = mosquitto(port);
         GatewayFixture gateway = null;
         try {
@@ -190,7 +189,7 @@ class GatewayLifecycleTest {
 
     @Test
     void aGatewayStartedBeforeItsBrokerConnectsOnceTheBrokerIsUp() throws Exception {
-        int port = freePort();
+        int port = LocalMosquitto.freePort();
         try (GatewayFixture gateway = new GatewayFixture(TestModels.resnet20(), "mqtt.port=" + port, "mqtt.reconnect_min_ms=100",
                 "mqtt.reconnect_max_ms=300")) {
             Thread.sleep(700);
@@ -269,7 +268,7 @@ class GatewayLifecycleTest {
 
     @Test
     void healthMetricsAndStatusAreServedOverHttp() throws Exception {
-        int port = freePort();
+        int port = LocalMosquitto.freePort();
         GatewayFixture gateway = new GatewayFixture(TestModels.resnet20(), "http.enabled=true", "http.port=" + port).ready();
         try (MqttTestClient client = new MqttTestClient(gateway.all())) {
             client.publish(gateway.frames("h"), Files.readAllBytes(TestModels.cifar("deer", 1)), null, "h1", null);
@@ -292,11 +291,6 @@ class GatewayLifecycleTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     /** A private Mosquitto on {@code port}, so that stopping it does not disturb the shared broker. */
     private Process mosquitto(int port) throws Exception {

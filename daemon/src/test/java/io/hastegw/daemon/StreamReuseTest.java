@@ -38,7 +38,7 @@ class StreamReuseTest {
         Preprocessor pre = new Preprocessor(card);
         double cut = FrameSignature.of(pre.load(CAT)).distance(FrameSignature.of(pre.load(SHIP)));
         assertTrue(cut > 0.25, "the two images are a scene cut for the default threshold: " + cut);
-        int port = LocalHttp.freePort();
+        int port = LocalMosquitto.freePort();
         try (GatewayFixture g = start(port); MqttTestClient client = new MqttTestClient(g.all())) {
             for (int i = 0; i < 4; i++) {
                 send(client, g, "a", CAT, "cat" + i);
@@ -65,7 +65,7 @@ class StreamReuseTest {
 
     @Test
     void beyondTheMemoryBudgetTheLeastRecentlyUsedCameraLosesItsState() throws Exception {
-        int port = LocalHttp.freePort();
+        int port = LocalMosquitto.freePort();
         long oneCamera;
         try (GatewayFixture g = start(port); MqttTestClient client = new MqttTestClient(g.all())) {
             send(client, g, "probe", CAT, "p");
@@ -73,7 +73,7 @@ class StreamReuseTest {
         }
         long budgetMb = (long) Math.ceil(1.5 * oneCamera / (1 << 20));
         assertTrue(budgetMb << 20 < 2 * oneCamera, "room for one camera's state, not two: " + oneCamera + " bytes each");
-        port = LocalHttp.freePort();
+        port = LocalMosquitto.freePort();
         try (GatewayFixture g = start(port, "model.stream_reuse.memory_budget_mb=" + budgetMb); MqttTestClient client = new MqttTestClient(g.all())) {
             send(client, g, "a", CAT, "a1");
             send(client, g, "b", CAT, "b1");
@@ -91,7 +91,7 @@ class StreamReuseTest {
 
     @Test
     void withReuseOffEveryFrameRunsOnItsOwnAndNothingIsKept() throws Exception {
-        int port = LocalHttp.freePort();
+        int port = LocalMosquitto.freePort();
         try (GatewayFixture g = start(port, "model.stream_reuse.enabled=false"); MqttTestClient client = new MqttTestClient(g.all())) {
             var first = send(client, g, "a", CAT, "1");
             var second = send(client, g, "a", CAT, "2");
@@ -104,7 +104,7 @@ class StreamReuseTest {
 
     @Test
     void oneCamerasFramesOnTwoWorkersAllComeBack() throws Exception {
-        int port = LocalHttp.freePort();
+        int port = LocalMosquitto.freePort();
         try (GatewayFixture g = start(port, "pipeline.workers=2", "pipeline.max_in_flight=2"); MqttTestClient client = new MqttTestClient(g.all())) {
             byte[] cat = Files.readAllBytes(CAT);
             for (int i = 0; i < 24; i++) {

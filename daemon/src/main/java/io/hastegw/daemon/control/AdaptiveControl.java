@@ -12,9 +12,9 @@ import java.util.function.IntSupplier;
 /**
  * The gateway's compression state: the operator's {@link ControlSettings}, the {@link
  * Controller} that follows the load under them, and the latency window it judges. The level and
- * the shedding it decided are read by every frame on the workers (volatile); everything else is
- * confined to the gateway's event loop, which records predictions and drops, feeds each period's
- * board reading and applies operator commands.
+ * the shedding it decided are read by every frame on the workers (the controller's decision is
+ * volatile); everything else is confined to the gateway's event loop, which records predictions
+ * and drops, feeds each period's board reading and applies operator commands.
  */
 public final class AdaptiveControl implements IntSupplier {
     private final int levels;
@@ -30,8 +30,6 @@ public final class AdaptiveControl implements IntSupplier {
     private volatile BoardSampler.Reading reading = new BoardSampler.Reading(Double.NaN, Double.NaN, Double.NaN, Double.NaN, null, null,
             List.of("not sampled yet"));
     private volatile long changes;
-    private volatile int level;
-    private volatile int shedEvery = 1;
 
     /**
      * @param settings      the start settings (from the state file or the configuration)
@@ -62,12 +60,12 @@ public final class AdaptiveControl implements IntSupplier {
     /** The compression level frames run at now. */
     @Override
     public int getAsInt() {
-        return level;
+        return controller.decision().level();
     }
 
     /** One frame in this many of every camera is served (1: all). */
     public int shedEvery() {
-        return shedEvery;
+        return controller.decision().shedEvery();
     }
 
     /** The model's levels. */
@@ -119,7 +117,7 @@ public final class AdaptiveControl implements IntSupplier {
         settings = next;
         policy = next.policy().equals("cpu") ? new CpuBudgetPolicy(next.cpuBudgetPercent() / 100, hysteresis)
                 : new LatencyTargetPolicy(next.latencyTargetMs(), hysteresis);
-        return publish(controller.settle(next, nowNanos));
+        return counted(controller.settle(next, nowNanos));
     }
 
     /**
@@ -131,14 +129,12 @@ public final class AdaptiveControl implements IntSupplier {
         reading = board;
         stats = window.stats(nowNanos);
         last = controller.step(settings, policy, stats, board, queued, nowNanos);
-        publish(last.changed());
+        counted(last.changed());
         return last;
     }
 
-    private boolean publish(boolean changed) {
-        Controller.Decision d = controller.decision();
-        level = d.level();
-        shedEvery = d.shedEvery();
+    /** A change of level or shedding is counted, and the window starts afresh for the new decision. */
+    private boolean counted(boolean changed) {
         if (changed) {
             changes++;
             window.clear();

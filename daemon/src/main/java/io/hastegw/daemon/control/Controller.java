@@ -142,18 +142,13 @@ public final class Controller {
         }
         Decision next = switch (a.pressure()) {
             case RAISE -> rung < rungs.size() - 1 ? new Decision(rungs.get(rung + 1), 1, "auto: raised: " + a.reason())
-                    : !a.sheddingHelps() ? shed > 1
-                    ? new Decision(decision.level(), shed - 1, "auto: shedding less, 1 frame in " + (shed - 1) + " per camera: it does not help, "
-                    + "the latency without waiting is over the target: " + a.reason())
-                    : new Decision(decision.level(), 1, "auto: at the highest useful level " + decision.level() + "; shedding would not help, the "
-                    + "latency without waiting is over the target: " + a.reason())
-                    : shed(settings, a, shed, nowNanos);
+                    : a.sheddingHelps() ? shed(settings, a, shed, nowNanos) : withoutShedding(a, shed);
             case LOWER -> shed > 1 ? new Decision(decision.level(), shed - 1, shed == 2 ? "auto: serving every frame again: " + a.reason()
                     : "auto: shedding less, 1 frame in " + (shed - 1) + " per camera: " + a.reason())
                     : rung > 0 ? new Decision(rungs.get(rung - 1), 1, "auto: lowered: " + a.reason()) : decision;
             case HOLD -> decision;
         };
-        if (next.shedEvery() < shed && !next.reason().contains("did not help")) {
+        if (next.shedEvery() < shed) {
             measureBeforeShed = Double.NaN;
         }
         boolean moved = change(next, nowNanos);
@@ -181,6 +176,13 @@ public final class Controller {
         measureBeforeShed = a.measure();
         return new Decision(level, shed + 1, "auto: at the highest useful level " + level + ", shedding to 1 frame in " + (shed + 1)
                 + " per camera: " + a.reason());
+    }
+
+    /** Pressure on the top rung that shedding cannot relieve: shed less if shedding, else stay, saying why. */
+    private Decision withoutShedding(Assessment a, int shed) {
+        String why = "the latency without waiting is over the target: " + a.reason();
+        return shed > 1 ? new Decision(decision.level(), shed - 1, "auto: shedding less, 1 frame in " + (shed - 1) + " per camera: it does not help, "
+                + why) : new Decision(decision.level(), 1, "auto: at the highest useful level " + decision.level() + "; shedding would not help, " + why);
     }
 
     /** The highest rung at or below {@code level} (the lowest rung when none is). */

@@ -88,9 +88,7 @@ public final class Messages {
 
     /** The energy summary: totals, the period, every camera, the meter. */
     public byte[] energySummary(Map<String, Object> summary) {
-        ObjectNode root = base(ENERGY_SCHEMA, System.currentTimeMillis());
-        root.setAll((ObjectNode) JSON.valueToTree(summary));
-        return bytes(root);
+        return withFields(ENERGY_SCHEMA, summary);
     }
 
     /** The level state: the level in use and the model's levels. */
@@ -104,9 +102,7 @@ public final class Messages {
 
     /** The control state (retained on control/state): settings, level, shedding, why, the ladder of levels. */
     public byte[] controlState(Map<String, Object> state) {
-        ObjectNode root = base(CONTROL_STATE_SCHEMA, System.currentTimeMillis());
-        root.setAll((ObjectNode) JSON.valueToTree(state));
-        return bytes(root);
+        return withFields(CONTROL_STATE_SCHEMA, state);
     }
 
     /** The answer to a v2 control command on {@code topic}: accepted or refused with every reason, and the state after it. */
@@ -141,6 +137,13 @@ public final class Messages {
         root.put("model", model);
         root.putNull("level");
         root.put("detail", "connection lost");
+        return bytes(root);
+    }
+
+    /** A message of {@code schema} stamped now, with {@code fields} beside the common ones. */
+    private byte[] withFields(String schema, Map<String, Object> fields) {
+        ObjectNode root = base(schema, System.currentTimeMillis());
+        root.setAll((ObjectNode) JSON.valueToTree(fields));
         return bytes(root);
     }
 

@@ -190,11 +190,6 @@ public final class Gateway extends VerticleBase {
         return control;
     }
 
-    /** Frames shed so far by the controller, all cameras together (for /status). */
-    public long shed() {
-        return shedder.total();
-    }
-
     /** The metrics (for /metrics and /status). */
     public GatewayMetrics metrics() {
         return metrics;

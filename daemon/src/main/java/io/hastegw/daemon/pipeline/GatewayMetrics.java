@@ -108,11 +108,16 @@ public final class GatewayMetrics {
     }
 
     private void add(String name, String camera, double amount) {
-        counters.computeIfAbsent(name + '\0' + camera, k -> Counter.builder(name).tag("camera", camera).register(registry)).increment(amount);
+        counter(name, "camera", camera).increment(amount);
     }
 
     private void count(String name, String tag, String value) {
-        counters.computeIfAbsent(name + '\0' + value, k -> Counter.builder(name).tag(tag, value).register(registry)).increment();
+        counter(name, tag, value).increment();
         totals.computeIfAbsent(name, k -> new LongAdder()).increment();
+    }
+
+    /** The counter {@code name} of one tag value, registered on first use. */
+    private Counter counter(String name, String tag, String value) {
+        return counters.computeIfAbsent(name + '\0' + value, k -> Counter.builder(name).tag(tag, value).register(registry));
     }
 }

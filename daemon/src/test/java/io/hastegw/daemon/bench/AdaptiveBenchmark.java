@@ -5,6 +5,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hastegw.daemon.LocalHttp;
+import io.hastegw.daemon.LocalMosquitto;
 import io.hastegw.op.card.ModelCard;
 import io.hastegw.op.eval.Preprocessor;
 import io.hastegw.op.onnx.FloatTensor;
@@ -79,7 +81,7 @@ public final class AdaptiveBenchmark {
             }
             List<Shot> shots = shots(shared.resolve("data/cifar10-jpeg/test"), card, 100);
             String id = "adapt" + UUID.randomUUID().toString().substring(0, 6);
-            int httpPort = BenchSupport.freePort();
+            int httpPort = LocalMosquitto.freePort();
             Process gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
                     "--set", "gateway_id=" + id, "--set", "mqtt.host=127.0.0.1", "--set", "model.path=" + hasteModel,
                     "--set", "model.card=" + cardFile, "--set", "model.cost_cache=" + tmp.resolve("cost"),
@@ -91,8 +93,8 @@ public final class AdaptiveBenchmark {
                 if (!client.online.await(15, TimeUnit.MINUTES)) {
                     throw new IllegalStateException("gateway not online: " + Files.readString(tmp.resolve("gateway.log")));
                 }
-                JsonNode control = JSON.readTree(BenchSupport.get(httpPort, "/status")).path("control");
-                int levels = JSON.readTree(BenchSupport.get(httpPort, "/status")).path("levels").asInt();
+                JsonNode control = JSON.readTree(LocalHttp.get(httpPort, "/status")).path("control");
+                int levels = JSON.readTree(LocalHttp.get(httpPort, "/status")).path("levels").asInt();
                 int max = maxLevel < 0 ? levels - 1 : maxLevel;
                 System.out.printf(Locale.ROOT, "## Adaptive control under a CPU hog: %s-cifar10, HASTE model %s, %d cores%n%n", model,
                         a.containsKey("haste") ? hasteModel + " (auto up to level " + max + ")" : "of the default transform",
@@ -137,7 +139,7 @@ public final class AdaptiveBenchmark {
                 System.out.println("\np95 (gateway): arrival at the gateway to publication, from each prediction's latency_ms.total, the figure "
                         + "the latency policy holds under its target; p95 inference: the model run alone (latency_ms.inference); p95 (client): publish to prediction received by this benchmark's client, "
                         + "which shares the hogged cores.");
-                JsonNode after = JSON.readTree(BenchSupport.get(httpPort, "/status")).path("control");
+                JsonNode after = JSON.readTree(LocalHttp.get(httpPort, "/status")).path("control");
                 System.out.printf(Locale.ROOT, "%nauto's state at the end: level %d, shed every %d, %d changes, last reason: %s%n",
                         after.path("level").asInt(), after.path("shed_every").asInt(), after.path("changes").asInt(), after.path("reason").asText());
             } finally {

@@ -1,11 +1,7 @@
 package io.hastegw.daemon.bench;
 
+import io.hastegw.daemon.LocalHttp;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -36,22 +32,9 @@ final class BenchSupport {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
-    /** The body of GET {@code path} on the gateway's HTTP port (HTTP/1.1). */
-    static String get(int port, String path) throws IOException, InterruptedException {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + port + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
     /** Sum of the Prometheus samples whose line starts with {@code prefix}. */
     static double metric(int port, String prefix) throws IOException, InterruptedException {
-        String body = get(port, "/metrics");
+        String body = LocalHttp.get(port, "/metrics");
         return body.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-    }
-
-    /** A port free now. */
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.hastegw.daemon.bench;
 
 import ai.onnxruntime.OrtEnvironment;
+import io.hastegw.daemon.LocalMosquitto;
 import io.hastegw.op.onnx.OnnxModels;
 import io.hastegw.op.transform.HasteOptions;
 import io.hastegw.op.transform.HasteTransformer;
@@ -52,7 +53,7 @@ public final class GatewayBenchmark {
         }
 
         String id = "bench" + UUID.randomUUID().toString().substring(0, 6);
-        int httpPort = BenchSupport.freePort();
+        int httpPort = LocalMosquitto.freePort();
         Process gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
                 "--set", "gateway_id=" + id, "--set", "mqtt.host=127.0.0.1", "--set", "model.path=" + hasteModel, "--set", "model.card=" + models.resolve(model + ".json"),
                 "--set", "model.level=" + level, "--set", "control.mode=fixed", "--set", "pipeline.workers=" + workers, "--set", "pipeline.max_in_flight=" + workers,

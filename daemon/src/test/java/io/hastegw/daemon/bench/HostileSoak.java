@@ -2,15 +2,12 @@ package io.hastegw.daemon.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hastegw.daemon.LocalHttp;
 import io.hastegw.daemon.LocalMosquitto;
 import io.hastegw.daemon.TestImages;
 import io.hastegw.daemon.mqtt.MessageCallback;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -414,13 +411,11 @@ public final class HostileSoak {
     }
 
     private static String scrape(int port) throws Exception {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return LocalHttp.get(port, "/metrics");
     }
 
     private static JsonNode status(int port) throws Exception {
-        return JSON.readTree(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/status")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        return JSON.readTree(LocalHttp.get(port, "/status"));
     }
 
     private static String sample(String scrape, String name) {
