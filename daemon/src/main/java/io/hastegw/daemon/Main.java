@@ -12,13 +12,18 @@ import java.util.Arrays;
 import io.hastegw.daemon.http.HttpEndpoints;
 import io.hastegw.daemon.inference.OnnxEngine;
 import io.hastegw.daemon.mqtt.EmbeddedBroker;
+import io.hastegw.daemon.messages.Messages;
 import io.hastegw.daemon.pipeline.CardPreprocessor;
-import io.hastegw.daemon.pipeline.DecodeLimits;
 import io.hastegw.daemon.pipeline.FrameProcessor;
 import io.hastegw.daemon.pipeline.Gateway;
-import io.hastegw.daemon.pipeline.ImageIoFrames;
-import io.hastegw.daemon.pipeline.RawFrames;
-import io.hastegw.daemon.pipeline.TopK;
+import io.hastegw.daemon.plugin.Host;
+import io.hastegw.daemon.plugin.PluginRuntime;
+import io.hastegw.plugin.api.ImagePreprocessor;
+import io.hastegw.plugin.api.ModelInfo;
+import io.hastegw.plugin.api.PipelineLimits;
+import io.hastegw.plugin.api.PluginApi;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.hastegw.daemon.systemd.ServiceWatchdog;
 import io.hastegw.daemon.systemd.SystemdNotifier;
 import io.hastegw.op.card.ModelCard;
@@ -29,6 +34,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import io.hastegw.plugin.api.EnergyModel;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +52,8 @@ import sun.misc.Signal;
  */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** {@code pipeline.preprocessor} value for the model card's own preprocessing. */
+    static final String CARD_PREPROCESSOR = "card";
 
     private Main() {}
 
@@ -64,6 +73,7 @@ public final class Main {
         Path configFile = null;
         List<String> sets = new ArrayList<>();
         boolean print = false;
+        boolean listPlugins = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> configFile = i + 1 < args.length ? Path.of(args[++i]) : null;
@@ -73,6 +83,7 @@ public final class Main {
                     }
                 }
                 case "--print-config" -> print = true;
+                case "--list-plugins" -> listPlugins = true;
                 case "--help", "-h" -> {
                     out.println(usage());
                     return 0;
@@ -90,6 +101,10 @@ public final class Main {
                 out.println(ConfigLoader.printable(config));
                 vertx.close();
                 return 0;
+            }
+            if (listPlugins) {
+                vertx.close();
+                return listPlugins(config, env, out);
             }
             running.set(launch(vertx, config, env));
             return -1;
@@ -109,21 +124,63 @@ public final class Main {
 
     static String usage() {
         return """
-                usage: haste-gateway [--config FILE] [--set key=value]... [--print-config]
+                usage: haste-gateway [--config FILE] [--set key=value]... [--print-config | --list-plugins]
                   --config FILE     YAML or JSON configuration (keys: docs/configuration.md)
                   --set key=value   override one key, e.g. --set mqtt.host=broker.local (repeatable)
                   --print-config    print the effective configuration (secrets masked) and exit
+                  --list-plugins    load the plugins as a start would, print what was found, enabled, refused and why, and exit
+                                    (status 0 when none was refused, 3 otherwise)
                 environment: HASTE_GATEWAY_<SECTION>__<KEY>=value overrides the file, e.g. HASTE_GATEWAY_MQTT__PORT=8883""";
+    }
+
+    /** {@code --list-plugins}: loads, starts and stops the plugins as a start would, prints each; 3 when any was refused. */
+    private static int listPlugins(GatewayConfig config, Map<String, String> env, PrintStream out) throws StartupException {
+        ModelCard card = card(config);
+        try (PluginRuntime plugins = loadPlugins(config, card, env, new CompositeMeterRegistry())) {
+            plugins.start();
+            out.println("plugins of haste-gateway (plugin API " + PluginApi.VERSION + "):");
+            plugins.status().forEach(st -> out.println("  " + st.line()));
+            return plugins.refused().isEmpty() ? 0 : 3;
+        }
+    }
+
+    private static ModelCard card(GatewayConfig config) throws StartupException {
+        try {
+            return ModelCard.read(Path.of(config.model().card()));
+        } catch (ModelCard.ModelCardException e) {
+            throw new StartupException(e.getMessage());
+        }
+    }
+
+    /**
+     * The built-in plugins' default folder: {@code plugins} next to the gateway's jar (next to
+     * {@code target/classes} when run from a build: {@code daemon/target/plugins}).
+     */
+    static Path builtinPlugins() {
+        try {
+            Path code = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return code.toAbsolutePath().getParent().resolve("plugins");
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return Path.of("plugins").toAbsolutePath();
+        }
+    }
+
+    private static PluginRuntime loadPlugins(GatewayConfig config, ModelCard card, Map<String, String> env, MeterRegistry meters) {
+        int[] chw = card.chw();
+        GatewayConfig.Pipeline p = config.pipeline();
+        Host host = new Host(config.gatewayId(), new ModelInfo(card.name(), chw[0], chw[1], chw[2], card.labels(),
+                "probabilities".equals(card.output().kind())),
+                new PipelineLimits(p.maxPayloadBytes(), p.maxImagePixels(), p.decodeBudget(Runtime.getRuntime().maxMemory()),
+                        config.plugins().stageTimeoutMs()),
+                new Messages(config.gatewayId())::prediction,
+                env.containsKey("STATE_DIRECTORY") ? Path.of(env.get("STATE_DIRECTORY").split(":")[0], "plugins")
+                        : Path.of(System.getProperty("java.io.tmpdir"), "haste-gateway", "plugins"));
+        return PluginRuntime.load(config.plugins(), builtinPlugins(), host, meters, System.getProperty("user.name"));
     }
 
     private static Running launch(Vertx vertx, GatewayConfig configured, Map<String, String> env)
             throws StartupException, InterruptedException {
-        ModelCard card;
-        try {
-            card = ModelCard.read(Path.of(configured.model().card()));
-        } catch (ModelCard.ModelCardException e) {
-            throw new StartupException(e.getMessage());
-        }
+        ModelCard card = card(configured);
         OnnxEngine engine = openWithLargeStack(configured, card);
         EmbeddedBroker broker = null;
         GatewayConfig config = configured;
@@ -144,25 +201,31 @@ public final class Main {
             throw new StartupException("key 'model.level' must be 0 to " + (engine.levels() - 1) + " for " + config.model().path()
                     + " (got '" + level + "')");
         }
+        CompositeMeterRegistry pluginMeters = new CompositeMeterRegistry();
+        PluginRuntime plugins = loadPlugins(config, card, env, pluginMeters);
+        plugins.start();
         double[] levelMillis = engine.measuredLevelMillis();
         ControlPlane plane;
+        EnergyAccounting energy;
+        FrameProcessor processor;
         try {
             plane = ControlPlane.create(config.control(), level, engine.levels(), levelMillis,
                     levelMillis.length > 0 ? levelMillis[0] : denseMillis(engine, card), env, System.nanoTime());
-        } catch (ControlPlane.SetupException e) {
+            energy = EnergyAccounting.create(config.energy(), SystemFiles.local(), System.getProperty("os.arch"),
+                    config.model().intraOpThreads(), levelMillis, energyModel(config, plugins));
+            processor = new FrameProcessor(plugins.decoders(), preprocessor(config, card, plugins), engine, plugins.postProcessors(),
+                    plane.control(), energy.estimator());
+        } catch (ControlPlane.SetupException | StartupException e) {
+            plugins.close();
             closeQuietly(engine);
             closeQuietly(broker);
             throw new StartupException(e.getMessage());
         }
-        EnergyAccounting energy = EnergyAccounting.create(config.energy(), SystemFiles.local(), System.getProperty("os.arch"),
-                config.model().intraOpThreads(), levelMillis);
-        GatewayConfig.Pipeline pipeline = config.pipeline();
-        int[] chw = card.chw();
-        DecodeLimits limits = new DecodeLimits(pipeline.maxImagePixels(), chw[2], chw[1], pipeline.decodeBudget(Runtime.getRuntime().maxMemory()));
-        FrameProcessor processor = new FrameProcessor(List.of(new ImageIoFrames(limits), new RawFrames(pipeline.maxImagePixels())),
-                new CardPreprocessor(card), engine, new TopK(card.labels(), config.model().topK(), !"probabilities".equals(card.output().kind())),
-                plane.control(), energy.estimator());
-        Gateway gateway = new Gateway(config, engine, processor, plane, new BoardSampler(SystemFiles.local()), energy, List.of());
+        if (plugins.postProcessors().isEmpty()) {
+            LOG.warn("no post-processor runs (the top-k plugin is not running): predictions carry no labels");
+        }
+        Gateway gateway = new Gateway(config, engine, processor, plane, new BoardSampler(SystemFiles.local()), energy, plugins);
+        gateway.metrics().include(pluginMeters);
         engine.streams().ifPresent(gateway.metrics()::bind);
         try {
             vertx.deployVerticle(gateway).toCompletionStage().toCompletableFuture().get();
@@ -170,6 +233,7 @@ public final class Main {
                 vertx.deployVerticle(new HttpEndpoints(config.http(), gateway)).toCompletionStage().toCompletableFuture().get();
             }
         } catch (ExecutionException e) {
+            plugins.close();
             closeQuietly(engine);
             closeQuietly(broker);
             throw new StartupException("cannot start: " + e.getCause().getMessage());
@@ -186,10 +250,30 @@ public final class Main {
                 watchdog = new ServiceWatchdog(vertx, notifier, notifier.watchdog().get(), gateway::pipelineHealthy);
             }
         }
-        Running running = new Running(vertx, gateway, engine, broker, config, config.pipeline().shutdownGraceMs(), notifier, watchdog);
+        Running running = new Running(vertx, gateway, engine, plugins, broker, config, config.pipeline().shutdownGraceMs(), notifier, watchdog);
         Signal.handle(new Signal("TERM"), s -> running.stopAndExit());
         Signal.handle(new Signal("INT"), s -> running.stopAndExit());
         return running;
+    }
+
+    /** The plugin energy model {@code energy.model} names; empty for the built-in device profiles. */
+    private static Optional<EnergyModel> energyModel(GatewayConfig config, PluginRuntime plugins) throws StartupException {
+        String name = config.energy().model();
+        if (name.equals(EnergyAccounting.PROFILE_MODEL)) {
+            return Optional.empty();
+        }
+        return Optional.of(plugins.energyModel(name).orElseThrow(() -> new StartupException("key 'energy.model' names '" + name
+                + "', which no running plugin registered (haste-gateway --list-plugins shows what runs)")));
+    }
+
+    /** The card's preprocessing, or the plugin preprocessor {@code pipeline.preprocessor} names. */
+    private static ImagePreprocessor preprocessor(GatewayConfig config, ModelCard card, PluginRuntime plugins) throws StartupException {
+        String name = config.pipeline().preprocessor();
+        if (name.equals(CARD_PREPROCESSOR)) {
+            return new CardPreprocessor(card);
+        }
+        return plugins.preprocessor(name).orElseThrow(() -> new StartupException("key 'pipeline.preprocessor' names '" + name
+                + "', which no running plugin registered (haste-gateway --list-plugins shows what runs)"));
     }
 
     /**
@@ -281,14 +365,16 @@ public final class Main {
         private final Vertx vertx;
         private final Gateway gateway;
         private final OnnxEngine engine;
+        private final PluginRuntime plugins;
         private final EmbeddedBroker broker;
         private final GatewayConfig config;
         private final long graceMs;
         private final SystemdNotifier notifier;
         private final ServiceWatchdog watchdog;
 
-        Running(Vertx vertx, Gateway gateway, OnnxEngine engine, EmbeddedBroker broker, GatewayConfig config, long graceMs,
-                SystemdNotifier notifier, ServiceWatchdog watchdog) {
+        Running(Vertx vertx, Gateway gateway, OnnxEngine engine, PluginRuntime plugins, EmbeddedBroker broker, GatewayConfig config,
+                long graceMs, SystemdNotifier notifier, ServiceWatchdog watchdog) {
+            this.plugins = plugins;
             this.notifier = notifier;
             this.watchdog = watchdog;
             this.vertx = vertx;
@@ -324,6 +410,7 @@ public final class Main {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            plugins.stop(graceMs);
             closeQuietly(engine);
             closeQuietly(broker);
             closeQuietly(notifier);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtEnvironment;
-import io.hastegw.daemon.pipeline.RawFrames;
 import io.hastegw.op.card.ModelCard;
 import io.hastegw.op.eval.Preprocessor;
 import io.hastegw.op.onnx.FloatTensor;
@@ -112,7 +111,7 @@ class GatewayPipelineTest {
     void aRawRgbFrameIsAccepted() throws Exception {
         byte[] pixels = new byte[32 * 32 * 3];
         Arrays.fill(pixels, (byte) 128);
-        client.publish(gateway.frames("raw"), RawFrames.encode(new Image(32, 32, 3, pixels)), null, "raw-1", null);
+        client.publish(gateway.frames("raw"), TestImages.raw(new Image(32, 32, 3, pixels)), null, "raw-1", null);
         var msg = client.await(r -> r.topic().endsWith("/cameras/raw/predictions"), 20);
         assertEquals("raw-1", msg.json().get("frame_id"));
     }
@@ -120,9 +119,9 @@ class GatewayPipelineTest {
     static Stream<Arguments> badFrames() throws Exception {
         byte[] jpeg = Files.readAllBytes(TestModels.cifar("cat", 0));
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
-        byte[] fourChannels = RawFrames.encode(new Image(4, 4, 3, new byte[48]));
+        byte[] fourChannels = TestImages.raw(new Image(4, 4, 3, new byte[48]));
         fourChannels[5] = 4;
-        byte[] shortRaw = Arrays.copyOf(RawFrames.encode(new Image(4, 4, 3, new byte[48])), 30);
+        byte[] shortRaw = Arrays.copyOf(TestImages.raw(new Image(4, 4, 3, new byte[48])), 30);
         byte[] huge = hugeJpegHeader(jpeg);
         return Stream.of(
                 Arguments.of("jpeg cut in its scan data", Arrays.copyOf(jpeg, jpeg.length * 9 / 10), null, "malformed_image",
@@ -132,7 +131,7 @@ class GatewayPipelineTest {
                 Arguments.of("random bytes", "not an image at all".getBytes(StandardCharsets.UTF_8), null, "unknown_format",
                         "payload is neither JPEG, PNG nor a raw HRAW frame"),
                 Arguments.of("text content type", jpeg, "text/plain", "unknown_format",
-                        "content type 'text/plain' is not supported (image/jpeg, image/png, application/x-haste-raw)"),
+                        "content type 'text/plain' is not supported (image/jpeg, image/png, application/x-haste-raw, or a plugin decoder's format)"),
                 Arguments.of("oversized", new byte[70_000], null, "payload_too_large",
                         "payload of 70000 bytes exceeds pipeline.max_payload_bytes = 65536"),
                 Arguments.of("raw with 4 channels", fourChannels, null, "wrong_image_shape", "raw frame with 4 channels; allowed: 1 (grey) or 3 (RGB)"),

@@ -27,6 +27,15 @@ public final class TestImages {
         return image;
     }
 
+    /** {@code image} as a raw (HRAW) frame: the 12-byte header (docs/mqtt-api.md), then the pixels. */
+    public static byte[] raw(io.hastegw.plugin.api.Image image) {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(io.hastegw.plugin.api.FrameHeaders.RAW_HEADER_BYTES + image.pixels().length);
+        buf.put(new byte[] {'H', 'R', 'A', 'W', 1, (byte) image.channels(), 0, 0});
+        buf.putShort((short) image.width()).putShort((short) image.height());
+        buf.put(image.pixels());
+        return buf.array();
+    }
+
     /** {@code image} as PNG. */
     public static byte[] png(BufferedImage image) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

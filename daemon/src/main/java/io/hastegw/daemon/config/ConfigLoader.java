@@ -103,11 +103,19 @@ public final class ConfigLoader {
         return merged;
     }
 
+    /** Keys under this prefix are plugins' own (checked against their schemas when they load): any may be set. */
+    private static final String PLUGIN_SETTINGS = "plugins.settings.";
+
     private static void set(JsonObject json, String dottedKey, String value, String source, List<String> errors) {
         String[] path = dottedKey.split("\\.");
+        boolean open = dottedKey.startsWith(PLUGIN_SETTINGS) && path.length > 3;
         JsonObject node = json;
         for (int i = 0; i < path.length - 1; i++) {
             Object child = node.getValue(path[i]);
+            if (child == null && open && i >= 2) {
+                child = new JsonObject();
+                node.put(path[i], child);
+            }
             if (!(child instanceof JsonObject)) {
                 errors.add("unknown key '" + dottedKey + "' (from " + source + ")");
                 return;
@@ -115,7 +123,7 @@ public final class ConfigLoader {
             node = (JsonObject) child;
         }
         String leaf = path[path.length - 1];
-        if (!node.containsKey(leaf) || node.getValue(leaf) instanceof JsonObject) {
+        if (!open && (!node.containsKey(leaf) || node.getValue(leaf) instanceof JsonObject)) {
             errors.add("unknown key '" + dottedKey + "' (from " + source + ")");
             return;
         }

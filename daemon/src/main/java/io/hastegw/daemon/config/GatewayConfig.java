@@ -5,6 +5,7 @@ import io.hastegw.daemon.energy.DeviceProfile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The gateway's whole configuration, immutable. Keys are snake_case in files, environment and
@@ -17,8 +18,37 @@ import java.util.Locale;
  * @param http      the observability endpoint
  * @param control   the compression controller, remote control and its authorisation
  * @param energy    energy estimates and the board's meter
+ * @param plugins   where plugins are loaded from, which are enabled, their configuration and their fault limits
  */
-public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline pipeline, Http http, Control control, Energy energy) {
+public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline pipeline, Http http, Control control, Energy energy,
+                            Plugins plugins) {
+
+    /**
+     * The plugin runtime (docs/plugins.md).
+     *
+     * @param builtinDir     the built-in plugins' folder; null: the {@code plugins} folder next to the gateway's jar
+     * @param dir            the operator's plugins folder; null: none
+     * @param stageTimeoutMs how long one call of a plugin's stage may take before it counts as failed (its frame is answered)
+     * @param maxFailures    consecutive failures (throws, time-outs) after which a plugin is disabled
+     * @param sinkQueue      predictions waiting per sink; beyond it the sink's predictions are dropped and counted
+     * @param settings       per plugin id: whether it is enabled (built-in ones are unless set false; the operator's only
+     *                       when set true) and its configuration
+     */
+    public record Plugins(String builtinDir, String dir, long stageTimeoutMs, int maxFailures, int sinkQueue,
+                          Map<String, PluginSettings> settings) {
+        /** Copies the settings (none: an empty map). */
+        public Plugins {
+            settings = settings == null ? Map.of() : Map.copyOf(settings);
+        }
+    }
+
+    /**
+     * One plugin's settings.
+     *
+     * @param enabled load it (null: built-in plugins yes, the operator's no)
+     * @param config  its configuration, checked against the JSON Schema in its descriptor (null: empty)
+     */
+    public record PluginSettings(Boolean enabled, Map<String, Object> config) {}
 
     /**
      * Energy per inference (docs/energy.md).
@@ -29,8 +59,10 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
      * @param idleWatts        replaces the profile's idle power when above 0
      * @param activeWatts      replaces the profile's all-cores-busy power when above 0
      * @param picojoulesPerMac replaces the profile's energy per MAC when above 0
+     * @param model            {@code profile} (the device profile's model, docs/energy.md) or a plugin's energy model by name
      */
-    public record Energy(String profile, String meter, long summaryPeriodS, double idleWatts, double activeWatts, double picojoulesPerMac) {}
+    public record Energy(String profile, String meter, long summaryPeriodS, double idleWatts, double activeWatts, double picojoulesPerMac,
+                         String model) {}
 
     /**
      * The compression controller (docs/operator-guide.md "Adaptive control"). The operator's
@@ -103,7 +135,6 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
      * @param path                ONNX model (plain or HASTE)
      * @param card                its JSON model card
      * @param level               compression level to run (0 = dense)
-     * @param topK                classes per prediction
      * @param intraOpThreads      ONNX Runtime intra-op threads
      * @param optimization        ONNX Runtime graph optimisation: none, basic, extended, all
      * @param kernel              HASTE layers: auto (the native kernel when it loads, else portable with a warning) or portable
@@ -112,7 +143,7 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
      * @param calibrationImages   folder of real images to calibrate on (null: synthetic images)
      * @param streamReuse         HASTE stream reuse: a camera's frames share a recent frame's buckets and merged filters
      */
-    public record Model(String path, String card, int level, int topK, int intraOpThreads, String optimization, String kernel,
+    public record Model(String path, String card, int level, int intraOpThreads, String optimization, String kernel,
                         boolean costPlan, String costCache, String calibrationImages, StreamReuse streamReuse) {}
 
     /**
@@ -144,10 +175,11 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
      * @param maxTrackedCameras cameras with their own metrics series; the rest share the series {@code other}
      * @param cameraIdleSeconds a camera silent this long is forgotten (its series removed)
      * @param heavyImagePixels  frames whose header declares more pixels are decoded in the heavy lane (one worker of their own)
+     * @param preprocessor      {@code card} (the model card's resize and normalisation) or a plugin preprocessor's name
      */
     public record Pipeline(int workers, int maxPayloadBytes, int queuePerCamera, int maxInFlight, String dropPolicy,
                            int maxCameras, long shutdownGraceMs, int maxImagePixels, long decodeMemoryBytes, long maxQueuedBytes,
-                           int maxCameraIdLength, int maxTrackedCameras, long cameraIdleSeconds, long heavyImagePixels) {
+                           int maxCameraIdLength, int maxTrackedCameras, long cameraIdleSeconds, long heavyImagePixels, String preprocessor) {
         /**
          * The decoding memory budget of one frame: {@code decodeMemoryBytes}, or a quarter of
          * {@code maxHeap} over the frames that can decode at once (the workers and the heavy lane).
@@ -185,7 +217,7 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
 
     /** This configuration with the broker at {@code host}:{@code port}. */
     public GatewayConfig withBroker(String host, int port) {
-        return new GatewayConfig(gatewayId, mqtt.at(host, port), model, pipeline, http, control, energy);
+        return new GatewayConfig(gatewayId, mqtt.at(host, port), model, pipeline, http, control, energy, plugins);
     }
 
     /** The frame topic filter with the gateway id filled in (without any shared-subscription prefix). */
@@ -208,8 +240,8 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
         List<String> errors = new ArrayList<>();
         check(errors, gatewayId != null && gatewayId.matches("[A-Za-z0-9_-]{1,64}"), "gateway_id",
                 "1-64 characters of A-Z a-z 0-9 _ -", gatewayId);
-        if (mqtt == null || model == null || pipeline == null || http == null || control == null || energy == null) {
-            errors.add("sections mqtt, model, pipeline, http, control and energy are required");
+        if (mqtt == null || model == null || pipeline == null || http == null || control == null || energy == null || plugins == null) {
+            errors.add("sections mqtt, model, pipeline, http, control, energy and plugins are required");
             return errors;
         }
         check(errors, !embeddedBroker() || (mqtt.embeddedBrokerLib != null && !mqtt.embeddedBrokerLib.isBlank()),
@@ -239,7 +271,6 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
         check(errors, model.path != null && !model.path.isBlank(), "model.path", "the ONNX model file", model.path);
         check(errors, model.card != null && !model.card.isBlank(), "model.card", "the model card file", model.card);
         check(errors, model.level >= 0, "model.level", "0 or more (0 = dense)", model.level);
-        check(errors, model.topK >= 1 && model.topK <= 100, "model.top_k", "1 to 100", model.topK);
         check(errors, model.intraOpThreads >= 1 && model.intraOpThreads <= 64, "model.intra_op_threads", "1 to 64", model.intraOpThreads);
         check(errors, model.optimization != null && OPTIMIZATIONS.contains(model.optimization.toLowerCase(Locale.ROOT)),
                 "model.optimization", "one of " + String.join(", ", OPTIMIZATIONS), model.optimization);
@@ -274,6 +305,8 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
         check(errors, pipeline.maxTrackedCameras >= 1 && pipeline.maxTrackedCameras <= 100_000, "pipeline.max_tracked_cameras",
                 "1 to 100000", pipeline.maxTrackedCameras);
         check(errors, pipeline.cameraIdleSeconds >= 1, "pipeline.camera_idle_seconds", "1 or more", pipeline.cameraIdleSeconds);
+        check(errors, pipeline.preprocessor != null && !pipeline.preprocessor.isBlank(), "pipeline.preprocessor",
+                "card or the name of a plugin's preprocessor", pipeline.preprocessor);
         check(errors, pipeline.heavyImagePixels >= 1, "pipeline.heavy_image_pixels", "1 or more", pipeline.heavyImagePixels);
         check(errors, ControlSettings.MODES.contains(control.mode), "control.mode", "one of auto, fixed, off", control.mode);
         check(errors, control.minLevel >= 0, "control.min_level", "0 or more", control.minLevel);
@@ -301,7 +334,14 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
                 energy.summaryPeriodS);
         check(errors, energy.idleWatts >= 0 && energy.activeWatts >= 0 && (energy.activeWatts == 0 || energy.activeWatts > energy.idleWatts),
                 "energy.active_watts", "0 (the profile's) or more than energy.idle_watts (>= 0)", energy.activeWatts);
+        check(errors, energy.model != null && !energy.model.isBlank(), "energy.model", "profile or the name of a plugin's energy model",
+                energy.model);
         check(errors, energy.picojoulesPerMac >= 0, "energy.picojoules_per_mac", "0 (the profile's) or more", energy.picojoulesPerMac);
+        check(errors, plugins.stageTimeoutMs >= 1 && plugins.stageTimeoutMs <= 600_000, "plugins.stage_timeout_ms", "1 to 600000",
+                plugins.stageTimeoutMs);
+        check(errors, plugins.maxFailures >= 1 && plugins.maxFailures <= 1_000_000, "plugins.max_failures", "1 to 1000000", plugins.maxFailures);
+        check(errors, plugins.sinkQueue >= 1 && plugins.sinkQueue <= 1_000_000, "plugins.sink_queue", "1 to 1000000", plugins.sinkQueue);
+        plugins.settings.forEach((id, p) -> check(errors, p != null, "plugins.settings." + id, "an object with enabled and config", null));
         check(errors, !http.enabled || (http.port > 0 && http.port < 65536), "http.port", "1 to 65535", http.port);
         check(errors, !http.enabled || (http.host != null && !http.host.isBlank()), "http.host", "a bind address", http.host);
         return errors;

@@ -2,6 +2,7 @@ package io.hastegw.daemon.energy;
 
 import io.hastegw.daemon.config.GatewayConfig;
 import io.hastegw.daemon.load.SystemFiles;
+import io.hastegw.plugin.api.EnergyModel;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,6 +22,9 @@ public record EnergyAccounting(Optional<EnergyEstimator> estimator, EnergyLedger
                                Optional<DeviceProfile> profile) {
     private static final Logger LOG = LoggerFactory.getLogger(EnergyAccounting.class);
     /** The method named in predictions of a board without a profile. */
+    /** {@code energy.model} value for the built-in device profiles' model. */
+    public static final String PROFILE_MODEL = "profile";
+    /** What predictions say when there is no estimate. */
     public static final String NO_PROFILE = "none: no device profile for this board; set energy.profile (docs/energy.md)";
 
     /**
@@ -29,15 +33,18 @@ public record EnergyAccounting(Optional<EnergyEstimator> estimator, EnergyLedger
      * @param osArch      the JVM's os.arch
      * @param threads     cores one inference keeps busy
      * @param levelMillis measured time per level (empty when not measured)
+     * @param model       a plugin's energy model ({@code energy.model}); empty: the device profile's
      */
-    public static EnergyAccounting create(GatewayConfig.Energy c, SystemFiles files, String osArch, int threads, double[] levelMillis) {
+    public static EnergyAccounting create(GatewayConfig.Energy c, SystemFiles files, String osArch, int threads, double[] levelMillis,
+                                          Optional<EnergyModel> model) {
         Optional<DeviceProfile> profile = (c.profile().equals("auto") ? DeviceProfile.detect(files, osArch) : DeviceProfile.named(c.profile()))
                 .map(p -> p.overridden(c.idleWatts(), c.activeWatts(), c.picojoulesPerMac()));
-        if (profile.isEmpty()) {
+        if (profile.isEmpty() && model.isEmpty()) {
             LOG.warn("energy: no device profile for this board ({}, {}); predictions carry no energy estimate until energy.profile is set",
                     files.deviceModel().orElse("no device-tree model"), osArch);
         }
-        Optional<EnergyEstimator> estimator = profile.map(p -> new EnergyEstimator(new ProfileEnergyModel(p), threads, levelMillis));
+        Optional<EnergyEstimator> estimator = model.or(() -> profile.map(ProfileEnergyModel::new))
+                .map(m -> new EnergyEstimator(m, threads, levelMillis));
         Optional<EnergyMeter> meter = c.meter().equals("auto") ? EnergyMeter.detect(files) : Optional.empty();
         meter.ifPresent(m -> LOG.info("energy: reading the board's meter {}", m.name()));
         estimator.ifPresent(e -> LOG.info("energy: {}", e.method()));

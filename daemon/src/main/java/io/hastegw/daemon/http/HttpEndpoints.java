@@ -6,7 +6,10 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.hastegw.daemon.plugin.PluginStatus;
+import java.util.List;
 import io.vertx.ext.web.Router;
 import java.lang.management.ManagementFactory;
 
@@ -36,7 +39,10 @@ public final class HttpEndpoints extends VerticleBase {
         });
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(gateway.metrics().scrape()));
-        router.get("/status").handler(ctx -> ctx.response().putHeader("content-type", "application/json").end(status().encodePrettily()));
+        // Plugins' health is their own code (guarded, up to plugins.stage_timeout_ms each): asked off the event loop.
+        router.get("/status").handler(ctx -> vertx.executeBlocking(() -> gateway.plugins().status(), false)
+                .onSuccess(plugins -> ctx.response().putHeader("content-type", "application/json").end(status(plugins).encodePrettily()))
+                .onFailure(ctx::fail));
         // HTTP/1.1 only: a cleartext HTTP/2 upgrade (h2c) was seen to leave a JDK HttpClient's request hanging; scrapers speak HTTP/1.1.
         server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false));
         return server.requestHandler(router).listen(config.port(), config.host());
@@ -53,7 +59,7 @@ public final class HttpEndpoints extends VerticleBase {
                 .put("queue", new JsonObject().put("queued", gateway.intake().queued()).put("in_flight", gateway.intake().inFlight()));
     }
 
-    private JsonObject status() {
+    private JsonObject status(List<PluginStatus> plugins) {
         var m = gateway.metrics();
         return new JsonObject()
                 .put("model", gateway.engine().modelName())
@@ -67,7 +73,14 @@ public final class HttpEndpoints extends VerticleBase {
                 .put("frames", new JsonObject().put("received", m.total("haste_frames_received"))
                         .put("processed", m.total("haste_frames_processed")).put("dropped", m.total("haste_frames_dropped"))
                         .put("errors", m.total("haste_frame_errors")).put("shed", m.total("haste_frames_shed")))
+                .put("plugins", new JsonArray(plugins.stream().map(HttpEndpoints::plugin).toList()))
                 .put("health", health());
+    }
+
+    private static JsonObject plugin(PluginStatus p) {
+        return new JsonObject().put("id", p.id()).put("version", p.version()).put("api", p.api()).put("origin", p.origin())
+                .put("location", p.location()).put("state", p.state()).put("reason", p.reason()).put("stages", new JsonArray(p.stages()))
+                .put("failures", p.failures()).put("healthy", p.healthy()).put("health", p.health());
     }
 
     /** The last sampling period's board reading and latency window (null where unknown). */

@@ -1,18 +1,33 @@
 package io.hastegw.daemon.pipeline;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
  * Names a frame's format: from its MQTT 5 content type when present, else from its first bytes.
  * Formats: {@code jpeg}, {@code png}, and {@code raw} (the gateway's raw header, see
- * {@link RawFrames}).
+ * {@link io.hastegw.plugin.api.FrameHeaders}); other content types name the format a plugin's
+ * decoder may support (its subtype: {@code image/webp} is {@code webp}).
  */
 public final class FrameFormats {
     /** Content type of raw frames. */
     public static final String RAW_CONTENT_TYPE = "application/x-haste-raw";
 
+    /** The formats the built-in decoders read. */
+    public static final List<String> BUILT_IN = List.of("jpeg", "png", "raw");
+
     private FrameFormats() {}
+
+    /** The format a content type names that {@link #detect} does not know (its subtype, lower case), for plugin decoders. */
+    public static Optional<String> declared(String contentType) {
+        if (contentType == null) {
+            return Optional.empty();
+        }
+        String type = contentType.toLowerCase(Locale.ROOT).split(";")[0].trim();
+        int slash = type.indexOf('/');
+        return slash > 0 && slash < type.length() - 1 ? Optional.of(type.substring(slash + 1)) : Optional.empty();
+    }
 
     /** The format, or empty when neither the content type nor the bytes name a known one. */
     public static Optional<String> detect(String contentType, byte[] payload) {

@@ -1,6 +1,7 @@
 package io.hastegw.daemon.pipeline;
 
 import io.hastegw.daemon.energy.EnergyEstimator;
+import io.hastegw.daemon.plugin.PluginStageException;
 import io.hastegw.plugin.api.Frame;
 import io.hastegw.plugin.api.FrameDecoder;
 import io.hastegw.plugin.api.FrameRejectedException;
@@ -19,13 +20,15 @@ import java.util.function.IntSupplier;
 
 /**
  * One frame through the stages, on a worker thread: detect the format, decode, preprocess, run
- * the model, post-process, estimate the energy. Every failure becomes a rejection with a reason; nothing escapes.
+ * the model, post-process (a chain), estimate the energy. Decoders and post-processors are
+ * plugins' stages, called through their guards: a plugin that throws or overruns its time budget
+ * fails the frame with {@code plugin_failed}. Every failure becomes a rejection with a reason; nothing escapes.
  */
 public final class FrameProcessor {
     private final List<FrameDecoder> decoders;
     private final ImagePreprocessor preprocessor;
     private final InferenceEngine engine;
-    private final PostProcessor postProcessor;
+    private final List<PostProcessor> postProcessors;
     private final IntSupplier level;
     private final Optional<EnergyEstimator> energy;
 
@@ -33,16 +36,16 @@ public final class FrameProcessor {
      * @param decoders      tried in order; the first that supports the format decodes it
      * @param preprocessor  image to input tensor
      * @param engine        the model
-     * @param postProcessor scores to labels
+     * @param postProcessors scores to labels, in a chain (each refines the previous one's labels)
      * @param level         the compression level to use for the next frame
      * @param energy        estimates each prediction's energy (empty: no device profile)
      */
     public FrameProcessor(List<FrameDecoder> decoders, ImagePreprocessor preprocessor, InferenceEngine engine,
-                          PostProcessor postProcessor, IntSupplier level, Optional<EnergyEstimator> energy) {
+                          List<PostProcessor> postProcessors, IntSupplier level, Optional<EnergyEstimator> energy) {
         this.decoders = List.copyOf(decoders);
         this.preprocessor = preprocessor;
         this.engine = engine;
-        this.postProcessor = postProcessor;
+        this.postProcessors = List.copyOf(postProcessors);
         this.level = level;
         this.energy = energy;
     }
@@ -54,15 +57,14 @@ public final class FrameProcessor {
     }
 
     private Outcome stages(Frame frame, long wallMillis, long start) {
-        Optional<String> format = FrameFormats.detect(frame.contentType(), frame.payload());
-        if (format.isEmpty()) {
-            return Outcome.rejected(RejectReason.UNKNOWN_FORMAT, frame.contentType() == null
-                    ? "payload is neither JPEG, PNG nor a raw HRAW frame"
-                    : "content type '" + frame.contentType() + "' is not supported (image/jpeg, image/png, " + FrameFormats.RAW_CONTENT_TYPE + ")");
-        }
-        Optional<FrameDecoder> decoder = decoders.stream().filter(d -> d.supports(format.get())).findFirst();
+        Optional<String> format = FrameFormats.detect(frame.contentType(), frame.payload()).or(() -> FrameFormats.declared(frame.contentType()));
+        Optional<FrameDecoder> decoder = format.flatMap(f -> decoders.stream().filter(d -> d.supports(f)).findFirst());
         if (decoder.isEmpty()) {
-            return Outcome.rejected(RejectReason.UNKNOWN_FORMAT, "no decoder for " + format.get());
+            return Outcome.rejected(RejectReason.UNKNOWN_FORMAT, format.isPresent() && FrameFormats.BUILT_IN.contains(format.get())
+                    ? "no running decoder for " + format.get() + " (the image-decoders plugin is not running: haste-gateway --list-plugins)"
+                    : frame.contentType() == null ? "payload is neither JPEG, PNG nor a raw HRAW frame"
+                    : "content type '" + frame.contentType() + "' is not supported (image/jpeg, image/png, " + FrameFormats.RAW_CONTENT_TYPE
+                      + ", or a plugin decoder's format)");
         }
         InputTensor input;
         try {
@@ -70,6 +72,8 @@ public final class FrameProcessor {
             input = preprocessor.apply(image);
         } catch (FrameRejectedException e) {
             return Outcome.rejected(e.reason(), e.getMessage());
+        } catch (PluginStageException e) {
+            return Outcome.rejected(RejectReason.PLUGIN_FAILED, e.getMessage());
         } catch (RuntimeException e) {
             return Outcome.rejected(RejectReason.PLUGIN_FAILED, "decoding stage failed: " + e);
         }
@@ -81,9 +85,13 @@ public final class FrameProcessor {
             return Outcome.rejected(RejectReason.INFERENCE_FAILED, "inference failed: " + e.getMessage());
         }
         long inferred = System.nanoTime();
-        List<ScoredLabel> top;
+        List<ScoredLabel> top = List.of();
         try {
-            top = postProcessor.process(result.scores());
+            for (PostProcessor post : postProcessors) {
+                top = post.process(result.scores(), top, frame);
+            }
+        } catch (PluginStageException e) {
+            return Outcome.rejected(RejectReason.PLUGIN_FAILED, e.getMessage());
         } catch (RuntimeException e) {
             return Outcome.rejected(RejectReason.PLUGIN_FAILED, "post-processing failed: " + e);
         }

@@ -13,7 +13,9 @@ import io.hastegw.daemon.mqtt.IncomingMessage;
 import io.hastegw.daemon.mqtt.MqttConnection;
 import io.hastegw.daemon.mqtt.MqttPredictionSink;
 import io.hastegw.daemon.mqtt.Topics;
+import io.hastegw.daemon.plugin.PluginRuntime;
 import io.hastegw.plugin.api.Frame;
+import io.hastegw.plugin.api.FrameHeaders;
 import io.hastegw.plugin.api.InferenceEngine;
 import io.hastegw.plugin.api.Prediction;
 import io.hastegw.plugin.api.PredictionSink;
@@ -40,13 +42,20 @@ import org.slf4j.LoggerFactory;
  * events are published from the event loop. Control commands arrive on the same loop, as do the
  * board's load readings each sampling period (read off the loop), which drive the compression
  * controller ({@link AdaptiveControl}): its level goes to the next frames, its shedding drops
- * frames fairly per camera before they queue. The event loop never decodes nor infers.
+ * frames fairly per camera before they queue. Plugins' frame sources feed the same path as MQTT
+ * frames; plugins' sinks get every prediction through their own bounded queues; a plugin refused
+ * at start or disabled for failing is reported as an error event. The event loop never decodes
+ * nor infers.
  */
 public final class Gateway extends VerticleBase {
     /** How long in-flight frames may go without any finishing before the pipeline counts as stuck. */
     public static final long STUCK_AFTER_MS = 30_000;
     /** Error reason of refused control commands (error schema). */
     private static final String INVALID_COMMAND = "invalid_command";
+    /** Error reason of a plugin refused at start (error schema). */
+    static final String PLUGIN_REFUSED = "plugin_refused";
+    /** Error reason of a plugin disabled after failing too often (error schema). */
+    static final String PLUGIN_DISABLED = "plugin_disabled";
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayConfig config;
@@ -63,28 +72,29 @@ public final class Gateway extends VerticleBase {
     private final FrameShedder shedder = new FrameShedder();
     private final EnergyAccounting energy;
     private final List<PredictionSink> sinks = new ArrayList<>();
-    private final List<PredictionSink> extraSinks;
+    private final PluginRuntime plugins;
     private WorkerExecutor workers;
     /** One worker for heavy frames (huge images, expensive cameras): they never make cheap frames wait. */
     private WorkerExecutor heavyLane;
     private MqttConnection mqtt;
-    private boolean accepting = true;
+    private volatile boolean accepting = true;
     private Promise<Void> drained;
     private Future<Void> firstReady;
     private volatile long lastProgressNanos = System.nanoTime();
     private boolean startProblemReported;
+    private boolean refusalsReported;
 
     /**
      * @param processor  the stages up to post-processing
      * @param plane      the compression control (the processor reads the same control's level)
      * @param sampler    reads the board's load each sampling period
      * @param energy     energy totals and the board's meter
-     * @param extraSinks publishing stages besides the built-in MQTT one (called on the event loop)
+     * @param plugins    the plugins: their sinks get every prediction, their sources feed frames, their faults are reported
      */
     public Gateway(GatewayConfig config, InferenceEngine engine, FrameProcessor processor, ControlPlane plane, BoardSampler sampler,
-                   EnergyAccounting energy, List<PredictionSink> extraSinks) {
+                   EnergyAccounting energy, PluginRuntime plugins) {
         this.config = config;
-        this.extraSinks = List.copyOf(extraSinks);
+        this.plugins = plugins;
         this.engine = engine;
         this.processor = processor;
         this.plane = plane;
@@ -109,8 +119,11 @@ public final class Gateway extends VerticleBase {
         heavyLane = vertx.createSharedWorkerExecutor("haste-heavy-" + config.gatewayId(), 1);
         mqtt = new MqttConnection(vertx, context, config, topics, messages.lastWill(engine.modelName()), this::onConnected, this::onMessage);
         sinks.add(new MqttPredictionSink(mqtt, topics, messages));
-        sinks.addAll(extraSinks);
+        sinks.addAll(plugins.sinks());
+        plugins.listen((plugin, reason) -> context.runOnContext(v -> pluginError(PLUGIN_DISABLED, "plugin '" + plugin + "' disabled: " + reason)));
         firstReady = mqtt.start();
+        firstReady.onSuccess(v -> plugins.startSources(this::fromSource,
+                (plugin, reason) -> context.runOnContext(x -> pluginError(PLUGIN_REFUSED, "frame source of plugin '" + plugin + "' not started: " + reason))));
         long idleMs = TimeUnit.SECONDS.toMillis(config.pipeline().cameraIdleSeconds());
         vertx.setPeriodic(Math.max(250, Math.min(idleMs / 2, 60_000)), t -> cameras.expire().forEach(this::forget));
         vertx.setPeriodic(plane.periodMs(), t -> sample());
@@ -205,6 +218,11 @@ public final class Gateway extends VerticleBase {
         return intake;
     }
 
+    /** The plugins (for /status). */
+    public PluginRuntime plugins() {
+        return plugins;
+    }
+
     /** The model. */
     public InferenceEngine engine() {
         return engine;
@@ -221,13 +239,40 @@ public final class Gateway extends VerticleBase {
         mqtt.publish(topics.controlState(), messages.controlState(plane.state()), 1, true, json());
     }
 
-    /** Once connected: the retained state, and a state-file problem found at start. */
+    /** Once connected: the retained state, a state-file problem found at start, and the plugins refused at start. */
     private void onConnected() {
         publishState();
         if (plane.startProblem() != null && !startProblemReported) {
             startProblemReported = true;
             controlError(plane.startProblem(), topics.controlSet());
         }
+        if (!refusalsReported) {
+            refusalsReported = true;
+            plugins.refused().forEach(r -> pluginError(PLUGIN_REFUSED, "plugin " + (r.id() == null ? r.location() : "'" + r.id() + "' ("
+                    + r.location() + ")") + " refused: " + r.reason()));
+        }
+    }
+
+    /** A plugin refused or disabled: an error event on the errors topic (the log line is the runtime's). */
+    private void pluginError(String reason, String message) {
+        metrics.error(reason);
+        mqtt.publish(topics.errors(), messages.error(reason, message, topics.errors(), null, null), 1, false, json());
+    }
+
+    /** A frame from a plugin's source: into the same path as MQTT frames, on this verticle's event loop. */
+    private boolean fromSource(Frame frame) {
+        if (!accepting) {
+            return false;
+        }
+        context.runOnContext(v -> {
+            if (frame.cameraId() == null || frame.cameraId().isEmpty() || frame.cameraId().matches(".*[/+#\\u0000].*")) {
+                reject(RejectReason.BAD_TOPIC, "a plugin source's camera id '" + frame.cameraId() + "' is empty or holds / + # or NUL",
+                        topics.errors(), null, frame.frameId());
+                return;
+            }
+            admit(frame, topicOf(frame));
+        });
+        return true;
     }
 
     /**
@@ -324,11 +369,17 @@ public final class Gateway extends VerticleBase {
                     m.topic(), null, m.userProperties().get("frame_id"));
             return;
         }
-        String cameraId = camera.get();
-        String frameId = m.userProperties().get("frame_id");
+        admit(new Frame(camera.get(), m.userProperties().get("frame_id"), m.payload(), m.contentType(), m.userProperties(),
+                m.correlationData(), m.receivedNanos()), m.topic());
+    }
+
+    /** A frame from MQTT ({@code topic} its topic) or a plugin's source: checked, shed or queued, then the workers are fed. */
+    private void admit(Frame frame, String topic) {
+        String cameraId = frame.cameraId();
+        String frameId = frame.frameId();
         Optional<String> badCamera = cameras.refusal(cameraId);
         if (badCamera.isPresent()) {
-            reject(RejectReason.BAD_TOPIC, badCamera.get(), m.topic(), null, frameId);
+            reject(RejectReason.BAD_TOPIC, badCamera.get(), topic, null, frameId);
             return;
         }
         String series = cameras.series(cameraId);
@@ -336,17 +387,16 @@ public final class Gateway extends VerticleBase {
         if (!accepting) {
             return;
         }
-        if (m.payload().length > config.pipeline().maxPayloadBytes()) {
-            reject(RejectReason.PAYLOAD_TOO_LARGE, "payload of " + m.payload().length + " bytes exceeds pipeline.max_payload_bytes = "
-                    + config.pipeline().maxPayloadBytes(), m.topic(), cameraId, frameId);
+        if (frame.payload().length > config.pipeline().maxPayloadBytes()) {
+            reject(RejectReason.PAYLOAD_TOO_LARGE, "payload of " + frame.payload().length + " bytes exceeds pipeline.max_payload_bytes = "
+                    + config.pipeline().maxPayloadBytes(), topic, cameraId, frameId);
             return;
         }
         if (!shedder.keep(series, control.shedEvery())) {
             metrics.shed(series);
             return;
         }
-        Frame frame = new Frame(cameraId, frameId, m.payload(), m.contentType(), m.userProperties(), m.correlationData(), m.receivedNanos());
-        long pixels = FrameFormats.detect(m.contentType(), m.payload()).map(f -> ImageHeaders.pixels(m.payload(), f)).orElse(0L);
+        long pixels = FrameFormats.detect(frame.contentType(), frame.payload()).map(f -> FrameHeaders.pixels(frame.payload(), f)).orElse(0L);
         switch (intake.offer(frame, pixels)) {
             case QUEUED -> { }
             case QUEUED_DROPPED_OLDEST, DROPPED_NEWEST, DROPPED_BYTES -> {
@@ -354,7 +404,7 @@ public final class Gateway extends VerticleBase {
                 control.dropped(System.nanoTime());
             }
             case TOO_MANY_CAMERAS -> reject(RejectReason.DROPPED, "more than pipeline.max_cameras = " + config.pipeline().maxCameras()
-                    + " cameras have frames waiting", m.topic(), cameraId, frameId);
+                    + " cameras have frames waiting", topic, cameraId, frameId);
         }
         pump();
     }
@@ -390,7 +440,7 @@ public final class Gateway extends VerticleBase {
             for (PredictionSink sink : sinks) {
                 try {
                     sink.publish(outcome.prediction());
-                } catch (RuntimeException e) {
+                } catch (Exception e) {
                     LOG.warn("prediction sink {} failed: {}", sink.getClass().getName(), e.toString());
                     metrics.error(RejectReason.PLUGIN_FAILED.wireName());
                 }

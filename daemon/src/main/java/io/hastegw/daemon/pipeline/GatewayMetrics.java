@@ -97,6 +97,11 @@ public final class GatewayMetrics {
         return total == null ? 0 : total.sum();
     }
 
+    /** Publishes the meters of {@code plugins} (registered there by the plugin runtime, before or after) in this registry too. */
+    public void include(io.micrometer.core.instrument.composite.CompositeMeterRegistry plugins) {
+        plugins.add(registry);
+    }
+
     /** Adds the meters of {@code binder} (the engine's stream-reuse figures) to the registry. */
     public void bind(io.micrometer.core.instrument.binder.MeterBinder binder) {
         binder.bindTo(registry);

@@ -64,13 +64,13 @@ class EnergyTest {
     @Test
     void anUnknownArmBoardGetsNoEstimatesAndX86GetsItsProfile() throws IOException {
         tree.write("proc/device-tree/model", "Pine64 RockPro64 v2.1\0");
-        GatewayConfig.Energy auto = new GatewayConfig.Energy("auto", "auto", 60, 0, 0, 0);
-        EnergyAccounting unknown = EnergyAccounting.create(auto, tree.files(), "aarch64", 1, new double[0]);
+        GatewayConfig.Energy auto = new GatewayConfig.Energy("auto", "auto", 60, 0, 0, 0, "profile");
+        EnergyAccounting unknown = EnergyAccounting.create(auto, tree.files(), "aarch64", 1, new double[0], Optional.empty());
         assertEquals(Optional.empty(), unknown.estimator());
         assertEquals(EnergyAccounting.NO_PROFILE, unknown.ledger().closePeriod(60).get("method"));
-        assertEquals("x86", EnergyAccounting.create(auto, tree.files(), "amd64", 1, new double[0]).profile().orElseThrow().id());
-        DeviceProfile tuned = EnergyAccounting.create(new GatewayConfig.Energy("x86", "none", 60, 4, 28, 0), tree.files(), "amd64", 1,
-                new double[0]).profile().orElseThrow();
+        assertEquals("x86", EnergyAccounting.create(auto, tree.files(), "amd64", 1, new double[0], Optional.empty()).profile().orElseThrow().id());
+        DeviceProfile tuned = EnergyAccounting.create(new GatewayConfig.Energy("x86", "none", 60, 4, 28, 0, "profile"), tree.files(), "amd64", 1,
+                new double[0], Optional.empty()).profile().orElseThrow();
         assertEquals(4, tuned.idleWatts());
         assertEquals(28, tuned.activeWatts());
         assertEquals(DeviceProfile.FP32_MAC_PJ, tuned.picojoulesPerMac());

@@ -35,6 +35,22 @@ public interface CompressionPolicy {
         }
     }
 
+    /**
+     * The operator's targets a policy is made for; the controller makes a new policy whenever
+     * they change (control/set).
+     *
+     * @param latencyTargetMs  the p95 frame latency target
+     * @param cpuBudget        the board CPU budget, 0..1 of all cores
+     * @param hysteresis       the margin under the target a step back must keep (0..1)
+     */
+    record Targets(double latencyTargetMs, double cpuBudget, double hysteresis) {}
+
+    /** Makes the policy for the operator's targets (what a plugin registers). */
+    interface Factory {
+        /** A policy judging against {@code targets}. */
+        CompressionPolicy create(Targets targets);
+    }
+
     /** The policy's name, as operators select it ({@code latency}, {@code cpu}, ...). */
     String name();
 

@@ -2,8 +2,18 @@ package io.hastegw.plugin.api;
 
 import java.util.List;
 
-/** Stage 4: turns raw scores into the labelled result that is published. */
+/**
+ * Stage 4: turns raw scores into the labelled result that is published. Post-processors run in
+ * a chain: the first (the built-in top-k) makes labels from the scores, the next ones refine
+ * them (thresholds, label mapping, zone filters).
+ */
 public interface PostProcessor {
-    /** The labelled result for {@code scores}, best first. */
-    List<ScoredLabel> process(float[] scores);
+    /**
+     * The labelled result, best first.
+     *
+     * @param scores the model's raw output
+     * @param labels what the previous post-processor of the chain returned (empty for the first)
+     * @param frame  the frame (camera, user properties)
+     */
+    List<ScoredLabel> process(float[] scores, List<ScoredLabel> labels, Frame frame);
 }

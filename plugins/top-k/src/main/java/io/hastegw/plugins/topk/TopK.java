@@ -1,6 +1,6 @@
-package io.hastegw.daemon.pipeline;
+package io.hastegw.plugins.topk;
 
-import io.hastegw.op.onnx.FloatTensor;
+import io.hastegw.plugin.api.Frame;
 import io.hastegw.plugin.api.PostProcessor;
 import io.hastegw.plugin.api.ScoredLabel;
 import java.util.ArrayList;
@@ -8,7 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /** The built-in post-processing: softmax over logits (unless the model outputs probabilities), best k labels. */
-public final class TopK implements PostProcessor {
+final class TopK implements PostProcessor {
     private final List<String> labels;
     private final int k;
     private final boolean logits;
@@ -18,17 +18,17 @@ public final class TopK implements PostProcessor {
      * @param k      how many classes to report
      * @param logits whether the scores are logits (softmax applied) rather than probabilities
      */
-    public TopK(List<String> labels, int k, boolean logits) {
+    TopK(List<String> labels, int k, boolean logits) {
         this.labels = List.copyOf(labels);
         this.k = k;
         this.logits = logits;
     }
 
     @Override
-    public List<ScoredLabel> process(float[] scores) {
+    public List<ScoredLabel> process(float[] scores, List<ScoredLabel> previous, Frame frame) {
         double[] p;
         if (logits) {
-            p = FloatTensor.softmax(scores);
+            p = softmax(scores);
         } else {
             p = new double[scores.length];
             for (int i = 0; i < scores.length; i++) {
@@ -41,5 +41,23 @@ public final class TopK implements PostProcessor {
         }
         all.sort(Comparator.comparingDouble(ScoredLabel::score).reversed());
         return List.copyOf(all.subList(0, Math.min(k, all.size())));
+    }
+
+    /** Probabilities from logits, shifted by the largest for numerical safety. */
+    static double[] softmax(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double[] p = new double[logits.length];
+        double sum = 0;
+        for (int i = 0; i < logits.length; i++) {
+            p[i] = Math.exp(logits[i] - max);
+            sum += p[i];
+        }
+        for (int i = 0; i < p.length; i++) {
+            p[i] /= sum;
+        }
+        return p;
     }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hastegw.daemon.TestImages;
+import io.hastegw.plugin.api.FrameHeaders;
 import io.hastegw.plugin.api.Image;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
@@ -15,19 +17,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** What the scheduler and the decoder read from a frame's header before decoding it. */
-class ImageHeadersTest {
+class FrameHeadersTest {
     @Test
     void theSizeOfAPngJpegAndRawFrameComesFromItsHeader() throws Exception {
-        assertEquals(640L * 480, ImageHeaders.pixels(png(smooth(640, 480, BufferedImage.TYPE_INT_RGB)), "png"));
-        assertEquals(320L * 200, ImageHeaders.pixels(jpeg(smooth(320, 200, BufferedImage.TYPE_INT_RGB), false), "jpeg"));
-        assertEquals(7L * 5, ImageHeaders.pixels(RawFrames.encode(new Image(7, 5, 1, new byte[35])), "raw"));
+        assertEquals(640L * 480, FrameHeaders.pixels(png(smooth(640, 480, BufferedImage.TYPE_INT_RGB)), "png"));
+        assertEquals(320L * 200, FrameHeaders.pixels(jpeg(smooth(320, 200, BufferedImage.TYPE_INT_RGB), false), "jpeg"));
+        assertEquals(7L * 5, FrameHeaders.pixels(TestImages.raw(new Image(7, 5, 1, new byte[35])), "raw"));
     }
 
     @Test
     void progressiveAndBaselineJpegsAreTold() throws Exception {
         BufferedImage image = smooth(64, 64, BufferedImage.TYPE_INT_RGB);
-        assertTrue(ImageHeaders.isProgressive(jpeg(image, true)));
-        assertFalse(ImageHeaders.isProgressive(jpeg(image, false)));
+        assertTrue(FrameHeaders.isProgressive(jpeg(image, true)));
+        assertFalse(FrameHeaders.isProgressive(jpeg(image, false)));
     }
 
     @ParameterizedTest
@@ -36,8 +38,8 @@ class ImageHeadersTest {
         byte[] jpeg = jpeg(smooth(64, 64, BufferedImage.TYPE_INT_RGB), true);
         byte[] png = png(smooth(64, 64, BufferedImage.TYPE_INT_RGB));
         // Cut before the frame header (JPEG: after its tables) or inside the IHDR chunk (PNG).
-        assertEquals(0, ImageHeaders.pixels(Arrays.copyOf(jpeg, Math.min(length, 100)), "jpeg"));
-        assertEquals(length >= 24 ? 64 * 64 : 0, ImageHeaders.pixels(Arrays.copyOf(png, length), "png"));
-        assertFalse(ImageHeaders.isProgressive(Arrays.copyOf(jpeg, Math.min(length, 100))));
+        assertEquals(0, FrameHeaders.pixels(Arrays.copyOf(jpeg, Math.min(length, 100)), "jpeg"));
+        assertEquals(length >= 24 ? 64 * 64 : 0, FrameHeaders.pixels(Arrays.copyOf(png, length), "png"));
+        assertFalse(FrameHeaders.isProgressive(Arrays.copyOf(jpeg, Math.min(length, 100))));
     }
 }

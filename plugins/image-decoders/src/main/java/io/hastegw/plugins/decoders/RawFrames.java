@@ -1,6 +1,7 @@
-package io.hastegw.daemon.pipeline;
+package io.hastegw.plugins.decoders;
 
 import io.hastegw.plugin.api.FrameDecoder;
+import io.hastegw.plugin.api.FrameHeaders;
 import io.hastegw.plugin.api.FrameRejectedException;
 import io.hastegw.plugin.api.Image;
 import io.hastegw.plugin.api.RejectReason;
@@ -12,23 +13,13 @@ import java.util.Arrays;
  * interleaved. Header (big-endian): magic {@code "HRAW"}, version byte (1), channels byte (1 =
  * grey, 3 = RGB), two reserved zero bytes, width (uint16), height (uint16).
  */
-public final class RawFrames implements FrameDecoder {
-    /** Header length in bytes. */
-    public static final int HEADER = 12;
-    private final int maxPixels;
+final class RawFrames implements FrameDecoder {
+    private static final int HEADER = FrameHeaders.RAW_HEADER_BYTES;
+    private final long maxPixels;
 
     /** A decoder that rejects images of more than {@code maxPixels} pixels. */
-    public RawFrames(int maxPixels) {
+    RawFrames(long maxPixels) {
         this.maxPixels = maxPixels;
-    }
-
-    /** Encodes {@code image} as a raw frame (for cameras and tests). */
-    public static byte[] encode(Image image) {
-        ByteBuffer buf = ByteBuffer.allocate(HEADER + image.pixels().length);
-        buf.put(new byte[] {'H', 'R', 'A', 'W', 1, (byte) image.channels(), 0, 0});
-        buf.putShort((short) image.width()).putShort((short) image.height());
-        buf.put(image.pixels());
-        return buf.array();
     }
 
     @Override

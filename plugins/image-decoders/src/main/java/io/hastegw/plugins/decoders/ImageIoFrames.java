@@ -1,6 +1,7 @@
-package io.hastegw.daemon.pipeline;
+package io.hastegw.plugins.decoders;
 
 import io.hastegw.plugin.api.FrameDecoder;
+import io.hastegw.plugin.api.FrameHeaders;
 import io.hastegw.plugin.api.FrameRejectedException;
 import io.hastegw.plugin.api.Image;
 import io.hastegw.plugin.api.RejectReason;
@@ -26,7 +27,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * rejected, including the cases where ImageIO only warns (a JPEG cut short decodes with grey
  * rows and a "premature end" warning).
  */
-public final class ImageIoFrames implements FrameDecoder {
+final class ImageIoFrames implements FrameDecoder {
     /** Bytes per source pixel of a row buffer: up to 16-bit RGBA. */
     private static final int ROW_BYTES_PER_PIXEL = 8;
     /** Row buffers a PNG decode holds at once (current, prior, the pass row and its conversion). */
@@ -39,7 +40,7 @@ public final class ImageIoFrames implements FrameDecoder {
     private final DecodeLimits limits;
 
     /** A decoder within {@code limits}. */
-    public ImageIoFrames(DecodeLimits limits) {
+    ImageIoFrames(DecodeLimits limits) {
         this.limits = limits;
     }
 
@@ -90,7 +91,7 @@ public final class ImageIoFrames implements FrameDecoder {
         int stepY = DecodeLimits.subsampling(height, limits.targetHeight());
         long output = (long) DecodeLimits.subsampled(width, stepX) * DecodeLimits.subsampled(height, stepY);
         long working = format.equals("png") ? (long) PNG_ROWS * ROW_BYTES_PER_PIXEL * width
-                : ImageHeaders.isProgressive(payload) ? PROGRESSIVE_BYTES_PER_PIXEL * pixels : (long) JPEG_ROWS * width;
+                : FrameHeaders.isProgressive(payload) ? PROGRESSIVE_BYTES_PER_PIXEL * pixels : (long) JPEG_ROWS * width;
         long needed = working + DecodeLimits.BYTES_PER_OUTPUT_PIXEL * output;
         if (needed > limits.memoryBytes()) {
             throw new FrameRejectedException(RejectReason.WRONG_IMAGE_SHAPE, String.format(Locale.ROOT,

@@ -1,4 +1,4 @@
-package io.hastegw.daemon.pipeline;
+package io.hastegw.plugins.decoders;
 
 /**
  * What decoding one frame may cost: the largest image accepted at all, the size the model needs
@@ -10,7 +10,7 @@ package io.hastegw.daemon.pipeline;
  * @param targetHeight the model's input height
  * @param memoryBytes  working memory one frame's decoding may take
  */
-public record DecodeLimits(long maxPixels, int targetWidth, int targetHeight, long memoryBytes) {
+record DecodeLimits(long maxPixels, int targetWidth, int targetHeight, long memoryBytes) {
     /** Bytes per decoded pixel held at once: the decoder's raster (4), the copy handed on (3), the preprocessor's image (4), slack. */
     static final int BYTES_PER_OUTPUT_PIXEL = 16;
 

@@ -1,20 +1,23 @@
-package io.hastegw.daemon.pipeline;
+package io.hastegw.plugin.api;
 
 /**
  * Reads what a frame's header declares before anything is decoded: its size (so that the
  * scheduler can send a huge image to the heavy lane as it arrives) and, for JPEG, whether it is
  * progressive (decoded through a coefficient buffer the size of the whole image, a baseline JPEG
  * row by row). Only fixed offsets and JPEG's marker lengths are read: cheap enough for the event
- * loop, and safe on any bytes.
+ * loop, and safe on any bytes. Shared by the gateway and decoders so both read headers alike.
  */
-final class ImageHeaders {
-    private ImageHeaders() {}
+public final class FrameHeaders {
+    /** Length of a raw (HRAW) frame's header: magic "HRAW", version, channels, two reserved bytes, width and height (uint16). */
+    public static final int RAW_HEADER_BYTES = 12;
+
+    private FrameHeaders() {}
 
     /** Width x height declared by a {@code jpeg}, {@code png} or {@code raw} frame's header; 0 when there is none to read. */
-    static long pixels(byte[] payload, String format) {
+    public static long pixels(byte[] payload, String format) {
         return switch (format) {
             case "png" -> payload.length >= 24 ? (long) int32(payload, 16) * int32(payload, 20) : 0;
-            case "raw" -> payload.length >= RawFrames.HEADER ? (long) uint16(payload, 8) * uint16(payload, 10) : 0;
+            case "raw" -> payload.length >= RAW_HEADER_BYTES ? (long) uint16(payload, 8) * uint16(payload, 10) : 0;
             case "jpeg" -> {
                 int sof = frameHeader(payload);
                 yield sof >= 0 && sof + 9 <= payload.length ? (long) uint16(payload, sof + 5) * uint16(payload, sof + 7) : 0;
@@ -24,7 +27,7 @@ final class ImageHeaders {
     }
 
     /** Whether the first frame header (SOFn) says progressive (SOF2, SOF6, SOF10, SOF14); false when none is found. */
-    static boolean isProgressive(byte[] jpeg) {
+    public static boolean isProgressive(byte[] jpeg) {
         int sof = frameHeader(jpeg);
         if (sof < 0) {
             return false;

@@ -1,0 +1,109 @@
+package io.hastegw.daemon.plugin;
+
+import io.hastegw.plugin.api.EnergyModel;
+import io.hastegw.plugin.api.Frame;
+import io.hastegw.plugin.api.FrameDecoder;
+import io.hastegw.plugin.api.FrameRejectedException;
+import io.hastegw.plugin.api.Image;
+import io.hastegw.plugin.api.ImagePreprocessor;
+import io.hastegw.plugin.api.InputTensor;
+import io.hastegw.plugin.api.PostProcessor;
+import io.hastegw.plugin.api.ScoredLabel;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The gateway's view of plugin stages: each call goes through the plugin's {@link PluginGuard};
+ * a failure surfaces as {@link PluginStageException}; a disabled plugin's stages are skipped (a
+ * decoder no longer supports anything, a post-processor passes the labels on unchanged).
+ */
+final class GuardedStages {
+    private GuardedStages() {}
+
+    /** A plugin's decoder; which formats it supports is asked once per format. */
+    static final class Decoder implements FrameDecoder {
+        private final String name;
+        private final FrameDecoder decoder;
+        private final PluginGuard guard;
+        private final Map<String, Boolean> supported = new ConcurrentHashMap<>();
+
+        Decoder(String name, FrameDecoder decoder, PluginGuard guard) {
+            this.name = name;
+            this.decoder = decoder;
+            this.guard = guard;
+        }
+
+        @Override
+        public boolean supports(String format) {
+            return guard.disabled() == null && supported.computeIfAbsent(format, f -> {
+                try {
+                    return guard.call("decoder '" + name + "' (supports " + f + ")", () -> decoder.supports(f));
+                } catch (StageFailedException | FrameRejectedException e) {
+                    return false;
+                }
+            });
+        }
+
+        @Override
+        public Image decode(byte[] payload, String format) throws FrameRejectedException {
+            try {
+                return guard.call("decoder '" + name + "'", () -> decoder.decode(payload, format));
+            } catch (StageFailedException e) {
+                throw new PluginStageException(e);
+            }
+        }
+    }
+
+    /** A plugin's post-processor. */
+    record Post(String name, PostProcessor post, PluginGuard guard) implements PostProcessor {
+        @Override
+        public List<ScoredLabel> process(float[] scores, List<ScoredLabel> labels, Frame frame) {
+            if (guard.disabled() != null) {
+                return labels;
+            }
+            try {
+                List<ScoredLabel> out = guard.call("post-processor '" + name + "'", () -> post.process(scores, labels, frame));
+                if (out == null) {
+                    throw new PluginStageException(new StageFailedException("post-processor '" + name + "' returned null", null));
+                }
+                return List.copyOf(out);
+            } catch (StageFailedException e) {
+                throw new PluginStageException(e);
+            } catch (FrameRejectedException e) {
+                throw new PluginStageException(new StageFailedException("post-processor '" + name + "' rejected the frame: " + e.getMessage(), e));
+            }
+        }
+    }
+
+    /** A plugin's preprocessor. */
+    record Pre(String name, ImagePreprocessor pre, PluginGuard guard) implements ImagePreprocessor {
+        @Override
+        public InputTensor apply(Image image) throws FrameRejectedException {
+            try {
+                return guard.call("preprocessor '" + name + "'", () -> pre.apply(image));
+            } catch (StageFailedException e) {
+                throw new PluginStageException(e);
+            }
+        }
+    }
+
+    /** A plugin's energy model; a failure fails the frame's estimate (and so the frame), as any stage's. */
+    record Energy(String name, EnergyModel model, PluginGuard guard) implements EnergyModel {
+        @Override
+        public String method() {
+            return model.method();
+        }
+
+        @Override
+        public double millijoules(long macs, double activeMillis, int threads) {
+            try {
+                return guard.call("energy model '" + name + "'", () -> model.millijoules(macs, activeMillis, threads));
+            } catch (StageFailedException e) {
+                throw new PluginStageException(e);
+            } catch (FrameRejectedException e) {
+                throw new PluginStageException(new StageFailedException("energy model '" + name + "' rejected the frame: " + e.getMessage(), e));
+            }
+        }
+    }
+}

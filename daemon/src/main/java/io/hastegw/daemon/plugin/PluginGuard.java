@@ -1,0 +1,119 @@
+package io.hastegw.daemon.plugin;
+
+import io.hastegw.plugin.api.FrameRejectedException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Contains one plugin's faults: every call of its code runs on the plugin's own threads, within
+ * a time budget. A call that throws (anything but {@link FrameRejectedException}, which is a
+ * stage's legitimate answer) or does not return in time is a failure: counted, and, after
+ * {@code maxFailures} in a row, the plugin is disabled and its stages are skipped from then on.
+ * A call that hangs is interrupted and abandoned on its thread; its caller gets its answer at the
+ * budget. Thread-safe.
+ */
+final class PluginGuard {
+    private final String id;
+    private final ExecutorService calls;
+    private final long budgetMs;
+    private final int maxFailures;
+    private final Consumer<String> onDisabled;
+    private final AtomicInteger inARow = new AtomicInteger();
+    private final AtomicLong failures = new AtomicLong();
+    private volatile String disabled;
+
+    /**
+     * @param id          the plugin
+     * @param calls       the plugin's threads
+     * @param budgetMs    how long one call may take
+     * @param maxFailures failures in a row that disable the plugin
+     * @param onDisabled  told once, with the reason, when the plugin is disabled
+     */
+    PluginGuard(String id, ExecutorService calls, long budgetMs, int maxFailures, Consumer<String> onDisabled) {
+        this.id = id;
+        this.calls = calls;
+        this.budgetMs = budgetMs;
+        this.maxFailures = maxFailures;
+        this.onDisabled = onDisabled;
+    }
+
+    /**
+     * Runs {@code work} ({@code what} names it in messages, e.g. {@code decoder 'jpeg'}) within the
+     * time budget.
+     *
+     * @throws FrameRejectedException when the stage rejected the frame (not a failure)
+     * @throws StageFailedException   when it threw, timed out, or the plugin is disabled
+     */
+    <T> T call(String what, Callable<T> work) throws FrameRejectedException, StageFailedException {
+        return call(what, work, budgetMs);
+    }
+
+    /** {@link #call(String, Callable)} with a budget of its own (lifecycle calls). */
+    <T> T call(String what, Callable<T> work, long budget) throws FrameRejectedException, StageFailedException {
+        String off = disabled;
+        if (off != null) {
+            throw new StageFailedException("plugin '" + id + "' is disabled: " + off, null);
+        }
+        Future<T> f;
+        try {
+            f = calls.submit(work);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new StageFailedException("plugin '" + id + "' is stopped", e);
+        }
+        try {
+            T result = f.get(budget, TimeUnit.MILLISECONDS);
+            inARow.set(0);
+            return result;
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw failed(what + " of plugin '" + id + "' did not return within " + budget + " ms (plugins.stage_timeout_ms)", null);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof FrameRejectedException rejected) {
+                inARow.set(0);
+                throw rejected;
+            }
+            throw failed(what + " of plugin '" + id + "' failed: " + cause, cause);
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new StageFailedException(what + " of plugin '" + id + "' interrupted", e);
+        }
+    }
+
+    private StageFailedException failed(String message, Throwable cause) {
+        failures.incrementAndGet();
+        if (inARow.incrementAndGet() >= maxFailures) {
+            disable(maxFailures + " failures in a row (plugins.max_failures), the last: " + message);
+        }
+        return new StageFailedException(message, cause);
+    }
+
+    /** Disables the plugin (once) because of {@code reason}. */
+    void disable(String reason) {
+        synchronized (this) {
+            if (disabled != null) {
+                return;
+            }
+            disabled = reason;
+        }
+        onDisabled.accept(reason);
+    }
+
+    /** Why the plugin is disabled, or null while it runs. */
+    String disabled() {
+        return disabled;
+    }
+
+    /** Failures so far. */
+    long failures() {
+        return failures.get();
+    }
+}

@@ -1,0 +1,37 @@
+package io.hastegw.daemon.plugin;
+
+import java.util.List;
+
+/**
+ * One plugin as {@code --list-plugins} prints it and /status shows it.
+ *
+ * @param id       its id (null when its descriptor could not be read)
+ * @param version  its version, or null
+ * @param api      the API version it needs, or null
+ * @param origin   {@code builtin} or {@code operator} (from {@code plugins.dir})
+ * @param location its jar or folder
+ * @param state    {@code running}, {@code disabled} (failed too often), {@code refused}, {@code not_enabled}
+ * @param reason   why it is not running, or null
+ * @param stages   the stages it registered ({@code decoder:jpeg}, ...)
+ * @param failures its failures so far
+ * @param healthy  its own health (null when it is not running)
+ * @param health   its health detail, or null
+ */
+public record PluginStatus(String id, String version, String api, String origin, String location, String state, String reason,
+                           List<String> stages, long failures, Boolean healthy, String health) {
+    /** Running. */
+    public static final String RUNNING = "running";
+    /** Disabled after failing {@code plugins.max_failures} times in a row. */
+    public static final String DISABLED = "disabled";
+    /** Not loaded: a problem named in {@code reason}. */
+    public static final String REFUSED = "refused";
+    /** Found but not enabled (by the configuration or a DISABLED marker file). */
+    public static final String NOT_ENABLED = "not_enabled";
+
+    /** The line {@code --list-plugins} prints. */
+    public String line() {
+        String name = (id == null ? "?" : id) + (version == null ? "" : " " + version);
+        return String.format("%-10s %-28s %-9s %s%s%s", state, name, origin, location,
+                stages.isEmpty() ? "" : "  [" + String.join(", ", stages) + "]", reason == null ? "" : "\n             " + reason);
+    }
+}

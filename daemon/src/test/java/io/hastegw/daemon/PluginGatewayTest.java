@@ -1,0 +1,255 @@
+package io.hastegw.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastegw.op.card.ModelCard;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Plugins built during the test run and loaded from a temporary plugins folder into a real
+ * gateway (real Mosquitto, the HASTE ResNet-20, CIFAR-10 JPEGs): a working one changes the
+ * predictions; a wrong API version, a missing class and a throwing init are refused and
+ * reported; a throwing stage and a hanging stage fail their frames with plugin_failed and are
+ * disabled after plugins.max_failures in a row while the rest goes on; two plugins bundling
+ * different versions of one library each get their own.
+ */
+class PluginGatewayTest {
+    private static final int MAX_FAILURES = 3;
+    private static final int BUDGET_MS = 500;
+    private static final List<String> ENABLED = List.of("relabel", "old-api", "missing-class", "bad-init", "thrower", "breaker", "sleeper",
+            "lib-a", "lib-b");
+    private static Path dir;
+    private static GatewayFixture gateway;
+    private static MqttTestClient client;
+    private static int httpPort;
+    private static final Map<String, String> REFUSALS = new HashMap<>();
+    private static final List<String> LABELS = new ArrayList<>();
+    private static final List<MqttTestClient.Received> DISABLED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Files.createTempDirectory("haste-plugins-test");
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        TestPlugins.postProcessor(plugins.resolve("relabel.jar"), "relabel",
+                "return labels.stream().map(l -> new ScoredLabel(l.index(), \"seen:\" + l.label(), l.score())).toList();", List.of());
+        TestPlugins.postProcessor(plugins.resolve("thrower.jar"), "thrower",
+                "if (frame.cameraId().equals(\"boom\")) throw new IllegalStateException(\"boom\"); return labels;", List.of());
+        TestPlugins.postProcessor(plugins.resolve("breaker.jar"), "breaker",
+                "if (frame.cameraId().equals(\"break\")) throw new IllegalStateException(\"break\"); return labels;", List.of());
+        TestPlugins.postProcessor(plugins.resolve("sleeper.jar"), "sleeper",
+                "if (frame.cameraId().equals(\"hang\")) { try { Thread.sleep(60_000); } catch (InterruptedException e) { } } return labels;",
+                List.of());
+        TestPlugins.postProcessor(plugins.resolve("unlisted.jar"), "unlisted", "return labels;", List.of());
+        TestPlugins.jar(plugins.resolve("old-api.jar"), Map.of(), Map.of("haste-plugin.json",
+                TestPlugins.descriptor("old-api", "0.9.0", "1.0", "{\"type\": \"object\"}"),
+                "META-INF/services/io.hastegw.plugin.api.Plugin", "test.old.P\n"), List.of());
+        TestPlugins.jar(plugins.resolve("missing-class.jar"), Map.of(), Map.of("haste-plugin.json",
+                TestPlugins.descriptor("missing-class", "1.0.0", "2.0", "{\"type\": \"object\"}"),
+                "META-INF/services/io.hastegw.plugin.api.Plugin", "test.missing.Nope\n"), List.of());
+        TestPlugins.plugin(plugins.resolve("bad-init.jar"), "bad-init", "test.badinit.P", Map.of("test.badinit.P",
+                "package test.badinit;\nimport io.hastegw.plugin.api.*;\npublic final class P implements Plugin {\n"
+                        + "  public void init(PluginContext c, Extensions e) { throw new IllegalStateException(\"no licence key\"); }\n}\n"), List.of());
+        // Two plugins, each a folder with its own version of one library (same class name): each must see its own.
+        for (String v : List.of("a", "b")) {
+            Path folder = Files.createDirectories(plugins.resolve("lib-" + v).resolve("lib"));
+            String version = v.equals("a") ? "1" : "2";
+            Path lib = TestPlugins.jar(folder.resolve("greeting.jar"), Map.of("com.example.greeting.Greeting",
+                    "package com.example.greeting;\npublic final class Greeting { public static String version() { return \"" + version + "\"; } }\n"),
+                    Map.of(), List.of());
+            TestPlugins.postProcessor(folder.getParent().resolve("lib-" + v + ".jar"), "lib-" + v,
+                    "boolean daemonVisible; try { Class.forName(\"io.hastegw.daemon.Main\"); daemonVisible = true; }"
+                            + " catch (ClassNotFoundException e) { daemonVisible = false; }\n"
+                            + "final String tag = \" lib\" + com.example.greeting.Greeting.version() + (daemonVisible ? \" SAW-THE-DAEMON\" : \"\");\n"
+                            + "return labels.stream().map(l -> new ScoredLabel(l.index(), l.label() + tag, l.score())).toList();", List.of(lib));
+        }
+        LABELS.addAll(ModelCard.read(TestModels.resnet20Card()).labels());
+        String id = "pl" + UUID.randomUUID().toString().substring(0, 6);
+        client = new MqttTestClient("haste/" + id + "/#");
+        httpPort = LocalMosquitto.freePort();
+        List<String> sets = new ArrayList<>(List.of("gateway_id=" + id, "model.level=2", "plugins.dir=" + plugins,
+                "plugins.stage_timeout_ms=" + BUDGET_MS, "plugins.max_failures=" + MAX_FAILURES, "http.enabled=true", "http.port=" + httpPort));
+        ENABLED.forEach(p -> sets.add("plugins.settings." + p + ".enabled=true"));
+        gateway = new GatewayFixture(TestModels.hasteResNet20(), sets.toArray(new String[0])).ready();
+        for (int i = 0; i < 3; i++) {
+            var e = client.await(r -> r.topic().endsWith("/errors") && "plugin_refused".equals(r.json().get("reason")), 20);
+            String message = (String) e.json().get("message");
+            REFUSALS.put(message.substring("plugin '".length(), message.indexOf('\'', "plugin '".length())), message);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        client.close();
+        gateway.close();
+        TestPlugins.deleteTree(dir);
+    }
+
+    private static String topic(String leaf) {
+        return "haste/" + gateway.running.config().gatewayId() + "/" + leaf;
+    }
+
+    private static void send(String camera, String frameId) throws Exception {
+        client.publish(topic("cameras/" + camera + "/frames"), Files.readAllBytes(TestModels.cifar("cat", 0)), "image/jpeg", frameId, null);
+    }
+
+    /** The prediction or error event answering {@code frameId}; plugin_disabled events seen meanwhile are kept for {@link #disabled}. */
+    private static MqttTestClient.Received answer(String frameId) throws InterruptedException {
+        return client.await(r -> {
+            if (r.topic().endsWith("/errors") && "plugin_disabled".equals(r.json().get("reason"))) {
+                DISABLED.add(r);
+            }
+            return !r.topic().endsWith("/frames") && frameId.equals(r.json().get("frame_id"));
+        }, 20);
+    }
+
+    /** The plugin_disabled event of {@code plugin} (published as the plugin is disabled, before its last frame's error event). */
+    private static String disabled(String plugin) throws InterruptedException {
+        String prefix = "plugin '" + plugin + "' disabled: ";
+        for (MqttTestClient.Received r : DISABLED) {
+            if (((String) r.json().get("message")).startsWith(prefix)) {
+                return (String) r.json().get("message");
+            }
+        }
+        return (String) client.await(r -> r.topic().endsWith("/errors") && "plugin_disabled".equals(r.json().get("reason"))
+                && ((String) r.json().get("message")).startsWith(prefix), 10).json().get("message");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String bestLabel(MqttTestClient.Received prediction) {
+        Map<String, Object> top = ((List<Map<String, Object>>) prediction.json().get("top")).get(0);
+        assertTrue(((String) top.get("label")).startsWith("seen:" + LABELS.get((Integer) top.get("index"))), top.toString());
+        return (String) top.get("label");
+    }
+
+    @Test
+    void aWorkingPluginChangesThePredictions() throws Exception {
+        send("cam", "working-1");
+        var prediction = answer("working-1");
+        assertTrue(prediction.topic().endsWith("/cameras/cam/predictions"), prediction.topic());
+        assertTrue(bestLabel(prediction).startsWith("seen:"));
+        assertTrue(Json.validate("prediction", prediction.payload()).isEmpty());
+    }
+
+    @Test
+    void pluginsBundlingDifferentVersionsOfALibraryEachGetTheirOwnAndNeverSeeTheDaemon() throws Exception {
+        send("cam", "libs-1");
+        assertTrue(bestLabel(answer("libs-1")).endsWith(" lib1 lib2"), "lib-a saw version 1, lib-b version 2, neither the daemon's classes");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "old-api|needs plugin API 1.0, this gateway implements 2.0 (major versions differ)",
+        "missing-class|cannot load: java.util.ServiceConfigurationError: io.hastegw.plugin.api.Plugin: Provider test.missing.Nope not found",
+        "bad-init|init of plugin 'bad-init' failed: java.lang.IllegalStateException: no licence key"})
+    void aPluginThatCannotLoadIsRefusedReportedAndTheGatewayRunsWithoutIt(String id, String reason) throws Exception {
+        assertEquals("plugin '" + id + "' (" + dir.resolve("plugins").resolve(id + ".jar") + ") refused: " + reason, REFUSALS.get(id));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> status = ((List<Map<String, Object>>) LocalHttp.status(httpPort).get("plugins")).stream()
+                .filter(p -> id.equals(p.get("id"))).findFirst().orElseThrow();
+        assertEquals("refused", status.get("state"));
+        assertEquals(reason, status.get("reason"));
+        send("cam", "after-" + id);
+        bestLabel(answer("after-" + id));
+    }
+
+    @Test
+    void aThrowingStageFailsItsFrameWithPluginFailedAndTheNextFrameGoesThrough() throws Exception {
+        send("boom", "boom-1");
+        var error = answer("boom-1");
+        assertTrue(error.topic().endsWith("/errors"));
+        assertEquals("plugin_failed", error.json().get("reason"));
+        assertEquals("post-processor 'step' of plugin 'thrower' failed: java.lang.IllegalStateException: boom", error.json().get("message"));
+        assertEquals("boom", error.json().get("camera_id"));
+        assertTrue(Json.validate("error", error.payload()).isEmpty());
+        send("cam", "after-boom");
+        bestLabel(answer("after-boom"));
+    }
+
+    @Test
+    void aStageFailingMaxFailuresTimesInARowDisablesItsPluginAndTheRestGoesOn() throws Exception {
+        for (int i = 0; i < MAX_FAILURES; i++) {
+            send("break", "break-" + i);
+            assertEquals("post-processor 'step' of plugin 'breaker' failed: java.lang.IllegalStateException: break",
+                    answer("break-" + i).json().get("message"));
+        }
+        assertEquals("plugin 'breaker' disabled: 3 failures in a row (plugins.max_failures), the last: post-processor 'step' of plugin "
+                + "'breaker' failed: java.lang.IllegalStateException: break", disabled("breaker"));
+        send("break", "break-after");
+        assertTrue(bestLabel(answer("break-after")).endsWith(" lib1 lib2"), "the disabled plugin is skipped, the chain goes on");
+        assertEquals("disabled", pluginState("breaker"));
+    }
+
+    @Test
+    void aHangingStageIsTimedOutItsFrameAnsweredAndAfterMaxFailuresItsPluginIsDisabled() throws Exception {
+        for (int i = 0; i < MAX_FAILURES; i++) {
+            send("hang", "hang-" + i);
+            var error = answer("hang-" + i);
+            assertEquals("plugin_failed", error.json().get("reason"));
+            assertEquals("post-processor 'step' of plugin 'sleeper' did not return within " + BUDGET_MS + " ms (plugins.stage_timeout_ms)",
+                    error.json().get("message"));
+        }
+        assertTrue(disabled("sleeper").startsWith("plugin 'sleeper' disabled: 3 failures in a row"));
+        send("hang", "hang-after");
+        bestLabel(answer("hang-after"));
+        assertEquals("disabled", pluginState("sleeper"));
+    }
+
+    @Test
+    void statusListsEveryPluginWithItsStateAndStages() throws Exception {
+        assertEquals("running", pluginState("relabel"));
+        assertEquals("running", pluginState("image-decoders"));
+        assertEquals("not_enabled", pluginState("unlisted"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> topK = ((List<Map<String, Object>>) LocalHttp.status(httpPort).get("plugins")).stream()
+                .filter(p -> "top-k".equals(p.get("id"))).findFirst().orElseThrow();
+        assertEquals(Map.of("id", "top-k", "version", "1.0.0", "api", "2.0", "origin", "builtin", "state", "running", "stages",
+                List.of("post:top-k"), "failures", 0, "healthy", true), withoutNulls(topK, "location"));
+    }
+
+    @Test
+    void listPluginsPrintsWhatWasFoundEnabledRefusedAndWhy() {
+        List<String> args = new ArrayList<>(List.of("--list-plugins", "--set", "mqtt.host=127.0.0.1", "--set", "model.path=" + TestModels.resnet20(),
+                "--set", "model.card=" + TestModels.resnet20Card(), "--set", "plugins.dir=" + dir.resolve("plugins")));
+        ENABLED.forEach(p -> args.addAll(List.of("--set", "plugins.settings." + p + ".enabled=true")));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = Main.start(args.toArray(new String[0]), Map.of(), new PrintStream(out, true), System.err, new AtomicReference<>());
+        String text = out.toString();
+        assertEquals(3, status, "3: some plugin was refused");
+        assertTrue(text.startsWith("plugins of haste-gateway (plugin API 2.0):\n"), text);
+        assertTrue(text.contains("running    top-k 1.0.0                  builtin"), text);
+        assertTrue(text.contains("running    relabel 1.0.0                operator  " + dir.resolve("plugins").resolve("relabel.jar") + "  [post:step]"), text);
+        assertTrue(text.contains("refused    old-api 0.9.0                operator  " + dir.resolve("plugins").resolve("old-api.jar")
+                + "\n             needs plugin API 1.0, this gateway implements 2.0 (major versions differ)"), text);
+        assertTrue(text.contains("not_enabled unlisted 1.0.0"), text);
+    }
+
+    private static String pluginState(String id) throws Exception {
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> plugins = (List<Map<String, Object>>) LocalHttp.status(httpPort).get("plugins");
+        return (String) plugins.stream().filter(p -> id.equals(p.get("id"))).findFirst().orElseThrow().get("state");
+    }
+
+    private static Map<String, Object> withoutNulls(Map<String, Object> m, String... drop) {
+        Map<String, Object> out = new HashMap<>(m);
+        out.values().removeIf(java.util.Objects::isNull);
+        for (String d : drop) {
+            out.remove(d);
+        }
+        return out;
+    }
+}
