@@ -210,9 +210,9 @@ public final class Main {
         FrameProcessor processor;
         try {
             plane = ControlPlane.create(config.control(), level, engine.levels(), levelMillis,
-                    levelMillis.length > 0 ? levelMillis[0] : denseMillis(engine, card), env, System.nanoTime());
-            energy = EnergyAccounting.create(config.energy(), SystemFiles.local(), System.getProperty("os.arch"),
-                    config.model().intraOpThreads(), levelMillis, energyModel(config, plugins));
+                    levelMillis.length > 0 ? levelMillis[0] : denseMillis(engine, card), env, plugins.policies(), System.nanoTime());
+            energy = EnergyAccounting.create(config.energy(), SystemFiles.local(), config.model().intraOpThreads(), levelMillis,
+                    energyModel(config, plugins));
             processor = new FrameProcessor(plugins.decoders(), preprocessor(config, card, plugins), engine, plugins.postProcessors(),
                     plane.control(), energy.estimator());
         } catch (ControlPlane.SetupException | StartupException e) {
@@ -256,14 +256,19 @@ public final class Main {
         return running;
     }
 
-    /** The plugin energy model {@code energy.model} names; empty for the built-in device profiles. */
+    /**
+     * The energy model {@code energy.model} names. The default, the energy-profiles plugin's
+     * {@code profile}, is absent on a board no profile matches (no estimates, as that plugin
+     * logs); any other name must be registered by a running plugin.
+     */
     private static Optional<EnergyModel> energyModel(GatewayConfig config, PluginRuntime plugins) throws StartupException {
         String name = config.energy().model();
-        if (name.equals(EnergyAccounting.PROFILE_MODEL)) {
-            return Optional.empty();
+        Optional<EnergyModel> model = plugins.energyModel(name);
+        if (model.isEmpty() && !name.equals(EnergyAccounting.PROFILE_MODEL)) {
+            throw new StartupException("key 'energy.model' names '" + name + "', which no running plugin registered (haste-gateway "
+                    + "--list-plugins shows what runs)");
         }
-        return Optional.of(plugins.energyModel(name).orElseThrow(() -> new StartupException("key 'energy.model' names '" + name
-                + "', which no running plugin registered (haste-gateway --list-plugins shows what runs)")));
+        return model;
     }
 
     /** The card's preprocessing, or the plugin preprocessor {@code pipeline.preprocessor} names. */

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntSupplier;
 
 /**
@@ -25,6 +26,7 @@ public final class AdaptiveControl implements IntSupplier {
     private final LatencyWindow window;
     private volatile ControlSettings settings;
     private CompressionPolicy policy;
+    private final Map<String, CompressionPolicy.Factory> policies;
     private volatile Controller.Step last;
     private volatile LatencyWindow.Stats stats = new LatencyWindow.Stats(0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     private volatile BoardSampler.Reading reading = new BoardSampler.Reading(Double.NaN, Double.NaN, Double.NaN, Double.NaN, null, null,
@@ -39,10 +41,13 @@ public final class AdaptiveControl implements IntSupplier {
      * @param controller    the controller, its dwell time and shedding bound configured
      * @param window        the latency window
      * @param hysteresis    the policies' margin
+     * @param policies      the compression policies plugins registered, by name
      * @param nowNanos      the time now
      */
     public AdaptiveControl(ControlSettings settings, int levels, double denseMillis, boolean targetDerived,
-                           Controller controller, LatencyWindow window, double hysteresis, long nowNanos) {
+                           Controller controller, LatencyWindow window, double hysteresis, Map<String, CompressionPolicy.Factory> policies,
+                           long nowNanos) {
+        this.policies = Map.copyOf(policies);
         this.levels = levels;
         this.denseMillis = denseMillis;
         this.targetDerived = targetDerived;
@@ -66,6 +71,11 @@ public final class AdaptiveControl implements IntSupplier {
     /** One frame in this many of every camera is served (1: all). */
     public int shedEvery() {
         return controller.decision().shedEvery();
+    }
+
+    /** The names of the compression policies operators may select. */
+    public Set<String> policies() {
+        return policies.keySet();
     }
 
     /** The model's levels. */
@@ -115,8 +125,8 @@ public final class AdaptiveControl implements IntSupplier {
      */
     public boolean apply(ControlSettings next, long nowNanos) {
         settings = next;
-        policy = next.policy().equals("cpu") ? new CpuBudgetPolicy(next.cpuBudgetPercent() / 100, hysteresis)
-                : new LatencyTargetPolicy(next.latencyTargetMs(), hysteresis);
+        policy = policies.get(next.policy()).create(new CompressionPolicy.Targets(next.latencyTargetMs(), next.cpuBudgetPercent() / 100,
+                hysteresis));
         return counted(controller.settle(next, nowNanos));
     }
 

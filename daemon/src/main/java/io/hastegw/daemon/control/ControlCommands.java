@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,7 +47,7 @@ public final class ControlCommands {
     private ControlCommands() {}
 
     /** A v2 {@code control/set} payload applied to {@code current}, for a model of {@code levels} levels. */
-    public static Parsed set(byte[] payload, ControlSettings current, int levels) {
+    public static Parsed set(byte[] payload, ControlSettings current, int levels, Set<String> policies) {
         if (payload.length > MAX_BYTES) {
             return Parsed.refused(List.of("command of " + payload.length + " bytes exceeds " + MAX_BYTES));
         }
@@ -93,7 +94,7 @@ public final class ControlCommands {
             return Parsed.refused(errors);
         }
         ControlSettings next = new ControlSettings(mode, level, min, max, policy, target, budget, shedding);
-        List<String> problems = next.problems(levels);
+        List<String> problems = next.problems(levels, policies);
         return problems.isEmpty() ? new Parsed(next, List.of()) : Parsed.refused(problems);
     }
 

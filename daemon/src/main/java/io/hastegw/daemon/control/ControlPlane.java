@@ -1,6 +1,7 @@
 package io.hastegw.daemon.control;
 
 import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.plugin.api.CompressionPolicy;
 import io.hastegw.daemon.load.LatencyWindow;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -60,18 +61,20 @@ public record ControlPlane(AdaptiveControl control, Optional<ControlStateFile> s
      * @param levelMillis the measured time per level (empty when not measured)
      * @param denseMillis the dense model's time on this device
      * @param env         the environment (STATE_DIRECTORY)
+     * @param policies    the compression policies plugins registered, by name
      * @param nowNanos    the time now
      */
     public static ControlPlane create(GatewayConfig.Control c, int fixedLevel, int levels, double[] levelMillis, double denseMillis,
-                                      Map<String, String> env, long nowNanos) throws SetupException {
+                                      Map<String, String> env, Map<String, CompressionPolicy.Factory> policies, long nowNanos)
+            throws SetupException {
         int max = c.maxLevel() < 0 ? levels - 1 : c.maxLevel();
         boolean derived = c.latencyTargetMs() == 0;
         ControlSettings configured = new ControlSettings(c.mode(), fixedLevel, c.minLevel(), max, c.policy(),
                 derived ? AdaptiveControl.derivedTargetMs(denseMillis) : c.latencyTargetMs(), c.cpuBudgetPercent(), c.shedding());
-        var problems = configured.problems(levels);
+        var problems = configured.problems(levels, policies.keySet());
         if (!problems.isEmpty()) {
-            throw new SetupException("control settings do not fit the model: " + String.join("; ", problems)
-                    .replace("min_level", "control.min_level").replace("max_level", "control.max_level"));
+            throw new SetupException("control settings do not fit the model and plugins: " + String.join("; ", problems)
+                    .replace("min_level", "control.min_level").replace("max_level", "control.max_level").replace("policy must", "control.policy must"));
         }
         Optional<CommandAuth> auth = Optional.empty();
         if (c.hmacKeyFile() != null && !c.hmacKeyFile().isBlank()) {
@@ -89,7 +92,7 @@ public record ControlPlane(AdaptiveControl control, Optional<ControlStateFile> s
         String problem = null;
         if (store.isPresent()) {
             try {
-                Optional<ControlSettings> saved = store.get().read(configured, levels);
+                Optional<ControlSettings> saved = store.get().read(configured, levels, policies.keySet());
                 if (saved.isPresent()) {
                     start = saved.get();
                     LOG.info("control: settings from {} (saved by an operator command): {}", store.get().path(), AdaptiveControl.settingsJson(start));
@@ -109,7 +112,7 @@ public record ControlPlane(AdaptiveControl control, Optional<ControlStateFile> s
         Controller controller = new Controller(cost, start.mode().equals("fixed") ? start.level() : start.minLevel(), c.maxShedEvery(),
                 TimeUnit.MILLISECONDS.toNanos(c.dwellMs()), nowNanos);
         LatencyWindow window = new LatencyWindow(TimeUnit.MILLISECONDS.toNanos(c.windowMs()), 100_000);
-        AdaptiveControl control = new AdaptiveControl(start, levels, denseMillis, derived, controller, window, c.hysteresis(), nowNanos);
+        AdaptiveControl control = new AdaptiveControl(start, levels, denseMillis, derived, controller, window, c.hysteresis(), policies, nowNanos);
         return new ControlPlane(control, store, auth, c.samplePeriodMs(), problem);
     }
 }

@@ -2,6 +2,8 @@ package io.hastegw.daemon.control;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What operators set: the mode, the fixed level, the bounds of automatic control, its policy and
@@ -12,7 +14,7 @@ import java.util.List;
  * @param level            the level in {@code fixed} mode
  * @param minLevel         lowest level {@code auto} uses (it returns there when load goes away)
  * @param maxLevel         highest level {@code auto} uses
- * @param policy           {@code latency} (p95 under a target) or {@code cpu} (board CPU under a budget)
+ * @param policy           a compression policy's name: built in {@code latency} (p95 under a target) or {@code cpu} (board CPU under a budget)
  * @param latencyTargetMs  the p95 target of the latency policy
  * @param cpuBudgetPercent the CPU budget of the cpu policy, percent of all cores
  * @param shedding         whether {@code auto} may shed frames when its highest useful level is not enough
@@ -21,11 +23,11 @@ public record ControlSettings(String mode, int level, int minLevel, int maxLevel
                               double cpuBudgetPercent, boolean shedding) {
     /** The modes. */
     public static final List<String> MODES = List.of("auto", "fixed", "off");
-    /** The built-in policies. */
-    public static final List<String> POLICIES = List.of("latency", "cpu");
-
-    /** Every problem with these settings for a model of {@code levels} levels, one message per field; empty when valid. */
-    public List<String> problems(int levels) {
+    /**
+     * Every problem with these settings for a model of {@code levels} levels and the compression
+     * policies plugins registered, one message per field; empty when valid.
+     */
+    public List<String> problems(int levels, Set<String> policies) {
         List<String> out = new ArrayList<>();
         if (!MODES.contains(mode)) {
             out.add("mode must be one of " + String.join(", ", MODES) + " (got '" + mode + "')");
@@ -36,8 +38,9 @@ public record ControlSettings(String mode, int level, int minLevel, int maxLevel
         if (minLevel > maxLevel) {
             out.add("min_level " + minLevel + " is above max_level " + maxLevel);
         }
-        if (!POLICIES.contains(policy)) {
-            out.add("policy must be one of " + String.join(", ", POLICIES) + " (got '" + policy + "')");
+        if (!policies.contains(policy)) {
+            out.add("policy must be one of " + String.join(", ", new TreeSet<>(policies)) + " (got '" + policy + "')"
+                    + (policies.isEmpty() ? "; no running plugin registers a compression policy (the built-in control-policies plugin is not running)" : ""));
         }
         if (!(latencyTargetMs > 0 && latencyTargetMs <= 600_000)) {
             out.add("latency_target_ms must be more than 0 and at most 600000 (got " + latencyTargetMs + ")");

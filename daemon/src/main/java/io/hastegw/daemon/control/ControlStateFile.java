@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The operator's control settings on disk, so they survive a restart: JSON ({@code {"schema":
@@ -53,12 +54,12 @@ public final class ControlStateFile {
     }
 
     /**
-     * The settings stored, checked against a model of {@code levels} levels; empty when there is
+     * The settings stored, checked against a model of {@code levels} levels and the registered {@code policies}; empty when there is
      * no file yet.
      *
      * @throws IOException when the file cannot be read, or is corrupt or invalid (the message says which)
      */
-    public Optional<ControlSettings> read(ControlSettings defaults, int levels) throws IOException {
+    public Optional<ControlSettings> read(ControlSettings defaults, int levels, Set<String> policies) throws IOException {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
@@ -74,7 +75,7 @@ public final class ControlStateFile {
                     + "\", \"settings\": {...}}");
         }
         ControlCommands.Parsed parsed = ControlCommands.set(root.get("settings").toString().getBytes(StandardCharsets.UTF_8),
-                defaults, levels);
+                defaults, levels, policies);
         if (!parsed.accepted()) {
             throw new IOException("control state file " + file + " is invalid for this model: " + String.join("; ", parsed.errors()));
         }

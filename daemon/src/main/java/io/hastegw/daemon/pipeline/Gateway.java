@@ -301,7 +301,7 @@ public final class Gateway extends VerticleBase {
         } else if (m.topic().equals(topics.controlGet())) {
             answer = messages.controlAck(m.topic(), true, List.of(), plane.state());
         } else if (m.topic().equals(topics.controlSet()) || m.topic().equals(topics.levelSet())) {
-            ControlCommands.Parsed parsed = v2 ? ControlCommands.set(m.payload(), control.settings(), control.levels())
+            ControlCommands.Parsed parsed = v2 ? ControlCommands.set(m.payload(), control.settings(), control.levels(), control.policies())
                     : ControlCommands.level(new String(m.payload(), StandardCharsets.UTF_8), control.settings(), control.levels());
             if (parsed.accepted()) {
                 apply(parsed.settings(), m.topic());

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hastegw.daemon.load.BoardSampler;
 import io.hastegw.daemon.load.LatencyWindow;
 import io.hastegw.plugin.api.CompressionPolicy;
+import io.hastegw.plugins.policies.CpuBudgetPolicy;
+import io.hastegw.plugins.policies.LatencyTargetPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntToDoubleFunction;

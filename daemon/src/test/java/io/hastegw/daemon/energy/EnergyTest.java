@@ -7,6 +7,8 @@ import io.hastegw.daemon.config.GatewayConfig;
 import io.hastegw.daemon.load.FakeSystemTree;
 import io.hastegw.plugin.api.InferenceResult;
 import io.hastegw.plugin.api.Prediction;
+import io.hastegw.plugins.energy.DeviceProfile;
+import io.hastegw.plugins.energy.ProfileEnergyModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -14,10 +16,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
-/** The energy model, the device profiles, and the real meters read from a fake sysfs tree made by the test. */
+/** The energy estimator (on the energy-profiles plugin's model), the ledger, and the real meters read from a fake sysfs tree made by the test. */
 class EnergyTest {
     private static final long SECOND = 1_000_000_000L;
 
@@ -26,15 +26,6 @@ class EnergyTest {
     @BeforeEach
     void fakeTree(@TempDir Path root) {
         tree = new FakeSystemTree(root);
-    }
-
-    @Test
-    void theModelIsMacsTimesEnergyPerMacPlusActiveTimeTimesThePowerAboveIdleOfTheCoresUsed() {
-        ProfileEnergyModel pi4 = new ProfileEnergyModel(DeviceProfile.named("raspberry-pi-4").orElseThrow());
-        // 1e9 MACs x 4.6 pJ = 4.6 mJ; 10 ms x (6.4 - 2.7) W x 1/4 of the cores = 9.25 mJ
-        assertEquals(13.85, pi4.millijoules(1_000_000_000L, 10, 1), 1e-9);
-        assertEquals(4.6 + 37.0, pi4.millijoules(1_000_000_000L, 10, 8), 1e-9, "never more than all cores");
-        assertEquals("estimate, profile raspberry-pi-4: MACs x 4.6 pJ + active ms x (6.4 W - 2.7 W) x threads/4", pi4.method());
     }
 
     @Test
@@ -52,28 +43,12 @@ class EnergyTest {
         assertEquals(dense.millijoules(), dense.denseMillijoules());
     }
 
-    @ParameterizedTest
-    @CsvSource({"Raspberry Pi 4 Model B Rev 1.4,raspberry-pi-4", "Raspberry Pi Compute Module 4 Rev 1.0,raspberry-pi-4",
-        "Raspberry Pi 5 Model B Rev 1.0,raspberry-pi-5", "NVIDIA Jetson Nano Developer Kit,jetson-nano",
-        "NVIDIA Jetson Orin Nano Developer Kit,jetson-orin-nano"})
-    void theBoardIsDetectedFromTheDeviceTree(String model, String profile) throws IOException {
-        tree.write("proc/device-tree/model", model + "\0");
-        assertEquals(profile, DeviceProfile.detect(tree.files(), "aarch64").orElseThrow().id());
-    }
-
     @Test
-    void anUnknownArmBoardGetsNoEstimatesAndX86GetsItsProfile() throws IOException {
-        tree.write("proc/device-tree/model", "Pine64 RockPro64 v2.1\0");
-        GatewayConfig.Energy auto = new GatewayConfig.Energy("auto", "auto", 60, 0, 0, 0, "profile");
-        EnergyAccounting unknown = EnergyAccounting.create(auto, tree.files(), "aarch64", 1, new double[0], Optional.empty());
-        assertEquals(Optional.empty(), unknown.estimator());
-        assertEquals(EnergyAccounting.NO_PROFILE, unknown.ledger().closePeriod(60).get("method"));
-        assertEquals("x86", EnergyAccounting.create(auto, tree.files(), "amd64", 1, new double[0], Optional.empty()).profile().orElseThrow().id());
-        DeviceProfile tuned = EnergyAccounting.create(new GatewayConfig.Energy("x86", "none", 60, 4, 28, 0, "profile"), tree.files(), "amd64", 1,
-                new double[0], Optional.empty()).profile().orElseThrow();
-        assertEquals(4, tuned.idleWatts());
-        assertEquals(28, tuned.activeWatts());
-        assertEquals(DeviceProfile.FP32_MAC_PJ, tuned.picojoulesPerMac());
+    void withoutAnEnergyModelPredictionsCarryNoEstimateAndTheSummarySaysWhy() {
+        EnergyAccounting none = EnergyAccounting.create(new GatewayConfig.Energy("none", 60, "profile"), tree.files(), 1, new double[0],
+                Optional.empty());
+        assertEquals(Optional.empty(), none.estimator());
+        assertEquals(EnergyAccounting.NO_PROFILE, none.ledger().closePeriod(60).get("method"));
     }
 
     @Test

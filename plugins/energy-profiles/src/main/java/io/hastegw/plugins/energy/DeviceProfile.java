@@ -1,6 +1,5 @@
-package io.hastegw.daemon.energy;
+package io.hastegw.plugins.energy;
 
-import io.hastegw.daemon.load.SystemFiles;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -10,7 +9,7 @@ import java.util.Optional;
  * docs/energy.md (and in {@code source}); where sources disagree or only a power-mode budget is
  * published, the figure says so.
  *
- * @param id               the profile's name in the configuration ({@code energy.profile})
+ * @param id               the profile's name in the configuration ({@code profile})
  * @param name             the board
  * @param cores            CPU cores
  * @param idleWatts        the board idle
@@ -35,8 +34,8 @@ public record DeviceProfile(String id, String name, int cores, double idleWatts,
                     "active = the 15 W power-mode budget (modes 7-25 W, NVIDIA); idle 2.6 W whole carrier board measured with a "
                     + "Joulescope in a low-power configuration (NVIDIA developer forum)"),
             new DeviceProfile("x86", "generic x86-64", Math.max(1, Runtime.getRuntime().availableProcessors()), 10.0, 65.0, FP32_MAC_PJ,
-                    "assumed: a 65 W TDP-class desktop, 10 W idle; no public source fits every x86 machine: set energy.idle_watts and "
-                    + "energy.active_watts, or read RAPL"));
+                    "assumed: a 65 W TDP-class desktop, 10 W idle; no public source fits every x86 machine: set idle_watts and "
+                    + "active_watts, or read RAPL"));
 
     /** The built-in profile {@code id}. */
     public static Optional<DeviceProfile> named(String id) {
@@ -44,11 +43,12 @@ public record DeviceProfile(String id, String name, int cores, double idleWatts,
     }
 
     /**
-     * The profile of this board: from the device tree's model name on ARM boards, the x86 profile
-     * on x86-64, else empty (an unknown board: configure {@code energy.profile}).
+     * The profile of this board: from the device tree's model name ({@code deviceModel}, from
+     * /proc/device-tree/model) on ARM boards, the x86 profile on x86-64, else empty (an unknown
+     * board: configure {@code profile}).
      */
-    public static Optional<DeviceProfile> detect(SystemFiles files, String osArch) {
-        Optional<String> model = files.deviceModel().map(m -> m.toLowerCase(Locale.ROOT));
+    public static Optional<DeviceProfile> detect(Optional<String> deviceModel, String osArch) {
+        Optional<String> model = deviceModel.map(m -> m.toLowerCase(Locale.ROOT));
         if (model.isPresent()) {
             String m = model.get();
             String id = m.contains("raspberry pi 5") ? "raspberry-pi-5"

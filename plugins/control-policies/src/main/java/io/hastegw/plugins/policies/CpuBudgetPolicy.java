@@ -1,4 +1,4 @@
-package io.hastegw.daemon.control;
+package io.hastegw.plugins.policies;
 
 import io.hastegw.plugin.api.CompressionPolicy;
 import io.hastegw.plugin.api.LoadSignals;

@@ -1,4 +1,4 @@
-package io.hastegw.daemon.energy;
+package io.hastegw.plugins.energy;
 
 import io.hastegw.plugin.api.EnergyModel;
 import java.util.Locale;
