@@ -22,6 +22,7 @@ import io.hastegw.plugin.api.ImagePreprocessor;
 import io.hastegw.plugin.api.ModelInfo;
 import io.hastegw.plugin.api.PipelineLimits;
 import io.hastegw.plugin.api.PluginApi;
+import io.hastegw.plugin.api.PostProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.hastegw.daemon.systemd.ServiceWatchdog;
@@ -208,20 +209,21 @@ public final class Main {
         ControlPlane plane;
         EnergyAccounting energy;
         FrameProcessor processor;
+        List<PostProcessor> chain = plugins.postProcessors(config.pipeline().postProcessors());
         try {
             plane = ControlPlane.create(config.control(), level, engine.levels(), levelMillis,
                     levelMillis.length > 0 ? levelMillis[0] : denseMillis(engine, card), env, plugins.policies(), System.nanoTime());
             energy = EnergyAccounting.create(config.energy(), SystemFiles.local(), config.model().intraOpThreads(), levelMillis,
                     energyModel(config, plugins));
-            processor = new FrameProcessor(plugins.decoders(), preprocessor(config, card, plugins), engine, plugins.postProcessors(),
-                    plane.control(), energy.estimator());
+            processor = new FrameProcessor(plugins.decoders(), preprocessor(config, card, plugins), engine, chain, plane.control(),
+                    energy.estimator());
         } catch (ControlPlane.SetupException | StartupException e) {
             plugins.close();
             closeQuietly(engine);
             closeQuietly(broker);
             throw new StartupException(e.getMessage());
         }
-        if (plugins.postProcessors().isEmpty()) {
+        if (chain.isEmpty()) {
             LOG.warn("no post-processor runs (the top-k plugin is not running): predictions carry no labels");
         }
         Gateway gateway = new Gateway(config, engine, processor, plane, new BoardSampler(SystemFiles.local()), energy, plugins);

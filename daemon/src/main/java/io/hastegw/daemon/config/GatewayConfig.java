@@ -171,10 +171,17 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
      * @param cameraIdleSeconds a camera silent this long is forgotten (its series removed)
      * @param heavyImagePixels  frames whose header declares more pixels are decoded in the heavy lane (one worker of their own)
      * @param preprocessor      {@code card} (the model card's resize and normalisation) or a plugin preprocessor's name
+     * @param postProcessors    the post-processors that run first, in this order (stage names); the others follow
      */
     public record Pipeline(int workers, int maxPayloadBytes, int queuePerCamera, int maxInFlight, String dropPolicy,
                            int maxCameras, long shutdownGraceMs, int maxImagePixels, long decodeMemoryBytes, long maxQueuedBytes,
-                           int maxCameraIdLength, int maxTrackedCameras, long cameraIdleSeconds, long heavyImagePixels, String preprocessor) {
+                           int maxCameraIdLength, int maxTrackedCameras, long cameraIdleSeconds, long heavyImagePixels, String preprocessor,
+                           List<String> postProcessors) {
+        /** Copies the list (none: empty). */
+        public Pipeline {
+            postProcessors = postProcessors == null ? List.of() : List.copyOf(postProcessors);
+        }
+
         /**
          * The decoding memory budget of one frame: {@code decodeMemoryBytes}, or a quarter of
          * {@code maxHeap} over the frames that can decode at once (the workers and the heavy lane).

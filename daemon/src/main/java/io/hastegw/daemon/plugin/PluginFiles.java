@@ -38,7 +38,8 @@ final class PluginFiles {
         }
         String owner = a.owner().getName();
         if (!owner.equals("root") && !owner.equals(user)) {
-            return Optional.of(path + " is owned by '" + owner + "'; it must be owned by root or '" + user + "' (the gateway's user)");
+            return Optional.of(path + " is owned by '" + owner + "'; it must be owned by " + (user.equals("root") ? "root (the gateway's user)"
+                    : "root or '" + user + "' (the gateway's user)"));
         }
         Set<PosixFilePermission> p = a.permissions();
         if (p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE)) {

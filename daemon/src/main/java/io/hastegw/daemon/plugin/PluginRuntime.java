@@ -83,6 +83,7 @@ public final class PluginRuntime implements AutoCloseable {
     }
 
     private final GatewayConfig.Plugins config;
+    private final Path builtinDir;
     private final Host host;
     private final MeterRegistry registry;
     private final PluginFiles files;
@@ -91,8 +92,9 @@ public final class PluginRuntime implements AutoCloseable {
     private final List<SinkQueue> sinks = new ArrayList<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
-    private PluginRuntime(GatewayConfig.Plugins config, Host host, MeterRegistry registry, String user) {
+    private PluginRuntime(GatewayConfig.Plugins config, Path builtinDir, Host host, MeterRegistry registry, String user) {
         this.config = config;
+        this.builtinDir = builtinDir;
         this.host = host;
         this.registry = registry;
         this.files = new PluginFiles(user);
@@ -106,19 +108,22 @@ public final class PluginRuntime implements AutoCloseable {
      * @param user           the gateway's user (plugin files must be owned by it or root)
      */
     public static PluginRuntime load(GatewayConfig.Plugins config, Path builtinDefault, Host host, MeterRegistry registry, String user) {
-        PluginRuntime runtime = new PluginRuntime(config, host, registry, user);
-        runtime.scan(config.builtinDir() == null ? builtinDefault : Path.of(config.builtinDir()), BUILTIN);
+        PluginRuntime runtime = new PluginRuntime(config, config.builtinDir() == null ? builtinDefault : Path.of(config.builtinDir()), host,
+                registry, user);
+        runtime.scan(runtime.builtinDir, BUILTIN);
         if (config.dir() != null) {
             runtime.scan(Path.of(config.dir()), OPERATOR);
         }
+        boolean unread = runtime.others.stream().anyMatch(s -> s.id() == null && s.state().equals(PluginStatus.REFUSED));
         config.settings().keySet().stream().filter(id -> runtime.find(id).isEmpty() && !runtime.mentioned(id)).sorted().forEach(id ->
-                runtime.refuse(new Candidate(null, OPERATOR, List.of()), id, null, null,
-                        "configured in plugins.settings but not found in " + runtime.folders()));
+                runtime.refuse(new Candidate(null, OPERATOR, List.of()), id, null, null, "configured in plugins.settings but "
+                        + (unread ? "not loaded: no plugin with this id could be read in " + runtime.folders() + " (see the refusals there)"
+                        : "not found in " + runtime.folders())));
         return runtime;
     }
 
     private String folders() {
-        return (config.builtinDir() == null ? "the built-in plugins folder" : config.builtinDir()) + (config.dir() == null ? "" : " or " + config.dir());
+        return builtinDir + (config.dir() == null ? "" : " or " + config.dir());
     }
 
     /** A jar or a folder of jars that may be a plugin. */
@@ -238,7 +243,8 @@ public final class PluginRuntime implements AutoCloseable {
                 .tag("plugin", d.id()).register(registry);
         Gauge.builder("haste_plugin_failures", p.guard::failures).description("a plugin's failures (throws, time-outs)")
                 .tag("plugin", d.id()).register(registry);
-        LOG.info("plugin {} {} loaded from {} ({}): {}", d.id(), d.version(), c.location(), c.origin(), String.join(", ", p.stageNames()));
+        LOG.info("plugin {} {} loaded from {} ({}): {}", d.id(), d.version(), c.location(), c.origin(),
+                p.stageNames().isEmpty() ? "no stages (nothing configured)" : String.join(", ", p.stageNames()));
     }
 
     /** Why {@code d} must not be loaded: a reason, "" when it is merely not enabled, empty when it may. */
@@ -375,12 +381,24 @@ public final class PluginRuntime implements AutoCloseable {
         return out;
     }
 
-    /** The post-processing chain, guarded: built-in first (top-k makes the labels), then the operator's, each in load order. */
-    public List<PostProcessor> postProcessors() {
-        List<PostProcessor> out = new ArrayList<>();
+    /**
+     * The post-processing chain, guarded: the stages named in {@code first} ({@code <plugin>/<stage>}
+     * or the stage name, {@code pipeline.post_processors}) in that order, then every other one,
+     * built-in before the operator's, each in load order.
+     */
+    public List<PostProcessor> postProcessors(List<String> first) {
+        List<Stage<PostProcessor>> rest = new ArrayList<>();
         running.stream().sorted((a, b) -> Boolean.compare(a.candidate.origin().equals(OPERATOR), b.candidate.origin().equals(OPERATOR)))
-                .forEach(p -> p.posts.forEach(s -> out.add(new GuardedStages.Post(s.name(), s.stage(), p.guard))));
-        return out;
+                .forEach(p -> rest.addAll(p.posts));
+        List<Stage<PostProcessor>> chain = new ArrayList<>();
+        for (String name : first) {
+            rest.stream().filter(s -> name.equals(s.name()) || name.equals(s.plugin() + "/" + s.name())).findFirst().ifPresent(s -> {
+                chain.add(s);
+                rest.remove(s);
+            });
+        }
+        chain.addAll(rest);
+        return chain.stream().<PostProcessor>map(s -> new GuardedStages.Post(s.name(), s.stage(), guardOf(s))).toList();
     }
 
     /** The sinks of running plugins, each behind its own bounded queue and thread (created once). */
