@@ -55,6 +55,12 @@ if [[ -z $root ]] && ! getent passwd haste-gateway >/dev/null; then
   (( dry )) || useradd --system --user-group --no-create-home --home-dir /var/lib/haste-gateway --shell /usr/sbin/nologin haste-gateway
 fi
 put "$jar" /usr/lib/haste-gateway/haste-gateway.jar 0644
+# The built-in plugins lie next to the jar the build made (daemon/target/plugins).
+plugins=$(dirname "$jar")/plugins
+[[ -d $plugins ]] || { echo "install: no built-in plugins folder $plugins next to the jar; build with 'mvn -B -DskipTests package'" >&2; exit 1; }
+for plugin in "$plugins"/*.jar; do
+  put "$plugin" "/usr/lib/haste-gateway/plugins/$(basename "$plugin")" 0644
+done
 put "$repo/deploy/package/src/deb/haste-gateway" /usr/bin/haste-gateway 0755
 put "$repo/deploy/package/src/deb/haste-op" /usr/bin/haste-op 0755
 put "$repo/deploy/demo/model/fmnist-resnet10.onnx" /usr/share/haste-gateway/models/fmnist-resnet10.onnx 0644
@@ -63,6 +69,10 @@ if [[ ! -f $root/etc/haste-gateway/config.yaml ]]; then
   put "$repo/deploy/package/src/deb/etc/config.yaml" /etc/haste-gateway/config.yaml 0640
 else
   echo "install: keep existing /etc/haste-gateway/config.yaml"
+fi
+if [[ ! -d $root/etc/haste-gateway/plugins ]]; then
+  say "create /etc/haste-gateway/plugins (mode 0755, owner root: the operator's plugins)"
+  (( dry )) || install -d -m 0755 "$root/etc/haste-gateway/plugins"
 fi
 for dir in /var/lib/haste-gateway /var/lib/haste-gateway/tmp; do
   if [[ ! -d $root$dir ]]; then

@@ -34,6 +34,9 @@ class InstallScriptIT {
     void aSecondRunChangesNothingAndAnEditedConfigIsKept() throws Exception {
         String first = install();
         assertTrue(first.contains("install: create /usr/lib/haste-gateway/haste-gateway.jar (mode 0644)"), first);
+        assertTrue(first.contains("install: create /usr/lib/haste-gateway/plugins/haste-plugin-top-k.jar (mode 0644)"), first);
+        assertTrue(first.contains("install: create /etc/haste-gateway/plugins (mode 0755, owner root: the operator's plugins)"), first);
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("etc/haste-gateway/plugins"))));
         assertTrue(first.contains("install: create /etc/systemd/system/haste-gateway.service (mode 0644)"), first);
         assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("usr/bin/haste-gateway"))));
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("etc/haste-gateway/config.yaml"))));

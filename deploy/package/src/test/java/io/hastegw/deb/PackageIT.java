@@ -45,10 +45,34 @@ class PackageIT {
         for (String path : List.of("./usr/lib/haste-gateway/haste-gateway.jar", "./usr/bin/haste-gateway", "./usr/bin/haste-op",
                 "./etc/haste-gateway/config.yaml", "./lib/systemd/system/haste-gateway.service",
                 "./usr/share/haste-gateway/models/fmnist-resnet10.onnx", "./usr/share/haste-gateway/models/fmnist-resnet10.json",
-                "./usr/share/doc/haste-gateway/mqtt-api.md", "./var/lib/haste-gateway/")) {
+                "./usr/share/doc/haste-gateway/mqtt-api.md", "./usr/share/doc/haste-gateway/plugins.md", "./var/lib/haste-gateway/",
+                "./usr/lib/haste-gateway/plugins/haste-plugin-image-decoders.jar", "./usr/lib/haste-gateway/plugins/haste-plugin-top-k.jar",
+                "./usr/lib/haste-gateway/plugins/haste-plugin-control-policies.jar", "./usr/lib/haste-gateway/plugins/haste-plugin-energy-profiles.jar",
+                "./usr/lib/haste-gateway/plugins/haste-plugin-webhook-sink.jar", "./usr/lib/haste-gateway/plugins/haste-plugin-jsonl-sink.jar",
+                "./usr/lib/haste-gateway/plugins/haste-plugin-directory-source.jar", "./usr/lib/haste-gateway/plugins/haste-plugin-label-filters.jar")) {
             assertTrue(contents.lines().anyMatch(l -> l.endsWith(" " + path)), path + " missing:\n" + contents);
         }
         assertTrue(contents.lines().anyMatch(l -> l.startsWith("-rwxr-xr-x root/root") && l.endsWith("./usr/bin/haste-gateway")), contents);
+        assertTrue(contents.lines().anyMatch(l -> l.startsWith("drwxr-xr-x root/root") && l.endsWith("./etc/haste-gateway/plugins/")), contents);
+        assertTrue(contents.lines().anyMatch(l -> l.startsWith("-rw-r--r-- root/root") && l.endsWith("./usr/lib/haste-gateway/plugins/haste-plugin-top-k.jar")),
+                contents);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"amd64", "arm64"})
+    void theInstalledGatewayLoadsItsBuiltInPluginsFromNextToItsJar(String arch) throws Exception {
+        run("dpkg-deb", "-x", deb(arch).toString(), tmp.toString());
+        Path usr = tmp.resolve("usr");
+        String listed = run("java", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-XX:-UsePerfData", "-jar",
+                usr.resolve("lib/haste-gateway/haste-gateway.jar").toString(), "--config", tmp.resolve("etc/haste-gateway/config.yaml").toString(),
+                "--set", "model.card=" + usr.resolve("share/haste-gateway/models/fmnist-resnet10.json"),
+                "--set", "plugins.dir=" + tmp.resolve("etc/haste-gateway/plugins"), "--list-plugins");
+        for (String plugin : List.of("image-decoders", "top-k", "control-policies", "energy-profiles", "label-filters")) {
+            assertTrue(listed.contains("running    " + plugin + " 1.0.0"), plugin + ":\n" + listed);
+        }
+        for (String plugin : List.of("webhook-sink", "jsonl-sink", "directory-source")) {
+            assertTrue(listed.contains("not_enabled " + plugin + " 1.0.0"), plugin + ":\n" + listed);
+        }
     }
 
     @ParameterizedTest
