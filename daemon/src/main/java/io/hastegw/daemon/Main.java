@@ -12,6 +12,9 @@ import java.util.Arrays;
 import io.hastegw.daemon.http.HttpEndpoints;
 import io.hastegw.daemon.inference.OnnxEngine;
 import io.hastegw.daemon.mqtt.EmbeddedBroker;
+import io.hastegw.daemon.mqtt.MqttPluginOutput;
+import io.hastegw.daemon.mqtt.Topics;
+import io.hastegw.plugin.api.MqttOutput;
 import io.hastegw.daemon.messages.Messages;
 import io.hastegw.daemon.pipeline.CardPreprocessor;
 import io.hastegw.daemon.pipeline.FrameProcessor;
@@ -137,7 +140,8 @@ public final class Main {
     /** {@code --list-plugins}: loads, starts and stops the plugins as a start would, prints each; 3 when any was refused. */
     private static int listPlugins(GatewayConfig config, Map<String, String> env, PrintStream out) throws StartupException {
         ModelCard card = card(config);
-        try (PluginRuntime plugins = loadPlugins(config, card, env, new CompositeMeterRegistry())) {
+        try (PluginRuntime plugins = loadPlugins(config, card, env, new CompositeMeterRegistry(), new MqttPluginOutput(new Topics(config),
+                config.gatewayId()))) {
             plugins.start();
             out.println("plugins of haste-gateway (plugin API " + PluginApi.VERSION + "):");
             plugins.status().forEach(st -> out.println("  " + st.line()));
@@ -166,7 +170,8 @@ public final class Main {
         }
     }
 
-    private static PluginRuntime loadPlugins(GatewayConfig config, ModelCard card, Map<String, String> env, MeterRegistry meters) {
+    private static PluginRuntime loadPlugins(GatewayConfig config, ModelCard card, Map<String, String> env, MeterRegistry meters,
+                                             MqttOutput mqtt) {
         int[] chw = card.chw();
         GatewayConfig.Pipeline p = config.pipeline();
         Host host = new Host(config.gatewayId(), new ModelInfo(card.name(), chw[0], chw[1], chw[2], card.labels(),
@@ -175,7 +180,7 @@ public final class Main {
                         config.plugins().stageTimeoutMs()),
                 new Messages(config.gatewayId())::prediction,
                 env.containsKey("STATE_DIRECTORY") ? Path.of(env.get("STATE_DIRECTORY").split(":")[0], "plugins")
-                        : Path.of(System.getProperty("java.io.tmpdir"), "haste-gateway", "plugins"));
+                        : Path.of(System.getProperty("java.io.tmpdir"), "haste-gateway", "plugins"), mqtt);
         return PluginRuntime.load(config.plugins(), builtinPlugins(), host, meters, System.getProperty("user.name"));
     }
 
@@ -203,7 +208,8 @@ public final class Main {
                     + " (got '" + level + "')");
         }
         CompositeMeterRegistry pluginMeters = new CompositeMeterRegistry();
-        PluginRuntime plugins = loadPlugins(config, card, env, pluginMeters);
+        MqttPluginOutput pluginOutput = new MqttPluginOutput(new Topics(config), config.gatewayId());
+        PluginRuntime plugins = loadPlugins(config, card, env, pluginMeters, pluginOutput);
         plugins.start();
         double[] levelMillis = engine.measuredLevelMillis();
         ControlPlane plane;
@@ -226,7 +232,11 @@ public final class Main {
         if (chain.isEmpty()) {
             LOG.warn("no post-processor runs (the top-k plugin is not running): predictions carry no labels");
         }
-        Gateway gateway = new Gateway(config, engine, processor, plane, new BoardSampler(SystemFiles.local()), energy, plugins);
+        if (plugins.sinks().isEmpty()) {
+            LOG.warn("no prediction sink runs (the mqtt-sink plugin is not running): predictions go nowhere");
+        }
+        Gateway gateway = new Gateway(config, engine, processor, plane, new BoardSampler(SystemFiles.local()), energy, plugins,
+                pluginOutput);
         gateway.metrics().include(pluginMeters);
         engine.streams().ifPresent(gateway.metrics()::bind);
         try {
@@ -378,6 +388,7 @@ public final class Main {
         private final long graceMs;
         private final SystemdNotifier notifier;
         private final ServiceWatchdog watchdog;
+        private boolean stopped;
 
         Running(Vertx vertx, Gateway gateway, OnnxEngine engine, PluginRuntime plugins, EmbeddedBroker broker, GatewayConfig config,
                 long graceMs, SystemdNotifier notifier, ServiceWatchdog watchdog) {
@@ -402,8 +413,18 @@ public final class Main {
             return config;
         }
 
-        /** Drains, publishes offline, closes everything; returns when done (bounded by the grace period + 10 s). */
-        public void stop() {
+        /**
+         * Drains, publishes offline, closes everything; returns when done (bounded by the grace
+         * period + 10 s). Idempotent: a second call (a signal during a stop) waits for the first.
+         * The model is closed only once no frame is running on it (closing a session under a
+         * running inference crashes natively); when frames outlived the grace period it is left
+         * to the process's exit.
+         */
+        public synchronized void stop() {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
             if (notifier != null) {
                 tellSystemd(notifier, "STOPPING=1");
             }
@@ -418,7 +439,12 @@ public final class Main {
                 Thread.currentThread().interrupt();
             }
             plugins.stop(graceMs);
-            closeQuietly(engine);
+            int running = gateway.intake().inFlight();
+            if (running == 0) {
+                closeQuietly(engine);
+            } else {
+                LOG.warn("shutdown: {} frame(s) still running after the grace period; the model is left open for the process exit", running);
+            }
             closeQuietly(broker);
             closeQuietly(notifier);
         }

@@ -178,6 +178,22 @@ class BuiltinPluginsTest {
         }
     }
 
+    @Test
+    void withTheMqttSinkOffPredictionsGoOnlyToTheOtherSinks() throws Exception {
+        String id = "nomqtt" + UUID.randomUUID().toString().substring(0, 6);
+        Path file = dir.resolve("only-file.jsonl");
+        try (MqttTestClient c = new MqttTestClient("haste/" + id + "/#");
+             GatewayFixture g = new GatewayFixture(TestModels.hasteResNet20(), "gateway_id=" + id, "plugins.settings.mqtt-sink.enabled=false",
+                     "plugins.settings.jsonl-sink.enabled=true", "plugins.settings.jsonl-sink.config.path=" + file).ready()) {
+            c.publish("haste/" + id + "/cameras/cam/frames", Files.readAllBytes(TestModels.cifar("cat", 4)), "image/jpeg", "only-file", null);
+            for (int i = 0; i < 200 && (!Files.exists(file) || Files.size(file) == 0); i++) {
+                Thread.sleep(25);
+            }
+            assertEquals("only-file", Json.parse(Files.readAllLines(file).get(0).getBytes(java.nio.charset.StandardCharsets.UTF_8)).get("frame_id"));
+            assertTrue(c.drain().stream().noneMatch(r -> r.topic().endsWith("/predictions")), "no prediction on MQTT");
+        }
+    }
+
     private static double counter(String metrics, String series) {
         return metrics.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
                 .findFirst().orElseThrow(() -> new AssertionError("no " + series));

@@ -74,7 +74,8 @@ public record ControlPlane(AdaptiveControl control, Optional<ControlStateFile> s
         var problems = configured.problems(levels, policies.keySet());
         if (!problems.isEmpty()) {
             throw new SetupException("control settings do not fit the model and plugins: " + String.join("; ", problems)
-                    .replace("min_level", "control.min_level").replace("max_level", "control.max_level").replace("policy must", "control.policy must"));
+                    .replace("min_level", "control.min_level").replace("max_level", "control.max_level").replace("policy must", "control.policy must")
+                    .replace("policy '", "control.policy '"));
         }
         Optional<CommandAuth> auth = Optional.empty();
         if (c.hmacKeyFile() != null && !c.hmacKeyFile().isBlank()) {

@@ -38,9 +38,11 @@ public record ControlSettings(String mode, int level, int minLevel, int maxLevel
         if (minLevel > maxLevel) {
             out.add("min_level " + minLevel + " is above max_level " + maxLevel);
         }
-        if (!policies.contains(policy)) {
-            out.add("policy must be one of " + String.join(", ", new TreeSet<>(policies)) + " (got '" + policy + "')"
-                    + (policies.isEmpty() ? "; no running plugin registers a compression policy (the built-in control-policies plugin is not running)" : ""));
+        if (policies.isEmpty()) {
+            out.add("policy '" + policy + "' is not available: no running plugin registers a compression policy (the built-in "
+                    + "control-policies plugin is not running)");
+        } else if (!policies.contains(policy)) {
+            out.add("policy must be one of " + String.join(", ", new TreeSet<>(policies)) + " (got '" + policy + "')");
         }
         if (!(latencyTargetMs > 0 && latencyTargetMs <= 600_000)) {
             out.add("latency_target_ms must be more than 0 and at most 600000 (got " + latencyTargetMs + ")");

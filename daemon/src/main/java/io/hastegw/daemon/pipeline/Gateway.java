@@ -11,7 +11,7 @@ import io.hastegw.daemon.load.BoardSampler;
 import io.hastegw.daemon.messages.Messages;
 import io.hastegw.daemon.mqtt.IncomingMessage;
 import io.hastegw.daemon.mqtt.MqttConnection;
-import io.hastegw.daemon.mqtt.MqttPredictionSink;
+import io.hastegw.daemon.mqtt.MqttPluginOutput;
 import io.hastegw.daemon.mqtt.Topics;
 import io.hastegw.daemon.plugin.PluginRuntime;
 import io.hastegw.plugin.api.Frame;
@@ -73,6 +73,7 @@ public final class Gateway extends VerticleBase {
     private final EnergyAccounting energy;
     private final List<PredictionSink> sinks = new ArrayList<>();
     private final PluginRuntime plugins;
+    private final MqttPluginOutput pluginOutput;
     private WorkerExecutor workers;
     /** One worker for heavy frames (huge images, expensive cameras): they never make cheap frames wait. */
     private WorkerExecutor heavyLane;
@@ -89,12 +90,15 @@ public final class Gateway extends VerticleBase {
      * @param plane      the compression control (the processor reads the same control's level)
      * @param sampler    reads the board's load each sampling period
      * @param energy     energy totals and the board's meter
-     * @param plugins    the plugins: their sinks get every prediction, their sources feed frames, their faults are reported
+     * @param plugins      the plugins: their sinks get every prediction (the MQTT messages too: the built-in mqtt-sink),
+     *                     their sources feed frames, their faults are reported
+     * @param pluginOutput the plugins' view of the MQTT connection, attached once it exists
      */
     public Gateway(GatewayConfig config, InferenceEngine engine, FrameProcessor processor, ControlPlane plane, BoardSampler sampler,
-                   EnergyAccounting energy, PluginRuntime plugins) {
+                   EnergyAccounting energy, PluginRuntime plugins, MqttPluginOutput pluginOutput) {
         this.config = config;
         this.plugins = plugins;
+        this.pluginOutput = pluginOutput;
         this.engine = engine;
         this.processor = processor;
         this.plane = plane;
@@ -118,7 +122,7 @@ public final class Gateway extends VerticleBase {
         workers = vertx.createSharedWorkerExecutor("haste-inference-" + config.gatewayId(), config.pipeline().workers());
         heavyLane = vertx.createSharedWorkerExecutor("haste-heavy-" + config.gatewayId(), 1);
         mqtt = new MqttConnection(vertx, context, config, topics, messages.lastWill(engine.modelName()), this::onConnected, this::onMessage);
-        sinks.add(new MqttPredictionSink(mqtt, topics, messages));
+        pluginOutput.attach(mqtt);
         sinks.addAll(plugins.sinks());
         plugins.listen((plugin, reason) -> context.runOnContext(v -> pluginError(PLUGIN_DISABLED, "plugin '" + plugin + "' disabled: " + reason)));
         firstReady = mqtt.start();
@@ -248,8 +252,8 @@ public final class Gateway extends VerticleBase {
         }
         if (!refusalsReported) {
             refusalsReported = true;
-            plugins.refused().forEach(r -> pluginError(PLUGIN_REFUSED, "plugin " + (r.id() == null ? r.location() : "'" + r.id() + "' ("
-                    + r.location() + ")") + " refused: " + r.reason()));
+            plugins.refused().forEach(r -> pluginError(PLUGIN_REFUSED, "plugin " + (r.id() == null ? r.location()
+                    : "'" + r.id() + "'" + (r.location() == null ? "" : " (" + r.location() + ")")) + " refused: " + r.reason()));
         }
     }
 

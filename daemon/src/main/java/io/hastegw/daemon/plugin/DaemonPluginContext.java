@@ -1,6 +1,7 @@
 package io.hastegw.daemon.plugin;
 
 import io.hastegw.plugin.api.ModelInfo;
+import io.hastegw.plugin.api.MqttOutput;
 import io.hastegw.plugin.api.PipelineLimits;
 import io.hastegw.plugin.api.PluginContext;
 import io.hastegw.plugin.api.PluginMetrics;
@@ -108,6 +109,11 @@ final class DaemonPluginContext implements PluginContext {
     @Override
     public PipelineLimits limits() {
         return host.limits();
+    }
+
+    @Override
+    public MqttOutput mqtt() {
+        return host.mqtt();
     }
 
     @Override

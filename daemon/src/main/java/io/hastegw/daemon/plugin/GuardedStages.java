@@ -8,6 +8,8 @@ import io.hastegw.plugin.api.Image;
 import io.hastegw.plugin.api.ImagePreprocessor;
 import io.hastegw.plugin.api.InputTensor;
 import io.hastegw.plugin.api.PostProcessor;
+import io.hastegw.plugin.api.Prediction;
+import io.hastegw.plugin.api.PredictionSink;
 import io.hastegw.plugin.api.ScoredLabel;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +105,26 @@ final class GuardedStages {
                 throw new PluginStageException(e);
             } catch (FrameRejectedException e) {
                 throw new PluginStageException(new StageFailedException("energy model '" + name + "' rejected the frame: " + e.getMessage(), e));
+            }
+        }
+    }
+
+    /** A built-in sink that never blocks (the MQTT sink), called on the event loop without a queue; a failure throws. */
+    record InlineSink(String name, PredictionSink sink, PluginGuard guard) implements PredictionSink {
+        @Override
+        public void publish(Prediction prediction) {
+            if (guard.disabled() != null) {
+                return;
+            }
+            try {
+                guard.call("sink '" + name + "'", () -> {
+                    sink.publish(prediction);
+                    return null;
+                });
+            } catch (StageFailedException e) {
+                throw new PluginStageException(e);
+            } catch (FrameRejectedException e) {
+                throw new PluginStageException(new StageFailedException("sink '" + name + "' rejected a prediction: " + e.getMessage(), e));
             }
         }
     }

@@ -12,15 +12,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Contains one plugin's faults: every call of its code runs on the plugin's own threads, within
- * a time budget. A call that throws (anything but {@link FrameRejectedException}, which is a
- * stage's legitimate answer) or does not return in time is a failure: counted, and, after
- * {@code maxFailures} in a row, the plugin is disabled and its stages are skipped from then on.
- * A call that hangs is interrupted and abandoned on its thread; its caller gets its answer at the
- * budget. Thread-safe.
+ * Contains one plugin's faults. A call that throws (anything but {@link FrameRejectedException},
+ * which is a stage's legitimate answer) or overruns its time budget is a failure: counted, and,
+ * after {@code maxFailures} in a row, the plugin is disabled and its stages are skipped from then
+ * on. An <em>isolated</em> plugin's calls (the operator's plugins) run on the plugin's own
+ * threads: one that hangs is interrupted and abandoned there, and its caller gets its answer at
+ * the budget. A built-in plugin's calls run on the caller's thread, as the gateway's own code
+ * does (no hand-off on the frame path): a throw is contained the same way, an overrun is counted
+ * when the call returns. Thread-safe.
  */
 final class PluginGuard {
     private final String id;
+    private final boolean isolated;
     private final ExecutorService calls;
     private final long budgetMs;
     private final int maxFailures;
@@ -31,13 +34,15 @@ final class PluginGuard {
 
     /**
      * @param id          the plugin
+     * @param isolated    run its calls on its own threads (else on the caller's)
      * @param calls       the plugin's threads
      * @param budgetMs    how long one call may take
      * @param maxFailures failures in a row that disable the plugin
      * @param onDisabled  told once, with the reason, when the plugin is disabled
      */
-    PluginGuard(String id, ExecutorService calls, long budgetMs, int maxFailures, Consumer<String> onDisabled) {
+    PluginGuard(String id, boolean isolated, ExecutorService calls, long budgetMs, int maxFailures, Consumer<String> onDisabled) {
         this.id = id;
+        this.isolated = isolated;
         this.calls = calls;
         this.budgetMs = budgetMs;
         this.maxFailures = maxFailures;
@@ -61,6 +66,30 @@ final class PluginGuard {
         if (off != null) {
             throw new StageFailedException("plugin '" + id + "' is disabled: " + off, null);
         }
+        return isolated ? isolatedCall(what, work, budget) : inlineCall(what, work, budget);
+    }
+
+    private <T> T inlineCall(String what, Callable<T> work, long budget) throws FrameRejectedException, StageFailedException {
+        long start = System.nanoTime();
+        T result;
+        try {
+            result = work.call();
+        } catch (FrameRejectedException rejected) {
+            inARow.set(0);
+            throw rejected;
+        } catch (Exception | LinkageError e) {
+            throw failed(what + " of plugin '" + id + "' failed: " + e, e);
+        }
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        if (tookMs > budget) {
+            failed(what + " of plugin '" + id + "' took " + tookMs + " ms, over " + budget + " ms (plugins.stage_timeout_ms)", null);
+        } else {
+            inARow.set(0);
+        }
+        return result;
+    }
+
+    private <T> T isolatedCall(String what, Callable<T> work, long budget) throws FrameRejectedException, StageFailedException {
         Future<T> f;
         try {
             f = calls.submit(work);
@@ -105,6 +134,11 @@ final class PluginGuard {
             disabled = reason;
         }
         onDisabled.accept(reason);
+    }
+
+    /** Whether its calls run on the plugin's own threads. */
+    boolean isolated() {
+        return isolated;
     }
 
     /** Why the plugin is disabled, or null while it runs. */

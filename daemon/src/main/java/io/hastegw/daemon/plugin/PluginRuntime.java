@@ -89,7 +89,7 @@ public final class PluginRuntime implements AutoCloseable {
     private final PluginFiles files;
     private final List<Loaded> running = new CopyOnWriteArrayList<>();
     private final List<PluginStatus> others = new ArrayList<>();
-    private final List<SinkQueue> sinks = new ArrayList<>();
+    private final List<PredictionSink> sinks = new ArrayList<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     private PluginRuntime(GatewayConfig.Plugins config, Path builtinDir, Host host, MeterRegistry registry, String user) {
@@ -115,7 +115,8 @@ public final class PluginRuntime implements AutoCloseable {
             runtime.scan(Path.of(config.dir()), OPERATOR);
         }
         boolean unread = runtime.others.stream().anyMatch(s -> s.id() == null && s.state().equals(PluginStatus.REFUSED));
-        config.settings().keySet().stream().filter(id -> runtime.find(id).isEmpty() && !runtime.mentioned(id)).sorted().forEach(id ->
+        config.settings().entrySet().stream().filter(e -> Boolean.TRUE.equals(e.getValue().enabled())).map(Map.Entry::getKey)
+                .filter(id -> runtime.find(id).isEmpty() && !runtime.mentioned(id)).sorted().forEach(id ->
                 runtime.refuse(new Candidate(null, OPERATOR, List.of()), id, null, null, "configured in plugins.settings but "
                         + (unread ? "not loaded: no plugin with this id could be read in " + runtime.folders() + " (see the refusals there)"
                         : "not found in " + runtime.folders())));
@@ -312,7 +313,7 @@ public final class PluginRuntime implements AutoCloseable {
     }
 
     private void refuse(Candidate c, String id, String version, String api, String reason) {
-        LOG.error("plugin {} refused: {}", id == null ? c.location() : id + " (" + c.location() + ")", reason);
+        LOG.error("plugin {} refused: {}", id == null ? c.location() : c.location() == null ? id : id + " (" + c.location() + ")", reason);
         others.add(new PluginStatus(id, version, api, c.origin(), String.valueOf(c.location()), PluginStatus.REFUSED, reason, List.of(), 0,
                 null, null));
     }
@@ -401,13 +402,28 @@ public final class PluginRuntime implements AutoCloseable {
         return chain.stream().<PostProcessor>map(s -> new GuardedStages.Post(s.name(), s.stage(), guardOf(s))).toList();
     }
 
-    /** The sinks of running plugins, each behind its own bounded queue and thread (created once). */
+    /**
+     * The sinks of running plugins (created once): each behind its own bounded queue and thread,
+     * except a built-in sink that says it never blocks (the MQTT sink), called directly.
+     */
     public synchronized List<PredictionSink> sinks() {
         if (sinks.isEmpty()) {
-            running.forEach(p -> p.sinks.forEach(s -> sinks.add(new SinkQueue(p.descriptor.id(), s.name(), s.stage(), p.guard,
-                    config.sinkQueue(), registry))));
+            for (Loaded p : running) {
+                for (Stage<PredictionSink> s : p.sinks) {
+                    sinks.add(!p.guard.isolated() && !blocking(p, s) ? new GuardedStages.InlineSink(s.name(), s.stage(), p.guard)
+                            : new SinkQueue(p.descriptor.id(), s.name(), s.stage(), p.guard, config.sinkQueue(), registry));
+                }
+            }
         }
         return List.copyOf(sinks);
+    }
+
+    private static boolean blocking(Loaded p, Stage<PredictionSink> s) {
+        try {
+            return p.guard.call("sink '" + s.name() + "' (blocking)", s.stage()::blocking);
+        } catch (StageFailedException | FrameRejectedException e) {
+            return true;
+        }
     }
 
     /** The preprocessor registered as {@code name} ({@code <plugin>/<stage>} or the stage name alone), guarded. */
@@ -462,7 +478,7 @@ public final class PluginRuntime implements AutoCloseable {
         running.forEach(Loaded::stopSources);
         long deadline = System.currentTimeMillis() + graceMs;
         synchronized (this) {
-            sinks.forEach(s -> s.close(Math.max(1, deadline - System.currentTimeMillis())));
+            sinks.stream().filter(s -> s instanceof SinkQueue).forEach(s -> ((SinkQueue) s).close(Math.max(1, deadline - System.currentTimeMillis())));
             sinks.clear();
         }
         running.forEach(Loaded::stop);
@@ -517,8 +533,8 @@ public final class PluginRuntime implements AutoCloseable {
             this.descriptor = descriptor;
             this.loader = loader;
             this.calls = Executors.newCachedThreadPool(threads(descriptor.id(), loader));
-            this.guard = new PluginGuard(descriptor.id(), calls, config.stageTimeoutMs(), config.maxFailures(),
-                    reason -> disabled(descriptor.id(), reason));
+            this.guard = new PluginGuard(descriptor.id(), candidate.origin().equals(OPERATOR), calls, config.stageTimeoutMs(),
+                    config.maxFailures(), reason -> disabled(descriptor.id(), reason));
         }
 
         synchronized ScheduledExecutorService scheduler() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.hastegw.daemon.TestPlugins;
 import io.hastegw.daemon.config.GatewayConfig;
 import io.hastegw.plugin.api.ModelInfo;
+import io.hastegw.plugin.api.MqttOutput;
 import io.hastegw.plugin.api.PipelineLimits;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -31,6 +32,20 @@ class PluginRuntimeTest {
     private static final String SCHEMA = "{\"type\": \"object\", \"additionalProperties\": false, \"required\": [\"greeting\"],"
             + " \"properties\": {\"greeting\": {\"type\": \"string\", \"minLength\": 2}}}";
 
+    /** The gateway's MQTT connection as plugins see it before it is connected (these tests load plugins, nothing publishes). */
+    private static final MqttOutput NOT_CONNECTED = new MqttOutput() {
+        @Override
+        public String predictionTopic(String cameraId) {
+            return "haste/gw/cameras/" + cameraId + "/predictions";
+        }
+
+        @Override
+        public boolean publish(String topic, byte[] payload, int qos, boolean retained, Map<String, String> userProperties, byte[] correlationData,
+                               String contentType) {
+            return false;
+        }
+    };
+
     @TempDir
     Path tmp;
     private Path dir;
@@ -45,7 +60,7 @@ class PluginRuntimeTest {
     private PluginRuntime load(Map<String, GatewayConfig.PluginSettings> settings) {
         GatewayConfig.Plugins config = new GatewayConfig.Plugins(builtin.toString(), dir.toString(), 500, 3, 16, settings);
         Host host = new Host("gw", new ModelInfo("m", 3, 32, 32, List.of("a", "b"), false), new PipelineLimits(1 << 20, 1 << 20, 1 << 24, 500),
-                p -> "{}".getBytes(StandardCharsets.UTF_8), tmp.resolve("data"));
+                p -> "{}".getBytes(StandardCharsets.UTF_8), tmp.resolve("data"), NOT_CONNECTED);
         return PluginRuntime.load(config, builtin, host, new SimpleMeterRegistry(), USER);
     }
 

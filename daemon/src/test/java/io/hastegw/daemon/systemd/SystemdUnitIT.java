@@ -118,7 +118,15 @@ class SystemdUnitIT {
         String uid = String.valueOf(unusedUid());
         Path root = scratchRoot();
         Path home = Files.createDirectories(root.resolve("usr/lib/haste-gateway"));
-        Files.copy(Path.of(System.getProperty("haste.gateway.jar")), home.resolve("haste-gateway.jar"));
+        Path jar = Path.of(System.getProperty("haste.gateway.jar"));
+        Files.copy(jar, home.resolve("haste-gateway.jar"));
+        // The built-in plugins lie next to the jar, root's, as the package installs them.
+        Path plugins = Files.createDirectories(home.resolve("plugins"));
+        try (var builtIn = Files.list(jar.resolveSibling("plugins"))) {
+            for (Path p : builtIn.toList()) {
+                Files.copy(p, plugins.resolve(p.getFileName()));
+            }
+        }
         Path state = Files.createDirectories(root.resolve("var/lib/haste-gateway/tmp"));
         run(List.of("chown", "-R", uid + ":" + uid, root.resolve("var/lib/haste-gateway").toString()));
         String gateway = "unit" + UUID.randomUUID().toString().substring(0, 6);

@@ -48,7 +48,8 @@ class PackageIT {
                 "./usr/share/doc/haste-gateway/mqtt-api.md", "./usr/share/doc/haste-gateway/plugins.md", "./var/lib/haste-gateway/",
                 "./usr/lib/haste-gateway/plugins/haste-plugin-image-decoders.jar", "./usr/lib/haste-gateway/plugins/haste-plugin-top-k.jar",
                 "./usr/lib/haste-gateway/plugins/haste-plugin-control-policies.jar", "./usr/lib/haste-gateway/plugins/haste-plugin-energy-profiles.jar",
-                "./usr/lib/haste-gateway/plugins/haste-plugin-webhook-sink.jar", "./usr/lib/haste-gateway/plugins/haste-plugin-jsonl-sink.jar",
+                "./usr/lib/haste-gateway/plugins/haste-plugin-webhook-sink.jar", "./usr/lib/haste-gateway/plugins/haste-plugin-mqtt-sink.jar",
+                "./usr/lib/haste-gateway/plugins/haste-plugin-jsonl-sink.jar",
                 "./usr/lib/haste-gateway/plugins/haste-plugin-directory-source.jar", "./usr/lib/haste-gateway/plugins/haste-plugin-label-filters.jar")) {
             assertTrue(contents.lines().anyMatch(l -> l.endsWith(" " + path)), path + " missing:\n" + contents);
         }
@@ -67,7 +68,7 @@ class PackageIT {
                 usr.resolve("lib/haste-gateway/haste-gateway.jar").toString(), "--config", tmp.resolve("etc/haste-gateway/config.yaml").toString(),
                 "--set", "model.card=" + usr.resolve("share/haste-gateway/models/fmnist-resnet10.json"),
                 "--set", "plugins.dir=" + tmp.resolve("etc/haste-gateway/plugins"), "--list-plugins");
-        for (String plugin : List.of("image-decoders", "top-k", "control-policies", "energy-profiles", "label-filters")) {
+        for (String plugin : List.of("image-decoders", "top-k", "control-policies", "energy-profiles", "label-filters", "mqtt-sink")) {
             assertTrue(listed.contains("running    " + plugin + " 1.0.0"), plugin + ":\n" + listed);
         }
         for (String plugin : List.of("webhook-sink", "jsonl-sink", "directory-source")) {

@@ -39,6 +39,9 @@ public interface PluginContext {
     /** The limits every stage must honour (the gateway's pipeline settings). */
     PipelineLimits limits();
 
+    /** Publishing on the gateway's MQTT connection, under {@code haste/<gateway_id>/}. */
+    MqttOutput mqtt();
+
     /** {@code prediction} as the gateway's prediction message ({@code haste.prediction/2}, docs/mqtt-api.md), UTF-8 JSON. */
     byte[] predictionJson(Prediction prediction);
 }

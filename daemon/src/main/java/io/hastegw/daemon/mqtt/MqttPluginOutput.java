@@ -1,0 +1,64 @@
+package io.hastegw.daemon.mqtt;
+
+import io.hastegw.plugin.api.MqttOutput;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+
+/**
+ * The gateway's MQTT connection as plugins see it ({@link MqttOutput}): publishing only, only
+ * under {@code haste/<gateway_id>/} and never on the topics the gateway itself listens to or keeps
+ * retained (a plugin must not be able to command or impersonate the gateway). The connection is
+ * attached once the gateway has it; before, messages are not sent (false).
+ */
+public final class MqttPluginOutput implements MqttOutput {
+    private final Topics topics;
+    private final String prefix;
+    private volatile MqttConnection connection;
+
+    /** Output under {@code topics}' gateway id. */
+    public MqttPluginOutput(Topics topics, String gatewayId) {
+        this.topics = topics;
+        this.prefix = "haste/" + gatewayId + "/";
+    }
+
+    /** Publishes through {@code c} from now on. */
+    public void attach(MqttConnection c) {
+        this.connection = c;
+    }
+
+    @Override
+    public String predictionTopic(String cameraId) {
+        return topics.predictions(cameraId);
+    }
+
+    @Override
+    public boolean publish(String topic, byte[] payload, int qos, boolean retained, Map<String, String> userProperties, byte[] correlationData,
+                           String contentType) {
+        if (topic == null || !topic.startsWith(prefix) || topic.contains("+") || topic.contains("#") || topics.isControl(topic)
+                || topics.cameraId(topic).isPresent() || Topics.RETAINED_LEAVES.stream().anyMatch(l -> topic.equals(prefix + l))) {
+            throw new IllegalArgumentException("a plugin may publish only under " + prefix + ", without wildcards, and not on the "
+                    + "gateway's frame, control or retained state topics (got '" + topic + "')");
+        }
+        if (qos < 0 || qos > 1) {
+            throw new IllegalArgumentException("qos must be 0 or 1 (got " + qos + ")");
+        }
+        MqttConnection c = connection;
+        if (c == null) {
+            return false;
+        }
+        MqttProperties props = new MqttProperties();
+        if (contentType != null) {
+            props.setContentType(contentType);
+        }
+        if (correlationData != null) {
+            props.setCorrelationData(correlationData);
+        }
+        List<UserProperty> user = new ArrayList<>();
+        userProperties.forEach((k, v) -> user.add(new UserProperty(k, v)));
+        props.setUserProperties(user);
+        return c.publish(topic, payload, qos, retained, props);
+    }
+}
