@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class BuiltinPluginsTest {
     private static final Map<String, List<String>> CAMERAS = Map.of("yard", List.of("cat", "ship", "truck"), "door", List.of("frog", "airplane"));
-    private static final long JSONL_MAX = 2048;
+    private static final long JSONL_MAX = 1024;
+    private static final double MIN_SCORE = 0.02;
     private static Path dir;
     private static HttpServer http;
     private static final List<byte[]> POSTED = new CopyOnWriteArrayList<>();
@@ -72,7 +73,8 @@ class BuiltinPluginsTest {
                         + http.getAddress().getPort() + "/ok",
                 "plugins.settings.jsonl-sink.enabled=true", "plugins.settings.jsonl-sink.config.path=" + dir.resolve("predictions.jsonl"),
                 "plugins.settings.jsonl-sink.config.max_bytes=" + JSONL_MAX, "plugins.settings.jsonl-sink.config.keep=2",
-                "plugins.settings.label-filters.config.rename.cat=kitty", "plugins.settings.label-filters.config.rename.ship=boat").ready();
+                "plugins.settings.label-filters.config.rename.cat=kitty", "plugins.settings.label-filters.config.rename.ship=boat",
+                "plugins.settings.label-filters.config.min_score=" + MIN_SCORE, "plugins.settings.label-filters.config.zones.door=[\"frog\"]").ready();
         int frameCount = CAMERAS.values().stream().mapToInt(List::size).sum();
         for (int i = 0; i < frameCount; i++) {
             PREDICTIONS.add(client.await(r -> r.topic().endsWith("/predictions"), 30));
@@ -134,7 +136,7 @@ class BuiltinPluginsTest {
         }
         List<byte[]> lines = new ArrayList<>();
         for (Path f : files) {
-            assertTrue(Files.size(f) <= JSONL_MAX, f + " " + Files.size(f));
+            assertTrue(Files.size(f) <= JSONL_MAX || Files.readAllLines(f).size() == 1, "rotated before passing max_bytes: " + f + " " + Files.size(f));
             Files.readAllLines(f).forEach(l -> lines.add(l.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
         assertTrue(!Files.exists(dir.resolve("predictions.jsonl.3")), "keep = 2 rotated files");
@@ -144,13 +146,28 @@ class BuiltinPluginsTest {
         }
     }
 
-    @Test
     @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> labels(String camera) {
+        return PREDICTIONS.stream().filter(p -> p.topic().contains("/cameras/" + camera + "/"))
+                .flatMap(p -> ((List<Map<String, Object>>) p.json().get("top")).stream()).toList();
+    }
+
+    @Test
     void theLabelFiltersRenameLabels() {
-        Set<String> labels = PREDICTIONS.stream().flatMap(p -> ((List<Map<String, Object>>) p.json().get("top")).stream())
-                .map(l -> (String) l.get("label")).collect(Collectors.toSet());
+        Set<String> labels = labels("yard").stream().map(l -> (String) l.get("label")).collect(Collectors.toSet());
         assertTrue(!labels.contains("cat") && !labels.contains("ship"), labels.toString());
         assertTrue(labels.contains("kitty") && labels.contains("boat"), "cat and ship rank among the top 3 of these images: " + labels);
+    }
+
+    @Test
+    void theThresholdRemovesLabelsScoringUnderIt() {
+        assertTrue(labels("yard").stream().allMatch(l -> ((Number) l.get("score")).doubleValue() >= MIN_SCORE), labels("yard").toString());
+    }
+
+    @Test
+    void theZoneFilterKeepsOnlyTheLabelsThatMatterForItsCamera() {
+        assertEquals(Set.of("frog"), labels("door").stream().map(l -> (String) l.get("label")).collect(Collectors.toSet()),
+                "the door's zone lists frog only; its frog image ranks frog first");
     }
 
     @Test

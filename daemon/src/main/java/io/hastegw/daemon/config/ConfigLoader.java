@@ -9,6 +9,8 @@ import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,9 +132,20 @@ public final class ConfigLoader {
         node.put(leaf, scalar(value));
     }
 
-    /** A flag or environment value as JSON: null, true/false, an integer, a decimal, or a string. */
+    /**
+     * A flag or environment value as JSON: null, true/false, an integer, a decimal, a JSON array or
+     * object (a value in brackets or braces that parses as JSON, e.g. {@code ["cat","dog"]}), or a
+     * string.
+     */
     private static Object scalar(String value) {
         String v = value.trim();
+        if (v.startsWith("[") && v.endsWith("]") || v.startsWith("{") && v.endsWith("}")) {
+            try {
+                return Json.decodeValue(v);
+            } catch (DecodeException e) {
+                return value;
+            }
+        }
         if (v.equals("null") || v.isEmpty()) {
             return null;
         }

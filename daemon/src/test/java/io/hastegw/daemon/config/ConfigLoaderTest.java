@@ -49,6 +49,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aSetValueInBracketsOrBracesIsJsonAndAnyPluginSettingMayBeSet() throws Exception {
+        GatewayConfig c = load(null, Map.of(), with("pipeline.post_processors=[\"top-k\", \"mapping\"]",
+                "plugins.settings.my-plugin.enabled=true", "plugins.settings.my-plugin.config.cameras={\"porch\": \"http://cam/1.jpg\"}",
+                "plugins.settings.my-plugin.config.interval_ms=500"));
+        assertEquals(List.of("top-k", "mapping"), c.pipeline().postProcessors());
+        assertEquals(new GatewayConfig.PluginSettings(true, Map.of("cameras", Map.of("porch", "http://cam/1.jpg"), "interval_ms", 500)),
+                c.plugins().settings().get("my-plugin"));
+        assertEquals(Map.of("k", 3), c.plugins().settings().get("top-k").config(), "the embedded default");
+    }
+
+    @Test
     void theEmbeddedDefaultsAreDocumentedValues() throws Exception {
         GatewayConfig c = load(null, Map.of(), List.of("model.path=/m.onnx", "model.card=/m.json", "mqtt.embedded_broker_lib=/lib"));
         assertTrue(c.embeddedBroker());

@@ -10,9 +10,12 @@ import java.util.Set;
 
 /**
  * Post-processing after top-k, each stage registered only when configured: {@code threshold}
- * keeps the labels scoring at least {@code min_score}; {@code mapping} renames labels
+ * keeps the labels scoring at least {@code min_score}; {@code zones} keeps, for a camera listed
+ * in {@code zones} (a camera watches one zone: a door, a yard), only the labels that matter in
+ * its zone (cameras not listed keep every label); {@code mapping} renames labels
  * ({@code rename}: from → to) and removes those listed in {@code drop}. A prediction may end
- * with no label (nothing confident enough): that is an answer, not an error.
+ * with no label (nothing confident enough, nothing of interest there): that is an answer, not an
+ * error.
  */
 public final class LabelFiltersPlugin implements Plugin {
     @Override
@@ -22,6 +25,15 @@ public final class LabelFiltersPlugin implements Plugin {
         double minScore = ((Number) c.getOrDefault("min_score", 0)).doubleValue();
         if (minScore > 0) {
             extensions.postProcessor("threshold", (scores, labels, frame) -> labels.stream().filter(l -> l.score() >= minScore).toList());
+        }
+        Map<String, List<String>> zones = (Map<String, List<String>>) c.getOrDefault("zones", Map.of());
+        if (!zones.isEmpty()) {
+            Map<String, Set<String>> wanted = new java.util.HashMap<>();
+            zones.forEach((camera, labels) -> wanted.put(camera, Set.copyOf(labels)));
+            extensions.postProcessor("zones", (scores, labels, frame) -> {
+                Set<String> keep = wanted.get(frame.cameraId());
+                return keep == null ? labels : labels.stream().filter(l -> keep.contains(l.label())).toList();
+            });
         }
         Map<String, String> rename = (Map<String, String>) c.getOrDefault("rename", Map.of());
         Set<String> drop = Set.copyOf((List<String>) c.getOrDefault("drop", List.of()));
