@@ -216,7 +216,8 @@ public final class PluginRuntime implements AutoCloseable {
             closeQuietly(loader);
             if (refusal.get().isEmpty()) {
                 others.add(new PluginStatus(d.id(), d.version(), d.api(), c.origin(), c.location().toString(), PluginStatus.NOT_ENABLED,
-                        "found in plugins.dir but not enabled (set plugins.settings." + d.id() + ".enabled: true)", List.of(), 0, null, null));
+                        c.origin().equals(OPERATOR) ? "found in plugins.dir but not enabled (set plugins.settings." + d.id() + ".enabled: true)"
+                                : "built in, off in the configuration (plugins.settings." + d.id() + ".enabled: false)", List.of(), 0, null, null));
                 LOG.info("plugin {} {} ({}) found, not enabled", d.id(), d.version(), c.location());
             } else {
                 refuse(c, d.id(), d.version(), d.api(), refusal.get());
