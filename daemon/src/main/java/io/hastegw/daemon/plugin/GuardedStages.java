@@ -23,6 +23,21 @@ import java.util.concurrent.ConcurrentHashMap;
 final class GuardedStages {
     private GuardedStages() {}
 
+    /**
+     * {@code work} through {@code guard}, for a stage that has no rejection to give (a
+     * post-processor, an energy model, a sink): a failure, and a {@link FrameRejectedException}
+     * thrown anyway, surface as {@link PluginStageException}.
+     */
+    private static <T> T unrejected(PluginGuard guard, String what, java.util.concurrent.Callable<T> work) {
+        try {
+            return guard.call(what, work);
+        } catch (StageFailedException e) {
+            throw new PluginStageException(e);
+        } catch (FrameRejectedException e) {
+            throw new PluginStageException(new StageFailedException(what + " threw a frame rejection, which it may not: " + e.getMessage(), e));
+        }
+    }
+
     /** A plugin's decoder; which formats it supports is asked once per format. */
     static final class Decoder implements FrameDecoder {
         private final String name;
@@ -64,17 +79,11 @@ final class GuardedStages {
             if (guard.disabled() != null) {
                 return labels;
             }
-            try {
-                List<ScoredLabel> out = guard.call("post-processor '" + name + "'", () -> post.process(scores, labels, frame));
-                if (out == null) {
-                    throw new PluginStageException(new StageFailedException("post-processor '" + name + "' returned null", null));
-                }
-                return List.copyOf(out);
-            } catch (StageFailedException e) {
-                throw new PluginStageException(e);
-            } catch (FrameRejectedException e) {
-                throw new PluginStageException(new StageFailedException("post-processor '" + name + "' rejected the frame: " + e.getMessage(), e));
+            List<ScoredLabel> out = unrejected(guard, "post-processor '" + name + "'", () -> post.process(scores, labels, frame));
+            if (out == null) {
+                throw new PluginStageException(new StageFailedException("post-processor '" + name + "' returned null", null));
             }
+            return List.copyOf(out);
         }
     }
 
@@ -99,13 +108,7 @@ final class GuardedStages {
 
         @Override
         public double millijoules(long macs, double activeMillis, int threads) {
-            try {
-                return guard.call("energy model '" + name + "'", () -> model.millijoules(macs, activeMillis, threads));
-            } catch (StageFailedException e) {
-                throw new PluginStageException(e);
-            } catch (FrameRejectedException e) {
-                throw new PluginStageException(new StageFailedException("energy model '" + name + "' rejected the frame: " + e.getMessage(), e));
-            }
+            return unrejected(guard, "energy model '" + name + "'", () -> model.millijoules(macs, activeMillis, threads));
         }
     }
 
@@ -116,16 +119,10 @@ final class GuardedStages {
             if (guard.disabled() != null) {
                 return;
             }
-            try {
-                guard.call("sink '" + name + "'", () -> {
-                    sink.publish(prediction);
-                    return null;
-                });
-            } catch (StageFailedException e) {
-                throw new PluginStageException(e);
-            } catch (FrameRejectedException e) {
-                throw new PluginStageException(new StageFailedException("sink '" + name + "' rejected a prediction: " + e.getMessage(), e));
-            }
+            unrejected(guard, "sink '" + name + "'", () -> {
+                sink.publish(prediction);
+                return null;
+            });
         }
     }
 }
