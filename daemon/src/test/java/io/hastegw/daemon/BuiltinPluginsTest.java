@@ -195,6 +195,34 @@ class BuiltinPluginsTest {
     }
 
     @Test
+    void anUnreachableWebhookIsCountedAndShownInItsHealthWhileMqttGoesOn() throws Exception {
+        String id = "down" + UUID.randomUUID().toString().substring(0, 6);
+        int httpPort = LocalMosquitto.freePort();
+        int closedPort = LocalMosquitto.freePort();
+        try (MqttTestClient c = new MqttTestClient("haste/" + id + "/cameras/+/predictions");
+             GatewayFixture g = new GatewayFixture(TestModels.hasteResNet20(), "gateway_id=" + id, "plugins.settings.webhook-sink.enabled=true",
+                     "plugins.settings.webhook-sink.config.url=http://127.0.0.1:" + closedPort + "/hook", "plugins.settings.webhook-sink.config.retries=1",
+                     "plugins.settings.webhook-sink.config.backoff_ms=10", "http.enabled=true", "http.port=" + httpPort).ready()) {
+            c.publish("haste/" + id + "/cameras/cam/frames", Files.readAllBytes(TestModels.cifar("cat", 5)), "image/jpeg", "down-1", null);
+            assertEquals("down-1", c.await(r -> true, 20).json().get("frame_id"));
+            double failed = 0;
+            for (int i = 0; i < 100 && failed == 0; i++) {
+                Thread.sleep(50);
+                failed = LocalHttp.get(httpPort, "/metrics").lines().filter(l -> l.startsWith("haste_plugin_webhook_failed_total{plugin=\"webhook-sink\"}"))
+                        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
+            }
+            assertEquals(1.0, failed, "the prediction's attempts all failed, counted once");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> webhook = ((List<Map<String, Object>>) LocalHttp.status(httpPort).get("plugins")).stream()
+                    .filter(p -> "webhook-sink".equals(p.get("id"))).findFirst().orElseThrow();
+            assertEquals("running", webhook.get("state"), "an endpoint that is down does not disable the sink");
+            assertEquals(false, webhook.get("healthy"));
+            assertTrue(((String) webhook.get("health")).startsWith("last delivery to http://127.0.0.1:" + closedPort + "/hook failed: ConnectException"),
+                    (String) webhook.get("health"));
+        }
+    }
+
+    @Test
     void withTheMqttSinkOffPredictionsGoOnlyToTheOtherSinks() throws Exception {
         String id = "nomqtt" + UUID.randomUUID().toString().substring(0, 6);
         Path file = dir.resolve("only-file.jsonl");
