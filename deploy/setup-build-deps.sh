@@ -3,7 +3,7 @@
 # /usr/include/onnx/onnx.proto) and protoc (Debian protobuf-compiler), from which the build
 # generates the ONNX Java classes; gcc, the aarch64 cross compiler (gcc-aarch64-linux-gnu) and
 # qemu-user, with which it builds the native HASTE kernel for both targets and tests the ARM one;
-# Mosquitto and its clients for the tests. Idempotent: installs only what is missing, says what it does.
+# Mosquitto and its clients for the tests; Chromium and its WebDriver for the console's browser test. Idempotent: installs only what is missing, says what it does.
 set -euo pipefail
 
 missing=()
@@ -18,6 +18,9 @@ command -v javac >/dev/null || missing+=(openjdk-17-jdk-headless)
 # The tests start their own Mosquitto (the example ACL) and publish as clients Paho cannot imitate.
 command -v mosquitto >/dev/null || missing+=(mosquitto)
 command -v mosquitto_pub >/dev/null || missing+=(mosquitto-clients)
+# The operator console is tested in a real browser (headless Chromium through Selenium).
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
 
 if (( ${#missing[@]} == 0 )); then
   exit 0

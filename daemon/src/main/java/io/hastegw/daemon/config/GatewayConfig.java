@@ -197,13 +197,16 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
     }
 
     /**
-     * The HTTP endpoint (/health, /metrics, /status).
+     * The HTTP endpoint (/health, /metrics, /status) and the operator console.
      *
-     * @param enabled serve it
-     * @param host    bind address (loopback by default)
-     * @param port    port
+     * @param enabled          serve it
+     * @param host             bind address (loopback by default)
+     * @param port             port
+     * @param console          serve the live operator console at {@code /console/} (docs/operator-guide.md "Console")
+     * @param consoleTokenFile a file holding the token the console's control requests must carry ({@code X-Haste-Token});
+     *                         null: the console is read-only
      */
-    public record Http(boolean enabled, String host, int port) {}
+    public record Http(boolean enabled, String host, int port, boolean console, String consoleTokenFile) {}
 
     /** The allowed drop policies. */
     public static final List<String> DROP_POLICIES = List.of("drop_oldest", "drop_newest");
@@ -341,6 +344,7 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
         plugins.settings.forEach((id, p) -> check(errors, p != null, "plugins.settings." + id, "an object with enabled and config", null));
         check(errors, !http.enabled || (http.port > 0 && http.port < 65536), "http.port", "1 to 65535", http.port);
         check(errors, !http.enabled || (http.host != null && !http.host.isBlank()), "http.host", "a bind address", http.host);
+        check(errors, !http.console || http.enabled, "http.console", "false unless http.enabled is true (the console is served by it)", true);
         return errors;
     }
 

@@ -9,14 +9,19 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.hastegw.daemon.plugin.PluginStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import io.vertx.ext.web.Router;
 import java.lang.management.ManagementFactory;
 
 /**
  * The observability endpoint (off by default, loopback when on): {@code /health} (200 when the
  * broker connection is ready and the model loaded, else 503), {@code /metrics} (Prometheus
- * text), {@code /status} (JSON summary).
+ * text), {@code /status} (JSON summary), and, with {@code http.console}, the operator console
+ * ({@link ConsoleEndpoints}).
  */
 public final class HttpEndpoints extends VerticleBase {
     private final GatewayConfig.Http config;
@@ -43,9 +48,35 @@ public final class HttpEndpoints extends VerticleBase {
         router.get("/status").handler(ctx -> vertx.executeBlocking(() -> gateway.plugins().status(), false)
                 .onSuccess(plugins -> ctx.response().putHeader("content-type", "application/json").end(status(plugins).encodePrettily()))
                 .onFailure(ctx::fail));
+        if (config.console()) {
+            Optional<byte[]> token;
+            try {
+                token = consoleToken(config.consoleTokenFile());
+            } catch (IOException e) {
+                return Future.failedFuture(e);
+            }
+            new ConsoleEndpoints(vertx, router, gateway, token);
+        }
         // HTTP/1.1 only: a cleartext HTTP/2 upgrade (h2c) was seen to leave a JDK HttpClient's request hanging; scrapers speak HTTP/1.1.
         server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false));
         return server.requestHandler(router).listen(config.port(), config.host());
+    }
+
+    /** The console's control token from {@code file} (trimmed, at least 16 characters); empty without a file. */
+    static Optional<byte[]> consoleToken(String file) throws IOException {
+        if (file == null || file.isBlank()) {
+            return Optional.empty();
+        }
+        String token;
+        try {
+            token = Files.readString(Path.of(file)).strip();
+        } catch (IOException e) {
+            throw new IOException("cannot read http.console_token_file " + file + ": " + e.getMessage(), e);
+        }
+        if (token.length() < 16) {
+            throw new IOException("http.console_token_file " + file + " holds " + token.length() + " characters; a token needs at least 16");
+        }
+        return Optional.of(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** The port actually bound (useful when configured as 0 in tests). */

@@ -52,6 +52,10 @@ public final class Gateway extends VerticleBase {
     public static final long STUCK_AFTER_MS = 30_000;
     /** Error reason of refused control commands (error schema). */
     private static final String INVALID_COMMAND = "invalid_command";
+    /** Error events kept for the console. */
+    static final int RECENT_ERRORS = 20;
+    /** Where console commands come from, in logs and error events. */
+    static final String CONSOLE_SOURCE = "console";
     /** Error reason of a plugin refused at start (error schema). */
     static final String PLUGIN_REFUSED = "plugin_refused";
     /** Error reason of a plugin disabled after failing too often (error schema). */
@@ -70,6 +74,7 @@ public final class Gateway extends VerticleBase {
     private final AdaptiveControl control;
     private final BoardSampler sampler;
     private final FrameShedder shedder = new FrameShedder();
+    private final RecentErrors errors = new RecentErrors(RECENT_ERRORS);
     private final EnergyAccounting energy;
     private final List<PredictionSink> sinks = new ArrayList<>();
     private final PluginRuntime plugins;
@@ -259,8 +264,16 @@ public final class Gateway extends VerticleBase {
 
     /** A plugin refused or disabled: an error event on the errors topic (the log line is the runtime's). */
     private void pluginError(String reason, String message) {
+        publishError(reason, message, topics.errors(), null, null, 1);
+    }
+
+    /** An error event: counted, kept among the recent ones (console), published on the errors topic. */
+    private byte[] publishError(String reason, String message, String topic, String cameraId, String frameId, int qos) {
         metrics.error(reason);
-        mqtt.publish(topics.errors(), messages.error(reason, message, topics.errors(), null, null), 1, false, json());
+        errors.add(new RecentErrors.Entry(System.currentTimeMillis(), reason, message, cameraId, frameId));
+        byte[] error = messages.error(reason, message, topic, cameraId, frameId);
+        mqtt.publish(topics.errors(), error, qos, false, json());
+        return error;
     }
 
     /** A frame from a plugin's source: into the same path as MQTT frames, on this verticle's event loop. */
@@ -304,17 +317,16 @@ public final class Gateway extends VerticleBase {
             answer = v2 ? messages.controlAck(m.topic(), false, List.of(refusal.get()), plane.state()) : error;
         } else if (m.topic().equals(topics.controlGet())) {
             answer = messages.controlAck(m.topic(), true, List.of(), plane.state());
-        } else if (m.topic().equals(topics.controlSet()) || m.topic().equals(topics.levelSet())) {
-            ControlCommands.Parsed parsed = v2 ? ControlCommands.set(m.payload(), control.settings(), control.levels(), control.policies())
-                    : ControlCommands.level(new String(m.payload(), StandardCharsets.UTF_8), control.settings(), control.levels());
+        } else if (m.topic().equals(topics.controlSet())) {
+            answer = set(m.payload(), m.topic());
+        } else if (m.topic().equals(topics.levelSet())) {
+            ControlCommands.Parsed parsed = ControlCommands.level(new String(m.payload(), StandardCharsets.UTF_8), control.settings(),
+                    control.levels());
             if (parsed.accepted()) {
                 apply(parsed.settings(), m.topic());
-                answer = v2 ? messages.controlAck(m.topic(), true, List.of(), plane.state())
-                        : messages.level(control.getAsInt(), control.levels(), engine.modelName());
+                answer = messages.level(control.getAsInt(), control.levels(), engine.modelName());
             } else {
-                String reason = String.join("; ", parsed.errors());
-                byte[] error = controlError(v2 ? "command refused, settings unchanged: " + reason : reason, m.topic());
-                answer = v2 ? messages.controlAck(m.topic(), false, parsed.errors(), plane.state()) : error;
+                answer = controlError(String.join("; ", parsed.errors()), m.topic());
             }
         } else {
             answer = controlError("unknown command topic '" + m.topic() + "'; known: " + topics.controlSet() + ", " + topics.controlGet()
@@ -329,6 +341,36 @@ public final class Gateway extends VerticleBase {
         } else if (v2) {
             mqtt.publish(topics.controlAck(), answer, 1, false, json());
         }
+    }
+
+    /**
+     * A control v2 {@code set} command ({@code haste.control.set/1}) from {@code source} (its topic,
+     * or the console): validated, put in force when valid, else refused with an error event; the
+     * answer is the ack ({@code haste.control.ack/1}).
+     */
+    private byte[] set(byte[] payload, String source) {
+        ControlCommands.Parsed parsed = ControlCommands.set(payload, control.settings(), control.levels(), control.policies());
+        if (parsed.accepted()) {
+            apply(parsed.settings(), source);
+            return messages.controlAck(topics.controlSet(), true, List.of(), plane.state());
+        }
+        controlError("command refused, settings unchanged: " + String.join("; ", parsed.errors()), source);
+        return messages.controlAck(topics.controlSet(), false, parsed.errors(), plane.state());
+    }
+
+    /**
+     * A control v2 {@code set} command from the operator console (already authorised by its
+     * token): the same validation as over MQTT; completes with the ack.
+     */
+    public Future<byte[]> consoleSet(byte[] payload) {
+        Promise<byte[]> answer = Promise.promise();
+        context.runOnContext(v -> answer.complete(set(payload, CONSOLE_SOURCE)));
+        return answer.future();
+    }
+
+    /** The last error events (newest first), for the console. */
+    public RecentErrors errors() {
+        return errors;
     }
 
     /** Puts accepted settings in force, publishes the state and saves them (off the event loop) when a state file is configured. */
@@ -350,10 +392,7 @@ public final class Gateway extends VerticleBase {
     }
 
     private byte[] controlError(String message, String topic) {
-        metrics.error(INVALID_COMMAND);
-        byte[] error = messages.error(INVALID_COMMAND, message, topic, null, null);
-        mqtt.publish(topics.errors(), error, 0, false, json());
-        return error;
+        return publishError(INVALID_COMMAND, message, topic, null, null, 0);
     }
 
     private static MqttProperties json() {
@@ -467,9 +506,8 @@ public final class Gateway extends VerticleBase {
     }
 
     private void reject(RejectReason reason, String message, String topic, String cameraId, String frameId) {
-        metrics.error(reason.wireName());
         LOG.debug("frame rejected ({}): {}", reason.wireName(), message);
-        mqtt.publish(topics.errors(), messages.error(reason.wireName(), message, topic, cameraId, frameId), 0, false, json());
+        publishError(reason.wireName(), message, topic, cameraId, frameId, 0);
     }
 
     /**

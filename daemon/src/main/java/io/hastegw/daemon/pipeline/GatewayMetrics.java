@@ -91,6 +91,18 @@ public final class GatewayMetrics {
         }
     }
 
+    /** The per-camera counter {@code name} ({@code haste_frames_processed}, ...): camera series → its count. */
+    public java.util.Map<String, Double> perCamera(String name) {
+        java.util.Map<String, Double> out = new java.util.TreeMap<>();
+        String prefix = name + '\0';
+        counters.forEach((key, counter) -> {
+            if (key.startsWith(prefix)) {
+                out.put(key.substring(prefix.length()), counter.count());
+            }
+        });
+        return out;
+    }
+
     /** Total of a counter over all its tag values since start, forgotten cameras included (for /status). */
     public double total(String name) {
         LongAdder total = totals.get(name);

@@ -1,0 +1,125 @@
+package io.hastegw.daemon.http;
+
+import io.hastegw.daemon.pipeline.Gateway;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The operator console (docs/operator-guide.md "Console"): one page ({@code /console/}, plain
+ * HTML, CSS and JavaScript from the daemon's resources, nothing fetched from elsewhere), a
+ * Server-Sent Events stream ({@code /console/api/events}: {@code history} on connect, then
+ * {@code state} once a second) and control ({@code POST /console/api/control}: a control v2
+ * {@code set} command, validated as over MQTT, authorised by the token in the
+ * {@code X-Haste-Token} header; without a configured token the console is read-only). Every
+ * response carries a Content-Security-Policy without inline scripts or styles; the page writes
+ * every value as text, never as markup.
+ */
+final class ConsoleEndpoints {
+    /** Header the control token travels in (a header, not a cookie: no cross-site request can send it). */
+    static final String TOKEN_HEADER = "X-Haste-Token";
+    /** The policy every console response carries. */
+    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+            + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    private static final Map<String, String> FILES = Map.of("", "index.html", "index.html", "index.html", "console.js", "console.js",
+            "console.css", "console.css");
+    private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8",
+            "css", "text/css; charset=utf-8");
+
+    private final Gateway gateway;
+    private final Optional<byte[]> token;
+    private final ConsoleFeed feed;
+    private final Set<HttpServerResponse> streams = ConcurrentHashMap.newKeySet();
+    private final Map<String, Buffer> files = new ConcurrentHashMap<>();
+
+    /**
+     * Registers the console's routes on {@code router} and starts its one-second tick.
+     *
+     * @param token the control token; empty: read-only
+     */
+    ConsoleEndpoints(Vertx vertx, Router router, Gateway gateway, Optional<byte[]> token) {
+        this.gateway = gateway;
+        this.token = token;
+        this.feed = new ConsoleFeed(gateway, token.isPresent());
+        router.get("/console/api/events").handler(this::events);
+        router.post("/console/api/control").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::control);
+        router.get("/console/:file").handler(ctx -> file(ctx, ctx.pathParam("file")));
+        // The page's relative URLs need the trailing slash (Vert.x routes /console and /console/ alike).
+        router.get("/console/").handler(ctx -> {
+            if (ctx.request().path().endsWith("/")) {
+                file(ctx, "");
+            } else {
+                secured(ctx).setStatusCode(301).putHeader("Location", "/console/").end();
+            }
+        });
+        feed.tick(System.currentTimeMillis());
+        vertx.setPeriodic(1000, t -> {
+            String state = "event: state\ndata: " + feed.tick(System.currentTimeMillis()).encode() + "\n\n";
+            streams.forEach(s -> s.write(state));
+        });
+    }
+
+    private static HttpServerResponse secured(RoutingContext ctx) {
+        return ctx.response().putHeader("Content-Security-Policy", CSP).putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader("Referrer-Policy", "no-referrer").putHeader("Cache-Control", "no-store");
+    }
+
+    private void file(RoutingContext ctx, String name) {
+        String resource = FILES.get(name);
+        if (resource == null) {
+            secured(ctx).setStatusCode(404).end("not found");
+            return;
+        }
+        Buffer body = files.computeIfAbsent(resource, ConsoleEndpoints::load);
+        secured(ctx).putHeader("Content-Type", TYPES.get(resource.substring(resource.lastIndexOf('.') + 1))).end(body);
+    }
+
+    private static Buffer load(String resource) {
+        try (InputStream in = ConsoleEndpoints.class.getResourceAsStream("/console/" + resource)) {
+            return Buffer.buffer(in.readAllBytes());
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("console resource " + resource + " missing from the daemon's jar", e);
+        }
+    }
+
+    private void events(RoutingContext ctx) {
+        HttpServerResponse r = secured(ctx).putHeader("Content-Type", "text/event-stream; charset=utf-8").setChunked(true);
+        r.write("retry: 2000\n\nevent: history\ndata: " + feed.history().encode() + "\n\n");
+        streams.add(r);
+        r.closeHandler(v -> streams.remove(r));
+        r.exceptionHandler(e -> streams.remove(r));
+    }
+
+    private void control(RoutingContext ctx) {
+        HttpServerResponse r = secured(ctx).putHeader("Content-Type", "application/json");
+        if (token.isEmpty()) {
+            r.setStatusCode(403).end(error("the console is read-only: no http.console_token_file is configured"));
+            return;
+        }
+        String given = ctx.request().getHeader(TOKEN_HEADER);
+        if (given == null || !MessageDigest.isEqual(token.get(), given.getBytes(StandardCharsets.UTF_8))) {
+            r.setStatusCode(403).end(error(given == null ? "no " + TOKEN_HEADER + " header: control needs the console token"
+                    : "wrong console token"));
+            return;
+        }
+        gateway.consoleSet(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes())
+                .onSuccess(ack -> r.setStatusCode(new JsonObject(Buffer.buffer(ack)).getBoolean("accepted") ? 200 : 422).end(Buffer.buffer(ack)))
+                .onFailure(ctx::fail);
+    }
+
+    private static String error(String message) {
+        return new JsonObject().put("accepted", false).put("errors", new io.vertx.core.json.JsonArray().add(message)).encode();
+    }
+}

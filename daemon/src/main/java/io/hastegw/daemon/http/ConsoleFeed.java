@@ -1,0 +1,138 @@
+package io.hastegw.daemon.http;
+
+import io.hastegw.daemon.load.BoardSampler;
+import io.hastegw.daemon.load.LatencyWindow;
+import io.hastegw.daemon.pipeline.Gateway;
+import io.hastegw.daemon.pipeline.GatewayMetrics;
+import io.hastegw.daemon.pipeline.RecentErrors;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * What the operator console shows, once a second: the controller's level, mode and last reason,
+ * the board's CPU and temperature, latency percentiles, frames/s and drops per camera, energy per
+ * frame against dense, the MQTT connection, the last error events; and ten minutes of history
+ * (level, p95, CPU, energy per frame) for its charts. Rates are counter differences over the last
+ * tick. A figure that does not exist (no frames, a sensor the board lacks) is null, never
+ * invented; the page says why. Confined to one Vert.x context.
+ */
+final class ConsoleFeed {
+    /** Points of history kept: ten minutes at one a second. */
+    static final int HISTORY = 600;
+
+    private final Gateway gateway;
+    private final boolean controlEnabled;
+    private final ArrayDeque<JsonObject> history = new ArrayDeque<>(HISTORY);
+    private Map<String, Double> lastProcessed = Map.of();
+    private Map<String, Double> lastDropped = Map.of();
+    private double lastEnergy;
+    private double lastDense;
+    private long lastAt;
+
+    ConsoleFeed(Gateway gateway, boolean controlEnabled) {
+        this.gateway = gateway;
+        this.controlEnabled = controlEnabled;
+    }
+
+    /** The state now (rates over the time since the previous call), also added to the history. */
+    JsonObject tick(long nowMillis) {
+        GatewayMetrics m = gateway.metrics();
+        double seconds = lastAt == 0 ? 0 : (nowMillis - lastAt) / 1000.0;
+        Map<String, Double> processed = m.perCamera("haste_frames_processed");
+        Map<String, Double> dropped = m.perCamera("haste_frames_dropped");
+        Map<String, Double> shed = m.perCamera("haste_frames_shed");
+        double energy = sum(m.perCamera("haste_energy_millijoules"));
+        double dense = sum(m.perCamera("haste_energy_dense_millijoules"));
+        double frames = sum(processed) - sum(lastProcessed);
+        JsonArray cameras = new JsonArray();
+        TreeSet<String> ids = new TreeSet<>(processed.keySet());
+        ids.addAll(dropped.keySet());
+        ids.addAll(shed.keySet());
+        for (String id : ids) {
+            cameras.add(new JsonObject().put("id", id)
+                    .put("frames_per_second", rate(processed, lastProcessed, id, seconds))
+                    .put("dropped_per_second", rate(dropped, lastDropped, id, seconds))
+                    .put("processed", processed.getOrDefault(id, 0.0).longValue())
+                    .put("dropped", dropped.getOrDefault(id, 0.0).longValue())
+                    .put("shed", shed.getOrDefault(id, 0.0).longValue()));
+        }
+        JsonObject energyNow = frames > 0 && dense - lastDense > 0 ? new JsonObject()
+                .put("per_frame_mj", round((energy - lastEnergy) / frames))
+                .put("dense_per_frame_mj", round((dense - lastDense) / frames))
+                .put("saved_percent", round(100 * (1 - (energy - lastEnergy) / (dense - lastDense)))) : null;
+        Map<String, Object> control = gateway.controlState();
+        BoardSampler.Reading r = gateway.control().reading();
+        LatencyWindow.Stats w = gateway.control().stats();
+        JsonObject state = new JsonObject()
+                .put("t", nowMillis)
+                .put("model", gateway.engine().modelName())
+                .put("mqtt_connected", gateway.mqtt() != null && gateway.mqtt().isReady())
+                .put("control", new JsonObject().put("mode", ((Map<?, ?>) control.get("settings")).get("mode"))
+                        .put("level", control.get("level")).put("levels", gateway.engine().levels())
+                        .put("shed_every", control.get("shed_every")).put("reason", control.get("reason"))
+                        .put("settings", new JsonObject(castMap(control.get("settings")))))
+                .put("control_enabled", controlEnabled)
+                .put("board", new JsonObject().put("cpu_percent", percent(r.boardCpu())).put("temperature_c", finite(r.temperatureC())))
+                .put("latency", new JsonObject().put("p50_ms", finite(w.p50Ms())).put("p95_ms", finite(w.p95Ms())))
+                .put("frames_per_second", seconds > 0 ? round(frames / seconds) : null)
+                .put("energy", energyNow)
+                .put("cameras", cameras)
+                .put("totals", new JsonObject().put("received", (long) m.total("haste_frames_received"))
+                        .put("processed", (long) m.total("haste_frames_processed")).put("dropped", (long) m.total("haste_frames_dropped"))
+                        .put("shed", (long) m.total("haste_frames_shed")).put("errors", (long) m.total("haste_frame_errors")))
+                .put("errors", errors());
+        lastProcessed = processed;
+        lastDropped = dropped;
+        lastEnergy = energy;
+        lastDense = dense;
+        lastAt = nowMillis;
+        if (history.size() == HISTORY) {
+            history.removeFirst();
+        }
+        history.addLast(new JsonObject().put("t", nowMillis).put("level", control.get("level")).put("p95_ms", finite(w.p95Ms()))
+                .put("cpu_percent", percent(r.boardCpu())).put("energy_mj", energyNow == null ? null : energyNow.getDouble("per_frame_mj")));
+        return state;
+    }
+
+    /** The history, oldest first. */
+    JsonArray history() {
+        return new JsonArray(java.util.List.copyOf(history));
+    }
+
+    private JsonArray errors() {
+        JsonArray out = new JsonArray();
+        for (RecentErrors.Entry e : gateway.errors().list()) {
+            out.add(new JsonObject().put("t", e.timestampMillis()).put("reason", e.reason()).put("message", e.message())
+                    .put("camera_id", e.cameraId()).put("frame_id", e.frameId()));
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    private static double sum(Map<String, Double> m) {
+        return m.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    private static Double rate(Map<String, Double> now, Map<String, Double> before, String id, double seconds) {
+        return seconds > 0 ? round((now.getOrDefault(id, 0.0) - before.getOrDefault(id, 0.0)) / seconds) : null;
+    }
+
+    private static Double percent(double share) {
+        return Double.isFinite(share) ? round(100 * share) : null;
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? round(v) : null;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

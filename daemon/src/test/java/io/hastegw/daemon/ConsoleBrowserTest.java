@@ -1,0 +1,170 @@
+package io.hastegw.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The operator console in a real browser: Debian's Chromium, headless, through WebDriver
+ * (chromium-driver), against a real gateway (HASTE ResNet-20) on the real Mosquitto. The page's
+ * numbers match /status, a frame sent over MQTT shows up in its counters, a control change from
+ * the page reaches the gateway and is refused without the token, a camera id holding markup is
+ * shown as text, and a screenshot of the page is written to target/console/console.png.
+ */
+class ConsoleBrowserTest {
+    private static final String TOKEN = "a-console-token-of-32-characters";
+    private static final String HOSTILE = "<img src=x onerror=alert(1)><script>alert(2)";
+    private static Path dir;
+    private static GatewayFixture gateway;
+    private static MqttTestClient client;
+    private static WebDriver browser;
+    private static int port;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Files.createTempDirectory("haste-console-test");
+        Path token = Files.writeString(dir.resolve("console.token"), TOKEN + "\n");
+        port = LocalMosquitto.freePort();
+        String id = "con" + UUID.randomUUID().toString().substring(0, 6);
+        client = new MqttTestClient("haste/" + id + "/#");
+        gateway = new GatewayFixture(TestModels.hasteResNet20(), "gateway_id=" + id, "model.level=1", "http.enabled=true", "http.port=" + port,
+                "http.console=true", "http.console_token_file=" + token).ready();
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
+                .usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium")
+                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,720",
+                        "--user-data-dir=" + dir.resolve("profile"));
+        browser = new ChromeDriver(service, options);
+        browser.get("http://127.0.0.1:" + port + "/console/");
+        waitFor(() -> !text("level").equals("…") && !text("level").isEmpty());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        client.close();
+        gateway.close();
+        TestPlugins.deleteTree(dir);
+    }
+
+    private static String text(String id) {
+        return browser.findElement(By.id(id)).getText();
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) {
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> condition.getAsBoolean());
+    }
+
+    private static void send(String camera, String frameId) throws Exception {
+        client.publish("haste/" + gateway.running.config().gatewayId() + "/cameras/" + camera + "/frames",
+                Files.readAllBytes(TestModels.cifar("ship", 7)), "image/jpeg", frameId, null);
+        client.await(r -> frameId.equals(r.topic().endsWith("/frames") ? null : r.json().get("frame_id")), 20);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void thePagesNumbersMatchStatus() throws Exception {
+        Map<String, Object> status = LocalHttp.status(port);
+        Map<String, Object> control = (Map<String, Object>) status.get("control");
+        waitFor(() -> text("level").equals(String.valueOf(gateway.running.gateway().level())));
+        assertEquals(String.valueOf(status.get("level")), text("level"));
+        assertEquals(((Map<String, Object>) control.get("settings")).get("mode"), text("mode"));
+        assertEquals(String.valueOf(((Number) status.get("levels")).intValue() - 1), text("levels"));
+        assertEquals(control.get("reason"), text("reason"));
+        Map<String, Object> load = (Map<String, Object>) status.get("load");
+        assertEquals(load.get("temperature_c") == null ? "not available on this board" : text("temp"), text("temp"));
+        long processed = ((Number) ((Map<String, Object>) status.get("frames")).get("processed")).longValue();
+        waitFor(() -> text("processed").equals(String.valueOf(processed)));
+        assertEquals("MQTT connected", text("mqtt"));
+    }
+
+    @Test
+    void aFrameSentOverMqttShowsUpInTheCounters() throws Exception {
+        waitFor(() -> !text("processed").equals("…"));
+        long before = Long.parseLong(text("processed"));
+        send("yard", "counted-1");
+        waitFor(() -> Long.parseLong(text("processed")) == before + 1);
+        waitFor(() -> !browser.findElements(By.cssSelector("#cameras tr[data-camera='yard']")).isEmpty());
+        List<WebElement> cells = browser.findElement(By.cssSelector("#cameras tr[data-camera='yard']")).findElements(By.tagName("td"));
+        assertEquals("yard", cells.get(0).getText());
+        assertTrue(Long.parseLong(cells.get(3).getText()) >= 1, cells.get(3).getText());
+    }
+
+    @Test
+    void aControlChangeFromThePageReachesTheGatewayAndIsRefusedWithoutTheToken() {
+        new Select(browser.findElement(By.id("set-mode"))).selectByVisibleText("fixed");
+        WebElement level = browser.findElement(By.id("set-level"));
+        WebElement token = browser.findElement(By.id("set-token"));
+        level.clear();
+        level.sendKeys("5");
+        token.clear();
+        browser.findElement(By.id("set-apply")).click();
+        waitFor(() -> text("answer").startsWith("refused"));
+        assertEquals("refused: no X-Haste-Token header: control needs the console token", text("answer"));
+        assertEquals(1, gateway.running.gateway().level(), "unchanged without the token");
+        level.clear();
+        level.sendKeys("3");
+        token.sendKeys(TOKEN);
+        browser.findElement(By.id("set-apply")).click();
+        waitFor(() -> text("answer").startsWith("accepted"));
+        assertEquals("accepted: level 3, mode fixed", text("answer"));
+        assertEquals(3, gateway.running.gateway().level());
+        waitFor(() -> text("level").equals("3"));
+    }
+
+    @Test
+    void aCameraIdHoldingMarkupIsShownAsText() throws Exception {
+        send(HOSTILE, "hostile-1");
+        client.publish("haste/" + gateway.running.config().gatewayId() + "/cameras/" + HOSTILE + "/frames",
+                "not an image".getBytes(java.nio.charset.StandardCharsets.UTF_8), "image/jpeg", "hostile-2", null);
+        waitFor(() -> browser.findElements(By.cssSelector("#cameras td.camera-id")).stream().anyMatch(td -> td.getText().equals(HOSTILE)));
+        waitFor(() -> browser.findElements(By.cssSelector("#errors td.camera-id")).stream().anyMatch(td -> td.getText().equals(HOSTILE)));
+        assertTrue(browser.findElements(By.cssSelector("#cameras img, #cameras script, #errors img, #errors script")).isEmpty(),
+                "no element made from the camera id");
+        try {
+            browser.switchTo().alert();
+            throw new AssertionError("a script from the camera id ran");
+        } catch (NoAlertPresentException expected) {
+            // nothing ran
+        }
+    }
+
+    @Test
+    void aScreenshotOfThePageIsWrittenToTheTestOutput() throws Exception {
+        // A few seconds of traffic from three cameras, so the charts and the table have something to show.
+        byte[] jpeg = Files.readAllBytes(TestModels.cifar("ship", 7));
+        String gw = gateway.running.config().gatewayId();
+        for (int i = 0; i < 60; i++) {
+            client.fire("haste/" + gw + "/cameras/" + List.of("door", "yard", "drive").get(i % 3) + "/frames", jpeg);
+            Thread.sleep(100);
+        }
+        waitFor(() -> !browser.findElements(By.cssSelector("#chart-p95 polyline")).isEmpty());
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
+        Path out = Files.createDirectories(Path.of("target", "console"));
+        Path png = out.resolve("console.png");
+        Files.write(png, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        assertTrue(Files.size(png) > 10_000, "a PNG of the page: " + Files.size(png) + " bytes");
+    }
+}
