@@ -14,7 +14,8 @@
 # layers this machine measured faster than dense; false: the level's schedule as is, every HASTE
 # layer of it runs), STREAM_REUSE (false: the demo's cameras send unrelated test images, not streams
 # of one scene, on which stream reuse would reuse buckets across unrelated frames; true turns it on),
-# OUT (default build/demo).
+# OUT (default build/demo), CONSOLE_PORT (the live operator console, default 9464, or a free port when taken; the demo
+# prints its URL).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # A given OUT is taken from where the demo was started; then everything runs from the repository
@@ -39,4 +40,4 @@ exec java -cp daemon/target/haste-gateway-daemon-0.1.0-SNAPSHOT-all.jar io.haste
   --model deploy/demo/model/fmnist-vgg6-wide.onnx --card deploy/demo/model/fmnist-vgg6-wide.json \
   --broker-lib deploy/embedded-broker/target/lib --work "$out" \
   --frames "${FRAMES:-1000}" --rate "${RATE:-100}" --cameras "${CAMERAS:-4}" --level "${LEVEL:-5}" --cost-plan "${COST_PLAN:-true}" \
-  --stream-reuse "${STREAM_REUSE:-false}"
+  --stream-reuse "${STREAM_REUSE:-false}" --console-port "${CONSOLE_PORT:-9464}"

@@ -99,12 +99,14 @@ public final class Demo {
                 result.info().schedule().levels() - 1);
 
         String id = "demo";
+        int consolePort = consolePort(Integer.parseInt(a.getOrDefault("console-port", "9464")));
         AtomicReference<Main.Running> ref = new AtomicReference<>();
         int status = Main.start(new String[] {"--set", "gateway_id=" + id, "--set", "model.path=" + hasteModel, "--set", "model.card=" + card,
             "--set", "model.level=0", "--set", "control.mode=fixed", "--set", "mqtt.embedded_broker_lib=" + a.get("broker-lib"),
             "--set", "model.calibration_images=" + frameDir, "--set", "model.cost_plan=" + a.getOrDefault("cost-plan", "true"),
             "--set", "model.stream_reuse.enabled=" + a.getOrDefault("stream-reuse", "false"),
-            "--set", "pipeline.queue_per_camera=8", "--set", "pipeline.workers=2"}, Map.of(), out, System.err, ref);
+            "--set", "pipeline.queue_per_camera=8", "--set", "pipeline.workers=2", "--set", "http.enabled=true",
+            "--set", "http.port=" + consolePort, "--set", "http.console=true"}, Map.of(), out, System.err, ref);
         if (status != -1) {
             System.exit(status);
         }
@@ -120,6 +122,7 @@ public final class Demo {
         for (int i = 0; i < 200 && !running.gateway().mqtt().isReady(); i++) {
             Thread.sleep(25);
         }
+        out.println("demo: live console (read-only) while the demo runs: http://127.0.0.1:" + consolePort + "/console/");
         out.println("demo: how level " + level + " runs on this machine: " + describe(running.gateway().engine().details(level)));
         DirectoryFrameSource source = new DirectoryFrameSource(frameDir);
         out.printf("demo: gateway '%s' on the embedded broker 127.0.0.1:%d; %d frames from %d cameras at %.0f frames/s (labels: %s)%n",
@@ -273,5 +276,16 @@ public final class Demo {
         return "kernel " + details.get("kernel") + ", " + plan + ", " + haste + " of " + all + " HASTE layers run HASTE"
                 + (haste == 0 ? " (none measured faster than dense here: the level runs the original model; COST_PLAN=false deploy/demo.sh runs the schedule as is)"
                 : "");
+    }
+
+    /** {@code wanted} when it is free on loopback, else a free port (an installed gateway may hold 9464). */
+    private static int consolePort(int wanted) throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(wanted, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (java.io.IOException busy) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            }
+        }
     }
 }
