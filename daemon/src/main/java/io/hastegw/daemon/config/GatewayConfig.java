@@ -18,9 +18,19 @@ import java.util.Map;
  * @param control   the compression controller, remote control and its authorisation
  * @param energy    energy estimates and the board's meter
  * @param plugins   where plugins are loaded from, which are enabled, their configuration and their fault limits
+ * @param homeassistant Home Assistant MQTT discovery
  */
 public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline pipeline, Http http, Control control, Energy energy,
-                            Plugins plugins) {
+                            Plugins plugins, HomeAssistant homeassistant) {
+
+    /**
+     * Home Assistant MQTT discovery (docs/operator-guide.md "Home Assistant").
+     *
+     * @param enabled         publish discovery configs (retained) and the statistics they read
+     * @param discoveryPrefix Home Assistant's discovery prefix
+     * @param statsPeriodS    how often {@code haste/<gateway_id>/stats} (frames/s per camera, p95, energy saved) is published
+     */
+    public record HomeAssistant(boolean enabled, String discoveryPrefix, long statsPeriodS) {}
 
     /**
      * The plugin runtime (docs/plugins.md).
@@ -222,7 +232,7 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
 
     /** This configuration with the broker at {@code host}:{@code port}. */
     public GatewayConfig withBroker(String host, int port) {
-        return new GatewayConfig(gatewayId, mqtt.at(host, port), model, pipeline, http, control, energy, plugins);
+        return new GatewayConfig(gatewayId, mqtt.at(host, port), model, pipeline, http, control, energy, plugins, homeassistant);
     }
 
     /** The frame topic filter with the gateway id filled in (without any shared-subscription prefix). */
@@ -245,8 +255,9 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
         List<String> errors = new ArrayList<>();
         check(errors, gatewayId != null && gatewayId.matches("[A-Za-z0-9_-]{1,64}"), "gateway_id",
                 "1-64 characters of A-Z a-z 0-9 _ -", gatewayId);
-        if (mqtt == null || model == null || pipeline == null || http == null || control == null || energy == null || plugins == null) {
-            errors.add("sections mqtt, model, pipeline, http, control, energy and plugins are required");
+        if (mqtt == null || model == null || pipeline == null || http == null || control == null || energy == null || plugins == null
+                || homeassistant == null) {
+            errors.add("sections mqtt, model, pipeline, http, control, energy, plugins and homeassistant are required");
             return errors;
         }
         check(errors, !embeddedBroker() || (mqtt.embeddedBrokerLib != null && !mqtt.embeddedBrokerLib.isBlank()),
@@ -337,6 +348,10 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
                 energy.summaryPeriodS);
         check(errors, energy.model != null && !energy.model.isBlank(), "energy.model", "profile or the name of a plugin's energy model",
                 energy.model);
+        check(errors, homeassistant.discoveryPrefix != null && homeassistant.discoveryPrefix.matches("[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*"),
+                "homeassistant.discovery_prefix", "a topic prefix of A-Z a-z 0-9 _ - levels, without wildcards", homeassistant.discoveryPrefix);
+        check(errors, homeassistant.statsPeriodS >= 1 && homeassistant.statsPeriodS <= 3600, "homeassistant.stats_period_s", "1 to 3600",
+                homeassistant.statsPeriodS);
         check(errors, plugins.stageTimeoutMs >= 1 && plugins.stageTimeoutMs <= 600_000, "plugins.stage_timeout_ms", "1 to 600000",
                 plugins.stageTimeoutMs);
         check(errors, plugins.maxFailures >= 1 && plugins.maxFailures <= 1_000_000, "plugins.max_failures", "1 to 1000000", plugins.maxFailures);

@@ -2,6 +2,7 @@ package io.hastegw.daemon.http;
 
 import io.hastegw.daemon.load.BoardSampler;
 import io.hastegw.daemon.load.LatencyWindow;
+import io.hastegw.daemon.pipeline.CameraRates;
 import io.hastegw.daemon.pipeline.Gateway;
 import io.hastegw.daemon.pipeline.GatewayMetrics;
 import io.hastegw.daemon.pipeline.RecentErrors;
@@ -26,8 +27,9 @@ final class ConsoleFeed {
     private final Gateway gateway;
     private final boolean controlEnabled;
     private final ArrayDeque<JsonObject> history = new ArrayDeque<>(HISTORY);
-    private Map<String, Double> lastProcessed = Map.of();
-    private Map<String, Double> lastDropped = Map.of();
+    private final CameraRates processedRates = new CameraRates();
+    private final CameraRates droppedRates = new CameraRates();
+    private double lastProcessedTotal;
     private double lastEnergy;
     private double lastDense;
     private long lastAt;
@@ -46,15 +48,17 @@ final class ConsoleFeed {
         Map<String, Double> shed = m.perCamera("haste_frames_shed");
         double energy = sum(m.perCamera("haste_energy_millijoules"));
         double dense = sum(m.perCamera("haste_energy_dense_millijoules"));
-        double frames = sum(processed) - sum(lastProcessed);
+        double frames = sum(processed) - lastProcessedTotal;
+        Map<String, Double> fps = processedRates.update(processed, nowMillis);
+        Map<String, Double> dps = droppedRates.update(dropped, nowMillis);
         JsonArray cameras = new JsonArray();
         TreeSet<String> ids = new TreeSet<>(processed.keySet());
         ids.addAll(dropped.keySet());
         ids.addAll(shed.keySet());
         for (String id : ids) {
             cameras.add(new JsonObject().put("id", id)
-                    .put("frames_per_second", rate(processed, lastProcessed, id, seconds))
-                    .put("dropped_per_second", rate(dropped, lastDropped, id, seconds))
+                    .put("frames_per_second", seconds > 0 ? fps.getOrDefault(id, 0.0) : null)
+                    .put("dropped_per_second", seconds > 0 ? dps.getOrDefault(id, 0.0) : null)
                     .put("processed", processed.getOrDefault(id, 0.0).longValue())
                     .put("dropped", dropped.getOrDefault(id, 0.0).longValue())
                     .put("shed", shed.getOrDefault(id, 0.0).longValue()));
@@ -84,8 +88,7 @@ final class ConsoleFeed {
                         .put("processed", (long) m.total("haste_frames_processed")).put("dropped", (long) m.total("haste_frames_dropped"))
                         .put("shed", (long) m.total("haste_frames_shed")).put("errors", (long) m.total("haste_frame_errors")))
                 .put("errors", errors());
-        lastProcessed = processed;
-        lastDropped = dropped;
+        lastProcessedTotal = sum(processed);
         lastEnergy = energy;
         lastDense = dense;
         lastAt = nowMillis;
@@ -118,10 +121,6 @@ final class ConsoleFeed {
 
     private static double sum(Map<String, Double> m) {
         return m.values().stream().mapToDouble(Double::doubleValue).sum();
-    }
-
-    private static Double rate(Map<String, Double> now, Map<String, Double> before, String id, double seconds) {
-        return seconds > 0 ? round((now.getOrDefault(id, 0.0) - before.getOrDefault(id, 0.0)) / seconds) : null;
     }
 
     private static Double percent(double share) {

@@ -29,6 +29,8 @@ public final class Messages {
     public static final String CONTROL_STATE_SCHEMA = "haste.control.state/1";
     /** Schema id of answers to control commands (v2). */
     public static final String CONTROL_ACK_SCHEMA = "haste.control.ack/1";
+    /** Schema id of the periodic statistics (what Home Assistant's sensors read). */
+    public static final String STATS_SCHEMA = "haste.stats/1";
     /** Schema id of status messages. */
     public static final String STATUS_SCHEMA = "haste.status/2";
 
@@ -89,6 +91,11 @@ public final class Messages {
     /** The energy summary: totals, the period, every camera, the meter. */
     public byte[] energySummary(Map<String, Object> summary) {
         return withFields(ENERGY_SCHEMA, summary);
+    }
+
+    /** The periodic statistics: level, p95, frames/s, energy saved, frames/s per camera (keyed for Home Assistant). */
+    public byte[] stats(Map<String, Object> stats) {
+        return withFields(STATS_SCHEMA, stats);
     }
 
     /** The level state: the level in use and the model's levels. */

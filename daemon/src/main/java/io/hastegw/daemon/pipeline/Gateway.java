@@ -7,6 +7,7 @@ import io.hastegw.daemon.control.ControlPlane;
 import io.hastegw.daemon.control.ControlSettings;
 import io.hastegw.daemon.control.Controller;
 import io.hastegw.daemon.energy.EnergyAccounting;
+import io.hastegw.daemon.homeassistant.HomeAssistantDiscovery;
 import io.hastegw.daemon.load.BoardSampler;
 import io.hastegw.daemon.messages.Messages;
 import io.hastegw.daemon.mqtt.IncomingMessage;
@@ -75,6 +76,12 @@ public final class Gateway extends VerticleBase {
     private final BoardSampler sampler;
     private final FrameShedder shedder = new FrameShedder();
     private final RecentErrors errors = new RecentErrors(RECENT_ERRORS);
+    /** Home Assistant discovery when configured; the cameras announced to it. */
+    private final Optional<HomeAssistantDiscovery> homeAssistant;
+    private final java.util.Set<String> announced = new java.util.HashSet<>();
+    private final CameraRates statsRates = new CameraRates();
+    private double statsEnergy;
+    private double statsDense;
     private final EnergyAccounting energy;
     private final List<PredictionSink> sinks = new ArrayList<>();
     private final PluginRuntime plugins;
@@ -102,6 +109,8 @@ public final class Gateway extends VerticleBase {
     public Gateway(GatewayConfig config, InferenceEngine engine, FrameProcessor processor, ControlPlane plane, BoardSampler sampler,
                    EnergyAccounting energy, PluginRuntime plugins, MqttPluginOutput pluginOutput) {
         this.config = config;
+        this.homeAssistant = config.homeassistant().enabled() ? Optional.of(new HomeAssistantDiscovery(config.homeassistant().discoveryPrefix(),
+                config.gatewayId(), engine.modelName(), version())) : Optional.empty();
         this.plugins = plugins;
         this.pluginOutput = pluginOutput;
         this.engine = engine;
@@ -137,6 +146,7 @@ public final class Gateway extends VerticleBase {
         vertx.setPeriodic(Math.max(250, Math.min(idleMs / 2, 60_000)), t -> cameras.expire().forEach(this::forget));
         vertx.setPeriodic(plane.periodMs(), t -> sample());
         vertx.setPeriodic(energy.summaryPeriodMs(), t -> publishEnergy());
+        homeAssistant.ifPresent(ha -> vertx.setPeriodic(TimeUnit.SECONDS.toMillis(config.homeassistant().statsPeriodS()), t -> publishStats(ha)));
         return Future.succeededFuture();
     }
 
@@ -172,8 +182,42 @@ public final class Gateway extends VerticleBase {
         publishState();
     }
 
+    /** The gateway's version (the jar's), or {@code dev} in a build. */
+    private static String version() {
+        String v = Gateway.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** The statistics Home Assistant's sensors read: level, p95, frames/s (in all and per camera), energy saved over the period. */
+    private void publishStats(HomeAssistantDiscovery ha) {
+        Map<String, Double> fps = statsRates.update(metrics.perCamera("haste_frames_processed"), System.currentTimeMillis());
+        double spent = metrics.perCamera("haste_energy_millijoules").values().stream().mapToDouble(Double::doubleValue).sum();
+        double dense = metrics.perCamera("haste_energy_dense_millijoules").values().stream().mapToDouble(Double::doubleValue).sum();
+        Map<String, Object> cameras = new java.util.TreeMap<>();
+        fps.forEach((camera, rate) -> cameras.put(HomeAssistantDiscovery.key(camera), Map.of("camera_id", camera,
+                "frames_per_second", rate == null ? 0.0 : rate)));
+        Map<String, Object> stats = new java.util.LinkedHashMap<>();
+        stats.put("level", control.getAsInt());
+        double p95 = control.stats().p95Ms();
+        stats.put("p95_ms", Double.isFinite(p95) ? Math.round(p95 * 1000) / 1000.0 : null);
+        stats.put("frames_per_second", CameraRates.total(fps));
+        stats.put("energy_saved_percent", dense - statsDense > 0 ? Math.round(1000 * (1 - (spent - statsEnergy) / (dense - statsDense))) / 10.0 : null);
+        stats.put("cameras", cameras);
+        statsEnergy = spent;
+        statsDense = dense;
+        mqtt.publish(ha.statsTopic(), messages.stats(stats), 0, false, json());
+    }
+
+    /** Home Assistant: the entities of a camera predicted for the first time since it was last forgotten (tracked cameras only). */
+    private void announce(String camera, String series) {
+        homeAssistant.filter(ha -> series.equals(camera) && announced.add(camera))
+                .ifPresent(ha -> ha.camera(camera).forEach(m -> mqtt.publish(m.topic(), m.payload(), 1, true, json())));
+    }
+
     /** Forgets a camera gone idle: its metrics series, and what the engine kept for it (off the event loop: it may wait for its frame). */
     private void forget(String camera) {
+        homeAssistant.filter(ha -> announced.remove(camera))
+                .ifPresent(ha -> ha.removeCamera(camera).forEach(m -> mqtt.publish(m.topic(), m.payload(), 1, true, null)));
         metrics.forget(camera);
         shedder.forget(camera);
         energy.ledger().forget(camera);
@@ -248,9 +292,11 @@ public final class Gateway extends VerticleBase {
         mqtt.publish(topics.controlState(), messages.controlState(plane.state()), 1, true, json());
     }
 
-    /** Once connected: the retained state, a state-file problem found at start, and the plugins refused at start. */
+    /** Once connected: the retained state, Home Assistant's gateway entities, a state-file problem found at start, and the plugins refused at start. */
     private void onConnected() {
         publishState();
+        homeAssistant.ifPresent(ha -> ha.gateway(control.levels(), plane.auth().isEmpty())
+                .forEach(m -> mqtt.publish(m.topic(), m.payload(), 1, true, json())));
         if (plane.startProblem() != null && !startProblemReported) {
             startProblemReported = true;
             controlError(plane.startProblem(), topics.controlSet());
@@ -490,6 +536,7 @@ public final class Gateway extends VerticleBase {
             }
             Prediction.Latency latency = outcome.prediction().latency();
             String series = cameras.series(frame.cameraId());
+            announce(frame.cameraId(), series);
             metrics.processed(series, latency.totalMs(), latency.inferenceMs());
             if (outcome.prediction().energy() != null) {
                 energy.ledger().add(series, outcome.prediction().energy());

@@ -1,0 +1,133 @@
+package io.hastegw.daemon.homeassistant;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Home Assistant MQTT discovery (https://www.home-assistant.io/integrations/mqtt/#mqtt-discovery):
+ * the retained {@code <prefix>/<component>/haste_<gateway_id>/<object_id>/config} messages that
+ * declare the gateway's entities, all on one device ({@code haste_<gateway_id>}) whose availability
+ * follows the gateway's retained status topic. Per camera: a sensor for its top label (score and
+ * level as attributes), one for the score (%), one for its frames/s. Per gateway: the level (a
+ * {@code number} that sets it through control v2 when commands need no signature, else a
+ * read-only sensor), p95 latency, energy saved and frames/s. Camera ids come from untrusted
+ * clients: they appear only as JSON strings (names) and, in topics and templates, as a key made
+ * of {@code [a-z0-9_]} only.
+ */
+public final class HomeAssistantDiscovery {
+    /** A retained message to publish (an empty payload clears a config). */
+    public record Message(String topic, byte[] payload) {}
+
+    private static final Pattern SIMPLE = Pattern.compile("[a-z0-9_]{1,40}");
+
+    private final String prefix;
+    private final String node;
+    private final String base;
+    private final JsonObject device;
+    private final JsonArray availability;
+
+    /**
+     * @param prefix    the discovery prefix ({@code homeassistant})
+     * @param gatewayId the gateway's id
+     * @param model     the model the gateway runs (the device's model field)
+     * @param version   the gateway's version
+     */
+    public HomeAssistantDiscovery(String prefix, String gatewayId, String model, String version) {
+        this.prefix = prefix;
+        this.node = "haste_" + gatewayId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "_");
+        this.base = "haste/" + gatewayId + "/";
+        this.device = new JsonObject().put("identifiers", new JsonArray().add(node)).put("name", "haste-gateway " + gatewayId)
+                .put("manufacturer", "haste-gateway").put("model", model).put("sw_version", version);
+        this.availability = new JsonArray().add(new JsonObject().put("topic", base + "status").put("value_template", "{{ value_json.state }}")
+                .put("payload_available", "online").put("payload_not_available", "offline"));
+    }
+
+    /** The topic the statistics the sensors read are published on ({@code haste/<gateway_id>/stats}). */
+    public String statsTopic() {
+        return base + "stats";
+    }
+
+    /**
+     * The key of {@code camera} in object ids and in the statistics: the id itself when it is 1-40
+     * of {@code a-z 0-9 _}, else its letters and digits (runs of others as one {@code _}), lower case, at most 24, and 8 hex digits
+     * of its SHA-256.
+     */
+    public static String key(String camera) {
+        if (SIMPLE.matcher(camera).matches()) {
+            return camera;
+        }
+        String clean = camera.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
+        clean = clean.length() > 24 ? clean.substring(0, 24) : clean;
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(camera.getBytes(StandardCharsets.UTF_8));
+            return clean + "_" + HexFormat.of().formatHex(hash, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The gateway's entities.
+     *
+     * @param levels   the model's levels
+     * @param settable whether the level may be set from Home Assistant (control commands need no signature)
+     */
+    public List<Message> gateway(int levels, boolean settable) {
+        JsonObject level = entity("level", "level", base + "control/state", "{{ value_json.level }}").put("icon", "mdi:tune-variant");
+        Message levelConfig;
+        if (settable) {
+            level.put("command_topic", base + "control/set").put("command_template", "{\"mode\": \"fixed\", \"level\": {{ value | int }}}")
+                    .put("min", 0).put("max", levels - 1).put("step", 1).put("mode", "box");
+            levelConfig = config("number", "level", level);
+        } else {
+            levelConfig = config("sensor", "level", level.put("state_class", "measurement"));
+        }
+        return List.of(levelConfig,
+                config("sensor", "p95_latency", entity("p95_latency", "p95 latency", statsTopic(), "{{ value_json.p95_ms }}")
+                        .put("unit_of_measurement", "ms").put("device_class", "duration").put("state_class", "measurement")),
+                config("sensor", "energy_saved", entity("energy_saved", "energy saved", statsTopic(), "{{ value_json.energy_saved_percent }}")
+                        .put("unit_of_measurement", "%").put("state_class", "measurement").put("icon", "mdi:leaf")),
+                config("sensor", "frames_per_second", entity("frames_per_second", "frames/s", statsTopic(), "{{ value_json.frames_per_second }}")
+                        .put("unit_of_measurement", "frames/s").put("state_class", "measurement")));
+    }
+
+    /** The entities of {@code camera}. */
+    public List<Message> camera(String camera) {
+        String k = key(camera);
+        String predictions = base + "cameras/" + camera + "/predictions";
+        return List.of(
+                config("sensor", k + "_label", entity(k + "_label", camera + " label", predictions,
+                        "{{ value_json.top[0].label if value_json.top else 'none' }}").put("icon", "mdi:cctv")
+                        .put("json_attributes_topic", predictions)
+                        .put("json_attributes_template", "{{ {'score': value_json.top[0].score if value_json.top else None, "
+                                + "'level': value_json.level, 'frame_id': value_json.frame_id} | tojson }}")),
+                config("sensor", k + "_score", entity(k + "_score", camera + " score", predictions,
+                        "{{ ((value_json.top[0].score * 100) | round(1)) if value_json.top else 0 }}").put("unit_of_measurement", "%")
+                        .put("state_class", "measurement")),
+                config("sensor", k + "_frames_per_second", entity(k + "_frames_per_second", camera + " frames/s", statsTopic(),
+                        "{{ value_json.cameras['" + k + "'].frames_per_second if '" + k + "' in value_json.cameras else 0 }}")
+                        .put("unit_of_measurement", "frames/s").put("state_class", "measurement")));
+    }
+
+    /** Empty retained messages that remove {@code camera}'s entities from Home Assistant. */
+    public List<Message> removeCamera(String camera) {
+        return camera(camera).stream().map(m -> new Message(m.topic(), new byte[0])).toList();
+    }
+
+    private JsonObject entity(String objectId, String name, String stateTopic, String valueTemplate) {
+        return new JsonObject().put("name", name).put("unique_id", node + "_" + objectId).put("object_id", node + "_" + objectId)
+                .put("state_topic", stateTopic).put("value_template", valueTemplate).put("availability", availability.copy())
+                .put("device", device.copy()).put("origin", new JsonObject().put("name", "haste-gateway"));
+    }
+
+    private Message config(String component, String objectId, JsonObject payload) {
+        return new Message(prefix + "/" + component + "/" + node + "/" + objectId + "/config", payload.encode().getBytes(StandardCharsets.UTF_8));
+    }
+}

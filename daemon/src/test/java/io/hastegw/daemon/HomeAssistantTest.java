@@ -1,0 +1,111 @@
+package io.hastegw.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastegw.daemon.homeassistant.HomeAssistantDiscovery;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Home Assistant MQTT discovery against the real Mosquitto: the gateway's entities on connect,
+ * a camera's entities on its first prediction, the statistics they read, the level settable
+ * through what Home Assistant sends, and a forgotten camera's entities removed (empty retained
+ * configs).
+ */
+class HomeAssistantTest {
+    @Test
+    @SuppressWarnings("unchecked")
+    void entitiesAreDeclaredFedSettableAndRemovedWithTheirCamera() throws Exception {
+        String id = "ha" + UUID.randomUUID().toString().substring(0, 6);
+        String node = "haste_" + id;
+        List<String> configs = new ArrayList<>();
+        try (MqttTestClient c = new MqttTestClient("homeassistant/+/" + node + "/#");
+             MqttTestClient gw = new MqttTestClient("haste/" + id + "/#");
+             GatewayFixture g = new GatewayFixture(TestModels.hasteResNet20(), "gateway_id=" + id, "model.level=1", "homeassistant.enabled=true",
+                     "homeassistant.stats_period_s=1", "pipeline.camera_idle_seconds=2").ready()) {
+            var level = c.await(r -> r.topic().equals("homeassistant/number/" + node + "/level/config"), 10);
+            configs.add(level.topic());
+            Map<String, Object> l = level.json();
+            assertEquals("level", l.get("name"));
+            assertEquals(node + "_level", l.get("unique_id"));
+            assertEquals("haste/" + id + "/control/state", l.get("state_topic"));
+            assertEquals("{{ value_json.level }}", l.get("value_template"));
+            assertEquals("haste/" + id + "/control/set", l.get("command_topic"));
+            assertEquals("{\"mode\": \"fixed\", \"level\": {{ value | int }}}", l.get("command_template"));
+            assertEquals(List.of(0, 8, 1), List.of(l.get("min"), l.get("max"), l.get("step")));
+            assertEquals(List.of(Map.of("topic", "haste/" + id + "/status", "value_template", "{{ value_json.state }}", "payload_available", "online",
+                    "payload_not_available", "offline")), l.get("availability"));
+            assertEquals(List.of(node), ((Map<String, Object>) l.get("device")).get("identifiers"));
+            for (String sensor : List.of("p95_latency", "energy_saved", "frames_per_second")) {
+                var m = c.await(r -> r.topic().equals("homeassistant/sensor/" + node + "/" + sensor + "/config"), 10);
+                configs.add(m.topic());
+                assertEquals("haste/" + id + "/stats", m.json().get("state_topic"));
+            }
+
+            gw.publish("haste/" + id + "/cameras/porch/frames", Files.readAllBytes(TestModels.cifar("dog", 8)), "image/jpeg", "p1", null);
+            Set<String> camera = new TreeSet<>();
+            for (int i = 0; i < 3; i++) {
+                var m = c.await(r -> r.topic().contains("/porch_") && r.payload().length > 0, 10);
+                camera.add(m.topic());
+                assertEquals("haste/" + id + "/" + (m.topic().contains("frames_per_second") ? "stats" : "cameras/porch/predictions"),
+                        m.json().get("state_topic"));
+                assertTrue(((String) m.json().get("name")).startsWith("porch "), (String) m.json().get("name"));
+            }
+            assertEquals(Set.of("homeassistant/sensor/" + node + "/porch_frames_per_second/config", "homeassistant/sensor/" + node
+                    + "/porch_label/config", "homeassistant/sensor/" + node + "/porch_score/config"), camera);
+
+            var stats = gw.await(r -> r.topic().equals("haste/" + id + "/stats") && ((Map<?, ?>) r.json().get("cameras")).containsKey("porch"), 10);
+            assertTrue(Json.validate("stats", stats.payload()).isEmpty(), Json.validate("stats", stats.payload()).toString());
+            assertEquals("porch", ((Map<String, Object>) ((Map<String, Object>) stats.json().get("cameras")).get("porch")).get("camera_id"));
+
+            // What Home Assistant publishes when the number is set to 4 (its command_template rendered).
+            gw.publish("haste/" + id + "/control/set", new MqttMessage("{\"mode\": \"fixed\", \"level\": 4}".getBytes(StandardCharsets.UTF_8), 1,
+                    false, new MqttProperties()));
+            for (int i = 0; i < 100 && g.running.gateway().level() != 4; i++) {
+                Thread.sleep(50);
+            }
+            assertEquals(4, g.running.gateway().level());
+
+            Set<String> removed = new TreeSet<>();
+            for (int i = 0; i < 3; i++) {
+                removed.add(c.await(r -> r.topic().contains("/porch_") && r.payload().length == 0, 15).topic());
+            }
+            assertEquals(camera, removed, "the idle camera's entities are removed");
+        } finally {
+            try (MqttTestClient clear = new MqttTestClient("none/" + id)) {
+                for (String topic : configs) {
+                    clear.publish(topic, new MqttMessage(new byte[0], 1, true, new MqttProperties()));
+                }
+            }
+        }
+    }
+
+    @Test
+    void withSignedCommandsTheLevelIsAReadOnlySensor() {
+        var messages = new HomeAssistantDiscovery("homeassistant", "gw1", "resnet20", "1.0").gateway(9, false);
+        assertEquals("homeassistant/sensor/haste_gw1/level/config", messages.get(0).topic());
+        assertFalse(new String(messages.get(0).payload(), StandardCharsets.UTF_8).contains("command_topic"));
+    }
+
+    @Test
+    void aCameraIdOutsideTheSafeCharactersGetsAHashedKey() {
+        String key = HomeAssistantDiscovery.key("Front Door's \"cam\" {{ 7*7 }}");
+        assertTrue(key.matches("front_door_s_cam_7_7_[0-9a-f]{8}"), key);
+        assertEquals("porch_2", HomeAssistantDiscovery.key("porch_2"));
+        Set<String> topics = new HomeAssistantDiscovery("homeassistant", "gw1", "m", "1").camera("Front Door's \"cam\" {{ 7*7 }}").stream()
+                .map(HomeAssistantDiscovery.Message::topic).collect(Collectors.toSet());
+        assertTrue(topics.stream().allMatch(t -> t.matches("homeassistant/sensor/haste_gw1/[a-z0-9_]+/config")), topics.toString());
+    }
+}
