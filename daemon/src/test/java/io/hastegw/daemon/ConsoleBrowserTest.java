@@ -152,6 +152,24 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void everyConsoleResponseCarriesTheSecurityHeadersAndAWrongTokenIsRefused() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        var page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/console/")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        assertEquals("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; "
+                + "form-action 'none'; frame-ancestors 'none'", page.headers().firstValue("Content-Security-Policy").orElse(null));
+        assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(null));
+        assertTrue(!page.body().contains("<script>") && !page.body().contains("style="), "no inline script or style");
+        var wrong = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/console/api/control"))
+                .header("X-Haste-Token", "not-the-token-at-all-0000").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"level\": 2}"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, wrong.statusCode());
+        assertEquals("{\"accepted\":false,\"errors\":[\"wrong console token\"]}", wrong.body());
+        assertTrue(gateway.running.gateway().level() != 2, "a refused command changes nothing");
+    }
+
+    @Test
     void aScreenshotOfThePageIsWrittenToTheTestOutput() throws Exception {
         // A few seconds of traffic from three cameras, so the charts and the table have something to show.
         byte[] jpeg = Files.readAllBytes(TestModels.cifar("ship", 7));
