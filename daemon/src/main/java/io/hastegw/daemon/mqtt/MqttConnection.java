@@ -261,9 +261,7 @@ public final class MqttConnection {
         if (config.mqtt().password() != null) {
             o.setPassword(config.mqtt().password().getBytes(StandardCharsets.UTF_8));
         }
-        if (config.mqtt().tls().enabled()) {
-            o.setSocketFactory(TlsSockets.factory(config.mqtt().tls()));
-        }
+        o.setSocketFactory(config.mqtt().tls().enabled() ? NoDelaySockets.tls(TlsSockets.factory(config.mqtt().tls())) : NoDelaySockets.plain());
         o.setWill(topics.status(), new MqttMessage(offlineStatus, 1, true, new MqttProperties()));
         // The broker discards larger packets instead of sending them: a hostile publisher cannot make Paho buffer
         // a message of hundreds of MB. Up to this size a too-large frame still gets its payload_too_large error.
