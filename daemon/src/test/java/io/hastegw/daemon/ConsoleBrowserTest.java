@@ -152,6 +152,24 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void thePageFitsA1280x720ScreenAndAPhoneWithoutSideScrolling() {
+        org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) browser;
+        org.openqa.selenium.Dimension desktop = browser.manage().window().getSize();
+        try {
+            for (org.openqa.selenium.Dimension size : List.of(new org.openqa.selenium.Dimension(1280, 720),
+                    new org.openqa.selenium.Dimension(390, 844))) {
+                browser.manage().window().setSize(size);
+                waitFor(() -> ((Number) js.executeScript("return window.innerWidth")).intValue() <= size.getWidth());
+                long scroll = ((Number) js.executeScript("return document.documentElement.scrollWidth")).longValue();
+                long width = ((Number) js.executeScript("return window.innerWidth")).longValue();
+                assertTrue(scroll <= width, size + ": the page is " + scroll + " px wide in a " + width + " px window");
+            }
+        } finally {
+            browser.manage().window().setSize(desktop);
+        }
+    }
+
+    @Test
     void everyConsoleResponseCarriesTheSecurityHeadersAndAWrongTokenIsRefused() throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
         var page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/console/")).build(),
