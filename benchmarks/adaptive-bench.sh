@@ -8,7 +8,9 @@
 # MAX_LEVEL (default 3): the highest level within 0.5 pp of dense top-1 in benchmarks/results/eval-vgg11bn.txt
 # (searched schedule: level 3 -0.10 pp, level 4 -0.80 pp), as an operator bounds auto to stay within 1 pp.
 # Options (environment): SHARED_DIR (default ../shared), RATE (frames/s, default 300: past what level 0 serves under the hog), CAMERAS (default 4),
-# SETTLE and SECONDS_PER_MODE (per mode, default 30 and 30), HOG_PER_CORE (default 1), MAX_LEVEL.
+# SETTLE and SECONDS_PER_MODE (per mode, default 30 and 30), HOG_PER_CORE (default 1), MAX_LEVEL, GATEWAY_NICE (the gateway
+# process's niceness, as the systemd unit's Nice= gives it; default 0, the hog's; a negative one needs root; its table goes to
+# benchmarks/results/adaptive-vgg11bn-nice<N>.md).
 set -euo pipefail
 # shellcheck source=benchmarks/gateway-build.sh
 source "$(dirname "$0")/gateway-build.sh"
@@ -21,5 +23,6 @@ mkdir -p build/stream
   --calibration-images "$shared/data/cifar10-jpeg/train" --calibration-frames 128 | grep -v '^/'
 java -cp "daemon/target/test-classes:${jar#"$root"/}" io.hastegw.daemon.bench.AdaptiveBenchmark --jar "${jar#"$root"/}" \
   --shared "$shared" --model vgg11bn --haste build/stream/vgg11bn-budget.onnx --max-level "${MAX_LEVEL:-3}" --rate "${RATE:-300}" \
-  --cameras "${CAMERAS:-4}" --settle "${SETTLE:-30}" --seconds "${SECONDS_PER_MODE:-30}" --hog-per-core "${HOG_PER_CORE:-1}" 2>/dev/null \
-  | tee benchmarks/results/adaptive-vgg11bn.md
+  --cameras "${CAMERAS:-4}" --settle "${SETTLE:-30}" --seconds "${SECONDS_PER_MODE:-30}" --hog-per-core "${HOG_PER_CORE:-1}" \
+  --gateway-nice "${GATEWAY_NICE:-0}" 2>/dev/null \
+  | tee "benchmarks/results/adaptive-vgg11bn$([[ ${GATEWAY_NICE:-0} == 0 ]] || echo "-nice${GATEWAY_NICE}").md"

@@ -54,7 +54,8 @@ public final class AdaptiveBenchmark {
 
     /**
      * {@code --jar JAR --shared DIR --model vgg11bn [--haste FILE] [--max-level L] --rate FPS --cameras C --settle S --seconds S
-     * --hog-per-core N}: {@code --haste} a HASTE model made beforehand (default: the default transform, made here);
+     * --hog-per-core N [--gateway-nice N]}: {@code --gateway-nice} the gateway process's niceness against the hog (the unit's
+     * {@code Nice=}; default 0, equal priority); {@code --haste} a HASTE model made beforehand (default: the default transform, made here);
      * {@code --max-level} the highest level auto may use (default: the model's highest).
      */
     public static void main(String[] args) throws Exception {
@@ -67,6 +68,7 @@ public final class AdaptiveBenchmark {
         int settle = Integer.parseInt(a.getOrDefault("settle", "30"));
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "30"));
         int hogPerCore = Integer.parseInt(a.getOrDefault("hog-per-core", "1"));
+        int nice = Integer.parseInt(a.getOrDefault("gateway-nice", "0"));
         int maxLevel = Integer.parseInt(a.getOrDefault("max-level", "-1"));
         Path dir = shared.resolve("models/cifar10-" + model);
         Path onnx = dir.resolve(model + "-cifar10.onnx");
@@ -82,13 +84,15 @@ public final class AdaptiveBenchmark {
             List<Shot> shots = shots(shared.resolve("data/cifar10-jpeg/test"), card, 100);
             String id = "adapt" + UUID.randomUUID().toString().substring(0, 6);
             int httpPort = LocalMosquitto.freePort();
-            Process gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+            // The gateway's scheduling priority against the hog: the unit's Nice= (0: equal priority).
+            List<String> command = new ArrayList<>(nice == 0 ? List.of() : List.of("nice", "-n", String.valueOf(nice)));
+            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
                     "--set", "gateway_id=" + id, "--set", "mqtt.host=127.0.0.1", "--set", "model.path=" + hasteModel,
                     "--set", "model.card=" + cardFile, "--set", "model.cost_cache=" + tmp.resolve("cost"),
                     "--set", "control.mode=fixed", "--set", "model.level=0", "--set", "pipeline.workers=1",
                     "--set", "control.max_level=" + maxLevel,
-                    "--set", "http.enabled=true", "--set", "http.port=" + httpPort)
-                    .redirectErrorStream(true).redirectOutput(tmp.resolve("gateway.log").toFile()).start();
+                    "--set", "http.enabled=true", "--set", "http.port=" + httpPort));
+            Process gateway = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("gateway.log").toFile()).start();
             try (BenchClient client = new BenchClient("haste/" + id + "/#")) {
                 if (!client.online.await(15, TimeUnit.MINUTES)) {
                     throw new IllegalStateException("gateway not online: " + Files.readString(tmp.resolve("gateway.log")));
@@ -101,8 +105,9 @@ public final class AdaptiveBenchmark {
                         Runtime.getRuntime().availableProcessors());
                 System.out.printf(Locale.ROOT, "gateway: 1 worker, 1 intra-op thread, cost plan and stream reuse on; %d cameras at %.0f frames/s "
                         + "in total (a camera shows one CIFAR-10 test image for %d frames, then the next); hog: %d busy-loop processes per "
-                        + "core; settle %d s, then %d s measured per mode; latency target %.1f ms (%s); dense %.3f ms; ladder %s%n%n",
-                        cameras, rate, CLIP, hogPerCore, settle, seconds, control.path("settings").path("latency_target_ms").asDouble(),
+                        + "core; gateway niceness %d (the hog's: 0); settle %d s, then %d s measured per mode; latency target %.1f ms (%s); "
+                        + "dense %.3f ms; ladder %s%n%n",
+                        cameras, rate, CLIP, hogPerCore, nice, settle, seconds, control.path("settings").path("latency_target_ms").asDouble(),
                         control.path("latency_target").asText(), control.path("dense_ms").asDouble(), control.path("ladder"));
                 double bare = bareLoop(onnx, card, shots);
                 String set = "haste/" + id + "/control/set";
