@@ -5,6 +5,7 @@ import io.hastegw.daemon.load.LatencyWindow;
 import io.hastegw.daemon.pipeline.CameraRates;
 import io.hastegw.daemon.pipeline.Gateway;
 import io.hastegw.daemon.pipeline.GatewayMetrics;
+import io.hastegw.daemon.pipeline.PeriodTotals;
 import io.hastegw.daemon.pipeline.RecentErrors;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,9 +30,7 @@ final class ConsoleFeed {
     private final ArrayDeque<JsonObject> history = new ArrayDeque<>(HISTORY);
     private final CameraRates processedRates = new CameraRates();
     private final CameraRates droppedRates = new CameraRates();
-    private double lastProcessedTotal;
-    private double lastEnergy;
-    private double lastDense;
+    private final PeriodTotals totals = new PeriodTotals();
     private long lastAt;
 
     ConsoleFeed(Gateway gateway, boolean controlEnabled) {
@@ -46,9 +45,7 @@ final class ConsoleFeed {
         Map<String, Double> processed = m.perCamera("haste_frames_processed");
         Map<String, Double> dropped = m.perCamera("haste_frames_dropped");
         Map<String, Double> shed = m.perCamera("haste_frames_shed");
-        double energy = sum(m.perCamera("haste_energy_millijoules"));
-        double dense = sum(m.perCamera("haste_energy_dense_millijoules"));
-        double frames = sum(processed) - lastProcessedTotal;
+        PeriodTotals.Period period = totals.next(m);
         Map<String, Double> fps = processedRates.update(processed, nowMillis);
         Map<String, Double> dps = droppedRates.update(dropped, nowMillis);
         JsonArray cameras = new JsonArray();
@@ -63,10 +60,11 @@ final class ConsoleFeed {
                     .put("dropped", dropped.getOrDefault(id, 0.0).longValue())
                     .put("shed", shed.getOrDefault(id, 0.0).longValue()));
         }
-        JsonObject energyNow = frames > 0 && dense - lastDense > 0 ? new JsonObject()
-                .put("per_frame_mj", round((energy - lastEnergy) / frames))
-                .put("dense_per_frame_mj", round((dense - lastDense) / frames))
-                .put("saved_percent", round(100 * (1 - (energy - lastEnergy) / (dense - lastDense)))) : null;
+        Double saved = period.savedPercent();
+        JsonObject energyNow = period.frames() > 0 && saved != null ? new JsonObject()
+                .put("per_frame_mj", round(period.millijoules() / period.frames()))
+                .put("dense_per_frame_mj", round(period.denseMillijoules() / period.frames()))
+                .put("saved_percent", round(saved)) : null;
         Map<String, Object> control = gateway.controlState();
         BoardSampler.Reading r = gateway.control().reading();
         LatencyWindow.Stats w = gateway.control().stats();
@@ -79,23 +77,20 @@ final class ConsoleFeed {
                         .put("shed_every", control.get("shed_every")).put("reason", control.get("reason"))
                         .put("settings", new JsonObject(castMap(control.get("settings")))))
                 .put("control_enabled", controlEnabled)
-                .put("board", new JsonObject().put("cpu_percent", percent(r.boardCpu())).put("temperature_c", finite(r.temperatureC())))
-                .put("latency", new JsonObject().put("p50_ms", finite(w.p50Ms())).put("p95_ms", finite(w.p95Ms())))
-                .put("frames_per_second", seconds > 0 ? round(frames / seconds) : null)
+                .put("board", new JsonObject().put("cpu_percent", percent(r.boardCpu())).put("temperature_c", HttpEndpoints.finite(r.temperatureC())))
+                .put("latency", new JsonObject().put("p50_ms", HttpEndpoints.finite(w.p50Ms())).put("p95_ms", HttpEndpoints.finite(w.p95Ms())))
+                .put("frames_per_second", seconds > 0 ? round(period.frames() / seconds) : null)
                 .put("energy", energyNow)
                 .put("cameras", cameras)
                 .put("totals", new JsonObject().put("received", (long) m.total("haste_frames_received"))
                         .put("processed", (long) m.total("haste_frames_processed")).put("dropped", (long) m.total("haste_frames_dropped"))
                         .put("shed", (long) m.total("haste_frames_shed")).put("errors", (long) m.total("haste_frame_errors")))
                 .put("errors", errors());
-        lastProcessedTotal = sum(processed);
-        lastEnergy = energy;
-        lastDense = dense;
         lastAt = nowMillis;
         if (history.size() == HISTORY) {
             history.removeFirst();
         }
-        history.addLast(new JsonObject().put("t", nowMillis).put("level", control.get("level")).put("p95_ms", finite(w.p95Ms()))
+        history.addLast(new JsonObject().put("t", nowMillis).put("level", control.get("level")).put("p95_ms", HttpEndpoints.finite(w.p95Ms()))
                 .put("cpu_percent", percent(r.boardCpu())).put("energy_mj", energyNow == null ? null : energyNow.getDouble("per_frame_mj")));
         return state;
     }
@@ -119,16 +114,8 @@ final class ConsoleFeed {
         return (Map<String, Object>) o;
     }
 
-    private static double sum(Map<String, Double> m) {
-        return m.values().stream().mapToDouble(Double::doubleValue).sum();
-    }
-
     private static Double percent(double share) {
         return Double.isFinite(share) ? round(100 * share) : null;
-    }
-
-    private static Double finite(double v) {
-        return Double.isFinite(v) ? round(v) : null;
     }
 
     private static double round(double v) {

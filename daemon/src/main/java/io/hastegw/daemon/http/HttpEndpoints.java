@@ -129,8 +129,8 @@ public final class HttpEndpoints extends VerticleBase {
                 .put("queue", new JsonObject().put("queued", gateway.intake().queued()).put("in_flight", gateway.intake().inFlight()));
     }
 
-    /** A figure for JSON: rounded to 3 decimals, null when unknown. */
-    private static Double finite(double v) {
+    /** A figure for JSON: rounded to 3 decimals, null when unknown (also the console's). */
+    static Double finite(double v) {
         return Double.isFinite(v) ? Math.round(v * 1000) / 1000.0 : null;
     }
 

@@ -80,8 +80,7 @@ public final class Gateway extends VerticleBase {
     private final Optional<HomeAssistantDiscovery> homeAssistant;
     private final java.util.Set<String> announced = new java.util.HashSet<>();
     private final CameraRates statsRates = new CameraRates();
-    private double statsEnergy;
-    private double statsDense;
+    private final PeriodTotals statsTotals = new PeriodTotals();
     private final EnergyAccounting energy;
     private final List<PredictionSink> sinks = new ArrayList<>();
     private final PluginRuntime plugins;
@@ -191,8 +190,7 @@ public final class Gateway extends VerticleBase {
     /** The statistics Home Assistant's sensors read: level, p95, frames/s (in all and per camera), energy saved over the period. */
     private void publishStats(HomeAssistantDiscovery ha) {
         Map<String, Double> fps = statsRates.update(metrics.perCamera("haste_frames_processed"), System.currentTimeMillis());
-        double spent = metrics.perCamera("haste_energy_millijoules").values().stream().mapToDouble(Double::doubleValue).sum();
-        double dense = metrics.perCamera("haste_energy_dense_millijoules").values().stream().mapToDouble(Double::doubleValue).sum();
+        Double saved = statsTotals.next(metrics).savedPercent();
         Map<String, Object> cameras = new java.util.TreeMap<>();
         fps.forEach((camera, rate) -> cameras.put(HomeAssistantDiscovery.key(camera), Map.of("camera_id", camera,
                 "frames_per_second", rate == null ? 0.0 : rate)));
@@ -201,10 +199,8 @@ public final class Gateway extends VerticleBase {
         double p95 = control.stats().p95Ms();
         stats.put("p95_ms", Double.isFinite(p95) ? Math.round(p95 * 1000) / 1000.0 : null);
         stats.put("frames_per_second", CameraRates.total(fps));
-        stats.put("energy_saved_percent", dense - statsDense > 0 ? Math.round(1000 * (1 - (spent - statsEnergy) / (dense - statsDense))) / 10.0 : null);
+        stats.put("energy_saved_percent", saved == null ? null : Math.round(10 * saved) / 10.0);
         stats.put("cameras", cameras);
-        statsEnergy = spent;
-        statsDense = dense;
         mqtt.publish(ha.statsTopic(), messages.stats(stats), 0, false, json());
     }
 

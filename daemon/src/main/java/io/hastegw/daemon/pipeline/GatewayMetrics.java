@@ -12,7 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.DoubleAdder;
 import java.util.function.Supplier;
 
 /**
@@ -26,7 +26,7 @@ public final class GatewayMetrics {
     private static final String[] PER_CAMERA = {"haste_frames_received", "haste_frames_processed", "haste_frames_dropped", "haste_frames_shed",
         "haste_energy_millijoules", "haste_energy_dense_millijoules"};
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, LongAdder> totals = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, DoubleAdder> totals = new ConcurrentHashMap<>();
     private final Timer latency;
     private final Timer inference;
 
@@ -103,9 +103,9 @@ public final class GatewayMetrics {
         return out;
     }
 
-    /** Total of a counter over all its tag values since start, forgotten cameras included (for /status). */
+    /** Total of a counter over all its tag values since start, forgotten cameras included (for /status, the console, the statistics). */
     public double total(String name) {
-        LongAdder total = totals.get(name);
+        DoubleAdder total = totals.get(name);
         return total == null ? 0 : total.sum();
     }
 
@@ -125,12 +125,16 @@ public final class GatewayMetrics {
     }
 
     private void add(String name, String camera, double amount) {
-        counter(name, "camera", camera).increment(amount);
+        increment(name, "camera", camera, amount);
     }
 
     private void count(String name, String tag, String value) {
-        counter(name, tag, value).increment();
-        totals.computeIfAbsent(name, k -> new LongAdder()).increment();
+        increment(name, tag, value, 1);
+    }
+
+    private void increment(String name, String tag, String value, double amount) {
+        counter(name, tag, value).increment(amount);
+        totals.computeIfAbsent(name, k -> new DoubleAdder()).add(amount);
     }
 
     /** The counter {@code name} of one tag value, registered on first use. */

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * ({@code haste_plugin_sink_dropped_total}), so a sink never slows the MQTT path or another sink.
  * Each delivery runs through the plugin's guard (time budget, failure count).
  */
-final class SinkQueue implements PredictionSink, AutoCloseable {
+final class SinkQueue implements PredictionSink {
     private static final Logger LOG = LoggerFactory.getLogger(SinkQueue.class);
 
     private final String plugin;
@@ -76,11 +76,6 @@ final class SinkQueue implements PredictionSink, AutoCloseable {
         }
     }
 
-    /** Predictions waiting. */
-    int waiting() {
-        return queue.size();
-    }
-
     /** Delivers what is queued within {@code graceMs}, then stops the thread; what is left is dropped and counted. */
     void close(long graceMs) {
         closing = true;
@@ -92,10 +87,5 @@ final class SinkQueue implements PredictionSink, AutoCloseable {
         thread.interrupt();
         dropped.increment(queue.size());
         queue.clear();
-    }
-
-    @Override
-    public void close() {
-        close(0);
     }
 }
