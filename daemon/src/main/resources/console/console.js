@@ -25,6 +25,24 @@ function row(cells, classes) {
   return tr;
 }
 
+// One picture per camera, kept across updates and fetched again only when the camera has a newer frame.
+const thumbnails = new Map();
+
+function thumbnail(camera, sequence) {
+  let img = thumbnails.get(camera);
+  if (!img) {
+    img = document.createElement("img");
+    img.className = "latest";
+    img.alt = "latest frame";
+    thumbnails.set(camera, img);
+  }
+  if (img.dataset.sequence !== String(sequence)) {
+    img.dataset.sequence = String(sequence);
+    img.src = "/cameras/" + encodeURIComponent(camera) + "/latest.jpg?frame=" + sequence;
+  }
+  return img;
+}
+
 function fill(tbodyId, noneId, rows) {
   const body = $(tbodyId);
   body.replaceChildren(...rows);
@@ -89,9 +107,13 @@ function render(s) {
     text("energy-detail", "no frame in the last second, or no energy model for this board", "");
   }
   fill("cameras", "cameras-none", s.cameras.map(c => {
-    const tr = row([c.id, fixed(c.frames_per_second, 1), fixed(c.dropped_per_second, 1), c.processed, c.dropped, c.shed],
-        ["camera-id", "num", "num", "num", "num", "num"]);
+    const tr = row([c.id, c.latest ? c.latest.labels.join(", ") || "nothing" : null, fixed(c.frames_per_second, 1),
+        fixed(c.dropped_per_second, 1), c.processed, c.dropped, c.shed], ["camera-id", "labels", "num", "num", "num", "num", "num"]);
     tr.dataset.camera = c.id;
+    const cell = document.createElement("td");
+    cell.className = "latest";
+    if (c.latest) { cell.appendChild(thumbnail(c.id, c.latest.sequence)); }
+    tr.insertBefore(cell, tr.children[1]);
     return tr;
   }));
   fill("errors", "errors-none", s.errors.map(e => row([new Date(e.t).toLocaleTimeString(), e.reason, e.camera_id, e.message],

@@ -3,6 +3,7 @@ package io.hastegw.daemon;
 import ai.onnxruntime.OrtEnvironment;
 import io.hastegw.daemon.config.ConfigLoader;
 import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.daemon.detection.DetectionStage;
 import io.hastegw.daemon.control.ControlPlane;
 import io.hastegw.daemon.energy.EnergyAccounting;
 import io.hastegw.daemon.load.BoardSampler;
@@ -175,7 +176,7 @@ public final class Main {
         int[] chw = card.chw();
         GatewayConfig.Pipeline p = config.pipeline();
         Host host = new Host(config.gatewayId(), new ModelInfo(card.name(), chw[0], chw[1], chw[2], card.labels(),
-                "probabilities".equals(card.output().kind())),
+                card.output().kind() == io.hastegw.op.card.OutputKind.PROBABILITIES || card.detector(), card.detector()),
                 new PipelineLimits(p.maxPayloadBytes(), p.maxImagePixels(), p.decodeBudget(Runtime.getRuntime().maxMemory()),
                         config.plugins().stageTimeoutMs()),
                 new Messages(config.gatewayId())::prediction,
@@ -222,7 +223,7 @@ public final class Main {
             energy = EnergyAccounting.create(config.energy(), SystemFiles.local(), config.model().intraOpThreads(), levelMillis,
                     energyModel(config, plugins));
             processor = new FrameProcessor(plugins.decoders(), preprocessor(config, card, plugins), engine, chain, plane.control(),
-                    energy.estimator());
+                    energy.estimator(), detectionStage(config, card));
         } catch (ControlPlane.SetupException | StartupException e) {
             plugins.close();
             closeQuietly(engine);
@@ -281,6 +282,15 @@ public final class Main {
                     + "--list-plugins shows what runs)");
         }
         return model;
+    }
+
+    /** A detector's decoding and zones (empty for a classifier); a zone that does not fit the model stops the start. */
+    private static Optional<DetectionStage> detectionStage(GatewayConfig config, ModelCard card) throws StartupException {
+        try {
+            return DetectionStage.of(card, config.detection());
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage());
+        }
     }
 
     /** The card's preprocessing, or the plugin preprocessor {@code pipeline.preprocessor} names. */

@@ -26,10 +26,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The operator console in a real browser: Debian's Chromium, headless, through WebDriver
- * (chromium-driver), against a real gateway (HASTE ResNet-20) on the real Mosquitto. The page's
- * numbers match /status, a frame sent over MQTT shows up in its counters, a control change from
- * the page reaches the gateway and is refused without the token, a camera id holding markup is
- * shown as text, and a screenshot of the page is written to target/console/console.png.
+ * (chromium-driver), against a real gateway (the HASTE scene-detector) on the real Mosquitto. The
+ * page's numbers match /status, a frame sent over MQTT shows up in its counters with its latest
+ * picture (boxes drawn) and labels, a control change from the page reaches the gateway and is
+ * refused without the token, a camera id holding markup is shown as text, and a screenshot of the
+ * page is written to target/console/console.png.
  */
 class ConsoleBrowserTest {
     private static final String TOKEN = "a-console-token-of-32-characters";
@@ -47,8 +48,8 @@ class ConsoleBrowserTest {
         port = LocalMosquitto.freePort();
         String id = "con" + UUID.randomUUID().toString().substring(0, 6);
         client = new MqttTestClient("haste/" + id + "/#");
-        gateway = new GatewayFixture(TestModels.hasteResNet20(), "gateway_id=" + id, "model.level=1", "http.enabled=true", "http.port=" + port,
-                "http.console=true", "http.console_token_file=" + token).ready();
+        gateway = new GatewayFixture(TestModels.hasteDetector(), "model.card=" + TestModels.detectorCard(), "gateway_id=" + id, "model.level=1",
+                "http.enabled=true", "http.port=" + port, "http.console=true", "http.console_token_file=" + token).ready();
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
                 .usingAnyFreePort().build();
         ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium")
@@ -73,13 +74,15 @@ class ConsoleBrowserTest {
         return browser.findElement(By.id(id)).getText();
     }
 
+    /** Waits for {@code condition}; an element the live page replaced while it was read (stale) is read again. */
     private static void waitFor(java.util.function.BooleanSupplier condition) {
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> condition.getAsBoolean());
+        new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> condition.getAsBoolean());
     }
 
     private static void send(String camera, String frameId) throws Exception {
         client.publish("haste/" + gateway.running.config().gatewayId() + "/cameras/" + camera + "/frames",
-                Files.readAllBytes(TestModels.cifar("ship", 7)), "image/jpeg", frameId, null);
+                Files.readAllBytes(TestModels.scene(3)), "image/jpeg", frameId, null);
         client.await(r -> frameId.equals(r.topic().endsWith("/frames") ? null : r.json().get("frame_id")), 20);
     }
 
@@ -109,7 +112,14 @@ class ConsoleBrowserTest {
         waitFor(() -> !browser.findElements(By.cssSelector("#cameras tr[data-camera='yard']")).isEmpty());
         List<WebElement> cells = browser.findElement(By.cssSelector("#cameras tr[data-camera='yard']")).findElements(By.tagName("td"));
         assertEquals("yard", cells.get(0).getText());
-        assertTrue(Long.parseLong(cells.get(3).getText()) >= 1, cells.get(3).getText());
+        assertTrue(Long.parseLong(cells.get(5).getText()) >= 1, cells.get(5).getText());
+        // Scene 3 holds a frog and a horse, both found with high scores.
+        waitFor(() -> browser.findElement(By.cssSelector("#cameras tr[data-camera='yard'] td.labels")).getText().matches("frog \\d+ %, horse \\d+ %"));
+        WebElement picture = browser.findElement(By.cssSelector("#cameras tr[data-camera='yard'] img.latest"));
+        waitFor(() -> ((Number) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return arguments[0].naturalWidth", picture))
+                .intValue() == 256);
+        assertTrue(picture.getAttribute("src").matches("http://127\\.0\\.0\\.1:\\d+/cameras/yard/latest\\.jpg\\?frame=\\d+"),
+                picture.getAttribute("src"));
     }
 
     @Test
@@ -141,8 +151,11 @@ class ConsoleBrowserTest {
                 "not an image".getBytes(java.nio.charset.StandardCharsets.UTF_8), "image/jpeg", "hostile-2", null);
         waitFor(() -> browser.findElements(By.cssSelector("#cameras td.camera-id")).stream().anyMatch(td -> td.getText().equals(HOSTILE)));
         waitFor(() -> browser.findElements(By.cssSelector("#errors td.camera-id")).stream().anyMatch(td -> td.getText().equals(HOSTILE)));
-        assertTrue(browser.findElements(By.cssSelector("#cameras img, #cameras script, #errors img, #errors script")).isEmpty(),
+        assertTrue(browser.findElements(By.cssSelector("#cameras img:not(.latest), #cameras script, #errors img, #errors script")).isEmpty(),
                 "no element made from the camera id");
+        String src = browser.findElement(By.cssSelector("#cameras tr[data-camera='" + HOSTILE.replace("'", "\\'") + "'] img.latest"))
+                .getAttribute("src");
+        assertTrue(src.contains("/cameras/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E%3Cscript%3Ealert(2)/latest.jpg"), src);
         try {
             browser.switchTo().alert();
             throw new AssertionError("a script from the camera id ran");
@@ -190,10 +203,10 @@ class ConsoleBrowserTest {
     @Test
     void aScreenshotOfThePageIsWrittenToTheTestOutput() throws Exception {
         // A few seconds of traffic from three cameras, so the charts and the table have something to show.
-        byte[] jpeg = Files.readAllBytes(TestModels.cifar("ship", 7));
         String gw = gateway.running.config().gatewayId();
         for (int i = 0; i < 60; i++) {
-            client.fire("haste/" + gw + "/cameras/" + List.of("door", "yard", "drive").get(i % 3) + "/frames", jpeg);
+            client.fire("haste/" + gw + "/cameras/" + List.of("door", "yard", "drive").get(i % 3) + "/frames",
+                    Files.readAllBytes(TestModels.scene(1 + i % 3)));
             Thread.sleep(100);
         }
         waitFor(() -> !browser.findElements(By.cssSelector("#chart-p95 polyline")).isEmpty());

@@ -78,7 +78,7 @@ class GatewayPipelineTest {
         client.publish(gateway.frames("echo"), Files.readAllBytes(TestModels.cifar("dog", 7)), null, "echo-1", correlation);
         var msg = client.await(r -> r.topic().endsWith("/cameras/echo/predictions"), 20);
         Map<String, Object> json = msg.json();
-        assertEquals("haste.prediction/2", json.get("schema"));
+        assertEquals("haste.prediction/3", json.get("schema"));
         assertEquals(gateway.id, json.get("gateway_id"));
         assertEquals("echo", json.get("camera_id"));
         assertEquals("echo-1", json.get("frame_id"));

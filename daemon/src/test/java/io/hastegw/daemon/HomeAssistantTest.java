@@ -94,7 +94,7 @@ class HomeAssistantTest {
 
     @Test
     void withSignedCommandsTheLevelIsAReadOnlySensor() {
-        var messages = new HomeAssistantDiscovery("homeassistant", "gw1", "resnet20", "1.0").gateway(9, false);
+        var messages = new HomeAssistantDiscovery("homeassistant", "gw1", "resnet20", "1.0", false).gateway(9, false);
         assertEquals("homeassistant/sensor/haste_gw1/level/config", messages.get(0).topic());
         assertFalse(new String(messages.get(0).payload(), StandardCharsets.UTF_8).contains("command_topic"));
     }
@@ -104,7 +104,7 @@ class HomeAssistantTest {
         String key = HomeAssistantDiscovery.key("Front Door's \"cam\" {{ 7*7 }}");
         assertTrue(key.matches("front_door_s_cam_7_7_[0-9a-f]{8}"), key);
         assertEquals("porch_2", HomeAssistantDiscovery.key("porch_2"));
-        Set<String> topics = new HomeAssistantDiscovery("homeassistant", "gw1", "m", "1").camera("Front Door's \"cam\" {{ 7*7 }}").stream()
+        Set<String> topics = new HomeAssistantDiscovery("homeassistant", "gw1", "m", "1", false).camera("Front Door's \"cam\" {{ 7*7 }}").stream()
                 .map(HomeAssistantDiscovery.Message::topic).collect(Collectors.toSet());
         assertTrue(topics.stream().allMatch(t -> t.matches("homeassistant/sensor/haste_gw1/[a-z0-9_]+/config")), topics.toString());
     }

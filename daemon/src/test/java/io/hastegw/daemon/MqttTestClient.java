@@ -112,6 +112,17 @@ final class MqttTestClient implements AutoCloseable {
         }
     }
 
+    /** Clears retained messages on {@code topics} (e.g. a test's zone counts). */
+    static void clearRetained(List<String> topics) {
+        try (MqttTestClient c = new MqttTestClient("haste/none")) {
+            for (String topic : topics) {
+                c.publish(topic, new MqttMessage(new byte[0], 1, true, new MqttProperties()));
+            }
+        } catch (MqttException e) {
+            throw new AssertionError("cannot clear retained messages on " + topics, e);
+        }
+    }
+
     /** Everything received so far (and drains it). */
     List<Received> drain() {
         java.util.ArrayList<Received> all = new java.util.ArrayList<>();

@@ -107,6 +107,8 @@ public final class ConfigLoader {
 
     /** Keys under this prefix are plugins' own (checked against their schemas when they load): any may be set. */
     private static final String PLUGIN_SETTINGS = "plugins.settings.";
+    /** Keys whose value is a map of names the operator chooses (camera ids): set whole, as a JSON object. */
+    private static final java.util.Set<String> NAMED_MAPS = java.util.Set.of("detection.cameras");
 
     private static void set(JsonObject json, String dottedKey, String value, String source, List<String> errors) {
         String[] path = dottedKey.split("\\.");
@@ -125,7 +127,8 @@ public final class ConfigLoader {
             node = (JsonObject) child;
         }
         String leaf = path[path.length - 1];
-        if (!open && (!node.containsKey(leaf) || node.getValue(leaf) instanceof JsonObject)) {
+        boolean namedMap = NAMED_MAPS.contains(dottedKey) && scalar(value) instanceof JsonObject;
+        if (!open && !namedMap && (!node.containsKey(leaf) || node.getValue(leaf) instanceof JsonObject)) {
             errors.add("unknown key '" + dottedKey + "' (from " + source + ")");
             return;
         }

@@ -19,9 +19,10 @@ import java.util.Map;
  * @param energy    energy estimates and the board's meter
  * @param plugins   where plugins are loaded from, which are enabled, their configuration and their fault limits
  * @param homeassistant Home Assistant MQTT discovery
+ * @param detection a detector's decoding overrides and its cameras' zones
  */
 public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline pipeline, Http http, Control control, Energy energy,
-                            Plugins plugins, HomeAssistant homeassistant) {
+                            Plugins plugins, HomeAssistant homeassistant, DetectionConfig detection) {
 
     /**
      * Home Assistant MQTT discovery (docs/operator-guide.md "Home Assistant").
@@ -215,8 +216,9 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
      * @param console          serve the live operator console at {@code /console/} (docs/operator-guide.md "Console")
      * @param consoleTokenFile a file holding the token the console's control requests must carry ({@code X-Haste-Token});
      *                         null: the console is read-only
+     * @param latestFramesMb   memory the cameras' latest frames ({@code /cameras/<id>/latest.jpg}) may take together
      */
-    public record Http(boolean enabled, String host, int port, boolean console, String consoleTokenFile) {}
+    public record Http(boolean enabled, String host, int port, boolean console, String consoleTokenFile, long latestFramesMb) {}
 
     /** The allowed drop policies. */
     public static final List<String> DROP_POLICIES = List.of("drop_oldest", "drop_newest");
@@ -232,7 +234,7 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
 
     /** This configuration with the broker at {@code host}:{@code port}. */
     public GatewayConfig withBroker(String host, int port) {
-        return new GatewayConfig(gatewayId, mqtt.at(host, port), model, pipeline, http, control, energy, plugins, homeassistant);
+        return new GatewayConfig(gatewayId, mqtt.at(host, port), model, pipeline, http, control, energy, plugins, homeassistant, detection);
     }
 
     /** The frame topic filter with the gateway id filled in (without any shared-subscription prefix). */
@@ -256,8 +258,8 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
         check(errors, gatewayId != null && gatewayId.matches("[A-Za-z0-9_-]{1,64}"), "gateway_id",
                 "1-64 characters of A-Z a-z 0-9 _ -", gatewayId);
         if (mqtt == null || model == null || pipeline == null || http == null || control == null || energy == null || plugins == null
-                || homeassistant == null) {
-            errors.add("sections mqtt, model, pipeline, http, control, energy, plugins and homeassistant are required");
+                || homeassistant == null || detection == null) {
+            errors.add("sections mqtt, model, pipeline, http, control, energy, plugins, homeassistant and detection are required");
             return errors;
         }
         check(errors, !embeddedBroker() || (mqtt.embeddedBrokerLib != null && !mqtt.embeddedBrokerLib.isBlank()),
@@ -360,6 +362,8 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
         check(errors, !http.enabled || (http.port > 0 && http.port < 65536), "http.port", "1 to 65535", http.port);
         check(errors, !http.enabled || (http.host != null && !http.host.isBlank()), "http.host", "a bind address", http.host);
         check(errors, !http.console || http.enabled, "http.console", "false unless http.enabled is true (the console is served by it)", true);
+        check(errors, http.latestFramesMb >= 1 && http.latestFramesMb <= 4096, "http.latest_frames_mb", "1 to 4096", http.latestFramesMb);
+        errors.addAll(detection.validate(pipeline.maxCameraIdLength));
         return errors;
     }
 

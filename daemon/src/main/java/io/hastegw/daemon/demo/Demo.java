@@ -1,21 +1,9 @@
 package io.hastegw.daemon.demo;
 
-import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hastegw.daemon.Main;
 import io.hastegw.daemon.mqtt.MessageCallback;
-import io.hastegw.op.analysis.InputShape;
-import io.hastegw.op.card.ModelCard;
-import io.hastegw.op.cost.CalibrationInputs;
-import io.hastegw.op.onnx.FloatTensor;
-import io.hastegw.op.onnx.OnnxModels;
-import io.hastegw.op.runtime.RuntimeOptions;
-import io.hastegw.op.schedule.BudgetOptions;
-import io.hastegw.op.schedule.BudgetTransform;
-import io.hastegw.op.schedule.ScheduleSearch;
-import io.hastegw.op.transform.HasteOptions;
-import io.hastegw.op.transform.TransformResult;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,20 +16,19 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import onnx.Onnx.ModelProto;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 
 /**
- * The one-command demo (deploy/demo.sh): the bundled Fashion-MNIST model made HASTE-enabled with a
- * per-layer schedule searched for MACs budgets (on unlabelled Fashion-MNIST training frames, or
- * synthetic ones where the dataset is missing), the gateway on its
- * embedded defaults with its embedded MQTT broker (no network), and the same frames sent from a
- * directory source over 4 simulated cameras: once to warm up, then at level 0 (the dense model), then,
- * after an operator command on {@code control/level/set}, at the demo's level. It prints a live
- * line per second, a summary per pass and what the level saved against level 0 in this run.
+ * The one-command demo (deploy/demo.sh): a model made HASTE-enabled with a per-layer schedule
+ * searched for MACs budgets on unlabelled frames ({@link DemoWorkload}: the shared scene-detector
+ * on camera-like clips, or the bundled Fashion-MNIST classifier), the gateway on its embedded
+ * defaults with its embedded MQTT broker (no network), and the frames sent from a directory
+ * source over simulated cameras: once to warm up, then at level 0 (the dense model), then, after
+ * an operator command on {@code control/level/set}, at each of the demo's levels. It prints a
+ * live line per second, a summary per pass and what each level saved against level 0 in this run.
  */
 public final class Demo {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,71 +36,45 @@ public final class Demo {
     private Demo() {}
 
     /**
-     * {@code --model ONNX --card JSON --broker-lib DIR --work DIR [--frames N] [--rate FPS] [--cameras C] [--level L]
-     * [--cost-plan true|false] [--stream-reuse true|false (default false: the demo frames are unrelated images)]
-     * [--dataset DIR]}.
+     * {@code --demo detector --detector DIR --cifar DIR | --demo classifier --model ONNX --card JSON [--dataset DIR] [--frames N]}
+     * {@code --broker-lib DIR --work DIR [--rate FPS] [--cameras C] [--clips N] [--levels L,...] [--cost-plan true|false]
+     * [--stream-reuse true|false (classifier; default false: its frames are unrelated images)] [--console-port P]}.
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new java.util.HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
-        Path model = Path.of(a.get("model"));
-        Path card = Path.of(a.get("card"));
         Path work = Files.createDirectories(Path.of(a.getOrDefault("work", "build/demo")));
-        int frames = Integer.parseInt(a.getOrDefault("frames", "1000"));
         double rate = Double.parseDouble(a.getOrDefault("rate", "100"));
         int cameras = Integer.parseInt(a.getOrDefault("cameras", "4"));
-        int level = Integer.parseInt(a.getOrDefault("level", "5"));
-        Path dataset = Path.of(a.getOrDefault("dataset", DemoFrames.FASHION_MNIST.toString()));
+        List<Integer> levels = java.util.Arrays.stream(a.getOrDefault("levels", "5").split(",")).map(String::trim).map(Integer::valueOf).toList();
         PrintStream out = System.out;
-
-        Path frameDir = work.resolve("frames");
-        deleteTree(frameDir);
-        if (Files.isRegularFile(dataset.resolve("t10k-images-idx3-ubyte.gz"))) {
-            int n = DemoFrames.writeFashionMnist(dataset, frameDir, frames);
-            out.printf("demo: %d Fashion-MNIST test images from %s (Debian package dataset-fashion-mnist) in %s%n", n, dataset, frameDir);
-        } else {
-            DemoFrames.writeGenerated(frameDir, frames);
-            out.printf("demo: Fashion-MNIST is NOT installed (%s missing; apt-get install dataset-fashion-mnist):"
-                    + " using %d GENERATED frames, so no accuracy can be reported%n", dataset, frames);
-        }
-        ModelCard modelCard = ModelCard.read(card);
-        Path hasteModel = work.resolve(model.getFileName().toString().replaceFirst("\\.onnx$", "") + "-haste.onnx");
-        BudgetOptions budget = BudgetOptions.defaults();
-        List<FloatTensor> calibration;
-        String calibrationSource;
-        if (Files.isRegularFile(dataset.resolve("train-images-idx3-ubyte.gz"))) {
-            Path calibrationDir = work.resolve("calibration");
-            deleteTree(calibrationDir);
-            DemoFrames.writeUnlabelledTraining(dataset, calibrationDir, 128);
-            calibration = CalibrationInputs.fromFolder(calibrationDir, modelCard, 128);
-            calibrationSource = "unlabelled Fashion-MNIST training frames";
-        } else {
-            calibration = CalibrationInputs.synthetic(modelCard, budget.frames());
-            calibrationSource = "synthetic frames (data-free)";
-        }
-        TransformResult result = transform(model, modelCard, calibration, calibrationSource, budget, out);
-        OnnxModels.write(result.model(), hasteModel);
-        out.printf("demo: HASTE model %s (%d HASTE layers, levels 0..%d)%n", hasteModel, result.info().hasteLayers().size(),
-                result.info().schedule().levels() - 1);
-
+        DemoWorkload workload = "detector".equals(a.get("demo"))
+                ? DemoWorkload.detector(Path.of(a.get("detector")), Path.of(a.get("cifar")), work, cameras,
+                        Integer.parseInt(a.getOrDefault("clips", "2")), levels, out)
+                : DemoWorkload.fashionMnist(Path.of(a.get("model")), Path.of(a.get("card")),
+                        Path.of(a.getOrDefault("dataset", DemoFrames.FASHION_MNIST.toString())), work,
+                        Integer.parseInt(a.getOrDefault("frames", "1000")), cameras, Boolean.parseBoolean(a.getOrDefault("stream-reuse", "false")),
+                        levels, out);
         String id = "demo";
         int consolePort = consolePort(Integer.parseInt(a.getOrDefault("console-port", "9464")));
+        List<String> sets = new ArrayList<>(List.of("gateway_id=" + id, "model.path=" + workload.hasteModel(), "model.card=" + workload.card(),
+                "model.level=0", "control.mode=fixed", "mqtt.embedded_broker_lib=" + a.get("broker-lib"),
+                "model.cost_plan=" + a.getOrDefault("cost-plan", "true"), "pipeline.queue_per_camera=8", "pipeline.workers=2",
+                "http.enabled=true", "http.port=" + consolePort, "http.console=true"));
+        sets.addAll(workload.settings());
+        List<String> argv = new ArrayList<>();
+        sets.forEach(s -> argv.addAll(List.of("--set", s)));
         AtomicReference<Main.Running> ref = new AtomicReference<>();
-        int status = Main.start(new String[] {"--set", "gateway_id=" + id, "--set", "model.path=" + hasteModel, "--set", "model.card=" + card,
-            "--set", "model.level=0", "--set", "control.mode=fixed", "--set", "mqtt.embedded_broker_lib=" + a.get("broker-lib"),
-            "--set", "model.calibration_images=" + frameDir, "--set", "model.cost_plan=" + a.getOrDefault("cost-plan", "true"),
-            "--set", "model.stream_reuse.enabled=" + a.getOrDefault("stream-reuse", "false"),
-            "--set", "pipeline.queue_per_camera=8", "--set", "pipeline.workers=2", "--set", "http.enabled=true",
-            "--set", "http.port=" + consolePort, "--set", "http.console=true"}, Map.of(), out, System.err, ref);
+        int status = Main.start(argv.toArray(new String[0]), Map.of(), out, System.err, ref);
         if (status != -1) {
             System.exit(status);
         }
         Main.Running running = ref.get();
         int port = running.config().mqtt().port();
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
-        AtomicReference<DemoStats> current = new AtomicReference<>(new DemoStats());
+        AtomicReference<DemoStats> current = new AtomicReference<>(new DemoStats(workload.score().get()));
         AtomicInteger levelState = new AtomicInteger(-1);
         MqttAsyncClient client = new MqttAsyncClient("tcp://127.0.0.1:" + port, "demo-" + UUID.randomUUID(), new MemoryPersistence());
         client.setCallback(new Listener(current, sentAt, levelState));
@@ -123,25 +84,35 @@ public final class Demo {
             Thread.sleep(25);
         }
         out.println("demo: live console (read-only) while the demo runs: http://127.0.0.1:" + consolePort + "/console/");
-        out.println("demo: how level " + level + " runs on this machine: " + describe(running.gateway().engine().details(level)));
-        DirectoryFrameSource source = new DirectoryFrameSource(frameDir);
-        out.printf("demo: gateway '%s' on the embedded broker 127.0.0.1:%d; %d frames from %d cameras at %.0f frames/s (labels: %s)%n",
-                id, port, source.size(), cameras, rate, modelCard.labels());
-
-        out.println("demo: warm-up: every frame once at level 0, not counted (JIT, caches)");
-        DemoStats warmUp = new DemoStats();
-        current.set(warmUp);
-        sendAll(warmUp, running, client, source, id, cameras, rate, sentAt);
-        DemoStats dense = pass(out, "pass 1: level 0 (the dense model)", current, running, client, source, id, cameras, rate, sentAt);
-        out.printf("demo: operator command: haste/%s/control/level/set <- %d%n", id, level);
-        client.publish("haste/" + id + "/control/level/set", new MqttMessage(Integer.toString(level).getBytes(StandardCharsets.UTF_8)))
-                .waitForCompletion(5000);
-        for (int i = 0; i < 200 && levelState.get() != level; i++) {
-            Thread.sleep(25);
+        for (int level : levels) {
+            out.println("demo: how level " + level + " runs on this machine: " + describe(running.gateway().engine().details(level)));
         }
-        DemoStats haste = pass(out, "pass 2: level " + level + " (HASTE)", current, running, client, source, id, cameras, rate, sentAt);
-        out.println(haste.against(dense));
-        out.println(streamReuse(running.gateway().engine().details(level).get("stream_reuse")));
+        DirectoryFrameSource source = workload.source();
+        out.printf(Locale.ROOT, "demo: gateway '%s' on the embedded broker 127.0.0.1:%d; %d frames from %d cameras at %.0f frames/s%n",
+                id, port, source.size(), source.cameras(), rate);
+        out.println("demo: warm-up: every frame once at level 0, not counted (JIT, caches)");
+        DemoStats warmUp = new DemoStats(workload.score().get());
+        current.set(warmUp);
+        sendAll(warmUp, running, client, source, id, rate, sentAt);
+        DemoStats dense = pass(out, "pass 1: level 0 (the dense model)", current, workload, running, client, id, rate, sentAt);
+        List<String> comparisons = new ArrayList<>();
+        for (int i = 0; i < levels.size(); i++) {
+            int level = levels.get(i);
+            out.printf("demo: operator command: haste/%s/control/level/set <- %d%n", id, level);
+            client.publish("haste/" + id + "/control/level/set", new MqttMessage(Integer.toString(level).getBytes(StandardCharsets.UTF_8)))
+                    .waitForCompletion(5000);
+            for (int t = 0; t < 200 && levelState.get() != level; t++) {
+                Thread.sleep(25);
+            }
+            DemoStats haste = pass(out, "pass " + (i + 2) + ": level " + level + " (HASTE)", current, workload, running, client, id, rate, sentAt);
+            comparisons.add(haste.against(dense));
+            out.println(comparisons.get(comparisons.size() - 1));
+        }
+        if (comparisons.size() > 1) {
+            out.println("demo: every level against level 0, same frames, same run:");
+            comparisons.forEach(c -> out.println("  " + c.substring("demo: ".length())));
+        }
+        out.println(streamReuse(running.gateway().engine().details(levels.get(levels.size() - 1)).get("stream_reuse")));
         client.disconnect().waitForCompletion(5000);
         client.close();
         running.stop();
@@ -166,31 +137,13 @@ public final class Demo {
                 s.get("cameras_with_state"));
     }
 
-    /**
-     * The bundled model made HASTE-enabled: each level a MACs budget, the per-layer schedule searched
-     * on {@code frames} (unlabelled: no label is read).
-     */
-    private static TransformResult transform(Path model, ModelCard card, List<FloatTensor> frames, String source, BudgetOptions budget,
-                                             PrintStream out) throws Exception {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        RuntimeOptions runtime = RuntimeOptions.of(1);
-        ModelProto onnx = OnnxModels.read(model);
-        BudgetTransform.Outcome o = new BudgetTransform(env, runtime, new ScheduleSearch(env, runtime, (done, total) -> { }))
-                .transform(onnx, InputShape.batchOne(onnx, card), HasteOptions.defaults(), card, frames, source, budget);
-        out.println("demo: schedule " + o.transform().info().scheduleOrigin());
-        for (int l = 1; l < o.search().schedule().levels(); l++) {
-            out.printf(Locale.ROOT, "demo:   level %d: budget %.0f %% of the dense MACs, predicted %.1f %%%n", l,
-                    100 * budget.budgets().get(l - 1), 100 * o.search().predicted()[l]);
-        }
-        return o.transform();
-    }
-
     /** Sends every frame once at the level in use, prints a live line per second and the pass's summary; its statistics. */
-    private static DemoStats pass(PrintStream out, String title, AtomicReference<DemoStats> current, Main.Running running,
-                                  MqttAsyncClient client, DirectoryFrameSource source, String id, int cameras, double rate,
-                                  Map<String, Long> sentAt) throws Exception {
+    private static DemoStats pass(PrintStream out, String title, AtomicReference<DemoStats> current, DemoWorkload workload,
+                                  Main.Running running, MqttAsyncClient client, String id, double rate, Map<String, Long> sentAt)
+            throws Exception {
         out.println("demo: " + title);
-        DemoStats stats = new DemoStats();
+        DirectoryFrameSource source = workload.source();
+        DemoStats stats = new DemoStats(workload.score().get());
         current.set(stats);
         long start = System.nanoTime();
         Thread ticker = new Thread(() -> {
@@ -206,7 +159,7 @@ public final class Demo {
         }, "demo-live");
         ticker.setDaemon(true);
         ticker.start();
-        double dropped = sendAll(stats, running, client, source, id, cameras, rate, sentAt);
+        double dropped = sendAll(stats, running, client, source, id, rate, sentAt);
         ticker.interrupt();
         ticker.join();
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -219,9 +172,9 @@ public final class Demo {
      * in {@code stats} or dropped by the gateway; returns how many it dropped meanwhile.
      */
     private static double sendAll(DemoStats stats, Main.Running running, MqttAsyncClient client, DirectoryFrameSource source, String id,
-                                  int cameras, double rate, Map<String, Long> sentAt) throws Exception {
+                                  double rate, Map<String, Long> sentAt) throws Exception {
         double droppedBefore = running.gateway().metrics().total("haste_frames_dropped");
-        source.publish(client, camera -> "haste/" + id + "/cameras/cam" + camera + "/frames", cameras, rate, sentAt);
+        source.publish(client, camera -> "haste/" + id + "/cameras/cam" + camera + "/frames", rate, sentAt);
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline
                 && stats.answered() + running.gateway().metrics().total("haste_frames_dropped") - droppedBefore < source.size()) {
@@ -230,7 +183,8 @@ public final class Demo {
         return running.gateway().metrics().total("haste_frames_dropped") - droppedBefore;
     }
 
-    private static void deleteTree(Path dir) throws java.io.IOException {
+    /** Deletes {@code dir} and everything under it, if it exists. */
+    static void deleteTree(Path dir) throws java.io.IOException {
         if (Files.exists(dir)) {
             try (var walk = Files.walk(dir)) {
                 List<Path> all = new ArrayList<>(walk.toList());
@@ -255,13 +209,7 @@ public final class Demo {
                 JsonNode p = JSON.readTree(message.getPayload());
                 String frameId = p.path("frame_id").asText();
                 Long sent = sentAt.get(frameId);
-                String folder = frameId.substring(0, frameId.indexOf('/'));
-                Integer truth = folder.matches("\\d+") ? Integer.valueOf(folder) : null;
-                stats.get().prediction(sent == null ? Double.NaN : (now - sent) / 1e6, p.path("latency_ms").path("inference").asDouble(), truth,
-                        p.path("top").get(0).path("index").asInt(), p.path("macs").path("executed").asDouble(),
-                        p.path("macs").path("reduction").asDouble(), p.path("level").asInt(), new DemoStats.Energy(
-                                p.path("energy").path("millijoules").asDouble(Double.NaN), p.path("energy").path("dense_millijoules").asDouble(Double.NaN),
-                                p.path("energy").path("method").asText()));
+                stats.get().prediction(frameId, sent == null ? Double.NaN : (now - sent) / 1e6, p);
             }
         }
     }

@@ -1,23 +1,22 @@
 package io.hastegw.daemon.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * What the demo saw: predictions with their latency and correctness, errors, per-second windows
- * for the live line and totals for the summary. Thread-safe (fed from the MQTT callback thread).
+ * What the demo saw in one pass: predictions with their latency, MACs, level and energy, their
+ * score ({@link DemoScore}: top-1 or mAP), errors, per-second windows for the live line and
+ * totals for the summary. Thread-safe (fed from the MQTT callback thread).
  */
 final class DemoStats {
+    private final DemoScore score;
     private final List<Double> latencies = new ArrayList<>();
     private final List<Double> inference = new ArrayList<>();
     private final List<Double> window = new ArrayList<>();
     private int predictions;
-    private int labelled;
-    private int correct;
-    private int windowLabelled;
-    private int windowCorrect;
     private int errors;
     private double reductionSum;
     private double macsSum;
@@ -28,31 +27,28 @@ final class DemoStats {
     private double windowDenseMillijoules;
     private String energyMethod;
 
-    /** Energy of one prediction as the gateway reported it (NaN figures on a board without a device profile). */
-    record Energy(double millijoules, double denseMillijoules, String method) {}
+    /** A pass scored by {@code score}. */
+    DemoStats(DemoScore score) {
+        this.score = score;
+    }
 
-    synchronized void prediction(double latencyMs, double inferenceMs, Integer trueClass, int predicted, double executedMacs, double reduction,
-                                 int usedLevel, Energy energy) {
+    /** The prediction {@code p} of frame {@code frameId}, received {@code latencyMs} after the frame was published. */
+    synchronized void prediction(String frameId, double latencyMs, JsonNode p) {
         predictions++;
         latencies.add(latencyMs);
-        inference.add(inferenceMs);
+        inference.add(p.path("latency_ms").path("inference").asDouble());
         window.add(latencyMs);
-        reductionSum += reduction;
-        macsSum += executedMacs;
-        level = usedLevel;
-        millijoules += energy.millijoules();
-        denseMillijoules += energy.denseMillijoules();
-        windowMillijoules += energy.millijoules();
-        windowDenseMillijoules += energy.denseMillijoules();
-        energyMethod = energy.method();
-        if (trueClass != null) {
-            labelled++;
-            windowLabelled++;
-            if (trueClass == predicted) {
-                correct++;
-                windowCorrect++;
-            }
-        }
+        reductionSum += p.path("macs").path("reduction").asDouble();
+        macsSum += p.path("macs").path("executed").asDouble();
+        level = p.path("level").asInt();
+        double mj = p.path("energy").path("millijoules").asDouble(Double.NaN);
+        double denseMj = p.path("energy").path("dense_millijoules").asDouble(Double.NaN);
+        millijoules += mj;
+        denseMillijoules += denseMj;
+        windowMillijoules += mj;
+        windowDenseMillijoules += denseMj;
+        energyMethod = p.path("energy").path("method").asText();
+        score.add(frameId, p);
     }
 
     synchronized void error() {
@@ -64,19 +60,31 @@ final class DemoStats {
         return predictions + errors;
     }
 
+    /** The pass's score in percent (NaN without scored frames). */
+    synchronized double score() {
+        return score.percent();
+    }
+
+    /** Mean MACs executed per prediction. */
+    synchronized double macs() {
+        return macsSum / Math.max(1, predictions);
+    }
+
+    /** Median inference time (the gateway's latency_ms.inference). */
+    synchronized double inferenceP50() {
+        return percentile(new ArrayList<>(inference), 0.5);
+    }
+
     /** The live line for the last second, and a new window. */
     synchronized String liveLine(int second) {
         List<Double> w = new ArrayList<>(window);
         window.clear();
-        String accuracy = windowLabelled == 0 ? "accuracy n/a" : String.format(Locale.ROOT, "accuracy %5.1f%% (total %5.1f%%)",
-                100.0 * windowCorrect / windowLabelled, 100.0 * correct / labelled);
-        windowLabelled = 0;
-        windowCorrect = 0;
+        String scored = score.frames() == 0 ? score.name() + " n/a" : String.format(Locale.ROOT, "%s so far %5.1f%%", score.name(), score.percent());
         String energy = energy(windowMillijoules, windowDenseMillijoules, w.size());
         windowMillijoules = 0;
         windowDenseMillijoules = 0;
         return String.format(Locale.ROOT, "[%3ds] %5d frames/s  latency p50 %6.2f ms  level %d  %s  %s  errors %d", second, w.size(),
-                percentile(w, 0.5), level, accuracy, energy, errors);
+                percentile(w, 0.5), level, scored, energy, errors);
     }
 
     /** Energy per frame and saved against dense, or why there is none. */
@@ -99,10 +107,10 @@ final class DemoStats {
                          %s
                          %s""",
                 sent, seconds, predictions, predictions / seconds, dropped, errors,
-                percentile(all, 0.5), percentile(all, 0.95), percentile(all, 0.99), percentile(new ArrayList<>(inference), 0.5), level,
+                percentile(all, 0.5), percentile(all, 0.95), percentile(all, 0.99), inferenceP50(), level,
                 100 * reductionSum / Math.max(1, predictions),
-                labelled == 0 ? "accuracy: n/a (generated frames have no true class)"
-                        : String.format(Locale.ROOT, "accuracy: %.2f %% top-1 on %d labelled frames", 100.0 * correct / labelled, labelled),
+                score.frames() == 0 ? score.name() + ": n/a (no labelled frame: generated frames have no truth)"
+                        : String.format(Locale.ROOT, "%s: %.2f %% on %d labelled frames", score.name(), score.percent(), score.frames()),
                 energyMethod == null || Double.isNaN(millijoules) ? "energy: n/a (" + energyMethod + ")"
                         : String.format(Locale.ROOT, "%s, %.3f mJ in all (%s)", energy(millijoules, denseMillijoules, predictions), millijoules,
                         energyMethod));
@@ -110,16 +118,16 @@ final class DemoStats {
 
     /** What this pass saved against {@code dense}, the level-0 pass over the same frames in the same run. */
     synchronized String against(DemoStats dense) {
-        double macs = macsSum / Math.max(1, predictions);
-        double denseMacs = dense.macsSum / Math.max(1, dense.predictions);
-        double ms = percentile(new ArrayList<>(inference), 0.5);
-        double denseMs = percentile(new ArrayList<>(dense.inference), 0.5);
-        String accuracy = labelled == 0 || dense.labelled == 0 ? "accuracy n/a (generated frames)"
-                : String.format(Locale.ROOT, "top-1 %.2f %% against %.2f %% (%+.2f pp)", 100.0 * correct / labelled,
-                        100.0 * dense.correct / dense.labelled, 100.0 * correct / labelled - 100.0 * dense.correct / dense.labelled);
+        double macs = macs();
+        double denseMacs = dense.macs();
+        double ms = inferenceP50();
+        double denseMs = dense.inferenceP50();
+        String scored = score.frames() == 0 || dense.score.frames() == 0 ? score.name() + " n/a (generated frames)"
+                : String.format(Locale.ROOT, "%s %.2f %% against %.2f %% (%+.2f pp)", score.name(), score.percent(), dense.score(),
+                        score.percent() - dense.score());
         return String.format(Locale.ROOT, "demo: level %d against level 0, same frames, same run: MACs %.2f M against %.2f M (%.1f %% fewer), "
                 + "inference p50 %.3f ms against %.3f ms (%.2fx as fast), %s", level, macs / 1e6, denseMacs / 1e6, 100 * (1 - macs / denseMacs),
-                ms, denseMs, denseMs / ms, accuracy);
+                ms, denseMs, denseMs / ms, scored);
     }
 
     private static double percentile(List<Double> values, double q) {

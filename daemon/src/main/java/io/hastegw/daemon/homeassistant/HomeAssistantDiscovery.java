@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  * the retained {@code <prefix>/<component>/haste_<gateway_id>/<object_id>/config} messages that
  * declare the gateway's entities, all on one device ({@code haste_<gateway_id>}) whose availability
  * follows the gateway's retained status topic. Per camera: a sensor for its top label (score and
- * level as attributes), one for the score (%), one for its frames/s. Per gateway: the level (a
+ * level as attributes; a detector's: its best detection's), one for the score (%), one for its
+ * frames/s, and for a detector one for the number of objects. Per zone and label of a detector's
+ * cameras: the number of objects of that label in the zone ("car in driveway"). Per gateway: the level (a
  * {@code number} that sets it through control v2 when commands need no signature, else a
  * read-only sensor), p95 latency, energy saved and frames/s. Camera ids come from untrusted
  * clients: they appear only as JSON strings (names) and, in topics and templates, as a key made
@@ -32,14 +34,20 @@ public final class HomeAssistantDiscovery {
     private final String base;
     private final JsonObject device;
     private final JsonArray availability;
+    /** The predictions' best result: {@code top} of a classifier, {@code detections} of a detector. */
+    private final String best;
+    private final boolean detector;
 
     /**
      * @param prefix    the discovery prefix ({@code homeassistant})
      * @param gatewayId the gateway's id
      * @param model     the model the gateway runs (the device's model field)
      * @param version   the gateway's version
+     * @param detector  whether the model is an object detector
      */
-    public HomeAssistantDiscovery(String prefix, String gatewayId, String model, String version) {
+    public HomeAssistantDiscovery(String prefix, String gatewayId, String model, String version, boolean detector) {
+        this.detector = detector;
+        this.best = detector ? "value_json.detections" : "value_json.top";
         this.prefix = prefix;
         this.node = "haste_" + gatewayId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "_");
         this.base = "haste/" + gatewayId + "/";
@@ -102,18 +110,34 @@ public final class HomeAssistantDiscovery {
     public List<Message> camera(String camera) {
         String k = key(camera);
         String predictions = base + "cameras/" + camera + "/predictions";
-        return List.of(
+        List<Message> entities = new java.util.ArrayList<>(List.of(
                 config("sensor", k + "_label", entity(k + "_label", camera + " label", predictions,
-                        "{{ value_json.top[0].label if value_json.top else 'none' }}").put("icon", "mdi:cctv")
+                        "{{ " + best + "[0].label if " + best + " else 'none' }}").put("icon", "mdi:cctv")
                         .put("json_attributes_topic", predictions)
-                        .put("json_attributes_template", "{{ {'score': value_json.top[0].score if value_json.top else None, "
+                        .put("json_attributes_template", "{{ {'score': " + best + "[0].score if " + best + " else None, "
                                 + "'level': value_json.level, 'frame_id': value_json.frame_id} | tojson }}")),
                 config("sensor", k + "_score", entity(k + "_score", camera + " score", predictions,
-                        "{{ ((value_json.top[0].score * 100) | round(1)) if value_json.top else 0 }}").put("unit_of_measurement", "%")
+                        "{{ ((" + best + "[0].score * 100) | round(1)) if " + best + " else 0 }}").put("unit_of_measurement", "%")
                         .put("state_class", "measurement")),
                 config("sensor", k + "_frames_per_second", entity(k + "_frames_per_second", camera + " frames/s", statsTopic(),
                         "{{ value_json.cameras['" + k + "'].frames_per_second if '" + k + "' in value_json.cameras else 0 }}")
-                        .put("unit_of_measurement", "frames/s").put("state_class", "measurement")));
+                        .put("unit_of_measurement", "frames/s").put("state_class", "measurement"))));
+        if (detector) {
+            entities.add(config("sensor", k + "_objects", entity(k + "_objects", camera + " objects", predictions,
+                    "{{ value_json.detections | length }}").put("unit_of_measurement", "objects").put("state_class", "measurement")
+                    .put("icon", "mdi:shape-outline")));
+        }
+        return List.copyOf(entities);
+    }
+
+    /**
+     * The sensor of {@code label} in {@code camera}'s zone {@code zone} ("car in driveway"), reading
+     * the retained count on {@code stateTopic}.
+     */
+    public Message zone(String camera, String zone, String label, String stateTopic) {
+        String k = key(camera) + "_zone_" + key(zone) + "_" + key(label);
+        return config("sensor", k, entity(k, label + " in " + zone + " (" + camera + ")", stateTopic, "{{ value | int }}")
+                .put("unit_of_measurement", "objects").put("state_class", "measurement").put("icon", "mdi:vector-polygon"));
     }
 
     /** Empty retained messages that remove {@code camera}'s entities from Home Assistant. */

@@ -58,7 +58,9 @@ final class ConsoleFeed {
                     .put("dropped_per_second", seconds > 0 ? dps.getOrDefault(id, 0.0) : null)
                     .put("processed", processed.getOrDefault(id, 0.0).longValue())
                     .put("dropped", dropped.getOrDefault(id, 0.0).longValue())
-                    .put("shed", shed.getOrDefault(id, 0.0).longValue()));
+                    .put("shed", shed.getOrDefault(id, 0.0).longValue())
+                    .put("latest", gateway.latestFrames().summary(id).map(l -> new JsonObject().put("labels", new JsonArray(l.labels()))
+                            .put("sequence", l.sequence())).orElse(null)));
         }
         Double saved = period.savedPercent();
         JsonObject energyNow = period.frames() > 0 && saved != null ? new JsonObject()

@@ -20,8 +20,9 @@ import java.lang.management.ManagementFactory;
 /**
  * The observability endpoint (off by default, loopback when on): {@code /health} (200 when the
  * broker connection is ready and the model loaded, else 503), {@code /metrics} (Prometheus
- * text), {@code /status} (JSON summary), and, with {@code http.console}, the operator console
- * ({@link ConsoleEndpoints}).
+ * text), {@code /status} (JSON summary), {@code /cameras/<id>/latest.jpg} (a camera's latest frame
+ * drawn with its boxes or label, {@link LatestFrames}), and, with {@code http.console}, the
+ * operator console ({@link ConsoleEndpoints}).
  */
 public final class HttpEndpoints extends VerticleBase {
     private final GatewayConfig.Http config;
@@ -48,6 +49,19 @@ public final class HttpEndpoints extends VerticleBase {
         router.get("/status").handler(ctx -> vertx.executeBlocking(() -> gateway.plugins().status(), false)
                 .onSuccess(plugins -> ctx.response().putHeader("content-type", "application/json").end(status(plugins).encodePrettily()))
                 .onFailure(ctx::fail));
+        // Drawn off the event loop: the first request after a frame decodes, draws and encodes it.
+        router.get("/cameras/:camera/latest.jpg").handler(ctx -> vertx.executeBlocking(() -> gateway.latestFrames()
+                .jpeg(ctx.pathParam("camera")), false).onComplete(ar -> {
+                    ctx.response().putHeader("cache-control", "no-store").putHeader("x-content-type-options", "nosniff");
+                    if (ar.failed()) {
+                        ctx.response().setStatusCode(500).putHeader("content-type", "text/plain; charset=utf-8").end(ar.cause().getMessage());
+                    } else if (ar.result().isEmpty()) {
+                        ctx.response().setStatusCode(404).putHeader("content-type", "text/plain; charset=utf-8")
+                                .end("no frame of this camera is kept (none predicted since it was last forgotten, or beyond http.latest_frames_mb)");
+                    } else {
+                        ctx.response().putHeader("content-type", "image/jpeg").end(io.vertx.core.buffer.Buffer.buffer(ar.result().get()));
+                    }
+                }));
         if (config.console()) {
             Optional<byte[]> token;
             try {

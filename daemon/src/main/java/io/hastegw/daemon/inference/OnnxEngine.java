@@ -115,15 +115,41 @@ public final class OnnxEngine implements InferenceEngine {
                     ? Optional.of(new CameraStreams(new ReusePolicy(reuse.refreshEvery(), reuse.driftThreshold(), Duration.ofMillis(reuse.quietAfterMs())),
                     reuse.memoryBudgetMb() << 20, System::nanoTime))
                     : Optional.empty();
+            try {
+                checkOutput(card, session.run(zeros(card), 0).scores().shape());
+            } catch (OrtException | RuntimeException e) {
+                session.close();
+                throw e;
+            }
             return new OnnxEngine(env, card, session, null, MacsAccount.dense(session.info().computeLayers()).denseTotal(), details, streams);
         }
         long macs = MacsAccount.dense(ModelAnalysis.layers(env, proto, card.input().name(), InputShape.batchOne(proto, card)))
                 .denseTotal();
         try (OrtSession.SessionOptions options = OrtModels.options(config.intraOpThreads())) {
             options.setOptimizationLevel(opt);
-            return new OnnxEngine(env, card, null, env.createSession(proto.toByteArray(), options), macs, Map.of("kernel", "dense model"),
-                    Optional.empty());
+            OrtSession dense = env.createSession(proto.toByteArray(), options);
+            try (OnnxTensor x = zeros(card).toOnnx(env); OrtSession.Result r = dense.run(Map.of(card.input().name(), x))) {
+                checkOutput(card, ((OnnxTensor) r.get(card.output().name()).orElseThrow(() -> new OnnxModelException(model,
+                        "the model has no output '" + card.output().name() + "' (the model card's output.name)"))).getInfo().getShape());
+            } catch (OnnxModelException | OrtException | RuntimeException e) {
+                dense.close();
+                throw e;
+            }
+            return new OnnxEngine(env, card, null, dense, macs, Map.of("kernel", "dense model"), Optional.empty());
         }
+    }
+
+    /** A blank batch-1 input of the card's shape. */
+    private static FloatTensor zeros(ModelCard card) {
+        int[] chw = card.chw();
+        return new FloatTensor(new float[chw[0] * chw[1] * chw[2]], new long[] {1, chw[0], chw[1], chw[2]});
+    }
+
+    /** The model's real output {@code shape} must be what the card's output kind and labels say; the error names both. */
+    private static void checkOutput(ModelCard card, long[] shape) {
+        card.output().kind().mismatch(card.output().name(), shape, card.labels().size()).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
     }
 
     private static CostPlans.Plan costPlan(OrtEnvironment env, Path model, GatewayConfig.Model config, ModelCard card,

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hastegw.daemon.energy.EnergyAccounting;
+import io.hastegw.plugin.api.Detection;
+import io.hastegw.plugin.api.Detections;
 import io.hastegw.plugin.api.Prediction;
 import io.hastegw.plugin.api.ScoredLabel;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +20,9 @@ import java.util.Map;
  */
 public final class Messages {
     /** Schema id of prediction messages. */
-    public static final String PREDICTION_SCHEMA = "haste.prediction/2";
+    public static final String PREDICTION_SCHEMA = "haste.prediction/3";
+    /** Schema id of a zone count's change. */
+    public static final String ZONE_EVENT_SCHEMA = "haste.zone-event/1";
     /** Schema id of the energy summary. */
     public static final String ENERGY_SCHEMA = "haste.energy/1";
     /** Schema id of error events. */
@@ -43,7 +47,11 @@ public final class Messages {
         this.gatewayId = gatewayId;
     }
 
-    /** A prediction message; its energy fields are null on a board without a device profile. */
+    /**
+     * A prediction message: a classifier's {@code top} labels, or a detector's {@code detections}
+     * (boxes in frame pixels), {@code frame} size and {@code zones} counts; its energy fields are
+     * null on a board without a device profile.
+     */
     public byte[] prediction(Prediction p) {
         ObjectNode root = base(PREDICTION_SCHEMA, p.timestampMillis());
         root.put("camera_id", p.cameraId());
@@ -53,9 +61,13 @@ public final class Messages {
         p.userProperties().forEach(props::put);
         root.put("model", p.model());
         root.put("level", p.result().level());
-        ArrayNode top = root.putArray("top");
-        for (ScoredLabel l : p.top()) {
-            top.addObject().put("index", l.index()).put("label", l.label()).put("score", l.score());
+        if (p.detections() == null) {
+            ArrayNode top = root.putArray("top");
+            for (ScoredLabel l : p.top()) {
+                top.addObject().put("index", l.index()).put("label", l.label()).put("score", l.score());
+            }
+        } else {
+            detections(root, p.detections());
         }
         ObjectNode macs = root.putObject("macs");
         macs.put("dense", p.result().denseMacs());
@@ -74,6 +86,37 @@ public final class Messages {
         latency.put("decode", round(p.latency().decodeMs()));
         latency.put("inference", round(p.latency().inferenceMs()));
         latency.put("total", round(p.latency().totalMs()));
+        return bytes(root);
+    }
+
+    /** A detector's fields: frame size, detections (score to 4 decimals, box to 0.1 pixel), zone counts. */
+    private static void detections(ObjectNode root, Detections d) {
+        root.putObject("frame").put("width", d.frameWidth()).put("height", d.frameHeight());
+        ArrayNode objects = root.putArray("detections");
+        for (Detection o : d.objects()) {
+            ObjectNode n = objects.addObject().put("index", o.index()).put("label", o.label()).put("score", round(o.score(), 4));
+            ArrayNode box = n.putArray("box");
+            for (double v : new double[] {o.x0(), o.y0(), o.x1(), o.y1()}) {
+                box.add(round(v, 1));
+            }
+            o.zones().forEach(n.putArray("zones")::add);
+        }
+        ObjectNode zones = root.putObject("zones");
+        d.zones().forEach((zone, counts) -> {
+            ObjectNode z = zones.putObject(zone);
+            counts.forEach(z::put);
+        });
+    }
+
+    /** A zone count's change (schema {@code haste.zone-event/1}). */
+    public byte[] zoneEvent(String cameraId, String zone, String label, int count, int previous, String frameId) {
+        ObjectNode root = base(ZONE_EVENT_SCHEMA, System.currentTimeMillis());
+        root.put("camera_id", cameraId);
+        root.put("zone", zone);
+        root.put("label", label);
+        root.put("count", count);
+        root.put("previous", previous);
+        root.put("frame_id", frameId);
         return bytes(root);
     }
 
@@ -167,7 +210,12 @@ public final class Messages {
     }
 
     private static double round(double ms) {
-        return Math.round(ms * 1000.0) / 1000.0;
+        return round(ms, 3);
+    }
+
+    private static double round(double v, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(v * scale) / scale;
     }
 
     private static byte[] bytes(ObjectNode node) {

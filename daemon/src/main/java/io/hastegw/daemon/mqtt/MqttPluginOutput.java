@@ -9,8 +9,8 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 
 /**
  * The gateway's MQTT connection as plugins see it ({@link MqttOutput}): publishing only, only
- * under {@code haste/<gateway_id>/} and never on the topics the gateway itself listens to or keeps
- * retained (a plugin must not be able to command or impersonate the gateway). The connection is
+ * under {@code haste/<gateway_id>/} and never on the topics the gateway itself listens to, keeps
+ * retained or reports zone changes on (a plugin must not be able to command or impersonate the gateway). The connection is
  * attached once the gateway has it; before, messages are not sent (false).
  */
 public final class MqttPluginOutput implements MqttOutput {
@@ -38,9 +38,10 @@ public final class MqttPluginOutput implements MqttOutput {
     public boolean publish(String topic, byte[] payload, int qos, boolean retained, Map<String, String> userProperties, byte[] correlationData,
                            String contentType) {
         if (topic == null || !topic.startsWith(prefix) || topic.contains("+") || topic.contains("#") || topics.isControl(topic)
-                || topics.cameraId(topic).isPresent() || Topics.RETAINED_LEAVES.stream().anyMatch(l -> topic.equals(prefix + l))) {
+                || topics.cameraId(topic).isPresent() || Topics.RETAINED_LEAVES.stream().anyMatch(l -> topic.equals(prefix + l))
+                || topics.isZoneState(topic)) {
             throw new IllegalArgumentException("a plugin may publish only under " + prefix + ", without wildcards, and not on the "
-                    + "gateway's frame, control or retained state topics (got '" + topic + "')");
+                    + "gateway's frame, control, retained state, event or zone topics (got '" + topic + "')");
         }
         if (qos < 0 || qos > 1) {
             throw new IllegalArgumentException("qos must be 0 or 1 (got " + qos + ")");

@@ -154,4 +154,24 @@ public final class Topics {
     public String status() {
         return "haste/" + gatewayId + "/status";
     }
+
+    /** {@code haste/<gatewayId>/events}: zone count changes. */
+    public String events() {
+        return "haste/" + gatewayId + "/events";
+    }
+
+    /**
+     * {@code haste/<gatewayId>/cameras/<cameraId>/zones/<zone>/<label>} (retained): the objects of
+     * {@code label} in the zone; a label's {@code / + #} become {@code _} (a topic level cannot hold them).
+     */
+    public String zoneCount(String cameraId, String zone, String label) {
+        return "haste/" + gatewayId + "/cameras/" + cameraId + "/zones/" + zone + "/" + label.replaceAll("[/+#\\u0000]", "_");
+    }
+
+    /** Whether {@code topic} is the events topic or a zone count: the gateway's alone (plugins may not publish there). */
+    public boolean isZoneState(String topic) {
+        String prefix = "haste/" + gatewayId + "/";
+        return topic.equals(events()) || (topic.startsWith(prefix + "cameras/") && topic.substring(prefix.length()).split("/", -1).length >= 4
+                && topic.substring(prefix.length()).split("/", -1)[2].equals("zones"));
+    }
 }

@@ -27,7 +27,8 @@ public final class CardPreprocessor implements ImagePreprocessor {
         return new InputTensor(t.data(), t.shape());
     }
 
-    private static BufferedImage toBufferedImage(Image image) {
+    /** {@code image} as a Java 2D image: grey stays one 8-bit channel, else RGB. */
+    public static BufferedImage toBufferedImage(Image image) {
         int w = image.width();
         int h = image.height();
         if (image.channels() == 1) {

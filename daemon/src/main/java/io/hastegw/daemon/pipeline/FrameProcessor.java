@@ -1,9 +1,14 @@
 package io.hastegw.daemon.pipeline;
 
+import io.hastegw.daemon.detection.DetectionStage;
 import io.hastegw.daemon.energy.EnergyEstimator;
 import io.hastegw.daemon.plugin.PluginStageException;
+import io.hastegw.op.detection.InvalidOutputException;
+import io.hastegw.plugin.api.Detection;
+import io.hastegw.plugin.api.Detections;
 import io.hastegw.plugin.api.Frame;
 import io.hastegw.plugin.api.FrameDecoder;
+import io.hastegw.plugin.api.FrameHeaders;
 import io.hastegw.plugin.api.FrameRejectedException;
 import io.hastegw.plugin.api.Image;
 import io.hastegw.plugin.api.ImagePreprocessor;
@@ -20,7 +25,9 @@ import java.util.function.IntSupplier;
 
 /**
  * One frame through the stages, on a worker thread: detect the format, decode, preprocess, run
- * the model, post-process (a chain), estimate the energy. Decoders and post-processors are
+ * the model, for a detector decode its boxes into frame pixels ({@link DetectionStage}),
+ * post-process (a chain: labels, or a detector's detections), for a detector the camera's zones,
+ * estimate the energy. Decoders and post-processors are
  * plugins' stages, called through their guards: a plugin that throws or overruns its time budget
  * fails the frame with {@code plugin_failed}. Every failure becomes a rejection with a reason; nothing escapes.
  */
@@ -31,6 +38,7 @@ public final class FrameProcessor {
     private final List<PostProcessor> postProcessors;
     private final IntSupplier level;
     private final Optional<EnergyEstimator> energy;
+    private final Optional<DetectionStage> detection;
 
     /**
      * @param decoders      tried in order; the first that supports the format decodes it
@@ -39,15 +47,18 @@ public final class FrameProcessor {
      * @param postProcessors scores to labels, in a chain (each refines the previous one's labels)
      * @param level         the compression level to use for the next frame
      * @param energy        estimates each prediction's energy (empty: no device profile)
+     * @param detection     a detector's decoding and zones (empty: a classifier)
      */
     public FrameProcessor(List<FrameDecoder> decoders, ImagePreprocessor preprocessor, InferenceEngine engine,
-                          List<PostProcessor> postProcessors, IntSupplier level, Optional<EnergyEstimator> energy) {
+                          List<PostProcessor> postProcessors, IntSupplier level, Optional<EnergyEstimator> energy,
+                          Optional<DetectionStage> detection) {
         this.decoders = List.copyOf(decoders);
         this.preprocessor = preprocessor;
         this.engine = engine;
         this.postProcessors = List.copyOf(postProcessors);
         this.level = level;
         this.energy = energy;
+        this.detection = detection;
     }
 
     /** Processes {@code frame}; {@code wallMillis} is its arrival time for the prediction's timestamp. The outcome carries the time taken. */
@@ -56,9 +67,33 @@ public final class FrameProcessor {
         return stages(frame, wallMillis, start).costing(System.nanoTime() - start);
     }
 
+    /** A detector's decoding and zones; empty for a classifier. */
+    public Optional<DetectionStage> detection() {
+        return detection;
+    }
+
+    /**
+     * {@code frame} decoded as the stages decode it (format, then the first decoder that supports
+     * it): to draw a kept frame again. Call it off the event loop.
+     */
+    public Image decode(Frame frame) throws FrameRejectedException {
+        Optional<String> format = format(frame);
+        FrameDecoder decoder = format.flatMap(this::decoderFor).orElseThrow(() -> new FrameRejectedException(RejectReason.UNKNOWN_FORMAT,
+                "no running decoder for this frame's format"));
+        return decoder.decode(frame.payload(), format.get());
+    }
+
+    private static Optional<String> format(Frame frame) {
+        return FrameFormats.detect(frame.contentType(), frame.payload()).or(() -> FrameFormats.declared(frame.contentType()));
+    }
+
+    private Optional<FrameDecoder> decoderFor(String format) {
+        return decoders.stream().filter(d -> d.supports(format)).findFirst();
+    }
+
     private Outcome stages(Frame frame, long wallMillis, long start) {
-        Optional<String> format = FrameFormats.detect(frame.contentType(), frame.payload()).or(() -> FrameFormats.declared(frame.contentType()));
-        Optional<FrameDecoder> decoder = format.flatMap(f -> decoders.stream().filter(d -> d.supports(f)).findFirst());
+        Optional<String> format = format(frame);
+        Optional<FrameDecoder> decoder = format.flatMap(this::decoderFor);
         if (decoder.isEmpty()) {
             return Outcome.rejected(RejectReason.UNKNOWN_FORMAT, format.isPresent() && FrameFormats.BUILT_IN.contains(format.get())
                     ? "no running decoder for " + format.get() + " (the image-decoders plugin is not running: haste-gateway --list-plugins)"
@@ -67,8 +102,9 @@ public final class FrameProcessor {
                       + ", or a plugin decoder's format)");
         }
         InputTensor input;
+        Image image;
         try {
-            Image image = decoder.get().decode(frame.payload(), format.get());
+            image = decoder.get().decode(frame.payload(), format.get());
             input = preprocessor.apply(image);
         } catch (FrameRejectedException e) {
             return Outcome.rejected(e.reason(), e.getMessage());
@@ -86,10 +122,17 @@ public final class FrameProcessor {
         }
         long inferred = System.nanoTime();
         List<ScoredLabel> top = List.of();
+        Detections detections = null;
         try {
-            for (PostProcessor post : postProcessors) {
-                top = post.process(result.scores(), top, frame);
+            if (detection.isPresent()) {
+                detections = detect(detection.get(), result, frame, format.get(), image);
+            } else {
+                for (PostProcessor post : postProcessors) {
+                    top = post.process(result.scores(), top, frame);
+                }
             }
+        } catch (InvalidOutputException e) {
+            return Outcome.rejected(RejectReason.INFERENCE_FAILED, e.getMessage());
         } catch (PluginStageException e) {
             return Outcome.rejected(RejectReason.PLUGIN_FAILED, e.getMessage());
         } catch (RuntimeException e) {
@@ -100,7 +143,24 @@ public final class FrameProcessor {
                 ms(inferred - decoded), ms(end - frame.receivedNanos()));
         InferenceResult ran = result;
         return Outcome.of(new Prediction(frame.cameraId(), frame.frameId(), wallMillis, frame.correlationData(), frame.userProperties(),
-                top, engine.modelName(), result, latency, energy.map(e -> e.estimate(ran, latency.inferenceMs())).orElse(null)));
+                top, engine.modelName(), result, latency, energy.map(e -> e.estimate(ran, latency.inferenceMs())).orElse(null), detections));
+    }
+
+    /**
+     * A detector's boxes in the frame's own pixels (its header's size; the decoded image's when it
+     * has none or a smaller one), refined by the post-processors, with the camera's zones.
+     */
+    private Detections detect(DetectionStage stage, InferenceResult result, Frame frame, String format, Image image)
+            throws InvalidOutputException {
+        int[] size = FrameHeaders.size(frame.payload(), format);
+        if (size[0] < image.width() || size[1] < image.height()) {
+            size = new int[] {image.width(), image.height()};
+        }
+        List<Detection> found = stage.decode(result.scores(), image.width(), image.height(), size[0], size[1]);
+        for (PostProcessor post : postProcessors) {
+            found = post.detections(found, frame);
+        }
+        return stage.zones().assign(frame.cameraId(), found, size[0], size[1]);
     }
 
     private static double ms(long nanos) {

@@ -7,7 +7,10 @@ import io.hastegw.daemon.control.ControlPlane;
 import io.hastegw.daemon.control.ControlSettings;
 import io.hastegw.daemon.control.Controller;
 import io.hastegw.daemon.energy.EnergyAccounting;
+import io.hastegw.daemon.detection.ZoneCounts;
 import io.hastegw.daemon.homeassistant.HomeAssistantDiscovery;
+import io.hastegw.daemon.http.FrameRenderer;
+import io.hastegw.daemon.http.LatestFrames;
 import io.hastegw.daemon.load.BoardSampler;
 import io.hastegw.daemon.messages.Messages;
 import io.hastegw.daemon.mqtt.IncomingMessage;
@@ -85,6 +88,10 @@ public final class Gateway extends VerticleBase {
     private final List<PredictionSink> sinks = new ArrayList<>();
     private final PluginRuntime plugins;
     private final MqttPluginOutput pluginOutput;
+    /** Each camera's latest frame and prediction, for /cameras/<id>/latest.jpg and the console. */
+    private final LatestFrames latest;
+    /** A detector's zone counts and events; empty for a classifier. */
+    private final Optional<ZoneReporter> zones;
     private WorkerExecutor workers;
     /** One worker for heavy frames (huge images, expensive cameras): they never make cheap frames wait. */
     private WorkerExecutor heavyLane;
@@ -109,7 +116,7 @@ public final class Gateway extends VerticleBase {
                    EnergyAccounting energy, PluginRuntime plugins, MqttPluginOutput pluginOutput) {
         this.config = config;
         this.homeAssistant = config.homeassistant().enabled() ? Optional.of(new HomeAssistantDiscovery(config.homeassistant().discoveryPrefix(),
-                config.gatewayId(), engine.modelName(), version())) : Optional.empty();
+                config.gatewayId(), engine.modelName(), version(), processor.detection().isPresent())) : Optional.empty();
         this.plugins = plugins;
         this.pluginOutput = pluginOutput;
         this.engine = engine;
@@ -128,6 +135,13 @@ public final class Gateway extends VerticleBase {
                 System::nanoTime);
         this.metrics = new GatewayMetrics(intake::queued, intake::inFlight, () -> mqtt != null && mqtt.isReady() ? 1 : 0);
         metrics.bind(new ControlMetrics(control));
+        this.latest = new LatestFrames(config.http().latestFramesMb() << 20, new FrameRenderer(processor::decode));
+        this.zones = processor.detection().map(d -> {
+            ZoneCounts counts = new ZoneCounts(d.zones());
+            metrics.bind(counts);
+            return new ZoneReporter(counts, topics, messages, homeAssistant, (topic, payload, qos, retained) -> mqtt.publish(topic, payload, qos,
+                    retained, topic.equals(topics.events()) ? json() : null));
+        });
     }
 
     @Override
@@ -215,6 +229,7 @@ public final class Gateway extends VerticleBase {
         homeAssistant.filter(ha -> announced.remove(camera))
                 .ifPresent(ha -> ha.removeCamera(camera).forEach(m -> mqtt.publish(m.topic(), m.payload(), 1, true, null)));
         metrics.forget(camera);
+        latest.forget(camera);
         shedder.forget(camera);
         energy.ledger().forget(camera);
         workers.executeBlocking(() -> {
@@ -277,6 +292,11 @@ public final class Gateway extends VerticleBase {
         return engine;
     }
 
+    /** Each camera's latest frame (for /cameras/<id>/latest.jpg). */
+    public LatestFrames latestFrames() {
+        return latest;
+    }
+
     private byte[] statusPayload(String state, String detail) {
         return messages.status(state, engine.modelName(), control.getAsInt(), detail);
     }
@@ -293,6 +313,7 @@ public final class Gateway extends VerticleBase {
         publishState();
         homeAssistant.ifPresent(ha -> ha.gateway(control.levels(), plane.auth().isEmpty())
                 .forEach(m -> mqtt.publish(m.topic(), m.payload(), 1, true, json())));
+        zones.ifPresent(ZoneReporter::connected);
         if (plane.startProblem() != null && !startProblemReported) {
             startProblemReported = true;
             controlError(plane.startProblem(), topics.controlSet());
@@ -531,6 +552,8 @@ public final class Gateway extends VerticleBase {
                 }
             }
             Prediction.Latency latency = outcome.prediction().latency();
+            latest.put(frame.cameraId(), frame, outcome.prediction());
+            zones.ifPresent(z -> z.predicted(frame, outcome.prediction()));
             String series = cameras.series(frame.cameraId());
             announce(frame.cameraId(), series);
             metrics.processed(series, latency.totalMs(), latency.inferenceMs());

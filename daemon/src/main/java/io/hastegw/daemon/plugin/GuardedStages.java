@@ -1,5 +1,6 @@
 package io.hastegw.daemon.plugin;
 
+import io.hastegw.plugin.api.Detection;
 import io.hastegw.plugin.api.EnergyModel;
 import io.hastegw.plugin.api.Frame;
 import io.hastegw.plugin.api.FrameDecoder;
@@ -72,16 +73,26 @@ final class GuardedStages {
         }
     }
 
-    /** A plugin's post-processor. */
+    /** A plugin's post-processor: labels (a classifier's) or detections (a detector's) in, refined ones out. */
     record Post(String name, PostProcessor post, PluginGuard guard) implements PostProcessor {
         @Override
         public List<ScoredLabel> process(float[] scores, List<ScoredLabel> labels, Frame frame) {
+            return link(labels, "", () -> post.process(scores, labels, frame));
+        }
+
+        @Override
+        public List<Detection> detections(List<Detection> detections, Frame frame) {
+            return link(detections, " (detections)", () -> post.detections(detections, frame));
+        }
+
+        /** One link of the chain through the guard: {@code in} passed on when disabled, a null answer a failure. */
+        private <T> List<T> link(List<T> in, String what, java.util.concurrent.Callable<List<T>> work) {
             if (guard.disabled() != null) {
-                return labels;
+                return in;
             }
-            List<ScoredLabel> out = unrejected(guard, "post-processor '" + name + "'", () -> post.process(scores, labels, frame));
+            List<T> out = unrejected(guard, "post-processor '" + name + "'" + what, work);
             if (out == null) {
-                throw new PluginStageException(new StageFailedException("post-processor '" + name + "' returned null", null));
+                throw new PluginStageException(new StageFailedException("post-processor '" + name + "'" + what + " returned null", null));
             }
             return List.copyOf(out);
         }

@@ -31,32 +31,30 @@ import java.util.stream.Stream;
 /**
  * Adaptive-control benchmark (not a test): the gateway runs as its own process on the local
  * Mosquitto with a HASTE model (cost plan and stream reuse on, their defaults) and receives
- * camera streams (each camera shows a CIFAR-10 test image for 30 frames, then the next) at a
- * fixed total rate. Under the same CPU hog (busy-loop processes, 2 per core) it measures, in one
- * run, p95 latency, frames/s, frames not answered (dropped or shed) and top-1 with {@code fixed 0},
- * {@code fixed max} and {@code auto}; unloaded, {@code fixed 0} for reference. Also the gateway's
- * own cost: its saturated frames/s (MQTT in, decode, inference, publish) against a bare ONNX
- * Runtime loop on the same model, level 0 and one thread. Usage: benchmarks/adaptive-bench.sh.
+ * camera streams ({@link BenchWorkload}: a classifier's CIFAR-10 images, or the scene-detector's
+ * camera clips) at a fixed total rate. Under the same CPU hog (busy-loop processes per core) it
+ * measures, in one run, p95 latency, frames/s, frames not answered (dropped or shed) and top-1 or
+ * mAP@0.5 with {@code fixed 0}, {@code fixed max} and {@code auto}; unloaded, {@code fixed 0} for
+ * reference and {@code auto} (which must stay low when the board has headroom). Also the gateway's own cost: its
+ * saturated frames/s (MQTT in, decode, inference, publish) against a bare ONNX Runtime loop on
+ * the same model, level 0 and one thread. Usage: benchmarks/adaptive-bench.sh.
  */
 public final class AdaptiveBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Frames a camera shows the same scene before its next one. */
-    private static final int CLIP = 30;
-
     private AdaptiveBenchmark() {}
-
-    /** A frame to send: its JPEG and its true class. */
-    private record Shot(byte[] jpeg, int label, Path file) {}
 
     /** One measured phase. */
     private record Phase(String name, int sent, int answered, double framesPerSecond, double p95Client, double p95Gateway, double p95Inference,
-                         double top1, long shed, long dropped, String levels) {}
+                         double score, long shed, long dropped, String levels) {}
 
     /**
-     * {@code --jar JAR --shared DIR --model vgg11bn [--haste FILE] [--max-level L] --rate FPS --cameras C --settle S --seconds S
-     * --hog-per-core N [--gateway-nice N]}: {@code --gateway-nice} the gateway process's niceness against the hog (the unit's
-     * {@code Nice=}; default 0, equal priority); {@code --haste} a HASTE model made beforehand (default: the default transform, made here);
-     * {@code --max-level} the highest level auto may use (default: the model's highest).
+     * {@code --jar JAR --shared DIR --model vgg11bn|detector [--clips DIR] [--haste FILE] [--max-level L] --rate FPS --cameras C
+     * --settle S --seconds S --hog-per-core N [--gateway-nice N]}: {@code --model detector} runs the shared scene-detector on the
+     * clips of {@code --clips} (a folder {@code haste-op scenes --clips} wrote; decoded at score 0.01, at most 300 boxes, as mAP is
+     * measured), {@code --rate 0} there means the bare loop's frames/s (what saturates one core dense); {@code --gateway-nice} the
+     * gateway process's niceness against the hog (the unit's {@code Nice=}; default 0, equal priority); {@code --haste} a HASTE
+     * model made beforehand (default: the default transform, made here); {@code --max-level} the highest level auto may use
+     * (default: the model's highest).
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> a = BenchSupport.args(args);
@@ -70,18 +68,18 @@ public final class AdaptiveBenchmark {
         int hogPerCore = Integer.parseInt(a.getOrDefault("hog-per-core", "1"));
         int nice = Integer.parseInt(a.getOrDefault("gateway-nice", "0"));
         int maxLevel = Integer.parseInt(a.getOrDefault("max-level", "-1"));
-        Path dir = shared.resolve("models/cifar10-" + model);
-        Path onnx = dir.resolve(model + "-cifar10.onnx");
-        Path cardFile = dir.resolve(model + "-cifar10.json");
+        BenchWorkload work = model.equals("detector") ? BenchWorkload.detector(shared, Path.of(a.get("clips")))
+                : BenchWorkload.classifier(shared, model, cameras, 100);
+        Path onnx = work.onnx();
+        Path cardFile = work.card();
         ModelCard card = ModelCard.read(cardFile);
         Path tmp = Files.createTempDirectory("haste-adaptive");
         try {
             Path hasteModel = a.containsKey("haste") ? Path.of(a.get("haste")) : tmp.resolve(model + "-haste.onnx");
             if (!a.containsKey("haste")) {
-                OnnxModels.write(new HasteTransformer(OrtEnvironment.getEnvironment()).transform(OnnxModels.read(onnx), new long[] {1, 3, 32, 32},
-                        HasteOptions.defaults()).model(), hasteModel);
+                OnnxModels.write(new HasteTransformer(OrtEnvironment.getEnvironment()).transform(OnnxModels.read(onnx),
+                        io.hastegw.op.analysis.InputShape.batchOne(OnnxModels.read(onnx), card), HasteOptions.defaults()).model(), hasteModel);
             }
-            List<Shot> shots = shots(shared.resolve("data/cifar10-jpeg/test"), card, 100);
             String id = "adapt" + UUID.randomUUID().toString().substring(0, 6);
             int httpPort = LocalMosquitto.freePort();
             // The gateway's scheduling priority against the hog: the unit's Nice= (0: equal priority).
@@ -92,54 +90,61 @@ public final class AdaptiveBenchmark {
                     "--set", "control.mode=fixed", "--set", "model.level=0", "--set", "pipeline.workers=1",
                     "--set", "control.max_level=" + maxLevel,
                     "--set", "http.enabled=true", "--set", "http.port=" + httpPort));
+            if (card.detector()) {
+                command.addAll(List.of("--set", "detection.score_threshold=" + ModelCard.DetectionDefaults.MAP_SCORE_THRESHOLD,
+                        "--set", "detection.max_detections=" + ModelCard.DetectionDefaults.MAP_MAX_DETECTIONS));
+            }
             Process gateway = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("gateway.log").toFile()).start();
-            try (BenchClient client = new BenchClient("haste/" + id + "/#")) {
+            try (BenchClient client = new BenchClient("haste/" + id + "/#", card.detector())) {
                 if (!client.online.await(15, TimeUnit.MINUTES)) {
                     throw new IllegalStateException("gateway not online: " + Files.readString(tmp.resolve("gateway.log")));
                 }
                 JsonNode control = JSON.readTree(LocalHttp.get(httpPort, "/status")).path("control");
                 int levels = JSON.readTree(LocalHttp.get(httpPort, "/status")).path("levels").asInt();
                 int max = maxLevel < 0 ? levels - 1 : maxLevel;
-                System.out.printf(Locale.ROOT, "## Adaptive control under a CPU hog: %s-cifar10, HASTE model %s, %d cores%n%n", model,
+                double bare = bareLoop(onnx, card, work.all());
+                if (rate <= 0) {
+                    rate = bare;
+                }
+                System.out.printf(Locale.ROOT, "## Adaptive control under a CPU hog: %s, HASTE model %s, %d cores%n%n", work.name(),
                         a.containsKey("haste") ? hasteModel + " (auto up to level " + max + ")" : "of the default transform",
                         Runtime.getRuntime().availableProcessors());
-                System.out.printf(Locale.ROOT, "gateway: 1 worker, 1 intra-op thread, cost plan and stream reuse on; %d cameras at %.0f frames/s "
-                        + "in total (a camera shows one CIFAR-10 test image for %d frames, then the next); hog: %d busy-loop processes per "
-                        + "core; gateway niceness %d (the hog's: 0); settle %d s, then %d s measured per mode; latency target %.1f ms (%s); "
-                        + "dense %.3f ms; ladder %s%n%n",
-                        cameras, rate, CLIP, hogPerCore, nice, settle, seconds, control.path("settings").path("latency_target_ms").asDouble(),
+                System.out.printf(Locale.ROOT, "gateway: 1 worker, 1 intra-op thread, cost plan and stream reuse on; %d cameras at %.1f frames/s "
+                        + "in total (%s); hog: %d busy-loop processes per core; gateway niceness %d (the hog's: 0); settle %d s, then %d s "
+                        + "measured per mode; latency target %.1f ms (%s); dense %.3f ms; ladder %s%n%n",
+                        cameras, rate, work.description(), hogPerCore, nice, settle, seconds, control.path("settings").path("latency_target_ms").asDouble(),
                         control.path("latency_target").asText(), control.path("dense_ms").asDouble(), control.path("ladder"));
-                double bare = bareLoop(onnx, card, shots);
                 String set = "haste/" + id + "/control/set";
-                double capacity = capacity(client, id, httpPort, set, shots, cameras);
+                double capacity = capacity(client, id, httpPort, set, work, cameras, bare);
                 System.out.printf(Locale.ROOT, "%ngateway's own cost, unloaded, level 0: the gateway's most frames/s (MQTT in, decode, inference, "
                         + "publish; highest answered rate of the sweep above) %.1f vs a bare ONNX Runtime loop %.1f frames/s (same model, level 0, "
                         + "1 thread, preprocessed tensors): %.1f %%%n%n", capacity, bare, 100 * capacity / bare);
                 List<Phase> phases = new ArrayList<>();
-                phases.add(phase(client, id, httpPort, set, "{\"mode\": \"fixed\", \"level\": 0}", "fixed 0, no hog", shots, cameras, rate, settle,
+                phases.add(phase(client, id, httpPort, set, "{\"mode\": \"fixed\", \"level\": 0}", "fixed 0, no hog", work, cameras, rate, settle,
                         seconds));
+                phases.add(phase(client, id, httpPort, set, "{\"mode\": \"auto\"}", "auto, no hog", work, cameras, rate, settle, seconds));
                 List<Process> hog = new ArrayList<>();
                 try {
                     for (int i = 0; i < hogPerCore * Runtime.getRuntime().availableProcessors(); i++) {
                         hog.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
                     }
-                    phases.add(phase(client, id, httpPort, set, "{\"mode\": \"fixed\", \"level\": 0}", "fixed 0, hog", shots, cameras, rate,
+                    phases.add(phase(client, id, httpPort, set, "{\"mode\": \"fixed\", \"level\": 0}", "fixed 0, hog", work, cameras, rate,
                             settle, seconds));
-                    phases.add(phase(client, id, httpPort, set, "{\"mode\": \"fixed\", \"level\": " + max + "}", "fixed " + max + ", hog", shots,
+                    phases.add(phase(client, id, httpPort, set, "{\"mode\": \"fixed\", \"level\": " + max + "}", "fixed " + max + ", hog", work,
                             cameras, rate, settle, seconds));
-                    phases.add(phase(client, id, httpPort, set, "{\"mode\": \"auto\"}", "auto, hog", shots, cameras, rate, settle, seconds));
+                    phases.add(phase(client, id, httpPort, set, "{\"mode\": \"auto\"}", "auto, hog", work, cameras, rate, settle, seconds));
                 } finally {
                     hog.forEach(Process::destroy);
                 }
                 double target = control.path("settings").path("latency_target_ms").asDouble();
                 System.out.println("| mode | frames sent | answered | frames/s | p95 ms (gateway) | within target | p95 inference ms | p95 ms (client) "
-                        + "| top-1 | vs fixed 0 unloaded | shed | dropped | levels run (frames) |");
+                        + "| " + work.scoreName() + " | vs fixed 0 unloaded | shed | dropped | levels run (frames) |");
                 System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
                 for (Phase p : phases) {
                     System.out.printf(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %s | %.1f | %.1f | %.2f %% | %+.2f pp | %d | %d | %s |%n", p.name(),
                             p.sent(), p.answered(), p.framesPerSecond(), p.p95Gateway(), p.p95Gateway() <= target ? "yes"
-                                    : String.format(Locale.ROOT, "no (%.1fx)", p.p95Gateway() / target), p.p95Inference(), p.p95Client(), 100 * p.top1(),
-                            100 * (p.top1() - phases.get(0).top1()), p.shed(), p.dropped(), p.levels());
+                                    : String.format(Locale.ROOT, "no (%.1fx)", p.p95Gateway() / target), p.p95Inference(), p.p95Client(), 100 * p.score(),
+                            100 * (p.score() - phases.get(0).score()), p.shed(), p.dropped(), p.levels());
                 }
                 System.out.println("\np95 (gateway): arrival at the gateway to publication, from each prediction's latency_ms.total, the figure "
                         + "the latency policy holds under its target; p95 inference: the model run alone (latency_ms.inference); p95 (client): publish to prediction received by this benchmark's client, "
@@ -161,31 +166,26 @@ public final class AdaptiveBenchmark {
         }
     }
 
-    /** {@code perClass} test JPEGs of every class, with their labels (the card's order). */
-    private static List<Shot> shots(Path test, ModelCard card, int perClass) throws Exception {
-        List<Shot> out = new ArrayList<>();
-        for (int i = 0; i < perClass; i++) {
-            for (String label : card.labels()) {
-                Path file = test.resolve(label).resolve(String.format("%04d.jpg", i));
-                out.add(new Shot(Files.readAllBytes(file), card.labels().indexOf(label), file));
-            }
-        }
-        return out;
-    }
-
     /** Frames per second of a plain ONNX Runtime session of {@code onnx} (1 thread, all optimisations), on preprocessed tensors. */
-    private static double bareLoop(Path onnx, ModelCard card, List<Shot> shots) throws Exception {
+    private static double bareLoop(Path onnx, ModelCard card, List<BenchWorkload.Shot> shots) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Preprocessor pre = new Preprocessor(card);
         List<FloatTensor> inputs = new ArrayList<>();
-        for (Shot s : shots.subList(0, 200)) {
+        for (BenchWorkload.Shot s : shots.subList(0, Math.min(200, shots.size()))) {
             inputs.add(pre.load(s.file()));
         }
         try (OrtSession.SessionOptions o = OrtModels.options(1);
              OrtSession session = env.createSession(OnnxModels.read(onnx).toByteArray(), o)) {
-            int runs = 2000;
+            // About 20 s of runs whatever the model costs: time a few first.
+            long probe = System.nanoTime();
+            for (int i = 0; i < 5; i++) {
+                try (OnnxTensor t = inputs.get(i % inputs.size()).toOnnx(env); OrtSession.Result r = session.run(Map.of(card.input().name(), t))) {
+                    r.get(0);
+                }
+            }
+            int runs = (int) Math.max(50, Math.min(2000, 20e9 / ((System.nanoTime() - probe) / 5.0)));
             long start = 0;
-            for (int i = -200; i < runs; i++) {
+            for (int i = -runs / 10; i < runs; i++) {
                 if (i == 0) {
                     start = System.nanoTime();
                 }
@@ -200,14 +200,17 @@ public final class AdaptiveBenchmark {
 
     /**
      * The gateway's most frames per second at level 0, unloaded: camera streams at rising rates
-     * for 8 s each (past saturation the queues drop the oldest frames); the highest answered rate.
+     * (0.6 to 1.5 times the bare loop's) for 8 s each (past saturation the queues drop the oldest
+     * frames); the highest answered rate.
      */
-    private static double capacity(BenchClient client, String id, int port, String set, List<Shot> shots, int cameras) throws Exception {
+    private static double capacity(BenchClient client, String id, int port, String set, BenchWorkload work, int cameras, double bare)
+            throws Exception {
         double best = 0;
         System.out.println("| offered frames/s (fixed 0, no hog) | answered frames/s | dropped |");
         System.out.println("|---|---|---|");
-        for (double rate : new double[] {200, 300, 400, 550}) {
-            Phase p = phase(client, id, port, set, "{\"mode\": \"fixed\", \"level\": 0}", "sweep " + rate, shots, cameras, rate, 2, 8);
+        for (double share : new double[] {0.6, 0.9, 1.2, 1.5}) {
+            double rate = share * bare;
+            Phase p = phase(client, id, port, set, "{\"mode\": \"fixed\", \"level\": 0}", "sweep " + rate, work, cameras, rate, 2, 8);
             System.out.printf(Locale.ROOT, "| %.0f | %.1f | %d |%n", rate, p.framesPerSecond(), p.dropped());
             best = Math.max(best, p.framesPerSecond());
         }
@@ -215,8 +218,8 @@ public final class AdaptiveBenchmark {
     }
 
     /** Sets {@code command}, sends camera streams for {@code settle} s unmeasured, then {@code seconds} s measured. */
-    private static Phase phase(BenchClient client, String id, int port, String set, String command, String name, List<Shot> shots, int cameras,
-                               double rate, int settle, int seconds) throws Exception {
+    private static Phase phase(BenchClient client, String id, int port, String set, String command, String name, BenchWorkload work,
+                               int cameras, double rate, int settle, int seconds) throws Exception {
         client.command(set, command);
         long interval = (long) (1e9 / rate);
         int settleFrames = (int) (settle * rate);
@@ -225,7 +228,7 @@ public final class AdaptiveBenchmark {
         double droppedBefore = 0;
         long start = System.nanoTime();
         List<String> measured = new ArrayList<>();
-        Map<String, Integer> labels = new java.util.HashMap<>();
+        Map<String, Integer> shotOf = new java.util.HashMap<>();
         for (int i = 0; i < settleFrames + frames; i++) {
             if (i == settleFrames) {
                 client.reset();
@@ -238,12 +241,12 @@ public final class AdaptiveBenchmark {
             }
             int camera = i % cameras;
             int step = i / cameras;
-            Shot shot = shots.get((camera * 7919 + step / CLIP) % shots.size());
+            BenchWorkload.Shot shot = work.next(camera, step);
             String frameId = name + "-" + i;
             client.publish("haste/" + id + "/cameras/cam" + camera + "/frames", shot.jpeg(), frameId);
             if (i >= settleFrames) {
                 measured.add(frameId);
-                labels.put(frameId, shot.label());
+                shotOf.put(frameId, shot.index());
             }
         }
         long end = System.nanoTime();
@@ -253,11 +256,10 @@ public final class AdaptiveBenchmark {
         Arrays.sort(lat);
         double[] gw = got.values().stream().mapToDouble(BenchClient.Received::gatewayMs).sorted().toArray();
         double[] inference = got.values().stream().mapToDouble(BenchClient.Received::inferenceMs).sorted().toArray();
-        long correct = got.entrySet().stream().filter(e -> labels.containsKey(e.getKey()) && labels.get(e.getKey()) == e.getValue().top()).count();
         Map<Integer, Long> byLevel = new TreeMap<>();
         got.values().forEach(r -> byLevel.merge(r.level(), 1L, Long::sum));
         return new Phase(name, measured.size(), got.size(), got.size() / ((end - start) / 1e9 - settle), BenchSupport.pct(lat, 0.95),
-                BenchSupport.pct(gw, 0.95), BenchSupport.pct(inference, 0.95), got.isEmpty() ? Double.NaN : (double) correct / got.size(),
+                BenchSupport.pct(gw, 0.95), BenchSupport.pct(inference, 0.95), work.score().of(got, shotOf),
                 Math.round(BenchSupport.metric(port, "haste_frames_shed_total") - shedBefore),
                 Math.round(BenchSupport.metric(port, "haste_frames_dropped_total") - droppedBefore), byLevel.toString());
     }

@@ -22,16 +22,27 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 final class BenchClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A prediction received: when, its best class, its level, the gateway's own latency (arrival to publication) and inference time. */
-    record Received(long nanos, int top, int level, double gatewayMs, double inferenceMs) {}
+    /**
+     * A prediction received: when, its best class, its level, the gateway's own latency (arrival to
+     * publication) and inference time, and the message itself (kept when asked: a detector's
+     * boxes are scored from it).
+     */
+    record Received(long nanos, int top, int level, double gatewayMs, double inferenceMs, JsonNode message) {}
 
     private final MqttAsyncClient mqtt;
     final CountDownLatch online = new CountDownLatch(1);
     private final Map<String, Long> sent = new ConcurrentHashMap<>();
     private final Map<String, Received> received = new ConcurrentHashMap<>();
     final AtomicLong lastArrival = new AtomicLong();
+    private final boolean keepMessages;
 
     BenchClient(String filter) throws MqttException {
+        this(filter, false);
+    }
+
+    /** A client subscribed to {@code filter}; {@code keepMessages}: each prediction's message is kept (for scoring a detector's). */
+    BenchClient(String filter, boolean keepMessages) throws MqttException {
+        this.keepMessages = keepMessages;
         mqtt = new MqttAsyncClient("tcp://127.0.0.1:1883", "bench-" + UUID.randomUUID(), new MemoryPersistence());
         mqtt.setCallback((MessageCallback) (topic, m) -> {
             long now = System.nanoTime();
@@ -42,7 +53,7 @@ final class BenchClient implements AutoCloseable {
             } else if (topic.endsWith("/predictions")) {
                 JsonNode p = JSON.readTree(m.getPayload());
                 received.put(p.path("frame_id").asText(), new Received(now, p.path("top").path(0).path("index").asInt(-1), p.path("level").asInt(),
-                        p.path("latency_ms").path("total").asDouble(), p.path("latency_ms").path("inference").asDouble()));
+                        p.path("latency_ms").path("total").asDouble(), p.path("latency_ms").path("inference").asDouble(), keepMessages ? p : null));
                 lastArrival.set(now);
             }
         });

@@ -22,7 +22,8 @@ import java.util.Map;
  * Runtime, per-frame HASTE, HASTE with stream reuse, and HASTE with stream reuse and the cost plan
  * (what the gateway runs) at each level, the four interleaved frame
  * clip by clip (their order rotating) in one process on one session, so that they see the same
- * frames, caches and machine state. Reports top-1, the reuse ratio, refreshes by cause,
+ * frames, caches and machine state. Reports the clips' score (top-1, or mAP for a detector's
+ * clips), the reuse ratio, refreshes by cause,
  * wall-clock per frame against dense, MACs (HASTE's overhead included) and the state one camera
  * keeps, and the frame signature's distances within clips and across scene cuts (what the drift
  * threshold separates).
@@ -54,15 +55,15 @@ public final class StreamBenchmark {
      *
      * @param level          the level
      * @param frames         frames measured
-     * @param topDense       top-1 of dense, percent
-     * @param topFrame       top-1 of per-frame HASTE
-     * @param topReuse       top-1 with reuse
+     * @param topDense       the clips' score (top-1, or mAP) of dense, percent
+     * @param topFrame       that of per-frame HASTE
+     * @param topReuse       that with reuse
      * @param reused         frames that reused the kept state
      * @param refreshes      refresh frames by cause
      * @param msDense        mean wall-clock per frame, dense
      * @param msFrame        per-frame HASTE
      * @param msReuse        with reuse
-     * @param topPlanned     top-1 with reuse and the cost plan
+     * @param topPlanned     the score with reuse and the cost plan
      * @param msPlanned      with reuse and the cost plan
      * @param plannedLayers  HASTE layers the cost plan runs at this level (0: the dense model)
      * @param merged         merged channels, percent of the HASTE layers' input channels (per-frame, mean)
@@ -84,11 +85,9 @@ public final class StreamBenchmark {
         }
     }
 
-    /**
-     * Runs {@code frames} at {@code level}; a frame with a negative label is scored against dense's
-     * prediction (models with random weights).
-     */
-    public LevelResult run(List<StreamClips.Frame> frames, int level) throws OrtException {
+    /** Runs the clips' frames at {@code level}, every mode scored as the clips say. */
+    public LevelResult run(StreamClips.Clips clips, int level) throws OrtException {
+        List<StreamClips.Frame> frames = clips.frames();
         try (HasteStream stream = new HasteStream(); HasteStream planStream = new HasteStream()) {
             for (int i = 0; i < Math.min(warmup, frames.size()); i++) {
                 FloatTensor in = frames.get(i).input();
@@ -99,7 +98,7 @@ public final class StreamBenchmark {
             }
         }
         long[] time = new long[4];
-        int okDense = 0, okFrame = 0, okReuse = 0, okPlanned = 0, reused = 0;
+        int reused = 0;
         double merged = 0, macsFrame = 0, macsReuse = 0;
         long macsDense = 0, stateBytes = 0;
         Map<RefreshCause, Integer> refreshes = new EnumMap<>(RefreshCause.class);
@@ -137,12 +136,6 @@ public final class StreamBenchmark {
             }
         }
         for (int i = 0; i < frames.size(); i++) {
-            StreamClips.Frame f = frames.get(i);
-            int label = f.label() >= 0 ? f.label() : dense[i].scores().argmax();
-            okDense += dense[i].scores().argmax() == label ? 1 : 0;
-            okFrame += alone[i].scores().argmax() == label ? 1 : 0;
-            okReuse += kept[i].inference().scores().argmax() == label ? 1 : 0;
-            okPlanned += plan[i].inference().scores().argmax() == label ? 1 : 0;
             if (kept[i].reused()) {
                 reused++;
                 reuseLayers = accumulate(reuseLayers, kept[i].inference().macs());
@@ -157,9 +150,15 @@ public final class StreamBenchmark {
         }
         int n = frames.size();
         int plannedLayers = (int) Arrays.stream(planned.planes(level)).filter(l -> l > 0).count();
-        return new LevelResult(level, n, 100.0 * okDense / n, 100.0 * okFrame / n, 100.0 * okReuse / n, reused, refreshes,
-                time[0] / 1e6 / n, time[1] / 1e6 / n, time[2] / 1e6 / n, 100.0 * okPlanned / n, time[3] / 1e6 / n, plannedLayers, 100 * merged / n, macsDense, macsFrame / n, macsReuse / n,
-                stateBytes, layers(template, frameLayers, n), layers(template, reuseLayers, Math.max(1, reused)));
+        List<FloatTensor> denseOut = Arrays.stream(dense).map(HasteSession.Inference::scores).toList();
+        StreamClips.ClipScore score = clips.score();
+        return new LevelResult(level, n, score.percent(denseOut, denseOut),
+                score.percent(Arrays.stream(alone).map(HasteSession.Inference::scores).toList(), denseOut),
+                score.percent(Arrays.stream(kept).map(k -> k.inference().scores()).toList(), denseOut), reused, refreshes,
+                time[0] / 1e6 / n, time[1] / 1e6 / n, time[2] / 1e6 / n,
+                score.percent(Arrays.stream(plan).map(k -> k.inference().scores()).toList(), denseOut), time[3] / 1e6 / n, plannedLayers,
+                100 * merged / n, macsDense, macsFrame / n, macsReuse / n, stateBytes, layers(template, frameLayers, n),
+                layers(template, reuseLayers, Math.max(1, reused)));
     }
 
     /** Merged channels over the HASTE layers' input channels, in one inference. */

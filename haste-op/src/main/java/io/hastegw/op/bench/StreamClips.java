@@ -34,19 +34,39 @@ public final class StreamClips {
      * One frame of a clip.
      *
      * @param input the preprocessed frame
-     * @param label the image's class
      * @param clip  the clip's number (a new number is a scene cut)
      * @param index the frame's number within its clip
      */
-    public record Frame(FloatTensor input, int label, int clip, int index) {}
+    public record Frame(FloatTensor input, int clip, int index) {}
 
-    /** {@code clips} clips of {@code frames} frames each, the clip k on image k (cycling), made reproducibly from {@code seed}. */
-    public static List<Frame> build(List<LabelledImage> images, int clips, int frames, Preprocessor pre, long seed) throws IOException {
+    /**
+     * A stream of clips and how a mode's outputs on it are scored.
+     *
+     * @param frames the frames, clip after clip
+     * @param score  percent for one mode's outputs (frame by frame), given the dense model's outputs on the same frames
+     * @param name   what the score is ({@code top-1}, {@code mAP@0.5}, ...)
+     */
+    public record Clips(List<Frame> frames, ClipScore score, String name) {}
+
+    /** Scores one mode's outputs on the frames of a stream. */
+    @FunctionalInterface
+    public interface ClipScore {
+        /** The score in percent of {@code outputs} (one per frame), with the dense model's {@code dense} on the same frames. */
+        double percent(List<FloatTensor> outputs, List<FloatTensor> dense);
+    }
+
+    /**
+     * {@code clips} clips of {@code frames} frames each, the clip k on image k (cycling), made
+     * reproducibly from {@code seed}, scored by top-1 against the images' classes, or by
+     * {@code agreement} with the dense model's top-1 (models with random weights).
+     */
+    public static Clips build(List<LabelledImage> images, int clips, int frames, Preprocessor pre, long seed, boolean agreement) throws IOException {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("no images to make clips of");
         }
         Random random = new Random(seed);
         List<Frame> out = new ArrayList<>(clips * frames);
+        int[] labels = new int[clips * frames];
         for (int c = 0; c < clips; c++) {
             LabelledImage image = images.get(c % images.size());
             BufferedImage src = ImageIO.read(image.file().toFile());
@@ -62,10 +82,21 @@ public final class StreamClips {
                     gain = Math.max(1 - MAX_GAIN_DRIFT, Math.min(1 + MAX_GAIN_DRIFT, gain + random.nextGaussian() * 0.01));
                     offset = Math.max(-MAX_OFFSET, Math.min(MAX_OFFSET, offset + random.nextGaussian()));
                 }
-                out.add(new Frame(pre.toTensor(frame(src, dx, dy, gain, offset, random)), image.label(), c, f));
+                labels[out.size()] = image.label();
+                out.add(new Frame(pre.toTensor(frame(src, dx, dy, gain, offset, random)), c, f));
             }
         }
-        return out;
+        return agreement ? new Clips(out, (outputs, dense) -> top1(outputs, i -> dense.get(i).argmax()), "agreement with dense:")
+                : new Clips(out, (outputs, dense) -> top1(outputs, i -> labels[i]), "top-1");
+    }
+
+    /** Percent of {@code outputs} whose top class is {@code label} of their frame. */
+    private static double top1(List<FloatTensor> outputs, java.util.function.IntUnaryOperator label) {
+        int ok = 0;
+        for (int i = 0; i < outputs.size(); i++) {
+            ok += outputs.get(i).argmax() == label.applyAsInt(i) ? 1 : 0;
+        }
+        return 100.0 * ok / outputs.size();
     }
 
     /** A shift that moves by -1, 0 or +1 and stays within ± MAX_SHIFT. */

@@ -7,7 +7,8 @@ import io.hastegw.op.eval.EvalPlots;
 import io.hastegw.op.eval.EvalReport;
 import io.hastegw.op.eval.Evaluator;
 import io.hastegw.op.eval.ImageFolder;
-import io.hastegw.op.eval.LabelledImage;
+import io.hastegw.op.detection.DetectionSet;
+import io.hastegw.op.eval.EvalSet;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,9 +17,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code haste-op eval}: top-1, MACs and latency of a HASTE model at every level next to its dense original. */
+/**
+ * {@code haste-op eval}: top-1 (a classifier) or mAP@0.5 and mAP@0.5:0.95 (a detector), MACs and
+ * latency of a HASTE model at every level next to its dense original.
+ */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate a HASTE model at every level against its dense original on a labelled image folder (DIR/<label>/*).")
+        description = "Evaluate a HASTE model at every level against its dense original on a labelled image folder (DIR/<label>/*), "
+                + "or for a detector's card on a detection folder (DIR/boxes.json and DIR/images/): top-1, or mAP@0.5 and mAP@0.5:0.95.")
 final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -36,11 +41,24 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--card", required = true, description = "the model card")
     Path card;
 
-    @Option(names = "--images", required = true, description = "image folder, one sub-folder per label")
+    @Option(names = "--images", required = true, description = "image folder, one sub-folder per label; for a detector a folder with "
+            + "boxes.json and images/ (../shared/data/detection-scenes/test)")
     Path images;
 
-    @Option(names = "--limit", description = "first N images, interleaved across classes (default: ${DEFAULT-VALUE})", defaultValue = "1000")
+    @Option(names = "--limit", description = "first N images, interleaved across classes (a detection folder: in file-name order) "
+            + "(default: ${DEFAULT-VALUE})", defaultValue = "1000")
     int limit;
+
+    @Option(names = "--score-threshold", description = "detector: decode boxes scoring above this (default: ${DEFAULT-VALUE}, mAP's "
+            + "usual floor; the gateway uses the card's, 0.25 unless it names one)", defaultValue = "" + ModelCard.DetectionDefaults.MAP_SCORE_THRESHOLD)
+    double scoreThreshold;
+
+    @Option(names = "--iou-threshold", description = "detector: class-aware NMS IoU (default: the card's, 0.5 unless it names one)")
+    Double iouThreshold;
+
+    @Option(names = "--max-detections", description = "detector: at most N boxes per image after NMS (default: ${DEFAULT-VALUE})",
+            defaultValue = "" + ModelCard.DetectionDefaults.MAP_MAX_DETECTIONS)
+    int maxDetections;
 
     @Option(names = "--seed", description = "take a random stratified subset of --limit images (each class's files shuffled with this seed) "
             + "instead of each class's first files")
@@ -69,7 +87,8 @@ final class EvalCommand implements Callable<Integer> {
                     + "(haste-op/target/haste-op-0.1.0-SNAPSHOT-cli.jar after mvn package) to draw plots");
         }
         ModelCard modelCard = ModelCard.read(card);
-        List<LabelledImage> set = ImageFolder.stratified(images, modelCard.labels(), limit, seed);
+        EvalSet set = modelCard.detector() ? detectionSet(modelCard)
+                : EvalSet.classification(ImageFolder.stratified(images, modelCard.labels(), limit, seed));
         ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), System.console() != null, "eval: dense and every level", "images");
         EvalReport report = new Evaluator(OrtEnvironment.getEnvironment(), threads, warmup, progress, baselines).evaluate(dense, haste, compare, modelCard, set);
         spec.commandLine().getOut().print(report.table());
@@ -82,6 +101,17 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The detection folder with this command's decoding settings (each checked as the card's are). */
+    private EvalSet detectionSet(ModelCard modelCard) throws java.io.IOException {
+        ModelCard.DetectionDefaults decoding = new ModelCard.DetectionDefaults(scoreThreshold,
+                iouThreshold == null ? modelCard.output().detection().iouThreshold() : iouThreshold, maxDetections);
+        List<String> problems = decoding.problems(key -> "--" + key.replace('_', '-'));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(problems.get(0));
+        }
+        return EvalSet.detection(DetectionSet.read(images, modelCard.labels(), limit), modelCard, decoding);
     }
 
     /** Whether the charting library is on the class path (the CLI jar has it; the gateway's jar does not). */

@@ -13,7 +13,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "haste-op", mixinStandardHelpOptions = true, version = "haste-op 0.1.0",
         description = "HASTE (hashing-based channel merging) for ONNX CNNs.",
         subcommands = {TransformCommand.class, InspectCommand.class, EvalCommand.class, BenchCommand.class, StreamBenchCommand.class,
-                CalibrateCommand.class})
+                CalibrateCommand.class, ScenesCommand.class, DecodeBenchCommand.class})
 public final class HasteOpCli {
     /** Read by {@link #main} before parsing (the ONNX Runtime environment must exist first); declared here to be accepted and listed. */
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "show ONNX Runtime's warnings (hidden otherwise)")

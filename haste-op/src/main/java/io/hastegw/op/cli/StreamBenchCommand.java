@@ -2,6 +2,7 @@ package io.hastegw.op.cli;
 
 import ai.onnxruntime.OrtEnvironment;
 import io.hastegw.op.analysis.InputShape;
+import io.hastegw.op.bench.DetectionClips;
 import io.hastegw.op.bench.StreamBenchmark;
 import io.hastegw.op.bench.StreamClips;
 import io.hastegw.op.card.ModelCard;
@@ -39,10 +40,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code haste-op stream-bench}: HASTE with stream reuse against per-frame HASTE and dense, on camera-like clips. */
 @Command(name = "stream-bench", mixinStandardHelpOptions = true,
-        description = "Run camera-like clips (real images under jitter, exposure drift and sensor noise, with scene cuts) "
-                + "through dense ONNX Runtime, per-frame HASTE, HASTE reusing a camera's buckets and merged filters, and that "
-                + "with a cost plan measured for reuse (what the gateway runs), clip by clip in turn, 1 intra-op thread; report "
-                + "top-1, reuse, refreshes, time and MACs per level.")
+        description = "Run camera-like clips (real images under jitter, exposure drift and sensor noise, with scene cuts; for a "
+                + "detector the clips of a folder 'haste-op scenes --clips' wrote) through dense ONNX Runtime, per-frame HASTE, HASTE "
+                + "reusing a camera's buckets and merged filters, and that with a cost plan measured for reuse (what the gateway runs), "
+                + "clip by clip in turn, 1 intra-op thread; report top-1 (a detector: mAP@0.5), reuse, refreshes, time and MACs per level.")
 final class StreamBenchCommand implements Callable<Integer> {
     /** Frames the cost plan for stream reuse is calibrated on (the first frame of the first clips). */
     private static final int CALIBRATION_FRAMES = 4;
@@ -53,10 +54,12 @@ final class StreamBenchCommand implements Callable<Integer> {
     @ArgGroup(multiplicity = "1")
     BenchCommand.Source source;
 
-    @Option(names = "--images", required = true, description = "folder of real images, one sub-folder per class")
+    @Option(names = "--images", required = true, description = "folder of real images, one sub-folder per class; for a detector's card a "
+            + "clip folder (boxes.json, images/<camera>/cCCC-fFFF.jpg) as 'haste-op scenes --clips' writes")
     Path images;
 
-    @Option(names = "--clips", defaultValue = "40", description = "clips (scenes) in the stream (default: ${DEFAULT-VALUE})")
+    @Option(names = "--clips", defaultValue = "40", description = "clips (scenes) in the stream; of a clip folder, its first clips "
+            + "(default: ${DEFAULT-VALUE})")
     int clips;
 
     @Option(names = "--clip-frames", defaultValue = "30", description = "frames per clip (default: ${DEFAULT-VALUE})")
@@ -128,40 +131,52 @@ final class StreamBenchCommand implements Callable<Integer> {
 
     private int run(OrtEnvironment env, Path file, ModelCard card, String origin, String schedule, boolean randomWeights) throws Exception {
         ReusePolicy policy = new ReusePolicy(refreshEvery, driftThreshold, Duration.ofSeconds(10));
-        List<String> folders;
-        try (Stream<Path> s = Files.list(images)) {
-            folders = s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
-        }
-        List<LabelledImage> chosen = ImageFolder.stratified(images, randomWeights ? folders : card.labels(), clips, seed);
-        List<StreamClips.Frame> frames = StreamClips.build(chosen, clips, clipFrames, new Preprocessor(card), seed);
-        if (randomWeights) {
-            frames = frames.stream().map(f -> new StreamClips.Frame(f.input(), -1, f.clip(), f.index())).toList();
-        }
+        StreamClips.Clips stream = card.detector() ? DetectionClips.load(images, card, clips) : synthetic(card, randomWeights);
+        List<StreamClips.Frame> frames = stream.frames();
         PrintWriter stdout = spec.commandLine().getOut();
         RuntimeOptions reuse = RuntimeOptions.of(1).withStreamReuse();
         try (HasteSession session = new HasteSession(env, file, card.output().name(), RuntimeOptions.of(1))) {
             CostTable plan = new CostCalibrator(env, 3, CostCalibrator.DEFAULT_MARGIN).calibrate(session, CostCache.sha256(file), reuse,
                     frames.stream().filter(f -> f.index() == 0).limit(CALIBRATION_FRAMES).map(StreamClips.Frame::input).toList());
             try (HasteSession planned = new HasteSession(env, file, card.output().name(), reuse.withPlan(plan))) {
-                measure(env, session, planned, plan, frames, card, origin, schedule, randomWeights, policy, stdout);
+                measure(env, session, planned, plan, stream, card, origin, schedule, policy, stdout);
             }
         }
         return 0;
     }
 
-    /** Measures every level asked for on {@code frames} and prints (and writes) the report. */
-    private void measure(OrtEnvironment env, HasteSession session, HasteSession planned, CostTable plan, List<StreamClips.Frame> frames,
-                         ModelCard card, String origin, String schedule, boolean randomWeights, ReusePolicy policy, PrintWriter stdout)
-            throws Exception {
+    /** Clips made from the labelled images of {@link #images}, scored by top-1 (or by agreement with dense, random weights). */
+    private StreamClips.Clips synthetic(ModelCard card, boolean randomWeights) throws java.io.IOException {
+        List<String> folders;
+        try (Stream<Path> s = Files.list(images)) {
+            folders = s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        List<LabelledImage> chosen = ImageFolder.stratified(images, randomWeights ? folders : card.labels(), clips, seed);
+        return StreamClips.build(chosen, clips, clipFrames, new Preprocessor(card), seed, randomWeights);
+    }
+
+    /** How the clips were made, in words. */
+    private String clipsMade(ModelCard card, List<StreamClips.Frame> frames) {
+        int count = frames.get(frames.size() - 1).clip() + 1;
+        if (card.detector()) {
+            return String.format(Locale.ROOT, "%d clips, %d frames, from %s (made by haste-op scenes --clips: objects moving, light drifting, "
+                    + "sensor noise, a scene cut between clips)", count, frames.size(), images);
+        }
+        return String.format(Locale.ROOT, "%d clips x %d frames from %s (scene cut between clips; per frame: shift up to %d px, gain 1 +- %.2f, "
+                + "offset +- %.0f grey levels, noise sigma %.1f)", count, clipFrames, images, StreamClips.MAX_SHIFT, StreamClips.MAX_GAIN_DRIFT,
+                StreamClips.MAX_OFFSET, StreamClips.NOISE);
+    }
+
+    /** Measures every level asked for on the clips and prints (and writes) the report. */
+    private void measure(OrtEnvironment env, HasteSession session, HasteSession planned, CostTable plan, StreamClips.Clips stream,
+                         ModelCard card, String origin, String schedule, ReusePolicy policy, PrintWriter stdout) throws Exception {
+        List<StreamClips.Frame> frames = stream.frames();
         int top = session.info().schedule().levels() - 1;
         List<Integer> measure = runLevels != null ? runLevels : IntStream.rangeClosed(1, top).boxed().toList();
         StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
-                "## haste-op stream-bench: %s%n%nmodel: %s; HASTE: %s; kernel %s; %d clips x %d frames from %s (scene cut between "
-                        + "clips; per frame: shift up to %d px, gain 1 +- %.2f, offset +- %.0f grey levels, noise sigma %.1f); reuse: "
-                        + "refresh every %d frames at the latest or on a signature distance above %.3f; ONNX Runtime %s; 1 intra-op "
-                        + "thread; %d cores%n%n",
-                card.name(), origin, schedule, session.kernel(), clips, clipFrames, images, StreamClips.MAX_SHIFT, StreamClips.MAX_GAIN_DRIFT,
-                StreamClips.MAX_OFFSET, StreamClips.NOISE, refreshEvery, driftThreshold, env.getVersion(),
+                "## haste-op stream-bench: %s%n%nmodel: %s; HASTE: %s; kernel %s; %s; reuse: refresh every %d frames at the latest or on "
+                        + "a signature distance above %.3f; ONNX Runtime %s; 1 intra-op thread; %d cores%n%n",
+                card.name(), origin, schedule, session.kernel(), clipsMade(card, frames), refreshEvery, driftThreshold, env.getVersion(),
                 Runtime.getRuntime().availableProcessors()));
         report.append(StreamBenchmark.signatureDistances(frames, driftThreshold)).append('\n');
         stdout.print(report);
@@ -169,14 +184,13 @@ final class StreamBenchCommand implements Callable<Integer> {
         StreamBenchmark bench = new StreamBenchmark(session, planned, policy, warmup);
         List<StreamBenchmark.LevelResult> results = new ArrayList<>();
         for (int level : measure) {
-            StreamBenchmark.LevelResult r = bench.run(frames, level);
+            StreamBenchmark.LevelResult r = bench.run(stream, level);
             results.add(r);
             stdout.printf(Locale.ROOT, "level %d: reuse %.3f ms, reuse + cost plan %.3f ms, per-frame %.3f ms, dense %.3f ms%n", level, r.msReuse(),
                     r.msPlanned(), r.msFrame(), r.msDense());
             stdout.flush();
         }
-        String accuracy = randomWeights ? "agreement with dense:" : "top-1";
-        report.append(StreamBenchmark.table(results, accuracy)).append('\n');
+        report.append(StreamBenchmark.table(results, stream.name())).append('\n');
         int focus = breakdownLevel != null ? breakdownLevel : measure.get(0);
         results.stream().filter(r -> r.level() == focus).findFirst().ifPresent(r -> report.append(String.format(Locale.ROOT,
                 "per HASTE layer at level %d (means per frame):%n%n%s%n%s%nstate per camera at level %d: %.2f MB of native memory (merged "

@@ -17,6 +17,7 @@ import io.hastegw.op.onnx.FloatTensor;
 import io.hastegw.op.runtime.RuntimeOptions;
 import io.hastegw.op.schedule.BudgetOptions;
 import io.hastegw.op.schedule.BudgetTransform;
+import io.hastegw.op.schedule.LayerProbe;
 import io.hastegw.op.schedule.ScheduleSearch;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -106,6 +107,9 @@ final class TransformCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "intra-op threads of the budget search's probes (default: ${DEFAULT-VALUE})")
     int threads = 1;
 
+    @Option(names = "--probes", description = "with --budgets: also write every probe (layer, L, MACs saved, damage) as CSV here")
+    Path probes;
+
     @Override
     public Integer call() throws Exception {
         ModelCard modelCard = ModelCard.read(card);
@@ -156,6 +160,14 @@ final class TransformCommand implements Callable<Integer> {
                 stdout.printf(Locale.ROOT, "  level %d (budget %.2f): predicted %.1f %% of dense MACs, damage %.4f; L per layer: %s%n", level,
                         budgets.get(level - 1), 100 * found.predicted()[level], found.damage()[level],
                         Arrays.stream(row).mapToObj(Integer::toString).collect(Collectors.joining(" ")));
+            }
+            if (probes != null) {
+                StringBuilder csv = new StringBuilder("layer,name,hyperplanes,macs_saved,damage\n");
+                for (LayerProbe p : found.probes()) {
+                    csv.append(String.format(Locale.ROOT, "%d,%s,%d,%.0f,%.6f%n", p.layer(),
+                            outcome.transform().info().hasteLayers().get(p.layer()).name(), p.planes(), p.saving(), p.damage()));
+                }
+                java.nio.file.Files.writeString(probes, csv);
             }
         }
         return outcome.transform();

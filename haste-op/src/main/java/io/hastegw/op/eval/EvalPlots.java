@@ -40,45 +40,53 @@ public final class EvalPlots {
 
     /** One line per configuration: the dense model, every HASTE level, every baseline. */
     static String csv(EvalReport report) {
-        StringBuilder sb = new StringBuilder("method,level,top1_percent,macs,macs_reduction_percent,nchwc_reduction_percent,median_ms,"
+        StringBuilder sb = new StringBuilder("method,level," + (report.rows().get(0).quality().top1() != null ? "top1_percent"
+                : "map50_percent,map50_95_percent") + ",macs,macs_reduction_percent,nchwc_reduction_percent,median_ms,"
                 + "merged_away_macs,padding_macs,hashing_macs,input_merge_macs,filter_merge_macs\n");
         for (EvalReport.Row r : report.rows()) {
-            csvRow(sb, r.config().equals("dense") ? "dense" : "haste: " + report.label(), r, report.denseMacs());
+            csvRow(sb, r.config().equals("dense") ? "dense" : "haste: " + report.label(), r);
         }
         for (EvalReport.Curve c : report.compared()) {
-            c.levels().forEach(r -> csvRow(sb, "haste: " + c.label(), r, report.denseMacs()));
+            c.levels().forEach(r -> csvRow(sb, "haste: " + c.label(), r));
         }
         for (EvalReport.BaselineRow b : report.baselines()) {
-            sb.append(String.format(Locale.ROOT, "%s,%d,%.2f,%.0f,%.2f,,,,,,,%n", b.method(), b.level(), b.top1(), b.macs(), 100 * b.reduction()));
+            sb.append(String.format(Locale.ROOT, "%s,%d,%s,%.0f,%.2f,,,,,,,%n", b.method(), b.level(), quality(b.quality()), b.macs(),
+                    100 * b.reduction()));
         }
         return sb.toString();
     }
 
-    private static void csvRow(StringBuilder sb, String method, EvalReport.Row r, long denseMacs) {
+    private static void csvRow(StringBuilder sb, String method, EvalReport.Row r) {
         MacsBreakdown t = r.macsTerms();
-        sb.append(String.format(Locale.ROOT, "\"%s\",%s,%.2f,%.0f,%.2f,%.2f,%.3f,%.0f,%.0f,%.0f,%.0f,%.0f%n", method,
-                method.equals("dense") ? "" : r.config(), r.top1(), r.exactMacs(), 100 * r.exactReduction(denseMacs), 100 * r.reduction(),
+        sb.append(String.format(Locale.ROOT, "\"%s\",%s,%s,%.0f,%.2f,%.2f,%.3f,%.0f,%.0f,%.0f,%.0f,%.0f%n", method,
+                method.equals("dense") ? "" : r.config(), quality(r.quality()), r.exactMacs(), 100 * r.reduction(), 100 * r.nchwcReduction(),
                 r.medianMs(), t.mergedAway(), t.padding(), t.hashing(), t.inputMerge(), t.filterMerge()));
     }
 
+    /** top-1, or mAP@0.5 and mAP@0.5:0.95, as CSV fields. */
+    private static String quality(Quality q) {
+        return q.top1() != null ? String.format(Locale.ROOT, "%.2f", q.top1()) : String.format(Locale.ROOT, "%.2f,%.2f", q.map50(), q.map50to95());
+    }
+
     private static XYChart accuracyVsMacs(EvalReport report) {
+        String measure = report.rows().get(0).quality().primaryName();
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(report.model() + ", " + report.images() + " images: top-1 vs MACs saved")
-                .xAxisTitle("MACs reduction against dense, exact channel counts, HASTE's overhead counted (%)").yAxisTitle("top-1 (%)").build();
+                .title(report.model() + ", " + report.images() + " images: " + measure + " vs MACs saved")
+                .xAxisTitle("MACs reduction against dense, exact channel counts, HASTE's overhead counted (%)").yAxisTitle(measure + " (%)").build();
         List<EvalReport.Row> levels = report.rows().subList(1, report.rows().size());
-        addCurve(chart, "HASTE (" + report.label() + ")", levels, report.denseMacs());
+        addCurve(chart, "HASTE (" + report.label() + ")", levels);
         for (EvalReport.Curve c : report.compared()) {
-            addCurve(chart, "HASTE (" + c.label() + ")", c.levels(), report.denseMacs());
+            addCurve(chart, "HASTE (" + c.label() + ")", c.levels());
         }
         for (Baselines.Method method : Baselines.Method.values()) {
             List<EvalReport.BaselineRow> rows = report.baselines().stream().filter(b -> b.method().equals(method.label())).toList();
             if (!rows.isEmpty()) {
                 chart.addSeries(method.label() + " at HASTE's channel counts", rows.stream().mapToDouble(b -> 100 * b.reduction()).toArray(),
-                        rows.stream().mapToDouble(EvalReport.BaselineRow::top1).toArray());
+                        rows.stream().mapToDouble(b -> b.quality().primary()).toArray());
             }
         }
         double[] xs = allReductions(report);
-        double dense = report.rows().get(0).top1();
+        double dense = report.rows().get(0).quality().primary();
         XYSeries line = chart.addSeries("dense", new double[] {min(xs), max(xs)}, new double[] {dense, dense});
         line.setMarker(SeriesMarkers.NONE);
         XYSeries onePoint = chart.addSeries("dense - 1 pp", new double[] {min(xs), max(xs)}, new double[] {dense - 1, dense - 1});
@@ -86,9 +94,9 @@ public final class EvalPlots {
         return chart;
     }
 
-    private static void addCurve(XYChart chart, String name, List<EvalReport.Row> levels, long denseMacs) {
-        chart.addSeries(name + ", levels 0.." + (levels.size() - 1), levels.stream().mapToDouble(r -> 100 * r.exactReduction(denseMacs)).toArray(),
-                levels.stream().mapToDouble(EvalReport.Row::top1).toArray());
+    private static void addCurve(XYChart chart, String name, List<EvalReport.Row> levels) {
+        chart.addSeries(name + ", levels 0.." + (levels.size() - 1), levels.stream().mapToDouble(r -> 100 * r.reduction()).toArray(),
+                levels.stream().mapToDouble(r -> r.quality().primary()).toArray());
     }
 
     private static XYChart channels(EvalReport report) {
@@ -107,8 +115,8 @@ public final class EvalPlots {
 
     private static double[] allReductions(EvalReport report) {
         List<Double> xs = new ArrayList<>();
-        report.rows().forEach(r -> xs.add(100 * r.exactReduction(report.denseMacs())));
-        report.compared().forEach(c -> c.levels().forEach(r -> xs.add(100 * r.exactReduction(report.denseMacs()))));
+        report.rows().forEach(r -> xs.add(100 * r.reduction()));
+        report.compared().forEach(c -> c.levels().forEach(r -> xs.add(100 * r.reduction())));
         report.baselines().forEach(b -> xs.add(100 * b.reduction()));
         return xs.stream().mapToDouble(Double::doubleValue).toArray();
     }

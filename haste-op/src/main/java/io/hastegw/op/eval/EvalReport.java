@@ -1,5 +1,6 @@
 package io.hastegw.op.eval;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.hastegw.op.accounting.MacsBreakdown;
 import java.util.List;
 import java.util.Locale;
@@ -34,11 +35,11 @@ public record EvalReport(String model, int images, int threads, long denseMacs, 
      *
      * @param method    {@code l1-prune} or {@code random-merge}
      * @param level     the HASTE level whose channel counts it keeps
-     * @param top1      top-1 accuracy in percent
+     * @param quality   top-1 or mAP (in JSON: its fields beside the others)
      * @param macs      MACs per image (for random merging with its input merge)
      * @param reduction MACs reduction against the dense model
      */
-    public record BaselineRow(String method, int level, double top1, double macs, double reduction) {}
+    public record BaselineRow(String method, int level, @JsonUnwrapped Quality quality, double macs, double reduction) {}
 
     /**
      * One configuration.
@@ -46,10 +47,13 @@ public record EvalReport(String model, int images, int threads, long denseMacs, 
      * @param config         "dense" or the level
      * @param minHyperplanes smallest L over the HASTE layers at this level (0 = dense layer)
      * @param maxHyperplanes largest L
-     * @param top1           top-1 accuracy in percent
-     * @param meanMacs       mean MACs executed per image, HASTE overhead included
-     * @param reduction      mean MACs reduction against the dense model, overhead included, as executed here (with the
- *                       native kernel's NCHWc padding where it runs; {@link #exactReduction()} without it)
+     * @param quality        top-1 or mAP (in JSON: {@code top1}, or {@code map50} and {@code map50_95}, beside the others)
+     * @param meanMacs       mean MACs executed per image, HASTE overhead included, as executed here (with the native
+     *                       kernel's NCHWc padding where it runs; {@link #exactMacs()} without it)
+     * @param reduction      mean MACs reduction against the dense model, overhead included, on exact merged channel counts
+     *                       (the method's; what boards without NCHWc execute)
+     * @param nchwcReduction the same as executed here, merged channels padded to whole NCHWc blocks where the native kernel
+     *                       uses them (equal to {@code reduction} elsewhere)
      * @param medianMs       median latency per image (ms)
      * @param p10Ms          10th percentile latency
      * @param p90Ms          90th percentile latency
@@ -57,16 +61,12 @@ public record EvalReport(String model, int images, int threads, long denseMacs, 
      * @param meanChannels   mean channels convolved per HASTE layer
      * @param macsTerms      mean MACs per image by where they went (merged away, NCHWc padding, each overhead)
      */
-    public record Row(String config, int minHyperplanes, int maxHyperplanes, double top1, double meanMacs, double reduction,
-                      double medianMs, double p10Ms, double p90Ms, double vsDense, double[] meanChannels, MacsBreakdown macsTerms) {
+    public record Row(String config, int minHyperplanes, int maxHyperplanes, @JsonUnwrapped Quality quality, double meanMacs,
+                      double reduction, double nchwcReduction, double medianMs, double p10Ms, double p90Ms, double vsDense,
+                      double[] meanChannels, MacsBreakdown macsTerms) {
         /** Mean MACs per image on exact merged channel counts (no NCHWc padding): the method's, as boards without NCHWc run it. */
         public double exactMacs() {
             return meanMacs - macsTerms.padding();
-        }
-
-        /** The MACs reduction on exact channel counts, overhead included. */
-        public double exactReduction(long denseMacs) {
-            return 1 - exactMacs() / denseMacs;
         }
     }
 
@@ -77,7 +77,7 @@ public record EvalReport(String model, int images, int threads, long denseMacs, 
                 model, images, threads, denseMacs / 1e6));
         sb.append(String.format(Locale.ROOT, "MACs and reduction on exact merged channel counts, HASTE's overhead included; NCHWc: the "
                 + "reduction as executed here, merged channels padded to whole NCHWc blocks%n"));
-        double denseTop1 = rows.get(0).top1();
+        double denseTop1 = rows.get(0).quality().primary();
         sb.append(String.format(Locale.ROOT, "HASTE: %s%n", label));
         rowTable(sb, rows, denseTop1);
         for (Curve c : compared) {
@@ -94,25 +94,41 @@ public record EvalReport(String model, int images, int threads, long denseMacs, 
         }
         if (!baselines.isEmpty()) {
             sb.append(String.format(Locale.ROOT, "%nstatic baselines at each level's mean channel counts (no data, no fine-tuning):%n"));
-            sb.append(String.format(Locale.ROOT, "%-13s %-5s %8s %8s %11s %10s%n", "method", "level", "top-1", "delta", "MACs (M)", "reduction"));
+            sb.append(String.format(Locale.ROOT, "%-13s %-5s %8s %8s%s %11s %10s%n", "method", "level", primaryName(), "delta",
+                    detector() ? String.format(Locale.ROOT, " %12s", "mAP@.5:.95") : "", "MACs (M)", "reduction"));
             for (BaselineRow b : baselines) {
-                sb.append(String.format(Locale.ROOT, "%-13s %-5d %7.2f%% %+7.2f %11.2f %9.2f%%%n", b.method(), b.level(), b.top1(),
-                        b.top1() - denseTop1, b.macs() / 1e6, 100 * b.reduction()));
+                sb.append(String.format(Locale.ROOT, "%-13s %-5d %7.2f%% %+7.2f%s %11.2f %9.2f%%%n", b.method(), b.level(), b.quality().primary(),
+                        b.quality().primary() - denseTop1, secondary(b.quality()), b.macs() / 1e6, 100 * b.reduction()));
             }
         }
         return sb.toString();
     }
 
     private void rowTable(StringBuilder sb, List<Row> table, double denseTop1) {
-        sb.append(String.format(Locale.ROOT, "%-6s %-7s %8s %8s %11s %10s %8s %22s %9s%n",
-                "config", "L", "top-1", "delta", "MACs (M)", "reduction", "NCHWc", "latency ms med [p10-p90]", "vs dense"));
+        sb.append(String.format(Locale.ROOT, "%-6s %-7s %8s %8s%s %11s %10s %8s %22s %9s%n", "config", "L", primaryName(), "delta",
+                detector() ? String.format(Locale.ROOT, " %12s", "mAP@.5:.95") : "", "MACs (M)", "reduction", "NCHWc", "latency ms med [p10-p90]",
+                "vs dense"));
         for (Row r : table) {
             String l = r.config().equals("dense") ? "-" : r.minHyperplanes() == r.maxHyperplanes()
                     ? Integer.toString(r.maxHyperplanes()) : r.minHyperplanes() + "-" + r.maxHyperplanes();
-            sb.append(String.format(Locale.ROOT, "%-6s %-7s %7.2f%% %+7.2f %11.2f %9.2f%% %7.2f%% %8.3f [%5.3f-%5.3f] %8.2fx%n",
-                    r.config(), l, r.top1(), r.top1() - denseTop1, r.exactMacs() / 1e6, 100 * r.exactReduction(denseMacs), 100 * r.reduction(),
-                    r.medianMs(), r.p10Ms(), r.p90Ms(), r.vsDense()));
+            sb.append(String.format(Locale.ROOT, "%-6s %-7s %7.2f%% %+7.2f%s %11.2f %9.2f%% %7.2f%% %8.3f [%5.3f-%5.3f] %8.2fx%n",
+                    r.config(), l, r.quality().primary(), r.quality().primary() - denseTop1, secondary(r.quality()), r.exactMacs() / 1e6,
+                    100 * r.reduction(), 100 * r.nchwcReduction(), r.medianMs(), r.p10Ms(), r.p90Ms(), r.vsDense()));
         }
+    }
+
+    /** Whether the rows are a detector's (mAP). */
+    private boolean detector() {
+        return rows.get(0).quality().top1() == null;
+    }
+
+    private String primaryName() {
+        return rows.get(0).quality().primaryName();
+    }
+
+    /** A detector's mAP@0.5:0.95 column, nothing for a classifier. */
+    private static String secondary(Quality q) {
+        return q.map50to95() == null ? "" : String.format(Locale.ROOT, " %11.2f%%", q.map50to95());
     }
 
     private double pct(double macs) {

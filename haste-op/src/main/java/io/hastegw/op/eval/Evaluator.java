@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import io.hastegw.op.accounting.MacsAccount;
 import io.hastegw.op.accounting.MacsBreakdown;
 import io.hastegw.op.card.ModelCard;
+import io.hastegw.op.detection.FrameGeometry;
 import io.hastegw.op.onnx.FloatTensor;
 import io.hastegw.op.onnx.OnnxModelException;
 import io.hastegw.op.onnx.OnnxModels;
@@ -24,8 +25,9 @@ import java.util.Map;
 import onnx.Onnx.ModelProto;
 
 /**
- * Measures a HASTE model against its dense original on labelled images, in one process: top-1,
- * MACs executed (overhead included) and ONNX Runtime latency per image at batch 1. Runs are
+ * Measures a HASTE model against its dense original on labelled images, in one process: top-1
+ * (a classifier) or mAP (a detector; {@link EvalSet}), MACs executed (overhead included) and ONNX
+ * Runtime latency per image at batch 1. Runs are
  * interleaved image by image (dense, then every level) after a warm-up, so that both models see
  * the same machine state.
  */
@@ -61,12 +63,15 @@ public final class Evaluator {
      * Evaluates {@code haste} and the {@code compared} HASTE models of the same dense model (each at
      * every level, every image through every configuration before the next image) and {@code dense}.
      */
-    public EvalReport evaluate(Path dense, Path haste, List<Path> compared, ModelCard card, List<LabelledImage> images)
+    public EvalReport evaluate(Path dense, Path haste, List<Path> compared, ModelCard card, EvalSet set)
             throws IOException, OrtException, OnnxModelException {
         Preprocessor pre = new Preprocessor(card);
         List<FloatTensor> inputs = new ArrayList<>();
-        for (LabelledImage image : images) {
-            inputs.add(pre.load(image.file()));
+        List<FrameGeometry> geometries = new ArrayList<>();
+        for (Path file : set.files()) {
+            Preprocessor.Prepared p = pre.prepare(file);
+            inputs.add(p.tensor());
+            geometries.add(p.geometry());
         }
         String out = card.output().name();
         List<HasteSession> sessions = new ArrayList<>();
@@ -77,11 +82,11 @@ public final class Evaluator {
                 sessions.add(new HasteSession(env, other, out, RuntimeOptions.of(threads)));
             }
             HasteModelInfo info = sessions.get(0).info();
-            Tally denseTally = new Tally(images.size());
+            Tally denseTally = new Tally(inputs.size(), set.judge());
             List<Tally[]> tallies = new ArrayList<>();
             for (HasteSession s : sessions) {
                 Tally[] t = new Tally[s.info().schedule().levels()];
-                Arrays.setAll(t, l -> new Tally(images.size()));
+                Arrays.setAll(t, l -> new Tally(inputs.size(), set.judge()));
                 tallies.add(t);
             }
             long denseMacs = MacsAccount.dense(info.computeLayers()).denseTotal();
@@ -94,16 +99,17 @@ public final class Evaluator {
                 }
             }
             for (int i = 0; i < inputs.size(); i++) {
-                int label = images.get(i).label();
                 long t0 = System.nanoTime();
                 FloatTensor scores = runDense(denseSession, card, inputs.get(i));
-                denseTally.add(System.nanoTime() - t0, scores.argmax() == label, denseMacs, new long[0], MacsBreakdown.NONE);
+                denseTally.add(System.nanoTime() - t0, denseMacs, new long[0], MacsBreakdown.NONE);
+                denseTally.judge.add(i, scores, geometries.get(i));
                 for (int m = 0; m < sessions.size(); m++) {
                     for (int l = 0; l < tallies.get(m).length; l++) {
                         long t1 = System.nanoTime();
                         HasteSession.Inference inf = sessions.get(m).run(inputs.get(i), l);
-                        tallies.get(m)[l].add(System.nanoTime() - t1, inf.scores().argmax() == label, inf.macs().executedTotal(),
-                                inf.reducedChannels(), MacsBreakdown.of(inf.macs()));
+                        Tally tally = tallies.get(m)[l];
+                        tally.add(System.nanoTime() - t1, inf.macs().executedTotal(), inf.reducedChannels(), MacsBreakdown.of(inf.macs()));
+                        tally.judge.add(i, inf.scores(), geometries.get(i));
                     }
                 }
                 progress.update(i + 1, inputs.size());
@@ -123,14 +129,15 @@ public final class Evaluator {
                 for (int l = 1; l < levels; l++) {
                     Map<String, Integer> kept = kept(info, rows.get(l + 1).meanChannels());
                     for (Baselines.Method method : Baselines.Method.values()) {
-                        double top1 = top1(Baselines.apply(original, kept, method, info.seed()), options, card, inputs, images);
+                        Quality quality = quality(Baselines.apply(original, kept, method, info.seed()), options, card, inputs,
+                                geometries, set.judge());
                         long macs = Baselines.macs(info.computeLayers(), kept, method);
-                        baselineRows.add(new EvalReport.BaselineRow(method.label(), l, top1, macs, 1 - (double) macs / denseMacs));
+                        baselineRows.add(new EvalReport.BaselineRow(method.label(), l, quality, macs, 1 - (double) macs / denseMacs));
                     }
                 }
             }
             int[] layerChannels = info.hasteLayers().stream().mapToInt(h -> info.layer(h.name()).inChannels()).toArray();
-            return new EvalReport(card.name(), images.size(), threads, denseMacs, rows, baselineRows, layerChannels, info.describe(), curves);
+            return new EvalReport(card.name(), inputs.size(), threads, denseMacs, rows, baselineRows, layerChannels, info.describe(), curves);
         } finally {
             for (HasteSession s : sessions) {
                 s.close();
@@ -171,16 +178,15 @@ public final class Evaluator {
         return kept;
     }
 
-    /** Top-1 accuracy (percent) of {@code model} on the images. */
-    private double top1(ModelProto model, OrtSession.SessionOptions options, ModelCard card, List<FloatTensor> inputs,
-                        List<LabelledImage> images) throws OrtException {
-        int correct = 0;
+    /** The quality of {@code model} on the images, as {@code judge} judges it. */
+    private Quality quality(ModelProto model, OrtSession.SessionOptions options, ModelCard card, List<FloatTensor> inputs,
+                            List<FrameGeometry> geometries, EvalSet.Judge judge) throws OrtException {
         try (OrtSession session = env.createSession(model.toByteArray(), options)) {
             for (int i = 0; i < inputs.size(); i++) {
-                correct += runDense(session, card, inputs.get(i)).argmax() == images.get(i).label() ? 1 : 0;
+                judge.add(i, runDense(session, card, inputs.get(i)), geometries.get(i));
             }
         }
-        return 100.0 * correct / inputs.size();
+        return judge.quality();
     }
 
     private FloatTensor runDense(OrtSession session, ModelCard card, FloatTensor input) throws OrtException {
@@ -190,23 +196,23 @@ public final class Evaluator {
         }
     }
 
-    /** Running sums for one configuration. */
+    /** Running sums for one configuration; its judge scores the outputs. */
     private static final class Tally {
         private final double[] millis;
+        private final EvalSet.Judge judge;
         private int n;
-        private int correct;
         private double macs;
         private double[] channels;
         private MacsBreakdown terms = MacsBreakdown.NONE;
 
-        Tally(int capacity) {
+        Tally(int capacity, EvalSet.Judge judge) {
             millis = new double[capacity];
+            this.judge = judge;
         }
 
-        void add(long nanos, boolean right, long executedMacs, long[] reduced, MacsBreakdown breakdown) {
+        void add(long nanos, long executedMacs, long[] reduced, MacsBreakdown breakdown) {
             millis[n++] = nanos / 1e6;
             terms = terms.plus(breakdown);
-            correct += right ? 1 : 0;
             macs += executedMacs;
             if (channels == null) {
                 channels = new double[reduced.length];
@@ -229,8 +235,9 @@ public final class Evaluator {
         EvalReport.Row row(String name, int minL, int maxL, long denseMacs, Tally dense) {
             double meanMacs = macs / n;
             double[] meanChannels = Arrays.stream(channels).map(c -> c / n).toArray();
-            return new EvalReport.Row(name, minL, maxL, 100.0 * correct / n, meanMacs, 1 - meanMacs / denseMacs,
-                    median(), percentile(0.1), percentile(0.9), median() / dense.median(), meanChannels, terms.times(1.0 / n));
+            MacsBreakdown meanTerms = terms.times(1.0 / n);
+            return new EvalReport.Row(name, minL, maxL, judge.quality(), meanMacs, 1 - (meanMacs - meanTerms.padding()) / denseMacs,
+                    1 - meanMacs / denseMacs, median(), percentile(0.1), percentile(0.9), median() / dense.median(), meanChannels, meanTerms);
         }
     }
 }

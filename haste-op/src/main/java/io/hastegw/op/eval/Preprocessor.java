@@ -1,6 +1,7 @@
 package io.hastegw.op.eval;
 
 import io.hastegw.op.card.ModelCard;
+import io.hastegw.op.detection.FrameGeometry;
 import io.hastegw.op.onnx.FloatTensor;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -10,8 +11,10 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
 /**
- * Turns an image into the model's input tensor as its card prescribes: resize to the input size
- * (bilinear) when needed, RGB or grey, scale, subtract mean, divide by std, NCHW, batch 1.
+ * Turns an image into the model's input tensor as its card prescribes: fit it to the input size
+ * when needed (bilinear; stretched, or letterboxed: scaled by one factor, centred, padded with the
+ * card's pad value, {@link FrameGeometry}), RGB or grey, scale, subtract mean, divide by std,
+ * NCHW, batch 1.
  */
 public final class Preprocessor {
     private final ModelCard card;
@@ -23,11 +26,30 @@ public final class Preprocessor {
 
     /** Reads {@code file} (JPEG, PNG, ...) and converts it. */
     public FloatTensor load(Path file) throws IOException {
+        return prepare(file).tensor();
+    }
+
+    /**
+     * An image as the model sees it, and where it lies in the input.
+     *
+     * @param tensor   the input tensor
+     * @param geometry the image's place in the input (to map boxes back to its pixels)
+     */
+    public record Prepared(FloatTensor tensor, FrameGeometry geometry) {}
+
+    /** Reads {@code file} (JPEG, PNG, ...), converts it and says where it lies in the input. */
+    public Prepared prepare(Path file) throws IOException {
         BufferedImage image = ImageIO.read(file.toFile());
         if (image == null) {
             throw new IOException(file + ": not a readable image");
         }
-        return toTensor(image);
+        return new Prepared(toTensor(image), geometry(image.getWidth(), image.getHeight()));
+    }
+
+    /** Where an image of {@code width x height} lies in the input once fitted as the card says. */
+    public FrameGeometry geometry(int width, int height) {
+        int[] chw = card.chw();
+        return FrameGeometry.of(width, height, chw[2], chw[1], card.input().resize());
     }
 
     /** Converts a decoded image. */
@@ -36,7 +58,8 @@ public final class Preprocessor {
         int c = chw[0];
         int h = chw[1];
         int w = chw[2];
-        BufferedImage sized = image.getWidth() == w && image.getHeight() == h ? image : resize(image, w, h);
+        FrameGeometry fitted = geometry(image.getWidth(), image.getHeight());
+        BufferedImage sized = fitted.identity() ? image : fit(image, fitted, card.input().padValue());
         float[] data = new float[c * h * w];
         ModelCard.Input in = card.input();
         for (int y = 0; y < h; y++) {
@@ -69,11 +92,16 @@ public final class Preprocessor {
         return 0.299 * r + 0.587 * g + 0.114 * b;
     }
 
-    private static BufferedImage resize(BufferedImage image, int w, int h) {
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    /** The image drawn into its content rectangle of an input-sized canvas filled with {@code pad}. */
+    private static BufferedImage fit(BufferedImage image, FrameGeometry geometry, int pad) {
+        BufferedImage out = new BufferedImage(geometry.inputWidth(), geometry.inputHeight(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
+        if (geometry.width() < geometry.inputWidth() || geometry.height() < geometry.inputHeight()) {
+            g.setColor(new java.awt.Color(pad, pad, pad));
+            g.fillRect(0, 0, geometry.inputWidth(), geometry.inputHeight());
+        }
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(image, 0, 0, w, h, null);
+        g.drawImage(image, geometry.left(), geometry.top(), geometry.width(), geometry.height(), null);
         g.dispose();
         return out;
     }

@@ -44,10 +44,10 @@ public final class ImageNetResNets {
 
     /** The card of the models built here: RGB 224x224, ImageNet mean and std, 1000 classes named class0..class999. */
     public static ModelCard card(Depth depth) {
-        return new ModelCard(depth.name().toLowerCase(java.util.Locale.ROOT) + "-imagenet-random-weights",
+        return ModelCard.classifier(depth.name().toLowerCase(java.util.Locale.ROOT) + "-imagenet-random-weights",
                 new ModelCard.Input("input", "NCHW", java.util.Arrays.asList(null, 3L, 224L, 224L), "RGB", 1.0 / 255,
-                        List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225)),
-                new ModelCard.Output("logits", "logits"),
+                        List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225), ModelCard.Resize.STRETCH, 114),
+                "logits", io.hastegw.op.card.OutputKind.LOGITS,
                 IntStream.range(0, 1000).mapToObj(i -> "class" + i).toList());
     }
 

@@ -54,12 +54,12 @@ public final class BudgetTransform {
         if (candidates.info() == null) {
             return new Outcome(candidates, null);
         }
-        ScheduleSearch.Result found = search.search(model, candidates.info(), card.output(), frames, budget);
+        ScheduleSearch.Result found = search.search(model, candidates.info(), card, frames, budget);
         TransformResult result = transformer.transform(model, inputShape, options.withSchedule(found.schedule()));
-        String origin = String.format(Locale.ROOT, "searched for MACs budgets %s of dense on %d %s (damage: KL divergence from the dense "
-                        + "model's outputs; MACs of the %s kernel on exact channel counts)",
+        String origin = String.format(Locale.ROOT, "searched for MACs budgets %s of dense on %d %s (damage: %s; MACs of the %s kernel on "
+                        + "exact channel counts)",
                 budget.budgets().stream().map(b -> String.format(Locale.ROOT, "%.2f", b)).collect(Collectors.joining(",")),
-                frames.size(), frameSource, runtime.kernel().kernel().isPresent() ? "native" : "portable");
+                frames.size(), frameSource, OutputDamage.of(card).describe(), runtime.kernel().kernel().isPresent() ? "native" : "portable");
         HasteModelInfo info = result.info().withScheduleOrigin(origin);
         return new Outcome(new TransformResult(info.storedIn(result.model()), info, result.decisions(), result.warnings()), found);
     }

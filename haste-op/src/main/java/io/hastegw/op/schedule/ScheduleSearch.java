@@ -26,8 +26,9 @@ import onnx.Onnx.ModelProto;
  * model's outputs suffer least.
  *
  * <p>Each HASTE layer is probed alone at every candidate L (all other layers dense) on a set of
- * frames: the MACs it saves (HASTE's overhead included, exact merged channel counts) and the damage, the mean KL divergence of the output distribution
- * from the dense model's. No labels are used: the frames are synthetic by default (data-free)
+ * frames: the MACs it saves (HASTE's overhead included, exact merged channel counts) and the damage ({@link OutputDamage}: for a
+ * classifier the mean KL divergence of the output distribution from the dense model's, for a detector the share of the dense
+ * model's detections lost, moved or added). No labels are used: the frames are synthetic by default (data-free)
  * or unlabelled real ones. {@link GreedyPath} then orders the moves by damage per MAC saved,
  * and each level takes the first point of that path that fits its budget (or the path's end).
  * A layer where HASTE saves nothing at any L stays dense at every level.
@@ -61,15 +62,16 @@ public final class ScheduleSearch {
      * Searches the schedule of {@code original} whose HASTE layers {@code info} describes (as
      * transformed with at least the candidates' largest L stored per layer).
      *
-     * @param output the scores output (from the model card: logits, or probabilities)
+     * @param card   the model card (its output, and for a detector its labels)
      * @param frames preprocessed frames, batch 1
      */
-    public Result search(ModelProto original, HasteModelInfo info, ModelCard.Output output, List<FloatTensor> frames, BudgetOptions budget)
+    public Result search(ModelProto original, HasteModelInfo info, ModelCard card, List<FloatTensor> frames, BudgetOptions budget)
             throws OrtException {
         int layers = info.hasteLayers().size();
         double dense = MacsAccount.dense(info.computeLayers()).denseTotal();
+        String output = card.output().name();
         try (OrtSession.SessionOptions so = runtime.sessionOptions()) {
-            Prober prober = new Prober(original, info, output, frames, so, run(original, so, output, frames, false),
+            Prober prober = new Prober(original, info, output, OutputDamage.of(card), frames, so, run(original, so, output, frames, false),
                     layers * budget.candidates().size());
             List<List<LayerProbe>> options = prober.probeAll(budget.candidates());
             Levels levels = rows(options, GreedyPath.walk(options), budget, dense);
@@ -104,7 +106,8 @@ public final class ScheduleSearch {
     private final class Prober {
         private final ModelProto original;
         private final HasteModelInfo info;
-        private final ModelCard.Output output;
+        private final String output;
+        private final OutputDamage damage;
         private final List<FloatTensor> frames;
         private final OrtSession.SessionOptions so;
         private final List<Run> reference;
@@ -115,11 +118,12 @@ public final class ScheduleSearch {
         private final List<LayerProbe> probes = new ArrayList<>();
         private int done;
 
-        Prober(ModelProto original, HasteModelInfo info, ModelCard.Output output, List<FloatTensor> frames, OrtSession.SessionOptions so,
-               List<Run> reference, int total) {
+        Prober(ModelProto original, HasteModelInfo info, String output, OutputDamage damage, List<FloatTensor> frames,
+               OrtSession.SessionOptions so, List<Run> reference, int total) {
             this.original = original;
             this.info = info;
             this.output = output;
+            this.damage = damage;
             this.frames = frames;
             this.so = so;
             this.reference = reference;
@@ -164,7 +168,7 @@ public final class ScheduleSearch {
                 LayerMacs m = accountant.account(planes, runs.get(f).channels(), kernel).layers().stream()
                         .filter(x -> x.name().equals(name)).findFirst().orElseThrow();
                 saved += m.dense() - m.executed();
-                damage += klDivergence(reference.get(f).probabilities(), runs.get(f).probabilities());
+                damage += this.damage.between(reference.get(f).output(), runs.get(f).output());
             }
             progress.update(++done, total);
             int n = frames.size();
@@ -172,14 +176,12 @@ public final class ScheduleSearch {
         }
     }
 
-    /** One frame's output distribution and, for a HASTE model, the channels each layer convolved. */
-    private record Run(double[] probabilities, long[] channels) {}
+    /** One frame's output and, for a HASTE model, the channels each layer convolved. */
+    private record Run(float[] output, long[] channels) {}
 
-    private List<Run> run(ModelProto model, OrtSession.SessionOptions so, ModelCard.Output output, List<FloatTensor> frames, boolean haste)
+    private List<Run> run(ModelProto model, OrtSession.SessionOptions so, String outputName, List<FloatTensor> frames, boolean haste)
             throws OrtException {
         String input = model.getGraph().getInput(0).getName();
-        String outputName = output.name();
-        boolean logits = !output.kind().equals("probabilities");
         Set<String> fetch = haste ? Set.of(outputName, HasteModelInfo.CHANNELS_OUTPUT) : Set.of(outputName);
         List<Run> runs = new ArrayList<>();
         try (OrtSession session = env.createSession(model.toByteArray(), so)) {
@@ -187,7 +189,7 @@ public final class ScheduleSearch {
                 try (OnnxTensor x = frame.toOnnx(env); OrtSession.Result result = session.run(Map.of(input, x), fetch)) {
                     FloatTensor scores = FloatTensor.of((OnnxTensor) result.get(outputName).orElseThrow());
                     long[] channels = haste ? (long[]) result.get(HasteModelInfo.CHANNELS_OUTPUT).orElseThrow().getValue() : new long[0];
-                    runs.add(new Run(logits ? FloatTensor.softmax(scores.data()) : normalised(scores.data()), channels));
+                    runs.add(new Run(scores.data(), channels));
                 }
             }
         }

@@ -39,4 +39,38 @@ class ModelCardTest {
         var e = assertThrows(ModelCard.ModelCardException.class, () -> ModelCard.read(file));
         assertEquals(file + ": " + message, e.getMessage());
     }
+
+    @Test
+    void readsTheDetectorsCardWithItsDefaults() throws Exception {
+        ModelCard card = ModelCard.read(SharedData.root().resolve("models/synthetic-detector/scene-detector.json"));
+        assertEquals(ModelCard.Task.OBJECT_DETECTION, card.task());
+        assertEquals(OutputKind.YOLOV8, card.output().kind());
+        assertEquals(ModelCard.Resize.LETTERBOX, card.input().resize());
+        assertEquals(114, card.input().padValue());
+        assertEquals(new ModelCard.DetectionDefaults(0.25, 0.5, 100), card.output().detection());
+    }
+
+    @Test
+    void classifierCardsKeepStretchAndLogits() throws Exception {
+        ModelCard card = SharedData.cifarCard("resnet20");
+        assertEquals(ModelCard.Task.CLASSIFICATION, card.task());
+        assertEquals(OutputKind.LOGITS, card.output().kind());
+        assertEquals(ModelCard.Resize.STRETCH, card.input().resize());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "\"kind\": \"yolov8\"|\"kind\": \"logits\"|key 'output.kind' must be one of yolov8, yolov5 for task object-detection (got 'logits')",
+        "\"kind\": \"yolov8\"|\"kind\": \"yolov8\", \"iou_threshold\": 1.5|key 'output.iou_threshold' must be above 0 and at most 1 (got 1.5)",
+        "\"kind\": \"yolov8\"|\"kind\": \"yolov8\", \"max_detections\": 0|key 'output.max_detections' must be 1 to 10000 (got 0)",
+        "\"task\": \"object-detection\"|\"task\": \"segmentation\"|key 'task' must be one of image-classification, object-detection (got 'segmentation')",
+        "\"layout\": \"NCHW\"|\"layout\": \"NCHW\", \"resize\": \"crop\"|key 'input.resize' must be stretch or letterbox (got 'crop')",
+    })
+    void aBadDetectorKeyIsNamed(String from, String to, String message) throws Exception {
+        String json = Files.readString(SharedData.root().resolve("models/synthetic-detector/scene-detector.json")).replace(from, to);
+        Path file = tmp.resolve("card.json");
+        Files.writeString(file, json);
+        var e = assertThrows(ModelCard.ModelCardException.class, () -> ModelCard.read(file));
+        assertEquals(file + ": " + message, e.getMessage());
+    }
 }

@@ -2,7 +2,8 @@ package io.hastegw.plugins.decoders;
 
 /**
  * What decoding one frame may cost: the largest image accepted at all, the size the model needs
- * (larger images are decoded subsampled to between two and four times it), and the working
+ * (larger images are decoded subsampled, the same step on both axes, to between two and four
+ * times it along the axis that limits a letterbox), and the working
  * memory one decode may take, so that no image, however it is crafted, can exhaust the heap.
  *
  * @param maxPixels    largest width x height accepted (from the image header)

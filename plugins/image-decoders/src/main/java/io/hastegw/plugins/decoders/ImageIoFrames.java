@@ -21,7 +21,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 /**
  * JPEG and PNG frames through the JDK's ImageIO, within {@link DecodeLimits}: the header is read
  * first, images above the pixel limit are refused, large images are decoded subsampled (ImageIO
- * source subsampling, row by row, so a 40-Mpixel PNG never exists in memory at full size), and
+ * source subsampling, row by row, so a 40-Mpixel PNG never exists in memory at full size; the
+ * same step on both axes, so the aspect ratio stays: at least twice what the frame fills of the
+ * model's input when letterboxed), and
  * an image whose decoding would still need more than the memory budget (very wide PNG rows, a
  * progressive JPEG's coefficient buffer) is refused before decoding. Truncated or corrupt data is
  * rejected, including the cases where ImageIO only warns (a JPEG cut short decodes with grey
@@ -87,9 +89,10 @@ final class ImageIoFrames implements FrameDecoder {
             throw new FrameRejectedException(RejectReason.WRONG_IMAGE_SHAPE, format + " frame of " + width + "x" + height
                     + " pixels; allowed: up to " + limits.maxPixels() + " pixels");
         }
-        int stepX = DecodeLimits.subsampling(width, limits.targetWidth());
-        int stepY = DecodeLimits.subsampling(height, limits.targetHeight());
-        long output = (long) DecodeLimits.subsampled(width, stepX) * DecodeLimits.subsampled(height, stepY);
+        // One step on both axes keeps the aspect ratio (a letterboxed frame's boxes map back to its pixels); the larger axis step
+        // still leaves at least twice the pixels the letterboxed frame fills in the model's input.
+        int step = Math.max(DecodeLimits.subsampling(width, limits.targetWidth()), DecodeLimits.subsampling(height, limits.targetHeight()));
+        long output = (long) DecodeLimits.subsampled(width, step) * DecodeLimits.subsampled(height, step);
         long working = format.equals("png") ? (long) PNG_ROWS * ROW_BYTES_PER_PIXEL * width
                 : FrameHeaders.isProgressive(payload) ? PROGRESSIVE_BYTES_PER_PIXEL * pixels : (long) JPEG_ROWS * width;
         long needed = working + DecodeLimits.BYTES_PER_OUTPUT_PIXEL * output;
@@ -99,7 +102,7 @@ final class ImageIoFrames implements FrameDecoder {
                     format, width, height, needed / 1e6, limits.memoryBytes() / 1e6));
         }
         ImageReadParam param = reader.getDefaultReadParam();
-        param.setSourceSubsampling(stepX, stepY, 0, 0);
+        param.setSourceSubsampling(step, step, 0, 0);
         return param;
     }
 

@@ -13,7 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Appends every prediction message ({@code haste.prediction/2}) as one line to {@code path}
+ * Appends every prediction message ({@code haste.prediction/3}) as one line to {@code path}
  * (default {@code predictions.jsonl} in the plugin's data directory). When the file would grow
  * past {@code max_bytes} it is rotated: {@code path} becomes {@code path.1}, {@code path.1}
  * becomes {@code path.2}, ... and {@code path.<keep>} is deleted, so the files never take more

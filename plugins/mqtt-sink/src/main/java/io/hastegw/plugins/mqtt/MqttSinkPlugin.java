@@ -9,7 +9,7 @@ import io.hastegw.plugin.api.PredictionSink;
 
 /**
  * The built-in publishing stage, sink {@code mqtt}: every prediction as its JSON message
- * ({@code haste.prediction/2}) on {@code haste/<gateway_id>/cameras/<camera_id>/predictions},
+ * ({@code haste.prediction/3}) on {@code haste/<gateway_id>/cameras/<camera_id>/predictions},
  * QoS {@code qos} (0), content type application/json, with the frame's correlation data and user
  * properties set again as MQTT 5 properties. It never blocks (the MQTT client queues), so the
  * gateway calls it on its event loop, without a queue of its own. A prediction the client did not

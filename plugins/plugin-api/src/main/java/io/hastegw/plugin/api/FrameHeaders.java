@@ -15,14 +15,24 @@ public final class FrameHeaders {
 
     /** Width x height declared by a {@code jpeg}, {@code png} or {@code raw} frame's header; 0 when there is none to read. */
     public static long pixels(byte[] payload, String format) {
+        int[] size = size(payload, format);
+        return (long) size[0] * size[1];
+    }
+
+    /**
+     * Width and height declared by a {@code jpeg}, {@code png} or {@code raw} frame's header, as
+     * {@code {width, height}}; {@code {0, 0}} when there is none to read (since API 2.1).
+     */
+    public static int[] size(byte[] payload, String format) {
         return switch (format) {
-            case "png" -> payload.length >= 24 ? (long) int32(payload, 16) * int32(payload, 20) : 0;
-            case "raw" -> payload.length >= RAW_HEADER_BYTES ? (long) uint16(payload, 8) * uint16(payload, 10) : 0;
+            case "png" -> payload.length >= 24 ? new int[] {int32(payload, 16), int32(payload, 20)} : new int[2];
+            case "raw" -> payload.length >= RAW_HEADER_BYTES ? new int[] {uint16(payload, 8), uint16(payload, 10)} : new int[2];
             case "jpeg" -> {
                 int sof = frameHeader(payload);
-                yield sof >= 0 && sof + 9 <= payload.length ? (long) uint16(payload, sof + 5) * uint16(payload, sof + 7) : 0;
+                // SOFn: precision (1 byte), then height and width (2 bytes each).
+                yield sof >= 0 && sof + 9 <= payload.length ? new int[] {uint16(payload, sof + 7), uint16(payload, sof + 5)} : new int[2];
             }
-            default -> 0;
+            default -> new int[2];
         };
     }
 

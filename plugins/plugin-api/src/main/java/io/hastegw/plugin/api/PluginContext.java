@@ -42,6 +42,6 @@ public interface PluginContext {
     /** Publishing on the gateway's MQTT connection, under {@code haste/<gateway_id>/}. */
     MqttOutput mqtt();
 
-    /** {@code prediction} as the gateway's prediction message ({@code haste.prediction/2}, docs/mqtt-api.md), UTF-8 JSON. */
+    /** {@code prediction} as the gateway's prediction message ({@code haste.prediction/3}, docs/mqtt-api.md), UTF-8 JSON. */
     byte[] predictionJson(Prediction prediction);
 }

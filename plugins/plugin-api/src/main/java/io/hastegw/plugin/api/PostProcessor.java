@@ -16,4 +16,16 @@ public interface PostProcessor {
      * @param frame  the frame (camera, user properties)
      */
     List<ScoredLabel> process(float[] scores, List<ScoredLabel> labels, Frame frame);
+
+    /**
+     * A detector's detections refined (since API 2.1): filtered, relabelled. Called in the same
+     * chain order for every frame of a detector, with what the previous post-processor returned
+     * (the first gets the decoded boxes, best first); the default leaves them as they are.
+     *
+     * @param detections the detections so far, boxes in frame pixels, best first
+     * @param frame      the frame (camera, user properties)
+     */
+    default List<Detection> detections(List<Detection> detections, Frame frame) {
+        return detections;
+    }
 }

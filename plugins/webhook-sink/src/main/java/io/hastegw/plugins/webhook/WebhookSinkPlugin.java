@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * POSTs every prediction message ({@code haste.prediction/2}, content type application/json) to
+ * POSTs every prediction message ({@code haste.prediction/3}, content type application/json) to
  * {@code url}. A failed attempt (connection refused, time-out, a status other than 2xx) is
  * retried after {@code backoff_ms}, doubling, while the attempts fit in the stage's time budget
  * ({@code plugins.stage_timeout_ms}); a prediction whose attempts all failed is counted
