@@ -210,10 +210,18 @@ class ConsoleBrowserTest {
             Thread.sleep(100);
         }
         waitFor(() -> !browser.findElements(By.cssSelector("#chart-p95 polyline")).isEmpty());
+        waitFor(() -> browser.findElements(By.cssSelector("#cameras img.latest")).size() >= 3);
+        // Tall enough to show the cameras with their latest frames under the cards and charts.
+        org.openqa.selenium.Dimension size = browser.manage().window().getSize();
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1150));
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
         Path out = Files.createDirectories(Path.of("target", "console"));
         Path png = out.resolve("console.png");
-        Files.write(png, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        try {
+            Files.write(png, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        } finally {
+            browser.manage().window().setSize(size);
+        }
         assertTrue(Files.size(png) > 10_000, "a PNG of the page: " + Files.size(png) + " bytes");
     }
 }

@@ -108,4 +108,24 @@ class HomeAssistantTest {
                 .map(HomeAssistantDiscovery.Message::topic).collect(Collectors.toSet());
         assertTrue(topics.stream().allMatch(t -> t.matches("homeassistant/sensor/haste_gw1/[a-z0-9_]+/config")), topics.toString());
     }
+
+    @Test
+    void aDetectorsCameraHasItsBestDetectionAndObjectCountAndEachZoneLabelASensor() {
+        HomeAssistantDiscovery ha = new HomeAssistantDiscovery("homeassistant", "gw1", "scene-detector", "1", true);
+        Map<String, Map<String, Object>> configs = new java.util.TreeMap<>();
+        ha.camera("yard").forEach(m -> configs.put(m.topic(), Json.parse(m.payload())));
+        assertEquals("{{ value_json.detections[0].label if value_json.detections else 'none' }}",
+                configs.get("homeassistant/sensor/haste_gw1/yard_label/config").get("value_template"));
+        Map<String, Object> objects = configs.get("homeassistant/sensor/haste_gw1/yard_objects/config");
+        assertEquals("{{ value_json.detections | length }}", objects.get("value_template"));
+        assertEquals("haste/gw1/cameras/yard/predictions", objects.get("state_topic"));
+        HomeAssistantDiscovery.Message zone = ha.zone("yard", "drive-way", "car", "haste/gw1/cameras/yard/zones/drive-way/car");
+        assertTrue(zone.topic().matches("homeassistant/sensor/haste_gw1/yard_zone_drive_way_[0-9a-f]{8}_car/config"), zone.topic());
+        Map<String, Object> z = Json.parse(zone.payload());
+        assertEquals("car in drive-way (yard)", z.get("name"));
+        assertEquals("haste/gw1/cameras/yard/zones/drive-way/car", z.get("state_topic"));
+        assertEquals("{{ value | int }}", z.get("value_template"));
+        assertEquals("objects", z.get("unit_of_measurement"));
+        assertEquals("measurement", z.get("state_class"));
+    }
 }

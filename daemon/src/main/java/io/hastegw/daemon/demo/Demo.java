@@ -112,7 +112,7 @@ public final class Demo {
             out.println("demo: every level against level 0, same frames, same run:");
             comparisons.forEach(c -> out.println("  " + c.substring("demo: ".length())));
         }
-        out.println(streamReuse(running.gateway().engine().details(levels.get(levels.size() - 1)).get("stream_reuse")));
+        out.println(streamReuse(running.gateway().engine().details(levels.get(levels.size() - 1)).get("stream_reuse"), workload.framesAre()));
         client.disconnect().waitForCompletion(5000);
         client.close();
         running.stop();
@@ -121,20 +121,19 @@ public final class Demo {
 
     /** One line on how the level's frames used stream reuse (the gateway's /status figures). */
     @SuppressWarnings("unchecked")
-    private static String streamReuse(Object status) {
+    private static String streamReuse(Object status, String framesAre) {
         Map<String, Object> s = (Map<String, Object>) status;
         if (s == null || !Boolean.TRUE.equals(s.get("enabled"))) {
-            return "demo: stream reuse off: the demo's cameras send unrelated test images, not streams of one scene (STREAM_REUSE=true "
-                    + "turns it on; camera-like clips: benchmarks/haste-stream-bench.sh)";
+            return "demo: stream reuse off: the demo's cameras send " + framesAre + " (STREAM_REUSE=true turns it on; camera-like clips: "
+                    + "DEMO=detector, benchmarks/haste-stream-bench.sh)";
         }
         Map<String, Object> causes = (Map<String, Object>) s.get("refreshes");
         String refreshes = causes.entrySet().stream().filter(e -> ((Number) e.getValue()).longValue() > 0)
                 .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
         return String.format(Locale.ROOT, "demo: stream reuse: %s of %s HASTE frames reused their camera's buckets and merged filters "
-                        + "(refreshes: %s); state kept: %.1f MB for %s cameras (the frames are unrelated test images, not a camera's "
-                        + "stream: reuse is measured on camera-like clips in benchmarks/results/stream-*.md)",
+                        + "(refreshes: %s); state kept: %.1f MB for %s cameras (the cameras sent %s)",
                 s.get("reused"), s.get("frames"), refreshes.isEmpty() ? "none" : refreshes, ((Number) s.get("state_bytes")).longValue() / 1e6,
-                s.get("cameras_with_state"));
+                s.get("cameras_with_state"), framesAre);
     }
 
     /** Sends every frame once at the level in use, prints a live line per second and the pass's summary; its statistics. */

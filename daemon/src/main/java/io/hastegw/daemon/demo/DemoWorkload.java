@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import io.hastegw.op.analysis.InputShape;
 import io.hastegw.op.card.ModelCard;
 import io.hastegw.op.cost.CalibrationInputs;
+import io.hastegw.op.cost.CostCache;
 import io.hastegw.op.detection.Detection;
 import io.hastegw.op.detection.DetectionSet;
 import io.hastegw.op.onnx.FloatTensor;
@@ -38,15 +39,18 @@ import onnx.Onnx.ModelProto;
  * @param score      a new score per pass
  * @param settings   the gateway's {@code --set} values this workload needs
  * @param levels     the levels the demo runs after level 0, in order
+ * @param framesAre  what the cameras send, in words
  */
 record DemoWorkload(Path hasteModel, Path card, DirectoryFrameSource source, Supplier<DemoScore> score, List<String> settings,
-                    List<Integer> levels) {
+                    List<Integer> levels, String framesAre) {
 
     /**
      * The shared scene-detector ({@code detector}: its folder) on clips drawn from the CIFAR-10
      * test images of {@code cifar} ({@code cameras} cameras, {@code clips} clips of 30 frames each),
-     * its schedule searched on 64 unlabelled scenes drawn from the train images; zone "left" (the
-     * left half of each camera's frame) counts every label.
+     * its schedule searched ({@link #DETECTOR_BUDGETS}, patch-wise hashing, a smaller search than
+     * benchmarks/detection-bench.sh's so the demo stays short) on unlabelled scenes drawn from the
+     * train images, once: the model is kept in {@code work} for the next run with the same detector
+     * and settings; zone "left" (the left half of each camera's frame) counts every label.
      */
     static DemoWorkload detector(Path detector, Path cifar, Path work, int cameras, int clips, List<Integer> levels, PrintStream out)
             throws Exception {
@@ -57,18 +61,28 @@ record DemoWorkload(Path hasteModel, Path card, DirectoryFrameSource source, Sup
         Demo.deleteTree(clipDir);
         Demo.deleteTree(calibrationDir);
         new SceneSets(SceneSets.renderer(cifar.resolve("test"), card.labels(), 200), card.labels()).clips(clipDir, cameras, clips, 30, 2, 11);
-        new SceneSets(SceneSets.renderer(cifar.resolve("train"), card.labels(), 200), card.labels()).stills(calibrationDir, 64, 101);
+        new SceneSets(SceneSets.renderer(cifar.resolve("train"), card.labels(), 200), card.labels()).stills(calibrationDir,
+                DETECTOR_BUDGETS.frames(), 101);
         out.printf("demo: %d cameras x %d camera-like clips of 30 frames (CIFAR-10 test objects moving over blurred backgrounds, light drift, "
-                + "noise, a scene cut between clips) in %s; 64 unlabelled calibration scenes from the train images%n", cameras, clips, clipDir);
+                + "noise, a scene cut between clips) in %s; %d unlabelled calibration scenes from the train images%n", cameras, clips, clipDir,
+                DETECTOR_BUDGETS.frames());
         Map<String, List<Detection>> truth = new HashMap<>();
         Path images = clipDir.resolve("images");
         for (DetectionSet.Scene s : DetectionSet.read(clipDir, card.labels(), 0)) {
             truth.put(images.relativize(s.file()).toString(), s.truth());
         }
         Path haste = work.resolve("scene-detector-haste.onnx");
-        List<FloatTensor> calibration = CalibrationInputs.fromFolder(calibrationDir.resolve("images"), card, 64);
-        OnnxModels.write(transform(detector.resolve("scene-detector.onnx"), card, DETECTOR_OPTIONS, calibration,
-                "unlabelled scenes (CIFAR-10 train objects)", DETECTOR_BUDGETS, out).model(), haste);
+        Path keyFile = work.resolve("scene-detector-haste.key");
+        String key = CostCache.sha256(detector.resolve("scene-detector.onnx")) + " " + DETECTOR_OPTIONS + " " + DETECTOR_BUDGETS;
+        if (Files.isRegularFile(haste) && Files.isRegularFile(keyFile) && Files.readString(keyFile).equals(key)) {
+            out.printf("demo: HASTE model %s from an earlier run (same detector, same search; delete it to search again): %s%n", haste,
+                    io.hastegw.op.transform.HasteModelInfo.of(OnnxModels.read(haste)).orElseThrow().scheduleOrigin());
+        } else {
+            List<FloatTensor> calibration = CalibrationInputs.fromFolder(calibrationDir.resolve("images"), card, DETECTOR_BUDGETS.frames());
+            OnnxModels.write(transform(detector.resolve("scene-detector.onnx"), card, DETECTOR_OPTIONS, calibration,
+                    "unlabelled scenes (CIFAR-10 train objects)", DETECTOR_BUDGETS, out).model(), haste);
+            Files.writeString(keyFile, key);
+        }
         StringBuilder cams = new StringBuilder();
         StringBuilder zones = new StringBuilder();
         for (int c = 0; c < cameras; c++) {
@@ -78,13 +92,14 @@ record DemoWorkload(Path hasteModel, Path card, DirectoryFrameSource source, Sup
         }
         return new DemoWorkload(haste, cardFile, DirectoryFrameSource.perFolder(images), () -> DemoScore.map(truth, card.labels().size()),
                 List.of("model.stream_reuse.enabled=true", "model.calibration_images=" + calibrationDir.resolve("images"),
-                        "detection.cameras={" + cams + "}", "detection.zones=[" + zones + "]"), levels);
+                        "detection.cameras={" + cams + "}", "detection.zones=[" + zones + "]"), levels,
+                "camera-like clips (a scene whose objects move, a cut between clips)");
     }
 
-    /** The detector's HASTE options: the default transform's. */
-    static final HasteOptions DETECTOR_OPTIONS = HasteOptions.defaults();
-    /** The detector's MACs budgets, level 1 upwards. */
-    static final BudgetOptions DETECTOR_BUDGETS = BudgetOptions.defaults();
+    /** The detector's HASTE options: the default transform's, hashed and merged in tiles of 8x8 output pixels where maps have room. */
+    static final HasteOptions DETECTOR_OPTIONS = HasteOptions.defaults().withPatch(8);
+    /** The detector's search: MACs budgets of levels 1-4, candidate L values, calibration frames. */
+    static final BudgetOptions DETECTOR_BUDGETS = new BudgetOptions(List.of(0.98, 0.95, 0.92, 0.90), List.of(14, 12, 10), 16);
 
     /**
      * The bundled Fashion-MNIST classifier on the test images of {@code dataset} (or generated
@@ -120,7 +135,8 @@ record DemoWorkload(Path hasteModel, Path card, DirectoryFrameSource source, Sup
         Path haste = work.resolve(model.getFileName().toString().replaceFirst("\\.onnx$", "") + "-haste.onnx");
         OnnxModels.write(transform(model, card, HasteOptions.defaults(), calibration, calibrationSource, budget, out).model(), haste);
         return new DemoWorkload(haste, cardFile, DirectoryFrameSource.roundRobin(frameDir, cameras), DemoScore::top1,
-                List.of("model.stream_reuse.enabled=" + streamReuse, "model.calibration_images=" + frameDir), levels);
+                List.of("model.stream_reuse.enabled=" + streamReuse, "model.calibration_images=" + frameDir), levels,
+                "unrelated test images, not streams of one scene");
     }
 
     /**

@@ -53,7 +53,7 @@ public final class LatestFrames {
     private long bytes;
     private long sequence;
 
-    /** Keeps at most {@code budgetBytes} of frames and JPEGs; draws with {@code renderer}. */
+    /** Keeps at most {@code budgetBytes} of frames and JPEGs (0: none); draws with {@code renderer}. */
     public LatestFrames(long budgetBytes, FrameRenderer renderer) {
         this.budgetBytes = budgetBytes;
         this.renderer = renderer;

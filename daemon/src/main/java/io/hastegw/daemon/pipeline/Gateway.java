@@ -135,12 +135,13 @@ public final class Gateway extends VerticleBase {
                 System::nanoTime);
         this.metrics = new GatewayMetrics(intake::queued, intake::inFlight, () -> mqtt != null && mqtt.isReady() ? 1 : 0);
         metrics.bind(new ControlMetrics(control));
-        this.latest = new LatestFrames(config.http().latestFramesMb() << 20, new FrameRenderer(processor::decode));
+        // Nothing is kept when no HTTP endpoint could serve it.
+        this.latest = new LatestFrames(config.http().enabled() ? config.http().latestFramesMb() << 20 : 0, new FrameRenderer(processor::decode));
         this.zones = processor.detection().map(d -> {
             ZoneCounts counts = new ZoneCounts(d.zones());
             metrics.bind(counts);
-            return new ZoneReporter(counts, topics, messages, homeAssistant, (topic, payload, qos, retained) -> mqtt.publish(topic, payload, qos,
-                    retained, topic.equals(topics.events()) ? json() : null));
+            return new ZoneReporter(counts, topics, messages, homeAssistant, (topic, payload, qos, retained, isJson) -> mqtt.publish(topic,
+                    payload, qos, retained, isJson ? json() : null));
         });
     }
 

@@ -16,11 +16,11 @@ import java.util.Optional;
  * gateway's event loop.
  */
 final class ZoneReporter {
-    /** Sends one message (topic, payload, QoS, retained) as JSON or plain text. */
+    /** Sends one message. */
     @FunctionalInterface
     interface Publisher {
-        /** Publishes {@code payload} on {@code topic}. */
-        void publish(String topic, byte[] payload, int qos, boolean retained);
+        /** Publishes {@code payload} on {@code topic}; {@code json}: with content type application/json, else plain text. */
+        void publish(String topic, byte[] payload, int qos, boolean retained, boolean json);
     }
 
     private final ZoneCounts counts;
@@ -40,10 +40,10 @@ final class ZoneReporter {
     /** Connected (again): every count as it stands, and the zones' Home Assistant sensors. */
     void connected() {
         for (ZoneCounts.Count c : counts.all()) {
-            publisher.publish(topics.zoneCount(c.camera(), c.zone(), c.label()), count(c.count()), 1, true);
+            publisher.publish(topics.zoneCount(c.camera(), c.zone(), c.label()), count(c.count()), 1, true, false);
             homeAssistant.ifPresent(ha -> {
                 HomeAssistantDiscovery.Message m = ha.zone(c.camera(), c.zone(), c.label(), topics.zoneCount(c.camera(), c.zone(), c.label()));
-                publisher.publish(m.topic(), m.payload(), 1, true);
+                publisher.publish(m.topic(), m.payload(), 1, true, true);
             });
         }
     }
@@ -51,9 +51,9 @@ final class ZoneReporter {
     /** A detector's prediction for {@code frame}: the counts it changed, retained and as events. */
     void predicted(Frame frame, Prediction prediction) {
         for (ZoneCounts.Change c : counts.update(frame.cameraId(), prediction.detections())) {
-            publisher.publish(topics.zoneCount(c.camera(), c.zone(), c.label()), count(c.count()), 1, true);
+            publisher.publish(topics.zoneCount(c.camera(), c.zone(), c.label()), count(c.count()), 1, true, false);
             publisher.publish(topics.events(), messages.zoneEvent(c.camera(), c.zone(), c.label(), c.count(), c.previous(), frame.frameId()), 1,
-                    false);
+                    false, true);
         }
     }
 
