@@ -124,4 +124,16 @@ class DetectionDecoderTest {
     private static Detection round(Detection d) {
         return new Detection(d.classIndex(), Math.round(d.score() * 1000) / 1000f, d.x0(), d.y0(), d.x1(), d.y1());
     }
+
+    @Test
+    void aThresholdOfZeroConsidersOnlyTheBestCandidatesAndKeepsAtMostMax() throws Exception {
+        float[] out = io.hastegw.op.bench.DecodeBenchmark.output(80, 8400, 20, 1);
+        DetectionDecoder decoder = new DetectionDecoder(OutputKind.YOLOV8, 80);
+        assertEquals(80 * 8400, decoder.candidates(out, 0).size(), "every (cell, class) passes a threshold of 0");
+        List<Detection> kept = decoder.decode(out, 0, 0.5, 100);
+        assertEquals(100, kept.size());
+        for (int i = 1; i < kept.size(); i++) {
+            assertTrue(kept.get(i).score() <= kept.get(i - 1).score(), "best first");
+        }
+    }
 }
