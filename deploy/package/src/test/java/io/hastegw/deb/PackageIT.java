@@ -68,8 +68,9 @@ class PackageIT {
                 usr.resolve("lib/haste-gateway/haste-gateway.jar").toString(), "--config", tmp.resolve("etc/haste-gateway/config.yaml").toString(),
                 "--set", "model.card=" + usr.resolve("share/haste-gateway/models/fmnist-resnet10.json"),
                 "--set", "plugins.dir=" + tmp.resolve("etc/haste-gateway/plugins"), "--list-plugins");
-        for (String plugin : List.of("image-decoders", "top-k", "control-policies", "energy-profiles", "label-filters", "mqtt-sink")) {
-            assertTrue(listed.contains("running    " + plugin + " 1.0.0"), plugin + ":\n" + listed);
+        for (String plugin : List.of("image-decoders 1.0.0", "top-k 1.0.0", "control-policies 1.0.0", "energy-profiles 1.0.0",
+                "label-filters 1.1.0", "mqtt-sink 1.0.0")) {
+            assertTrue(listed.contains("running    " + plugin), plugin + ":\n" + listed);
         }
         for (String plugin : List.of("webhook-sink", "jsonl-sink", "directory-source")) {
             assertTrue(listed.contains("not_enabled " + plugin + " 1.0.0"), plugin + ":\n" + listed);
