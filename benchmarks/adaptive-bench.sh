@@ -21,7 +21,7 @@ source "$(dirname "$0")/gateway-build.sh"
 cd "$root"
 shared=${SHARED_DIR:-../shared}
 if [[ ${MODEL:-vgg11bn} == detector ]]; then
-  PARTS= SHARED_DIR=$shared benchmarks/detection-bench.sh
+  MODEL= CARD= NAME= OUT= PARTS= SHARED_DIR=$shared benchmarks/detection-bench.sh
   [[ -d build/detection/adaptive-clips ]] || java -jar haste-op/target/haste-op-0.1.0-SNAPSHOT-cli.jar scenes \
     --images "$shared/data/cifar10-jpeg/test" --card "$shared/models/synthetic-detector/scene-detector.json" \
     --out build/detection/adaptive-clips --cameras "${CAMERAS:-4}" --clips "${CLIPS:-3}" --clip-frames 30 --seed 23
