@@ -16,7 +16,7 @@
 # COST_PLAN: the detector demo runs each level's schedule as is by default (COST_PLAN=false), so that what HASTE does to
 # mAP, MACs and time shows; COST_PLAN=true runs what the gateway runs by default (HASTE only on the layers measured faster
 # than dense at start: on the 2-core x86 VM of the README, none of the detector's); the classifier demo has it on.
-# Options (environment): DEMO, SHARED_DIR (default ../shared), LEVELS (detector, default 2,4), CLIPS (detector: clips per
+# Options (environment): DEMO, SHARED_DIR (default ../shared), LEVELS (detector, default 2,3), CLIPS (detector: clips per
 # camera, default 2), LEVEL (classifier, default 5), FRAMES (classifier, default 1000), RATE (frames/s, default 20 for the
 # detector, 100 for the classifier), CAMERAS (default 4), COST_PLAN (above; true: HASTE only on the layers this
 # machine measured faster than dense; false: the level's schedule as is, every HASTE layer of it runs), STREAM_REUSE
@@ -56,7 +56,7 @@ if [[ $demo == detector ]]; then
   exec java -cp daemon/target/haste-gateway-daemon-0.1.0-SNAPSHOT-all.jar io.hastegw.daemon.demo.Demo --demo detector \
     --cost-plan "${COST_PLAN:-false}" \
     --detector "$shared/models/synthetic-detector" --cifar "$shared/data/cifar10-jpeg" --clips "${CLIPS:-2}" \
-    --levels "${LEVELS:-2,4}" --rate "${RATE:-20}" "${common[@]}"
+    --levels "${LEVELS:-2,3}" --rate "${RATE:-20}" "${common[@]}"
 fi
 exec java -cp daemon/target/haste-gateway-daemon-0.1.0-SNAPSHOT-all.jar io.hastegw.daemon.demo.Demo --demo classifier \
   --model deploy/demo/model/fmnist-vgg6-wide.onnx --card deploy/demo/model/fmnist-vgg6-wide.json \

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -116,7 +118,7 @@ class ConsoleBrowserTest {
         // Scene 3 holds a frog and a horse, both found with high scores.
         waitFor(() -> browser.findElement(By.cssSelector("#cameras tr[data-camera='yard'] td.labels")).getText().matches("frog \\d+ %, horse \\d+ %"));
         WebElement picture = browser.findElement(By.cssSelector("#cameras tr[data-camera='yard'] img.latest"));
-        waitFor(() -> ((Number) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return arguments[0].naturalWidth", picture))
+        waitFor(() -> ((Number) ((JavascriptExecutor) browser).executeScript("return arguments[0].naturalWidth", picture))
                 .intValue() == 256);
         assertTrue(picture.getAttribute("src").matches("http://127\\.0\\.0\\.1:\\d+/cameras/yard/latest\\.jpg\\?frame=\\d+"),
                 picture.getAttribute("src"));
@@ -169,7 +171,7 @@ class ConsoleBrowserTest {
         org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) browser;
         org.openqa.selenium.Dimension desktop = browser.manage().window().getSize();
         try {
-            for (org.openqa.selenium.Dimension size : List.of(new org.openqa.selenium.Dimension(1280, 720),
+            for (Dimension size : List.of(new org.openqa.selenium.Dimension(1280, 720),
                     new org.openqa.selenium.Dimension(390, 844))) {
                 browser.manage().window().setSize(size);
                 waitFor(() -> ((Number) js.executeScript("return window.innerWidth")).intValue() <= size.getWidth());
@@ -212,9 +214,9 @@ class ConsoleBrowserTest {
         waitFor(() -> !browser.findElements(By.cssSelector("#chart-p95 polyline")).isEmpty());
         waitFor(() -> browser.findElements(By.cssSelector("#cameras img.latest")).size() >= 3);
         // Tall enough to show the cameras with their latest frames under the cards and charts.
-        org.openqa.selenium.Dimension size = browser.manage().window().getSize();
-        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1150));
-        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
+        Dimension size = browser.manage().window().getSize();
+        browser.manage().window().setSize(new Dimension(1280, 1150));
+        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
         Path out = Files.createDirectories(Path.of("target", "console"));
         Path png = out.resolve("console.png");
         try {

@@ -99,7 +99,7 @@ record DemoWorkload(Path hasteModel, Path card, DirectoryFrameSource source, Sup
     /** The detector's HASTE options: the default transform's, hashed and merged in tiles of 8x8 output pixels where maps have room. */
     static final HasteOptions DETECTOR_OPTIONS = HasteOptions.defaults().withPatch(8);
     /** The detector's search: MACs budgets of levels 1-4, candidate L values, calibration frames. */
-    static final BudgetOptions DETECTOR_BUDGETS = new BudgetOptions(List.of(0.98, 0.95, 0.92, 0.90), List.of(14, 12, 10), 16);
+    static final BudgetOptions DETECTOR_BUDGETS = new BudgetOptions(List.of(0.99, 0.98, 0.95, 0.92), List.of(16, 14, 12, 10), 32);
 
     /**
      * The bundled Fashion-MNIST classifier on the test images of {@code dataset} (or generated
