@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * threads never block. The retained status topic says {@code online} after each connect; the
  * last will says {@code offline}.
  */
-public final class MqttConnection {
+public final class MqttConnection implements MessagePublisher {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
 
     private final Vertx vertx;
@@ -172,6 +172,19 @@ public final class MqttConnection {
      * refuses (too many messages in flight, a topic Paho finds invalid): the message is dropped,
      * nothing is thrown.
      */
+    @Override
+    public boolean publish(OutgoingMessage m) {
+        MqttProperties properties = new MqttProperties();
+        if (m.contentType() != null) {
+            properties.setContentType(m.contentType());
+        }
+        if (m.correlationData() != null) {
+            properties.setCorrelationData(m.correlationData());
+        }
+        return publish(m.topic(), m.payload(), m.qos(), m.retained(), properties);
+    }
+
+    /** As {@link #publish(OutgoingMessage)}, with Paho's properties (the plugins' view of the connection). */
     public boolean publish(String topic, byte[] payload, int qos, boolean retained, MqttProperties properties) {
         MqttAsyncClient c = client;
         if (c == null || !connected) {

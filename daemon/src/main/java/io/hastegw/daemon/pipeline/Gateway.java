@@ -2,7 +2,7 @@ package io.hastegw.daemon.pipeline;
 
 import io.hastegw.daemon.config.GatewayConfig;
 import io.hastegw.daemon.control.AdaptiveControl;
-import io.hastegw.daemon.control.ControlCommands;
+import io.hastegw.daemon.control.ControlRequestHandler;
 import io.hastegw.daemon.control.ControlPlane;
 import io.hastegw.daemon.control.ControlSettings;
 import io.hastegw.daemon.control.Controller;
@@ -16,6 +16,7 @@ import io.hastegw.daemon.messages.Messages;
 import io.hastegw.daemon.mqtt.IncomingMessage;
 import io.hastegw.daemon.mqtt.MqttConnection;
 import io.hastegw.daemon.mqtt.MqttPluginOutput;
+import io.hastegw.daemon.mqtt.OutgoingMessage;
 import io.hastegw.daemon.mqtt.Topics;
 import io.hastegw.daemon.plugin.PluginRuntime;
 import io.hastegw.plugin.api.Frame;
@@ -28,13 +29,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * verticle's event loop, are checked (topic, size) and queued in {@link FrameIntake}; workers of
  * a dedicated, bounded {@link WorkerExecutor} (and one more worker, the heavy lane, for expensive
  * frames) run {@link FrameProcessor}; predictions and error
- * events are published from the event loop. Control commands arrive on the same loop, as do the
+ * events are published from the event loop. Control commands arrive on the same loop (their
+ * protocol is {@link ControlRequestHandler}'s; this class publishes its replies), as do the
  * board's load readings each sampling period (read off the loop), which drive the compression
  * controller ({@link AdaptiveControl}): its level goes to the next frames, its shedding drops
  * frames fairly per camera before they queue. Plugins' frame sources feed the same path as MQTT
@@ -79,11 +79,10 @@ public final class Gateway extends VerticleBase {
     private final BoardSampler sampler;
     private final FrameShedder shedder = new FrameShedder();
     private final RecentErrors errors = new RecentErrors(RECENT_ERRORS);
-    /** Home Assistant discovery when configured; the cameras announced to it. */
-    private final Optional<HomeAssistantDiscovery> homeAssistant;
-    private final java.util.Set<String> announced = new java.util.HashSet<>();
-    private final CameraRates statsRates = new CameraRates();
-    private final PeriodTotals statsTotals = new PeriodTotals();
+    /** Home Assistant discovery when configured. */
+    private final Optional<HomeAssistantBridge> homeAssistant;
+    /** Control commands in, their replies out. */
+    private final ControlRequestHandler commands;
     private final EnergyAccounting energy;
     private final List<PredictionSink> sinks = new ArrayList<>();
     private final PluginRuntime plugins;
@@ -115,8 +114,6 @@ public final class Gateway extends VerticleBase {
     public Gateway(GatewayConfig config, InferenceEngine engine, FrameProcessor processor, ControlPlane plane, BoardSampler sampler,
                    EnergyAccounting energy, PluginRuntime plugins, MqttPluginOutput pluginOutput) {
         this.config = config;
-        this.homeAssistant = config.homeassistant().enabled() ? Optional.of(new HomeAssistantDiscovery(config.homeassistant().discoveryPrefix(),
-                config.gatewayId(), engine.modelName(), version(), processor.detection().isPresent())) : Optional.empty();
         this.plugins = plugins;
         this.pluginOutput = pluginOutput;
         this.engine = engine;
@@ -135,13 +132,26 @@ public final class Gateway extends VerticleBase {
                 System::nanoTime);
         this.metrics = new GatewayMetrics(intake::queued, intake::inFlight, () -> mqtt != null && mqtt.isReady() ? 1 : 0);
         metrics.bind(new ControlMetrics(control));
+        this.homeAssistant = config.homeassistant().enabled() ? Optional.of(new HomeAssistantBridge(new HomeAssistantDiscovery(
+                config.homeassistant().discoveryPrefix(), config.gatewayId(), engine.modelName(), version(), processor.detection().isPresent()),
+                this::publish, messages, metrics, control)) : Optional.empty();
+        this.commands = new ControlRequestHandler(topics, messages, plane, engine.modelName(), new ControlRequestHandler.Effects() {
+            @Override
+            public byte[] refused(String message, String source) {
+                return controlError(message, source);
+            }
+
+            @Override
+            public void apply(ControlSettings settings, String source) {
+                Gateway.this.apply(settings, source);
+            }
+        });
         // Nothing is kept when no HTTP endpoint could serve it.
         this.latest = new LatestFrames(config.http().enabled() ? config.http().latestFramesMb() << 20 : 0, new FrameRenderer(processor::decode));
         this.zones = processor.detection().map(d -> {
             ZoneCounts counts = new ZoneCounts(d.zones());
             metrics.bind(counts);
-            return new ZoneReporter(counts, topics, messages, homeAssistant, (topic, payload, qos, retained, isJson) -> mqtt.publish(topic,
-                    payload, qos, retained, isJson ? json() : null));
+            return new ZoneReporter(counts, topics, messages, homeAssistant.map(HomeAssistantBridge::discovery), this::publish);
         });
     }
 
@@ -160,7 +170,7 @@ public final class Gateway extends VerticleBase {
         vertx.setPeriodic(Math.max(250, Math.min(idleMs / 2, 60_000)), t -> cameras.expire().forEach(this::forget));
         vertx.setPeriodic(plane.periodMs(), t -> sample());
         vertx.setPeriodic(energy.summaryPeriodMs(), t -> publishEnergy());
-        homeAssistant.ifPresent(ha -> vertx.setPeriodic(TimeUnit.SECONDS.toMillis(config.homeassistant().statsPeriodS()), t -> publishStats(ha)));
+        homeAssistant.ifPresent(ha -> vertx.setPeriodic(TimeUnit.SECONDS.toMillis(config.homeassistant().statsPeriodS()), t -> ha.publishStats()));
         return Future.succeededFuture();
     }
 
@@ -183,9 +193,8 @@ public final class Gateway extends VerticleBase {
 
     /** The energy summary of the period that ends now (retained). */
     private void publishEnergy() {
-        if (mqtt != null) {
-            mqtt.publish(topics.energy(), messages.energySummary(energy.ledger().closePeriod(energy.summaryPeriodMs() / 1000.0)), 1, true, json());
-        }
+        publish(OutgoingMessage.json(topics.energy(), messages.energySummary(energy.ledger().closePeriod(energy.summaryPeriodMs() / 1000.0)), 1,
+                true));
     }
 
     /** The level or the shedding changed: logged with its reason, counted, published (retained). */
@@ -202,33 +211,9 @@ public final class Gateway extends VerticleBase {
         return v == null ? "dev" : v;
     }
 
-    /** The statistics Home Assistant's sensors read: level, p95, frames/s (in all and per camera), energy saved over the period. */
-    private void publishStats(HomeAssistantDiscovery ha) {
-        Map<String, Double> fps = statsRates.update(metrics.perCamera("haste_frames_processed"), System.currentTimeMillis());
-        Double saved = statsTotals.next(metrics).savedPercent();
-        Map<String, Object> cameras = new java.util.TreeMap<>();
-        fps.forEach((camera, rate) -> cameras.put(HomeAssistantDiscovery.key(camera), Map.of("camera_id", camera,
-                "frames_per_second", rate == null ? 0.0 : rate)));
-        Map<String, Object> stats = new java.util.LinkedHashMap<>();
-        stats.put("level", control.getAsInt());
-        double p95 = control.stats().p95Ms();
-        stats.put("p95_ms", Double.isFinite(p95) ? Math.round(p95 * 1000) / 1000.0 : null);
-        stats.put("frames_per_second", CameraRates.total(fps));
-        stats.put("energy_saved_percent", saved == null ? null : Math.round(10 * saved) / 10.0);
-        stats.put("cameras", cameras);
-        mqtt.publish(ha.statsTopic(), messages.stats(stats), 0, false, json());
-    }
-
-    /** Home Assistant: the entities of a camera predicted for the first time since it was last forgotten (tracked cameras only). */
-    private void announce(String camera, String series) {
-        homeAssistant.filter(ha -> series.equals(camera) && announced.add(camera))
-                .ifPresent(ha -> ha.camera(camera).forEach(m -> mqtt.publish(m.topic(), m.payload(), 1, true, json())));
-    }
-
     /** Forgets a camera gone idle: its metrics series, and what the engine kept for it (off the event loop: it may wait for its frame). */
     private void forget(String camera) {
-        homeAssistant.filter(ha -> announced.remove(camera))
-                .ifPresent(ha -> ha.removeCamera(camera).forEach(m -> mqtt.publish(m.topic(), m.payload(), 1, true, null)));
+        homeAssistant.ifPresent(ha -> ha.forget(camera));
         metrics.forget(camera);
         latest.forget(camera);
         shedder.forget(camera);
@@ -304,16 +289,15 @@ public final class Gateway extends VerticleBase {
 
     /** The retained state: online status, level (v1) and control state (v2). */
     private void publishState() {
-        mqtt.publish(topics.status(), statusPayload("online", null), 1, true, null);
-        mqtt.publish(topics.levelState(), messages.level(control.getAsInt(), control.levels(), engine.modelName()), 1, true, json());
-        mqtt.publish(topics.controlState(), messages.controlState(plane.state()), 1, true, json());
+        publish(OutgoingMessage.plain(topics.status(), statusPayload("online", null), 1, true));
+        publish(OutgoingMessage.json(topics.levelState(), messages.level(control.getAsInt(), control.levels(), engine.modelName()), 1, true));
+        publish(OutgoingMessage.json(topics.controlState(), messages.controlState(plane.state()), 1, true));
     }
 
     /** Once connected: the retained state, Home Assistant's gateway entities, a state-file problem found at start, and the plugins refused at start. */
     private void onConnected() {
         publishState();
-        homeAssistant.ifPresent(ha -> ha.gateway(control.levels(), plane.auth().isEmpty())
-                .forEach(m -> mqtt.publish(m.topic(), m.payload(), 1, true, json())));
+        homeAssistant.ifPresent(ha -> ha.connected(plane.auth().isEmpty()));
         zones.ifPresent(ZoneReporter::connected);
         if (plane.startProblem() != null && !startProblemReported) {
             startProblemReported = true;
@@ -336,7 +320,7 @@ public final class Gateway extends VerticleBase {
         metrics.error(reason);
         errors.add(new RecentErrors.Entry(System.currentTimeMillis(), reason, message, cameraId, frameId));
         byte[] error = messages.error(reason, message, topic, cameraId, frameId);
-        mqtt.publish(topics.errors(), error, qos, false, json());
+        publish(OutgoingMessage.json(topics.errors(), error, qos, false));
         return error;
     }
 
@@ -357,78 +341,12 @@ public final class Gateway extends VerticleBase {
     }
 
     /**
-     * A control command (docs/mqtt-api.md): v2 {@code control/set} and {@code control/get}, v1
-     * {@code control/level/set}. Retained commands and, when an HMAC key is configured, commands
-     * that fail its check are refused with an error event, never applied. The answer goes to the
-     * request's response topic (when under the reply prefix) with its correlation data; v2
-     * answers go to {@code control/ack} when there is none.
-     */
-    private void onControl(IncomingMessage m) {
-        Optional<String> badReply = topics.replyRefusal(m.responseTopic());
-        if (badReply.isPresent()) {
-            controlError(badReply.get(), m.topic());
-            return;
-        }
-        boolean v2 = m.topic().equals(topics.controlSet()) || m.topic().equals(topics.controlGet());
-        Optional<String> refusal = m.retained() ? Optional.of("control command published with the retain flag refused: a retained command "
-                + "would be applied again on every reconnect and restart; publish it without retain, and clear the retained one with an "
-                + "empty retained message on " + m.topic())
-                : plane.auth().flatMap(a -> a.refusal(m.topic(), m.payload(), m.userProperties(), System.currentTimeMillis()));
-        byte[] answer;
-        if (refusal.isPresent()) {
-            LOG.warn("control: command on {} refused: {}", m.topic(), refusal.get());
-            byte[] error = controlError(refusal.get(), m.topic());
-            answer = v2 ? messages.controlAck(m.topic(), false, List.of(refusal.get()), plane.state()) : error;
-        } else if (m.topic().equals(topics.controlGet())) {
-            answer = messages.controlAck(m.topic(), true, List.of(), plane.state());
-        } else if (m.topic().equals(topics.controlSet())) {
-            answer = set(m.payload(), m.topic());
-        } else if (m.topic().equals(topics.levelSet())) {
-            ControlCommands.Parsed parsed = ControlCommands.level(new String(m.payload(), StandardCharsets.UTF_8), control.settings(),
-                    control.levels());
-            if (parsed.accepted()) {
-                apply(parsed.settings(), m.topic());
-                answer = messages.level(control.getAsInt(), control.levels(), engine.modelName());
-            } else {
-                answer = controlError(String.join("; ", parsed.errors()), m.topic());
-            }
-        } else {
-            answer = controlError("unknown command topic '" + m.topic() + "'; known: " + topics.controlSet() + ", " + topics.controlGet()
-                    + ", " + topics.levelSet(), m.topic());
-        }
-        if (m.responseTopic() != null) {
-            MqttProperties props = json();
-            if (m.correlationData() != null) {
-                props.setCorrelationData(m.correlationData());
-            }
-            mqtt.publish(m.responseTopic(), answer, 1, false, props);
-        } else if (v2) {
-            mqtt.publish(topics.controlAck(), answer, 1, false, json());
-        }
-    }
-
-    /**
-     * A control v2 {@code set} command ({@code haste.control.set/1}) from {@code source} (its topic,
-     * or the console): validated, put in force when valid, else refused with an error event; the
-     * answer is the ack ({@code haste.control.ack/1}).
-     */
-    private byte[] set(byte[] payload, String source) {
-        ControlCommands.Parsed parsed = ControlCommands.set(payload, control.settings(), control.levels(), control.policies());
-        if (parsed.accepted()) {
-            apply(parsed.settings(), source);
-            return messages.controlAck(topics.controlSet(), true, List.of(), plane.state());
-        }
-        controlError("command refused, settings unchanged: " + String.join("; ", parsed.errors()), source);
-        return messages.controlAck(topics.controlSet(), false, parsed.errors(), plane.state());
-    }
-
-    /**
      * A control v2 {@code set} command from the operator console (already authorised by its
      * token): the same validation as over MQTT; completes with the ack.
      */
     public Future<byte[]> consoleSet(byte[] payload) {
         Promise<byte[]> answer = Promise.promise();
-        context.runOnContext(v -> answer.complete(set(payload, CONSOLE_SOURCE)));
+        context.runOnContext(v -> answer.complete(commands.set(payload, CONSOLE_SOURCE)));
         return answer.future();
     }
 
@@ -459,15 +377,14 @@ public final class Gateway extends VerticleBase {
         return publishError(INVALID_COMMAND, message, topic, null, null, 0);
     }
 
-    private static MqttProperties json() {
-        MqttProperties props = new MqttProperties();
-        props.setContentType("application/json");
-        return props;
+    /** Publishes on the broker connection once it exists; false when the message was dropped. */
+    private boolean publish(OutgoingMessage message) {
+        return mqtt != null && mqtt.publish(message);
     }
 
     private void onMessage(IncomingMessage m) {
         if (topics.isControl(m.topic())) {
-            onControl(m);
+            commands.handle(m).ifPresent(this::publish);
             return;
         }
         Optional<String> camera = topics.cameraId(m.topic());
@@ -556,7 +473,7 @@ public final class Gateway extends VerticleBase {
             latest.put(frame.cameraId(), frame, outcome.prediction());
             zones.ifPresent(z -> z.predicted(frame, outcome.prediction()));
             String series = cameras.series(frame.cameraId());
-            announce(frame.cameraId(), series);
+            homeAssistant.ifPresent(ha -> ha.predicted(frame.cameraId(), series));
             metrics.processed(series, latency.totalMs(), latency.inferenceMs());
             if (outcome.prediction().energy() != null) {
                 energy.ledger().add(series, outcome.prediction().energy());

@@ -3,6 +3,8 @@ package io.hastegw.daemon.pipeline;
 import io.hastegw.daemon.detection.ZoneCounts;
 import io.hastegw.daemon.homeassistant.HomeAssistantDiscovery;
 import io.hastegw.daemon.messages.Messages;
+import io.hastegw.daemon.mqtt.MessagePublisher;
+import io.hastegw.daemon.mqtt.OutgoingMessage;
 import io.hastegw.daemon.mqtt.Topics;
 import io.hastegw.plugin.api.Frame;
 import io.hastegw.plugin.api.Prediction;
@@ -16,20 +18,13 @@ import java.util.Optional;
  * gateway's event loop.
  */
 final class ZoneReporter {
-    /** Sends one message. */
-    @FunctionalInterface
-    interface Publisher {
-        /** Publishes {@code payload} on {@code topic}; {@code json}: with content type application/json, else plain text. */
-        void publish(String topic, byte[] payload, int qos, boolean retained, boolean json);
-    }
-
     private final ZoneCounts counts;
     private final Topics topics;
     private final Messages messages;
     private final Optional<HomeAssistantDiscovery> homeAssistant;
-    private final Publisher publisher;
+    private final MessagePublisher publisher;
 
-    ZoneReporter(ZoneCounts counts, Topics topics, Messages messages, Optional<HomeAssistantDiscovery> homeAssistant, Publisher publisher) {
+    ZoneReporter(ZoneCounts counts, Topics topics, Messages messages, Optional<HomeAssistantDiscovery> homeAssistant, MessagePublisher publisher) {
         this.counts = counts;
         this.topics = topics;
         this.messages = messages;
@@ -40,10 +35,10 @@ final class ZoneReporter {
     /** Connected (again): every count as it stands, and the zones' Home Assistant sensors. */
     void connected() {
         for (ZoneCounts.Count c : counts.all()) {
-            publisher.publish(topics.zoneCount(c.camera(), c.zone(), c.label()), count(c.count()), 1, true, false);
+            publisher.publish(OutgoingMessage.plain(topics.zoneCount(c.camera(), c.zone(), c.label()), count(c.count()), 1, true));
             homeAssistant.ifPresent(ha -> {
                 HomeAssistantDiscovery.Message m = ha.zone(c.camera(), c.zone(), c.label(), topics.zoneCount(c.camera(), c.zone(), c.label()));
-                publisher.publish(m.topic(), m.payload(), 1, true, true);
+                publisher.publish(OutgoingMessage.json(m.topic(), m.payload(), 1, true));
             });
         }
     }
@@ -51,9 +46,9 @@ final class ZoneReporter {
     /** A detector's prediction for {@code frame}: the counts it changed, retained and as events. */
     void predicted(Frame frame, Prediction prediction) {
         for (ZoneCounts.Change c : counts.update(frame.cameraId(), prediction.detections())) {
-            publisher.publish(topics.zoneCount(c.camera(), c.zone(), c.label()), count(c.count()), 1, true, false);
-            publisher.publish(topics.events(), messages.zoneEvent(c.camera(), c.zone(), c.label(), c.count(), c.previous(), frame.frameId()), 1,
-                    false, true);
+            publisher.publish(OutgoingMessage.plain(topics.zoneCount(c.camera(), c.zone(), c.label()), count(c.count()), 1, true));
+            publisher.publish(OutgoingMessage.json(topics.events(), messages.zoneEvent(c.camera(), c.zone(), c.label(), c.count(), c.previous(),
+                    frame.frameId()), 1, false));
         }
     }
 
