@@ -150,6 +150,22 @@ class ControlV2Test {
     }
 
     @Test
+    void aRetainedSetDeliveredLiveIsRefusedToo() throws Exception {
+        // The broker delivers a retained publish to existing subscribers without the retain flag unless they
+        // subscribed with Retain As Published: the gateway does, so the command is refused now, not only at the next reconnect.
+        start("model.level=1");
+        try {
+            client.publish(topic("set"), new MqttMessage("{\"level\": 4}".getBytes(StandardCharsets.UTF_8), 1, true, new MqttProperties()));
+            var ack = ack();
+            assertEquals(false, ack.json().get("accepted"));
+            assertTrue(((List<?>) ack.json().get("errors")).get(0).toString().startsWith("control command published with the retain flag refused"));
+            assertEquals(1, gateway.running.gateway().level());
+        } finally {
+            client.publish(topic("set"), new MqttMessage(new byte[0], 1, true, new MqttProperties()));
+        }
+    }
+
+    @Test
     void theV1LevelCommandSetsFixedMode() throws Exception {
         start("model.level=1", "control.mode=auto");
         send("level/set", "7");

@@ -1,5 +1,8 @@
 package io.hastegw.daemon.control;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -45,6 +48,23 @@ public final class CommandAuth {
         }
         this.key = key.clone();
         this.windowMillis = windowMillis;
+    }
+
+    /**
+     * The key held in a key file's bytes: a file that is UTF-8 text is a text key, its surrounding
+     * whitespace (a trailing newline) stripped; any other file (e.g. {@code head -c 32 /dev/urandom})
+     * is a binary key, taken byte for byte.
+     */
+    public static byte[] keyFromFile(byte[] file) {
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(file)).toString();
+            return text.strip().getBytes(StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            return file.clone();
+        }
     }
 
     /** The MAC of a command, as a client computes it. */

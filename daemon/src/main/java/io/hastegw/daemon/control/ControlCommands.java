@@ -1,8 +1,11 @@
 package io.hastegw.daemon.control;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -15,14 +18,17 @@ import java.util.regex.Pattern;
  * Parses and validates control commands (docs/mqtt-api.md): v2 {@code control/set} (JSON schema
  * {@code haste.control.set/1}: any subset of the settings) and v1 {@code control/level/set} (a
  * level, fixed mode). A command is applied whole or not at all: unknown fields, wrong types and
- * out-of-range values are each named, and the settings stay as they were.
+ * out-of-range values are each named, and the settings stay as they were. The JSON is read
+ * strictly: one object and nothing after it, each field once, no byte order mark, so that what
+ * was signed and what is applied cannot differ.
  */
 public final class ControlCommands {
     /** Schema id of control/set payloads. */
     public static final String SET_SCHEMA = "haste.control.set/1";
     /** Largest command payload read (a command is a few hundred bytes). */
     public static final int MAX_BYTES = 4096;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict: a field given twice is an error, not silently resolved (content after the object: {@link #afterValue}). */
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final Pattern V1 = Pattern.compile("^\\{\\s*\"level\"\\s*:\\s*(-?\\d{1,9})\\s*}$");
     private static final List<String> FIELDS = List.of("schema", "mode", "level", "min_level", "max_level", "policy", "latency_target_ms",
             "cpu_budget_percent", "shedding");
@@ -51,9 +57,19 @@ public final class ControlCommands {
         if (payload.length > MAX_BYTES) {
             return Parsed.refused(List.of("command of " + payload.length + " bytes exceeds " + MAX_BYTES));
         }
+        if (payload.length >= 3 && (payload[0] & 0xff) == 0xEF && (payload[1] & 0xff) == 0xBB && (payload[2] & 0xff) == 0xBF) {
+            return Parsed.refused(List.of("a byte order mark before the JSON is refused: send the object's bytes alone"));
+        }
         JsonNode root;
-        try {
-            root = JSON.readTree(payload);
+        try (JsonParser parser = JSON.createParser(payload)) {
+            root = JSON.readTree(parser);
+            if (root != null && afterValue(parser)) {
+                return Parsed.refused(List.of("content after the JSON object is refused: send one object per command"));
+            }
+        } catch (JsonProcessingException e) {
+            String m = e.getOriginalMessage();
+            return Parsed.refused(List.of(m.startsWith("Duplicate") ? "a field given twice is refused: " + firstLine(m)
+                    : "not JSON: " + firstLine(m)));
         } catch (java.io.IOException | RuntimeException e) {
             return Parsed.refused(List.of("not JSON: " + firstLine(e.getMessage())));
         }
@@ -157,6 +173,15 @@ public final class ControlCommands {
             return current;
         }
         return n.doubleValue();
+    }
+
+    /** Whether anything but whitespace follows the value {@code parser} has just read (garbage counts). */
+    private static boolean afterValue(JsonParser parser) {
+        try {
+            return parser.nextToken() != null;
+        } catch (java.io.IOException e) {
+            return true;
+        }
     }
 
     private static String abbreviated(String s) {

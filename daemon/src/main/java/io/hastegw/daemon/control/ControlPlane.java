@@ -4,7 +4,6 @@ import io.hastegw.daemon.config.GatewayConfig;
 import io.hastegw.plugin.api.CompressionPolicy;
 import io.hastegw.daemon.load.LatencyWindow;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -80,7 +79,7 @@ public record ControlPlane(AdaptiveControl control, Optional<ControlStateFile> s
         Optional<CommandAuth> auth = Optional.empty();
         if (c.hmacKeyFile() != null && !c.hmacKeyFile().isBlank()) {
             try {
-                byte[] key = Files.readString(Path.of(c.hmacKeyFile())).strip().getBytes(StandardCharsets.UTF_8);
+                byte[] key = CommandAuth.keyFromFile(Files.readAllBytes(Path.of(c.hmacKeyFile())));
                 auth = Optional.of(new CommandAuth(key, TimeUnit.SECONDS.toMillis(c.hmacWindowSeconds())));
             } catch (IOException e) {
                 throw new SetupException("cannot read control.hmac_key_file " + c.hmacKeyFile() + ": " + e.getMessage());

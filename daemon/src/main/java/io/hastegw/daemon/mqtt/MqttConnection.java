@@ -19,6 +19,7 @@ import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.slf4j.Logger;
@@ -134,15 +135,14 @@ public final class MqttConnection implements MessagePublisher {
         LOG.info("mqtt: connected to {} as {} (connect #{})", serverUri(), config.clientId(), connects.get());
         try {
             String[] control = topics.controlFilters();
-            String[] filters = new String[control.length + 1];
-            int[] qos = new int[filters.length];
-            filters[0] = topics.frameSubscription();
-            qos[0] = config.mqtt().qos();
+            MqttSubscription[] subscriptions = new MqttSubscription[control.length + 1];
+            subscriptions[0] = new MqttSubscription(topics.frameSubscription(), config.mqtt().qos());
             for (int i = 0; i < control.length; i++) {
-                filters[i + 1] = control[i];
-                qos[i + 1] = 1;
+                // Retain As Published: a retained command reaches us with its retain flag even when delivered live, so it is refused.
+                subscriptions[i + 1] = new MqttSubscription(control[i], 1);
+                subscriptions[i + 1].setRetainAsPublished(true);
             }
-            c.subscribe(filters, qos, null,
+            c.subscribe(subscriptions, null,
                     new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
@@ -161,7 +161,7 @@ public final class MqttConnection implements MessagePublisher {
                 public void onFailure(IMqttToken token, Throwable e) {
                     context.runOnContext(v -> retry(c, "subscribe to " + topics.frameSubscription() + " failed: " + message(e)));
                 }
-            });
+            }, new MqttProperties());
         } catch (MqttException e) {
             retry(c, "subscribe failed: " + message(e));
         }

@@ -1,5 +1,6 @@
 package io.hastegw.daemon.control;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,6 +52,13 @@ class CommandAuthTest {
         Map<String, String> bad = Map.of(CommandAuth.TIMESTAMP, "yesterday", CommandAuth.NONCE, "n", CommandAuth.MAC, "zz");
         assertTrue(auth.refusal(TOPIC, PAYLOAD, bad, 0).orElseThrow().startsWith("malformed signature refused"));
         assertTrue(auth.refusal(TOPIC, PAYLOAD, Map.of(), 0).orElseThrow().startsWith("unsigned command refused"));
+    }
+
+    @Test
+    void aTextKeyFileLosesItsNewlineAndABinaryOneIsTakenByteForByte() {
+        assertArrayEquals(KEY, CommandAuth.keyFromFile("0123456789abcdef0123\n".getBytes(StandardCharsets.UTF_8)));
+        byte[] binary = {(byte) 0xff, 0x0a, 0x00, (byte) 0x80, 0x20, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0x0a};
+        assertArrayEquals(binary, CommandAuth.keyFromFile(binary));
     }
 
     @Test

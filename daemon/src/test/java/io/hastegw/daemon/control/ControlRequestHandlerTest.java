@@ -16,6 +16,8 @@ import io.hastegw.daemon.mqtt.Topics;
 import io.hastegw.plugins.policies.LatencyTargetPolicy;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The control protocol in process, without a broker: a command goes in, its reply comes out, and
@@ -138,6 +141,23 @@ class ControlRequestHandlerTest {
         assertEquals(Optional.empty(), handler.handle(command(topic, "1", null, null, false)));
         assertEquals(List.of(topic + ": unknown command topic '" + topic + "'; known: " + topics.controlSet() + ", " + topics.controlGet()
                 + ", " + topics.levelSet()), refusals);
+    }
+
+    @Test
+    void aBinaryKeyFileIsReadAndCommandsSignedWithItsBytesPass(@TempDir Path dir) throws Exception {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        key[0] = (byte) 0xff; // never valid UTF-8
+        Path file = Files.write(dir.resolve("control.key"), key);
+        GatewayConfig signed = ConfigLoader.load(vertx, null, Map.of(), List.of("gateway_id=t", "model.path=/m.onnx", "model.card=/m.json",
+                "mqtt.host=127.0.0.1", "control.hmac_key_file=" + file)).toCompletionStage().toCompletableFuture().get();
+        ControlPlane withKey = ControlPlane.create(signed.control(), 0, 8, new double[0], 10.0, Map.of(),
+                Map.of("latency", targets -> new LatencyTargetPolicy(targets.latencyTargetMs(), targets.hysteresis())), System.nanoTime());
+        long now = System.currentTimeMillis();
+        byte[] payload = "{\"level\": 2}".getBytes(StandardCharsets.UTF_8);
+        Map<String, String> properties = Map.of(CommandAuth.TIMESTAMP, Long.toString(now), CommandAuth.NONCE, "binary-key-1",
+                CommandAuth.MAC, CommandAuth.sign(key, topics.levelSet(), now, "binary-key-1", payload));
+        assertEquals(Optional.empty(), withKey.auth().orElseThrow().refusal(topics.levelSet(), payload, properties, now));
     }
 
     @Test
