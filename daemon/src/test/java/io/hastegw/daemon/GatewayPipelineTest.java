@@ -121,6 +121,8 @@ class GatewayPipelineTest {
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
         byte[] fourChannels = TestImages.raw(new Image(4, 4, 3, new byte[48]));
         fourChannels[5] = 4;
+        byte[] byteChannels = fourChannels.clone();
+        byteChannels[5] = (byte) 255;
         byte[] shortRaw = Arrays.copyOf(TestImages.raw(new Image(4, 4, 3, new byte[48])), 30);
         byte[] huge = hugeJpegHeader(jpeg);
         return Stream.of(
@@ -135,6 +137,8 @@ class GatewayPipelineTest {
                 Arguments.of("oversized", new byte[70_000], null, "payload_too_large",
                         "payload of 70000 bytes exceeds pipeline.max_payload_bytes = 65536"),
                 Arguments.of("raw with 4 channels", fourChannels, null, "wrong_image_shape", "raw frame with 4 channels; allowed: 1 (grey) or 3 (RGB)"),
+                Arguments.of("raw with 255 channels", byteChannels, null, "wrong_image_shape",
+                        "raw frame with 255 channels; allowed: 1 (grey) or 3 (RGB)"),
                 Arguments.of("raw too short", shortRaw, null, "malformed_image", "raw frame of 4x4x3 needs 60 bytes, got 30"),
                 Arguments.of("jpeg claiming 8192x8192", huge, null, "wrong_image_shape",
                         "jpeg frame of 8192x8192 pixels; allowed: up to 40000000 pixels"));

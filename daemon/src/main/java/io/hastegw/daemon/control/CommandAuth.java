@@ -101,8 +101,9 @@ public final class CommandAuth {
             return Optional.of("forged command refused: the HMAC does not match (wrong key, or the topic, timestamp, nonce or payload changed)");
         }
         if (Math.abs(nowMillis - timestamp) > windowMillis) {
-            return Optional.of("expired command refused: its timestamp is " + (nowMillis - timestamp) / 1000 + " s from this gateway's clock, more than "
-                    + windowMillis / 1000 + " s");
+            long seconds = Math.abs(nowMillis - timestamp) / 1000;
+            return Optional.of("expired command refused: its timestamp is " + seconds + " s " + (timestamp > nowMillis ? "ahead of" : "behind")
+                    + " this gateway's clock, more than " + windowMillis / 1000 + " s");
         }
         expire(nowMillis);
         if (nonces.containsKey(nonce)) {

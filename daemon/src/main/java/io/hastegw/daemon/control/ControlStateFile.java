@@ -63,12 +63,17 @@ public final class ControlStateFile {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
-        byte[] bytes = Files.readAllBytes(file);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IOException("control state file " + file + " cannot be read: " + e, e);
+        }
         JsonNode root;
         try {
             root = JSON.readTree(bytes);
         } catch (IOException e) {
-            throw new IOException("control state file " + file + " is corrupt (not JSON)");
+            throw new IOException("control state file " + file + " is corrupt (not JSON)", e);
         }
         if (root == null || !root.isObject() || !ControlCommands.SET_SCHEMA.equals(root.path("schema").asText()) || !root.path("settings").isObject()) {
             throw new IOException("control state file " + file + " is corrupt: expected {\"schema\": \"" + ControlCommands.SET_SCHEMA

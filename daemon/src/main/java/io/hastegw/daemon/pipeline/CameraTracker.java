@@ -37,13 +37,14 @@ public final class CameraTracker {
         this.clock = clock;
     }
 
-    /** Why {@code cameraId} is refused, or empty when it is acceptable. */
+    /** Why {@code cameraId} is refused, or empty when it is acceptable; its length counts characters (code points), not UTF-16 units. */
     public Optional<String> refusal(String cameraId) {
-        if (cameraId.length() <= maxIdLength) {
+        int length = cameraId.codePointCount(0, cameraId.length());
+        if (length <= maxIdLength) {
             return Optional.empty();
         }
-        return Optional.of("camera id of " + cameraId.length() + " characters ('" + cameraId.substring(0, Math.min(16, maxIdLength))
-                + "...'); allowed: up to " + maxIdLength + " (pipeline.max_camera_id_length)");
+        return Optional.of("camera id of " + length + " characters ('" + cameraId.substring(0, cameraId.offsetByCodePoints(0,
+                Math.min(16, maxIdLength))) + "...'); allowed: up to " + maxIdLength + " (pipeline.max_camera_id_length)");
     }
 
     /** Notes that {@code cameraId} was seen and returns its series: the id itself while tracked, else {@value #OTHER}. */

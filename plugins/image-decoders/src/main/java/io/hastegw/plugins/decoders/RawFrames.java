@@ -33,9 +33,10 @@ final class RawFrames implements FrameDecoder {
             throw new FrameRejectedException(RejectReason.MALFORMED_IMAGE, "raw frame without the 12-byte HRAW header");
         }
         if (payload[4] != 1) {
-            throw new FrameRejectedException(RejectReason.MALFORMED_IMAGE, "raw frame version " + payload[4] + " is not supported (expected 1)");
+            throw new FrameRejectedException(RejectReason.MALFORMED_IMAGE, "raw frame version " + (payload[4] & 0xff)
+                    + " is not supported (expected 1)");
         }
-        int channels = payload[5];
+        int channels = payload[5] & 0xff;
         ByteBuffer buf = ByteBuffer.wrap(payload, 8, 4);
         int width = buf.getShort() & 0xffff;
         int height = buf.getShort() & 0xffff;
