@@ -217,8 +217,16 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
      * @param consoleTokenFile a file holding the token the console's control requests must carry ({@code X-Haste-Token});
      *                         null: the console is read-only
      * @param latestFramesMb   memory the cameras' latest frames ({@code /cameras/<id>/latest.jpg}) may take together
+     * @param allowedHosts     host names requests may carry in their Host header besides IP addresses, localhost and this
+     *                         machine's own name (a name a DNS-rebinding page could point at the gateway is refused)
      */
-    public record Http(boolean enabled, String host, int port, boolean console, String consoleTokenFile, long latestFramesMb) {}
+    public record Http(boolean enabled, String host, int port, boolean console, String consoleTokenFile, long latestFramesMb,
+                       List<String> allowedHosts) {
+        /** The configured names, never null. */
+        public Http {
+            allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        }
+    }
 
     /** The allowed drop policies. */
     public static final List<String> DROP_POLICIES = List.of("drop_oldest", "drop_newest");
@@ -363,6 +371,8 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
         check(errors, !http.enabled || (http.host != null && !http.host.isBlank()), "http.host", "a bind address", http.host);
         check(errors, !http.console || http.enabled, "http.console", "false unless http.enabled is true (the console is served by it)", true);
         check(errors, http.latestFramesMb >= 1 && http.latestFramesMb <= 4096, "http.latest_frames_mb", "1 to 4096", http.latestFramesMb);
+        http.allowedHosts.forEach(h -> check(errors, h != null && h.matches("[A-Za-z0-9.-]{1,253}"), "http.allowed_hosts",
+                "host names (letters, digits, dots and hyphens, no port)", h));
         errors.addAll(detection.validate(pipeline.maxCameraIdLength));
         return errors;
     }

@@ -14,8 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator console (docs/operator-guide.md "Console"): one page ({@code /console/}, plain
@@ -38,11 +41,13 @@ final class ConsoleEndpoints {
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8");
 
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleEndpoints.class);
     private final Gateway gateway;
     private final Optional<byte[]> token;
     private final ConsoleFeed feed;
     private final Set<HttpServerResponse> streams = ConcurrentHashMap.newKeySet();
     private final Map<String, Buffer> files = new ConcurrentHashMap<>();
+    private final TokenAttempts attempts = new TokenAttempts();
 
     /**
      * Registers the console's routes on {@code router} and starts its one-second tick.
@@ -53,17 +58,18 @@ final class ConsoleEndpoints {
         this.gateway = gateway;
         this.token = token;
         this.feed = new ConsoleFeed(gateway, token.isPresent());
+        // The page's relative URLs need the trailing slash. Vert.x matches /console/ here too: only the bare /console is redirected.
+        router.get("/console").handler(ctx -> {
+            if (ctx.request().path().equals("/console")) {
+                secured(ctx).setStatusCode(301).putHeader("Location", "/console/").end();
+            } else {
+                ctx.next();
+            }
+        });
         router.get("/console/api/events").handler(this::events);
         router.post("/console/api/control").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::control);
         router.get("/console/:file").handler(ctx -> file(ctx, ctx.pathParam("file")));
-        // The page's relative URLs need the trailing slash (Vert.x routes /console and /console/ alike).
-        router.get("/console/").handler(ctx -> {
-            if (ctx.request().path().endsWith("/")) {
-                file(ctx, "");
-            } else {
-                secured(ctx).setStatusCode(301).putHeader("Location", "/console/").end();
-            }
-        });
+        router.get("/console/").handler(ctx -> file(ctx, ""));
         feed.tick(System.currentTimeMillis());
         vertx.setPeriodic(1000, t -> {
             String state = "event: state\ndata: " + feed.tick(System.currentTimeMillis()).encode() + "\n\n";
@@ -108,8 +114,20 @@ final class ConsoleEndpoints {
             r.setStatusCode(403).end(error("the console is read-only: no http.console_token_file is configured"));
             return;
         }
+        long now = System.currentTimeMillis();
+        OptionalLong locked = attempts.lockedFor(now);
+        if (locked.isPresent()) {
+            r.setStatusCode(429).putHeader("Retry-After", Long.toString((locked.getAsLong() + 999) / 1000))
+                    .end(error("too many wrong console tokens: control is refused for " + (locked.getAsLong() + 999) / 1000 + " s"));
+            return;
+        }
         String given = ctx.request().getHeader(TOKEN_HEADER);
         if (given == null || !MessageDigest.isEqual(token.get(), given.getBytes(StandardCharsets.UTF_8))) {
+            if (given != null) {
+                int count = attempts.wrong(now);
+                LOG.warn("console: wrong control token from {} ({} within {} s)", ctx.request().remoteAddress(), count,
+                        TokenAttempts.WINDOW_MS / 1000);
+            }
             r.setStatusCode(403).end(error(given == null ? "no " + TOKEN_HEADER + " header: control needs the console token"
                     : "wrong console token"));
             return;

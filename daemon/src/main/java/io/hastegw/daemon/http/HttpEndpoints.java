@@ -38,6 +38,7 @@ public final class HttpEndpoints extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
+        new HttpGuard(config.allowedHosts()).install(router);
         router.get("/health").handler(ctx -> {
             JsonObject health = health();
             ctx.response().setStatusCode(health.getString("status").equals("up") ? 200 : 503)
