@@ -100,6 +100,30 @@ class HomeAssistantTest {
     }
 
     @Test
+    void entitiesProposeTheirEntityIdAModeSelectReturnsToAutoAndNothingChangesPerFrameButTheValue() {
+        HomeAssistantDiscovery ha = new HomeAssistantDiscovery("homeassistant", "gw1", "resnet20", "1.0", false);
+        Map<String, Map<String, Object>> configs = new java.util.TreeMap<>();
+        ha.gateway(9, true).forEach(m -> configs.put(m.topic(), Json.parse(m.payload())));
+        ha.camera("porch").forEach(m -> configs.put(m.topic(), Json.parse(m.payload())));
+        configs.forEach((topic, c) -> {
+            assertFalse(c.containsKey("object_id"), topic + ": object_id is ignored since Home Assistant 2026.4");
+            String[] parts = topic.split("/");
+            assertEquals(parts[1] + ".haste_gw1_" + parts[3], c.get("default_entity_id"), topic);
+            assertFalse(c.containsKey("json_attributes_topic"), topic + ": no per-frame attributes");
+        });
+        Map<String, Object> mode = configs.get("homeassistant/select/haste_gw1/mode/config");
+        assertEquals("haste/gw1/control/state", mode.get("state_topic"));
+        assertEquals("{{ value_json.settings.mode }}", mode.get("value_template"));
+        assertEquals("haste/gw1/control/set", mode.get("command_topic"));
+        assertEquals("{\"mode\": \"{{ value }}\"}", mode.get("command_template"));
+        assertEquals(List.of("auto", "fixed", "off"), mode.get("options"));
+        assertEquals("{{ (value_json.top[0].score * 100) | round | int if value_json.top else 0 }}",
+                configs.get("homeassistant/sensor/haste_gw1/porch_score/config").get("value_template"));
+        assertFalse(new HomeAssistantDiscovery("homeassistant", "gw1", "resnet20", "1.0", false).gateway(9, false).stream()
+                .anyMatch(m -> m.topic().contains("/select/")), "no mode select when commands must be signed");
+    }
+
+    @Test
     void aCameraIdOutsideTheSafeCharactersGetsAHashedKey() {
         String key = HomeAssistantDiscovery.key("Front Door's \"cam\" {{ 7*7 }}");
         assertTrue(key.matches("front_door_s_cam_7_7_[0-9a-f]{8}"), key);

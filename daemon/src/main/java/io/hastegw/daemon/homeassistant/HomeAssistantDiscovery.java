@@ -97,13 +97,19 @@ public final class HomeAssistantDiscovery {
         } else {
             levelConfig = config("sensor", "level", level.put("state_class", "measurement"));
         }
-        return List.of(levelConfig,
+        List<Message> mode = settable ? List.of(config("select", "mode", entity("mode", "mode", base + "control/state",
+                "{{ value_json.settings.mode }}").put("command_topic", base + "control/set").put("command_template", "{\"mode\": \"{{ value }}\"}")
+                .put("options", new io.vertx.core.json.JsonArray(List.of("auto", "fixed", "off"))).put("icon", "mdi:auto-mode")))
+                : List.of();
+        List<Message> all = new java.util.ArrayList<>(List.of(levelConfig,
                 config("sensor", "p95_latency", entity("p95_latency", "p95 latency", statsTopic(), "{{ value_json.p95_ms }}")
                         .put("unit_of_measurement", "ms").put("device_class", "duration").put("state_class", "measurement")),
                 config("sensor", "energy_saved", entity("energy_saved", "energy saved", statsTopic(), "{{ value_json.energy_saved_percent }}")
                         .put("unit_of_measurement", "%").put("state_class", "measurement").put("icon", "mdi:leaf")),
                 config("sensor", "frames_per_second", entity("frames_per_second", "frames/s", statsTopic(), "{{ value_json.frames_per_second }}")
-                        .put("unit_of_measurement", "frames/s").put("state_class", "measurement")));
+                        .put("unit_of_measurement", "frames/s").put("state_class", "measurement"))));
+        all.addAll(mode);
+        return List.copyOf(all);
     }
 
     /** The entities of {@code camera}. */
@@ -112,12 +118,10 @@ public final class HomeAssistantDiscovery {
         String predictions = base + "cameras/" + camera + "/predictions";
         List<Message> entities = new java.util.ArrayList<>(List.of(
                 config("sensor", k + "_label", entity(k + "_label", camera + " label", predictions,
-                        "{{ " + best + "[0].label if " + best + " else 'none' }}").put("icon", "mdi:cctv")
-                        .put("json_attributes_topic", predictions)
-                        .put("json_attributes_template", "{{ {'score': " + best + "[0].score if " + best + " else None, "
-                                + "'level': value_json.level, 'frame_id': value_json.frame_id} | tojson }}")),
+                        "{{ " + best + "[0].label if " + best + " else 'none' }}").put("icon", "mdi:cctv")),
+                // Whole percent, no per-frame attributes: the recorder keeps a row when the value changes, not one per frame.
                 config("sensor", k + "_score", entity(k + "_score", camera + " score", predictions,
-                        "{{ ((" + best + "[0].score * 100) | round(1)) if " + best + " else 0 }}").put("unit_of_measurement", "%")
+                        "{{ (" + best + "[0].score * 100) | round | int if " + best + " else 0 }}").put("unit_of_measurement", "%")
                         .put("state_class", "measurement")),
                 config("sensor", k + "_frames_per_second", entity(k + "_frames_per_second", camera + " frames/s", statsTopic(),
                         "{{ value_json.cameras['" + k + "'].frames_per_second if '" + k + "' in value_json.cameras else 0 }}")
@@ -146,12 +150,14 @@ public final class HomeAssistantDiscovery {
     }
 
     private JsonObject entity(String objectId, String name, String stateTopic, String valueTemplate) {
-        return new JsonObject().put("name", name).put("unique_id", node + "_" + objectId).put("object_id", node + "_" + objectId)
+        return new JsonObject().put("name", name).put("unique_id", node + "_" + objectId)
                 .put("state_topic", stateTopic).put("value_template", valueTemplate).put("availability", availability.copy())
                 .put("device", device.copy()).put("origin", new JsonObject().put("name", "haste-gateway"));
     }
 
+    /** The retained config of an entity; its entity id is proposed as {@code default_entity_id} (object_id is gone since HA 2026.4). */
     private Message config(String component, String objectId, JsonObject payload) {
+        payload.put("default_entity_id", component + "." + node + "_" + objectId);
         return new Message(prefix + "/" + component + "/" + node + "/" + objectId + "/config", payload.encode().getBytes(StandardCharsets.UTF_8));
     }
 }
