@@ -132,15 +132,25 @@ function redraw() {
 
 function connect() {
   const events = new EventSource("api/events");
-  events.addEventListener("history", e => { JSON.parse(e.data).forEach(push); redraw(); });
+  // Every (re)connect sends the whole history again: it replaces what the charts hold, never appends to it.
+  events.addEventListener("history", e => {
+    for (const key of Object.keys(charts)) { charts[key].length = 0; }
+    JSON.parse(e.data).forEach(push);
+    redraw();
+  });
   events.addEventListener("state", e => {
     const s = JSON.parse(e.data);
+    document.body.classList.remove("stale");
     render(s);
     push({t: s.t, level: s.control.level, p95_ms: s.latency.p95_ms, cpu_percent: s.board.cpu_percent,
       energy_mj: s.energy ? s.energy.per_frame_mj : null});
     redraw();
   });
-  events.onerror = () => { const m = $("mqtt"); m.textContent = "console disconnected, retrying"; m.className = "badge down"; };
+  // Disconnected: the values shown are the last ones, greyed out until the gateway answers again.
+  events.onerror = () => {
+    const m = $("mqtt"); m.textContent = "console disconnected, retrying"; m.className = "badge down";
+    document.body.classList.add("stale");
+  };
 }
 
 function command() {

@@ -203,6 +203,17 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void aReconnectReplacesTheChartsHistoryInsteadOfAppendingIt() throws Exception {
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        waitFor(() -> ((Number) js.executeScript("return charts.level.length")).intValue() >= 15);
+        long before = ((Number) js.executeScript("return charts.level.length")).longValue();
+        js.executeScript("connect()"); // a second stream: its history arrives as after a reconnect
+        Thread.sleep(2000);
+        long after = ((Number) js.executeScript("return charts.level.length")).longValue();
+        assertTrue(after <= before + 8, "history appended again: " + before + " points, then " + after);
+    }
+
+    @Test
     void aScreenshotOfThePageIsWrittenToTheTestOutput() throws Exception {
         // A few seconds of traffic from three cameras, so the charts and the table have something to show.
         String gw = gateway.running.config().gatewayId();
