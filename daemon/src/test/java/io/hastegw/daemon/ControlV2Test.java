@@ -254,6 +254,26 @@ class ControlV2Test {
         assertRefused(valid, "replayed command refused: nonce 'nonce-valid-01' was already used", 4);
     }
 
+    @Test
+    void aSignedCommandReplayedAfterARestartIsRefused() throws Exception {
+        Path keyFile = tmp.resolve("hmac.key");
+        byte[] key = "a-shared-secret-of-32-characters".getBytes(StandardCharsets.UTF_8);
+        Files.write(keyFile, key);
+        String id = "rp" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        String[] sets = {"gateway_id=" + id, "model.level=1", "control.hmac_key_file=" + keyFile, "control.hmac_window_seconds=30"};
+        gateway = new GatewayFixture(TestModels.hasteResNet20(), sets).ready();
+        client = new MqttTestClient("haste/" + id + "/#");
+        MqttMessage c1 = signed(topic("set"), "{\"mode\": \"fixed\", \"level\": 2}", key, System.currentTimeMillis(), "nonce-restart-1");
+        client.publish(topic("set"), c1);
+        assertEquals(true, ack().json().get("accepted"));
+        client.close();
+        gateway.close();
+        Thread.sleep(5);
+        gateway = new GatewayFixture(TestModels.hasteResNet20(), sets).ready();
+        client = new MqttTestClient("haste/" + id + "/#");
+        assertRefused(c1, "replayed command refused: it was signed ", 1);
+    }
+
     private void assertRefused(MqttMessage message, String reasonStart, int level) throws Exception {
         client.drain();
         client.publish(topic("set"), message);

@@ -21,8 +21,10 @@ import javax.crypto.spec.SecretKeySpec;
  * lower-case hex HMAC-SHA256 under the shared key of {@code topic \n timestamp \n nonce \n
  * payload}. A command is refused when a property is missing, the MAC does not match (forged, or
  * altered on the way), the timestamp is further than the window from this gateway's clock
- * (expired), or its nonce was seen within the window (replayed). The nonce cache holds nonces
- * for twice the window and is bounded; confined to the gateway's event loop.
+ * (expired), its nonce was seen within the window (replayed), or it was signed before this
+ * gateway started (the nonces of the previous run are gone, so such a command is treated as a
+ * replay: whoever means it signs it again). The nonce cache holds nonces for twice the window and
+ * is bounded; confined to the gateway's event loop.
  */
 public final class CommandAuth {
     /** User property of the timestamp. */
@@ -36,18 +38,21 @@ public final class CommandAuth {
 
     private final byte[] key;
     private final long windowMillis;
+    private final long notBeforeMillis;
     private final LinkedHashMap<String, Long> nonces = new LinkedHashMap<>();
 
     /**
-     * @param key          the shared secret (at least 16 bytes)
-     * @param windowMillis how far a timestamp may be from the gateway's clock
+     * @param key             the shared secret (at least 16 bytes)
+     * @param windowMillis    how far a timestamp may be from the gateway's clock
+     * @param notBeforeMillis commands signed before this time are refused (the gateway's start: earlier nonces are not known)
      */
-    public CommandAuth(byte[] key, long windowMillis) {
+    public CommandAuth(byte[] key, long windowMillis, long notBeforeMillis) {
         if (key.length < 16) {
             throw new IllegalArgumentException("the HMAC key must be at least 16 bytes (got " + key.length + ")");
         }
         this.key = key.clone();
         this.windowMillis = windowMillis;
+        this.notBeforeMillis = notBeforeMillis;
     }
 
     /**
@@ -104,6 +109,10 @@ public final class CommandAuth {
             long seconds = Math.abs(nowMillis - timestamp) / 1000;
             return Optional.of("expired command refused: its timestamp is " + seconds + " s " + (timestamp > nowMillis ? "ahead of" : "behind")
                     + " this gateway's clock, more than " + windowMillis / 1000 + " s");
+        }
+        if (timestamp < notBeforeMillis) {
+            return Optional.of("replayed command refused: it was signed " + (notBeforeMillis - timestamp) / 1000 + " s before this gateway "
+                    + "started, so its nonce cannot be checked; sign it again");
         }
         expire(nowMillis);
         if (nonces.containsKey(nonce)) {

@@ -80,7 +80,7 @@ public record ControlPlane(AdaptiveControl control, Optional<ControlStateFile> s
         if (c.hmacKeyFile() != null && !c.hmacKeyFile().isBlank()) {
             try {
                 byte[] key = CommandAuth.keyFromFile(Files.readAllBytes(Path.of(c.hmacKeyFile())));
-                auth = Optional.of(new CommandAuth(key, TimeUnit.SECONDS.toMillis(c.hmacWindowSeconds())));
+                auth = Optional.of(new CommandAuth(key, TimeUnit.SECONDS.toMillis(c.hmacWindowSeconds()), System.currentTimeMillis()));
             } catch (IOException e) {
                 throw new SetupException("cannot read control.hmac_key_file " + c.hmacKeyFile() + ": " + e.getMessage());
             } catch (IllegalArgumentException e) {

@@ -23,7 +23,7 @@ class CommandAuthTest {
 
     @Test
     void aValidCommandPassesOnceAndItsReplayIsRefused() {
-        CommandAuth auth = new CommandAuth(KEY, 30_000);
+        CommandAuth auth = new CommandAuth(KEY, 30_000, 0);
         assertEquals(Optional.empty(), auth.refusal(TOPIC, PAYLOAD, signed(1_000_000, "nonce-0001", PAYLOAD), 1_005_000));
         assertEquals(Optional.of("replayed command refused: nonce 'nonce-0001' was already used"),
                 auth.refusal(TOPIC, PAYLOAD, signed(1_000_000, "nonce-0001", PAYLOAD), 1_006_000));
@@ -31,7 +31,7 @@ class CommandAuthTest {
 
     @Test
     void theSignatureCoversTopicAndPayload() {
-        CommandAuth auth = new CommandAuth(KEY, 30_000);
+        CommandAuth auth = new CommandAuth(KEY, 30_000, 0);
         Map<String, String> props = signed(1_000_000, "nonce-0002", PAYLOAD);
         assertTrue(auth.refusal(TOPIC, "{\"level\": 8}".getBytes(StandardCharsets.UTF_8), props, 1_000_000).orElseThrow()
                 .startsWith("forged command refused"));
@@ -40,7 +40,7 @@ class CommandAuthTest {
 
     @Test
     void timestampsOutsideTheWindowAreExpiredEitherWay() {
-        CommandAuth auth = new CommandAuth(KEY, 30_000);
+        CommandAuth auth = new CommandAuth(KEY, 30_000, 0);
         assertEquals(Optional.of("expired command refused: its timestamp is 31 s behind this gateway's clock, more than 30 s"),
                 auth.refusal(TOPIC, PAYLOAD, signed(1_000_000, "nonce-0003", PAYLOAD), 1_031_000));
         assertEquals(Optional.of("expired command refused: its timestamp is 31 s ahead of this gateway's clock, more than 30 s"),
@@ -49,7 +49,7 @@ class CommandAuthTest {
 
     @Test
     void malformedPropertiesAreRefusedBeforeAnyMac() {
-        CommandAuth auth = new CommandAuth(KEY, 30_000);
+        CommandAuth auth = new CommandAuth(KEY, 30_000, 0);
         Map<String, String> bad = Map.of(CommandAuth.TIMESTAMP, "yesterday", CommandAuth.NONCE, "n", CommandAuth.MAC, "zz");
         assertTrue(auth.refusal(TOPIC, PAYLOAD, bad, 0).orElseThrow().startsWith("malformed signature refused"));
         assertTrue(auth.refusal(TOPIC, PAYLOAD, Map.of(), 0).orElseThrow().startsWith("unsigned command refused"));
@@ -63,8 +63,16 @@ class CommandAuthTest {
     }
 
     @Test
+    void aCommandSignedBeforeTheGatewayStartedIsARefusedReplay() {
+        CommandAuth restarted = new CommandAuth(KEY, 30_000, 1_005_000);
+        assertEquals(Optional.of("replayed command refused: it was signed 5 s before this gateway started, so its nonce cannot be checked; "
+                + "sign it again"), restarted.refusal(TOPIC, PAYLOAD, signed(1_000_000, "nonce-0005", PAYLOAD), 1_010_000));
+        assertEquals(Optional.empty(), restarted.refusal(TOPIC, PAYLOAD, signed(1_006_000, "nonce-0006", PAYLOAD), 1_010_000));
+    }
+
+    @Test
     void aShortKeyIsRefused() {
         assertEquals("the HMAC key must be at least 16 bytes (got 5)",
-                assertThrows(IllegalArgumentException.class, () -> new CommandAuth(new byte[5], 1000)).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> new CommandAuth(new byte[5], 1000, 0)).getMessage());
     }
 }
