@@ -8,12 +8,14 @@ import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -51,6 +53,9 @@ public final class MqttConnection implements MessagePublisher {
     private volatile boolean subscribed;
     private volatile boolean closing;
     private long backoffMs;
+    private final Outbox outbox = new Outbox();
+    private final AtomicLong droppedMessages = new AtomicLong();
+    private final AtomicLong lastDropWarning = new AtomicLong(System.nanoTime() - 20_000_000_000L);
 
     /**
      * Creates the connection; {@link #start()} connects.
@@ -118,7 +123,9 @@ public final class MqttConnection implements MessagePublisher {
         if (closing) {
             return;
         }
-        LOG.warn("mqtt: {}; retrying in {} ms", why, backoffMs);
+        int lost = outbox.clear();
+        LOG.warn("mqtt: {}; retrying in {} ms{}", why, backoffMs, lost == 0 ? ""
+                : " (" + lost + " QoS 1 messages that waited for the broker dropped; the retained state is published again on connect)");
         discard(failed);
         long delay = backoffMs;
         backoffMs = Math.min(backoffMs * 2, config.mqtt().reconnectMaxMs());
@@ -184,20 +191,74 @@ public final class MqttConnection implements MessagePublisher {
         return publish(m.topic(), m.payload(), m.qos(), m.retained(), properties);
     }
 
-    /** As {@link #publish(OutgoingMessage)}, with Paho's properties (the plugins' view of the connection). */
+    /**
+     * As {@link #publish(OutgoingMessage)}, with Paho's properties (the plugins' view of the
+     * connection). A QoS 1 or 2 message that finds the broker's in-flight window full waits in the
+     * outbox, in order, and goes out as acknowledgements come back; only a full outbox drops one.
+     */
     public boolean publish(String topic, byte[] payload, int qos, boolean retained, MqttProperties properties) {
         MqttAsyncClient c = client;
         if (c == null || !connected) {
             return false;
         }
+        MqttMessage message = new MqttMessage(payload, qos, retained, properties == null ? new MqttProperties() : properties);
+        if (qos > 0 && outbox.waiting()) {
+            boolean kept = outbox.offer(topic, message);
+            drainOutbox();
+            return kept || dropped(topic, "the outbox is full (" + Outbox.MAX_MESSAGES + " messages or " + (Outbox.MAX_BYTES >> 20) + " MiB)");
+        }
         try {
-            MqttMessage message = new MqttMessage(payload, qos, retained, properties == null ? new MqttProperties() : properties);
             c.publish(topic, message);
             return true;
-        } catch (MqttException | RuntimeException e) {
-            LOG.debug("mqtt: publish to {} dropped: {}", abbreviated(topic), message(e));
-            return false;
+        } catch (MqttException e) {
+            if (qos > 0 && e.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+                return outbox.offer(topic, message)
+                        || dropped(topic, "the outbox is full (" + Outbox.MAX_MESSAGES + " messages or " + (Outbox.MAX_BYTES >> 20) + " MiB)");
+            }
+            return dropped(topic, message(e));
+        } catch (RuntimeException e) {
+            return dropped(topic, message(e));
         }
+    }
+
+    /** Sends what waits in the outbox while the broker's window has room; one drain at a time, so no message goes out twice. */
+    private void drainOutbox() {
+        synchronized (outbox) {
+            drainHeld();
+        }
+    }
+
+    private void drainHeld() {
+        MqttAsyncClient c = client;
+        Optional<Outbox.Pending> next;
+        while (c != null && connected && (next = outbox.peek()).isPresent()) {
+            try {
+                c.publish(next.get().topic(), next.get().message());
+                outbox.sent();
+            } catch (MqttException e) {
+                if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+                    outbox.sent();
+                    dropped(next.get().topic(), message(e));
+                }
+                return;
+            } catch (RuntimeException e) {
+                outbox.sent();
+                dropped(next.get().topic(), message(e));
+            }
+        }
+    }
+
+    /** A message that did not go out: counted and logged (at most one warning every 10 s, with the count since). Always false. */
+    private boolean dropped(String topic, String why) {
+        long n = droppedMessages.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastDropWarning.get();
+        if (now - last > 10_000_000_000L && lastDropWarning.compareAndSet(last, now)) {
+            LOG.warn("mqtt: publish to {} dropped: {} ({} dropped since start)", abbreviated(topic), why, n);
+        } else {
+            LOG.debug("mqtt: publish to {} dropped: {}", abbreviated(topic), why);
+        }
+        return false;
     }
 
     /** A topic shortened for log lines (camera ids come from outside and may be very long). */
@@ -359,7 +420,10 @@ public final class MqttConnection implements MessagePublisher {
 
         @Override
         public void deliveryComplete(IMqttToken token) {
-            // QoS 0/1 publications need no bookkeeping here.
+            // An acknowledgement frees the in-flight window: what waits goes out, from the gateway's context (never from Paho's thread).
+            if (outbox.waiting()) {
+                context.runOnContext(v -> drainOutbox());
+            }
         }
 
         @Override
