@@ -77,9 +77,9 @@ final class ConsoleEndpoints {
         });
     }
 
+    /** The response with the console's Content-Security-Policy (nosniff, no-referrer and no-store: {@link HttpGuard}, on every answer). */
     private static HttpServerResponse secured(RoutingContext ctx) {
-        return ctx.response().putHeader("Content-Security-Policy", CSP).putHeader("X-Content-Type-Options", "nosniff")
-                .putHeader("Referrer-Policy", "no-referrer").putHeader("Cache-Control", "no-store");
+        return ctx.response().putHeader("Content-Security-Policy", CSP);
     }
 
     private void file(RoutingContext ctx, String name) {
@@ -117,8 +117,9 @@ final class ConsoleEndpoints {
         long now = System.currentTimeMillis();
         OptionalLong locked = attempts.lockedFor(now);
         if (locked.isPresent()) {
-            r.setStatusCode(429).putHeader("Retry-After", Long.toString((locked.getAsLong() + 999) / 1000))
-                    .end(error("too many wrong console tokens: control is refused for " + (locked.getAsLong() + 999) / 1000 + " s"));
+            long seconds = (locked.getAsLong() + 999) / 1000;
+            r.setStatusCode(429).putHeader("Retry-After", Long.toString(seconds))
+                    .end(error("too many wrong console tokens: control is refused for " + seconds + " s"));
             return;
         }
         String given = ctx.request().getHeader(TOKEN_HEADER);

@@ -53,7 +53,6 @@ public final class HttpEndpoints extends VerticleBase {
         // Drawn off the event loop: the first request after a frame decodes, draws and encodes it.
         router.get("/cameras/:camera/latest.jpg").handler(ctx -> vertx.executeBlocking(() -> gateway.latestFrames()
                 .jpeg(ctx.pathParam("camera")), false).onComplete(ar -> {
-                    ctx.response().putHeader("cache-control", "no-store").putHeader("x-content-type-options", "nosniff");
                     if (ar.failed()) {
                         ctx.response().setStatusCode(500).putHeader("content-type", "text/plain; charset=utf-8").end(ar.cause().getMessage());
                     } else if (ar.result().isEmpty()) {

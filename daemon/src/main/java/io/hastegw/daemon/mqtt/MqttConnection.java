@@ -175,12 +175,15 @@ public final class MqttConnection implements MessagePublisher {
     }
 
     /**
-     * Publishes without blocking; returns false (and logs at debug) when not connected or Paho
-     * refuses (too many messages in flight, a topic Paho finds invalid): the message is dropped,
-     * nothing is thrown.
+     * Publishes without blocking; returns false when not connected or when the message is dropped
+     * (a full outbox, a topic Paho finds invalid: counted and warned about); nothing is thrown.
      */
     @Override
     public boolean publish(OutgoingMessage m) {
+        MqttAsyncClient c = client;
+        if (c == null || !connected) {
+            return false;
+        }
         MqttProperties properties = new MqttProperties();
         if (m.contentType() != null) {
             properties.setContentType(m.contentType());
@@ -188,36 +191,27 @@ public final class MqttConnection implements MessagePublisher {
         if (m.correlationData() != null) {
             properties.setCorrelationData(m.correlationData());
         }
-        return publish(m.topic(), m.payload(), m.qos(), m.retained(), properties);
-    }
-
-    /**
-     * As {@link #publish(OutgoingMessage)}, with Paho's properties (the plugins' view of the
-     * connection). A QoS 1 or 2 message that finds the broker's in-flight window full waits in the
-     * outbox, in order, and goes out as acknowledgements come back; only a full outbox drops one.
-     */
-    public boolean publish(String topic, byte[] payload, int qos, boolean retained, MqttProperties properties) {
-        MqttAsyncClient c = client;
-        if (c == null || !connected) {
-            return false;
+        if (!m.userProperties().isEmpty()) {
+            properties.setUserProperties(m.userProperties().entrySet().stream().map(e -> new UserProperty(e.getKey(), e.getValue())).toList());
         }
-        MqttMessage message = new MqttMessage(payload, qos, retained, properties == null ? new MqttProperties() : properties);
-        if (qos > 0 && outbox.waiting()) {
-            boolean kept = outbox.offer(topic, message);
+        MqttMessage message = new MqttMessage(m.payload(), m.qos(), m.retained(), properties);
+        // A QoS 1 or 2 message that finds the broker's in-flight window full waits in the outbox, in order, and goes out as
+        // acknowledgements come back; only a full outbox drops one.
+        if (m.qos() > 0 && outbox.waiting()) {
+            boolean kept = outbox.offer(m.topic(), message);
             drainOutbox();
-            return kept || dropped(topic, "the outbox is full (" + Outbox.MAX_MESSAGES + " messages or " + (Outbox.MAX_BYTES >> 20) + " MiB)");
+            return kept || dropped(m.topic(), Outbox.FULL);
         }
         try {
-            c.publish(topic, message);
+            c.publish(m.topic(), message);
             return true;
         } catch (MqttException e) {
-            if (qos > 0 && e.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT) {
-                return outbox.offer(topic, message)
-                        || dropped(topic, "the outbox is full (" + Outbox.MAX_MESSAGES + " messages or " + (Outbox.MAX_BYTES >> 20) + " MiB)");
+            if (m.qos() > 0 && e.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+                return outbox.offer(m.topic(), message) || dropped(m.topic(), Outbox.FULL);
             }
-            return dropped(topic, message(e));
+            return dropped(m.topic(), message(e));
         } catch (RuntimeException e) {
-            return dropped(topic, message(e));
+            return dropped(m.topic(), message(e));
         }
     }
 

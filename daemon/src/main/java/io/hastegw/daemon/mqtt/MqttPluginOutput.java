@@ -1,11 +1,7 @@
 package io.hastegw.daemon.mqtt;
 
 import io.hastegw.plugin.api.MqttOutput;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 
 /**
  * The gateway's MQTT connection as plugins see it ({@link MqttOutput}): publishing only, only
@@ -50,16 +46,6 @@ public final class MqttPluginOutput implements MqttOutput {
         if (c == null) {
             return false;
         }
-        MqttProperties props = new MqttProperties();
-        if (contentType != null) {
-            props.setContentType(contentType);
-        }
-        if (correlationData != null) {
-            props.setCorrelationData(correlationData);
-        }
-        List<UserProperty> user = new ArrayList<>();
-        userProperties.forEach((k, v) -> user.add(new UserProperty(k, v)));
-        props.setUserProperties(user);
-        return c.publish(topic, payload, qos, retained, props);
+        return c.publish(new OutgoingMessage(topic, payload, qos, retained, contentType, correlationData, userProperties));
     }
 }

@@ -15,6 +15,8 @@ final class Outbox {
     static final int MAX_MESSAGES = 10_000;
     /** Most payload bytes kept. */
     static final long MAX_BYTES = 16L << 20;
+    /** Why a message is dropped when the outbox is full. */
+    static final String FULL = "the outbox is full (" + MAX_MESSAGES + " messages or " + (MAX_BYTES >> 20) + " MiB)";
 
     /** A message waiting for the window. */
     record Pending(String topic, MqttMessage message) {}
