@@ -2,7 +2,7 @@ package io.hastegw.daemon.pipeline;
 
 import io.hastegw.daemon.detection.DetectionStage;
 import io.hastegw.daemon.energy.EnergyEstimator;
-import io.hastegw.daemon.plugin.PluginStageException;
+import io.hastegw.daemon.plugin.PluginFailure;
 import io.hastegw.op.detection.InvalidOutputException;
 import io.hastegw.plugin.api.Detection;
 import io.hastegw.plugin.api.Detections;
@@ -108,7 +108,7 @@ public final class FrameProcessor {
             input = preprocessor.apply(image);
         } catch (FrameRejectedException e) {
             return Outcome.rejected(e.reason(), e.getMessage());
-        } catch (PluginStageException e) {
+        } catch (PluginFailure e) {
             return Outcome.rejected(RejectReason.PLUGIN_FAILED, e.getMessage());
         } catch (RuntimeException e) {
             return Outcome.rejected(RejectReason.PLUGIN_FAILED, "decoding stage failed: " + e);
@@ -133,7 +133,7 @@ public final class FrameProcessor {
             }
         } catch (InvalidOutputException e) {
             return Outcome.rejected(RejectReason.INFERENCE_FAILED, e.getMessage());
-        } catch (PluginStageException e) {
+        } catch (PluginFailure e) {
             return Outcome.rejected(RejectReason.PLUGIN_FAILED, e.getMessage());
         } catch (RuntimeException e) {
             return Outcome.rejected(RejectReason.PLUGIN_FAILED, "post-processing failed: " + e);

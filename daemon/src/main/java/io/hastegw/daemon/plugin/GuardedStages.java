@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The gateway's view of plugin stages: each call goes through the plugin's {@link PluginGuard};
- * a failure surfaces as {@link PluginStageException}; a disabled plugin's stages are skipped (a
+ * a failure surfaces as {@link PluginFailure}; a disabled plugin's stages are skipped (a
  * decoder no longer supports anything, a post-processor passes the labels on unchanged).
  */
 final class GuardedStages {
@@ -27,15 +27,13 @@ final class GuardedStages {
     /**
      * {@code work} through {@code guard}, for a stage that has no rejection to give (a
      * post-processor, an energy model, a sink): a failure, and a {@link FrameRejectedException}
-     * thrown anyway, surface as {@link PluginStageException}.
+     * thrown anyway, surface as {@link PluginFailure}.
      */
     private static <T> T unrejected(PluginGuard guard, String what, java.util.concurrent.Callable<T> work) {
         try {
             return guard.call(what, work);
-        } catch (StageFailedException e) {
-            throw new PluginStageException(e);
         } catch (FrameRejectedException e) {
-            throw new PluginStageException(new StageFailedException(what + " threw a frame rejection, which it may not: " + e.getMessage(), e));
+            throw new PluginFailure(PluginFailure.Reason.BROKE_CONTRACT, what + " threw a frame rejection, which it may not: " + e.getMessage(), e);
         }
     }
 
@@ -57,7 +55,7 @@ final class GuardedStages {
             return guard.disabled() == null && supported.computeIfAbsent(format, f -> {
                 try {
                     return guard.call("decoder '" + name + "' (supports " + f + ")", () -> decoder.supports(f));
-                } catch (StageFailedException | FrameRejectedException e) {
+                } catch (PluginFailure | FrameRejectedException e) {
                     return false;
                 }
             });
@@ -65,11 +63,7 @@ final class GuardedStages {
 
         @Override
         public Image decode(byte[] payload, String format) throws FrameRejectedException {
-            try {
-                return guard.call("decoder '" + name + "'", () -> decoder.decode(payload, format));
-            } catch (StageFailedException e) {
-                throw new PluginStageException(e);
-            }
+            return guard.call("decoder '" + name + "'", () -> decoder.decode(payload, format));
         }
     }
 
@@ -92,7 +86,7 @@ final class GuardedStages {
             }
             List<T> out = unrejected(guard, "post-processor '" + name + "'" + what, work);
             if (out == null) {
-                throw new PluginStageException(new StageFailedException("post-processor '" + name + "'" + what + " returned null", null));
+                throw new PluginFailure(PluginFailure.Reason.BROKE_CONTRACT, "post-processor '" + name + "'" + what + " returned null", null);
             }
             return List.copyOf(out);
         }
@@ -102,11 +96,7 @@ final class GuardedStages {
     record Pre(String name, ImagePreprocessor pre, PluginGuard guard) implements ImagePreprocessor {
         @Override
         public InputTensor apply(Image image) throws FrameRejectedException {
-            try {
-                return guard.call("preprocessor '" + name + "'", () -> pre.apply(image));
-            } catch (StageFailedException e) {
-                throw new PluginStageException(e);
-            }
+            return guard.call("preprocessor '" + name + "'", () -> pre.apply(image));
         }
     }
 

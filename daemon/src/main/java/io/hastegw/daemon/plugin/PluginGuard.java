@@ -54,22 +54,22 @@ final class PluginGuard {
      * time budget.
      *
      * @throws FrameRejectedException when the stage rejected the frame (not a failure)
-     * @throws StageFailedException   when it threw, timed out, or the plugin is disabled
+     * @throws PluginFailure          when it threw, timed out, or the plugin is disabled or stopped
      */
-    <T> T call(String what, Callable<T> work) throws FrameRejectedException, StageFailedException {
+    <T> T call(String what, Callable<T> work) throws FrameRejectedException {
         return call(what, work, budgetMs);
     }
 
     /** {@link #call(String, Callable)} with a budget of its own (lifecycle calls). */
-    <T> T call(String what, Callable<T> work, long budget) throws FrameRejectedException, StageFailedException {
+    <T> T call(String what, Callable<T> work, long budget) throws FrameRejectedException {
         String off = disabled;
         if (off != null) {
-            throw new StageFailedException("plugin '" + id + "' is disabled: " + off, null);
+            throw new PluginFailure(PluginFailure.Reason.DISABLED, "plugin '" + id + "' is disabled: " + off, null);
         }
         return isolated ? isolatedCall(what, work, budget) : inlineCall(what, work, budget);
     }
 
-    private <T> T inlineCall(String what, Callable<T> work, long budget) throws FrameRejectedException, StageFailedException {
+    private <T> T inlineCall(String what, Callable<T> work, long budget) throws FrameRejectedException {
         long start = System.nanoTime();
         T result;
         try {
@@ -78,23 +78,23 @@ final class PluginGuard {
             inARow.set(0);
             throw rejected;
         } catch (Exception | LinkageError e) {
-            throw failed(what + " of plugin '" + id + "' failed: " + e, e);
+            throw failed(PluginFailure.Reason.THREW, what + " of plugin '" + id + "' failed: " + e, e);
         }
         long tookMs = (System.nanoTime() - start) / 1_000_000;
         if (tookMs > budget) {
-            failed(what + " of plugin '" + id + "' took " + tookMs + " ms, over " + budget + " ms (plugins.stage_timeout_ms)", null);
+            failed(PluginFailure.Reason.TIMED_OUT, what + " of plugin '" + id + "' took " + tookMs + " ms, over " + budget + " ms (plugins.stage_timeout_ms)", null);
         } else {
             inARow.set(0);
         }
         return result;
     }
 
-    private <T> T isolatedCall(String what, Callable<T> work, long budget) throws FrameRejectedException, StageFailedException {
+    private <T> T isolatedCall(String what, Callable<T> work, long budget) throws FrameRejectedException {
         Future<T> f;
         try {
             f = calls.submit(work);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            throw new StageFailedException("plugin '" + id + "' is stopped", e);
+            throw new PluginFailure(PluginFailure.Reason.STOPPED, "plugin '" + id + "' is stopped", e);
         }
         try {
             T result = f.get(budget, TimeUnit.MILLISECONDS);
@@ -102,27 +102,27 @@ final class PluginGuard {
             return result;
         } catch (TimeoutException e) {
             f.cancel(true);
-            throw failed(what + " of plugin '" + id + "' did not return within " + budget + " ms (plugins.stage_timeout_ms)", null);
+            throw failed(PluginFailure.Reason.TIMED_OUT, what + " of plugin '" + id + "' did not return within " + budget + " ms (plugins.stage_timeout_ms)", null);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof FrameRejectedException rejected) {
                 inARow.set(0);
                 throw rejected;
             }
-            throw failed(what + " of plugin '" + id + "' failed: " + cause, cause);
+            throw failed(PluginFailure.Reason.THREW, what + " of plugin '" + id + "' failed: " + cause, cause);
         } catch (InterruptedException e) {
             f.cancel(true);
             Thread.currentThread().interrupt();
-            throw new StageFailedException(what + " of plugin '" + id + "' interrupted", e);
+            throw new PluginFailure(PluginFailure.Reason.INTERRUPTED, what + " of plugin '" + id + "' interrupted", e);
         }
     }
 
-    private StageFailedException failed(String message, Throwable cause) {
+    private PluginFailure failed(PluginFailure.Reason reason, String message, Throwable cause) {
         failures.incrementAndGet();
         if (inARow.incrementAndGet() >= maxFailures) {
             disable(maxFailures + " failures in a row (plugins.max_failures), the last: " + message);
         }
-        return new StageFailedException(message, cause);
+        return new PluginFailure(reason, message, cause);
     }
 
     /** Disables the plugin (once) because of {@code reason}. */

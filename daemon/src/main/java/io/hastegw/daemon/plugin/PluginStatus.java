@@ -28,6 +28,15 @@ public record PluginStatus(String id, String version, String api, String origin,
     /** Found but not enabled (by the configuration or a DISABLED marker file). */
     public static final String NOT_ENABLED = "not_enabled";
 
+    /**
+     * A plugin that is not running ({@link #REFUSED} or {@link #NOT_ENABLED}): named by its
+     * descriptor where it could be read, else by {@code id} (null when unknown).
+     */
+    static PluginStatus unloaded(String state, PluginCandidate c, PluginDescriptor d, String id, String reason) {
+        return new PluginStatus(d == null ? id : d.id(), d == null ? null : d.version(), d == null ? null : d.api(), c.origin().wire(),
+                c.where(), state, reason, List.of(), 0, null, null);
+    }
+
     /** The line {@code --list-plugins} prints. */
     public String line() {
         String name = (id == null ? "?" : id) + (version == null ? "" : " " + version);

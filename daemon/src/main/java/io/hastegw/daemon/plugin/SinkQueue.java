@@ -70,7 +70,7 @@ final class SinkQueue implements PredictionSink {
                     return null;
                 });
                 delivered.increment();
-            } catch (StageFailedException | FrameRejectedException e) {
+            } catch (PluginFailure | FrameRejectedException e) {
                 LOG.warn("plugin {}: {}", plugin, e.getMessage());
             }
         }

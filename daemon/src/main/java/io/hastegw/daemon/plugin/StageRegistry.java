@@ -1,0 +1,102 @@
+package io.hastegw.daemon.plugin;
+
+import io.hastegw.plugin.api.CompressionPolicy;
+import io.hastegw.plugin.api.EnergyModel;
+import io.hastegw.plugin.api.Extensions;
+import io.hastegw.plugin.api.FrameDecoder;
+import io.hastegw.plugin.api.FrameSource;
+import io.hastegw.plugin.api.ImagePreprocessor;
+import io.hastegw.plugin.api.PostProcessor;
+import io.hastegw.plugin.api.PredictionSink;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The stages one plugin registers during its {@code init}, keyed by {@link StageKind}: names are
+ * checked (1-64 of A-Z a-z 0-9 . _ -, unique per kind), and once {@link #seal() sealed} nothing
+ * more can be registered. What a plugin sees as its {@link Extensions}.
+ */
+final class StageRegistry implements Extensions {
+    /** A stage a running plugin registered. */
+    record Stage<T>(String plugin, String name, T stage) {}
+
+    private final String plugin;
+    private final Map<StageKind, List<Stage<?>>> stages = new EnumMap<>(StageKind.class);
+    private final List<String> names = new ArrayList<>();
+    private volatile boolean sealed;
+
+    StageRegistry(String plugin) {
+        this.plugin = plugin;
+    }
+
+    /** Ends registration (after {@code init}). */
+    void seal() {
+        sealed = true;
+    }
+
+    /** The stages of {@code kind}, in registration order. */
+    @SuppressWarnings("unchecked")
+    <T> List<Stage<T>> of(StageKind kind, Class<T> type) {
+        List<Stage<T>> out = new ArrayList<>();
+        stages.getOrDefault(kind, List.of()).forEach(s -> out.add((Stage<T>) s));
+        return out;
+    }
+
+    /** Every stage as the gateway lists it ({@code decoder:jpeg}), in registration order. */
+    synchronized List<String> names() {
+        return List.copyOf(names);
+    }
+
+    private synchronized <T> void add(StageKind kind, String name, T stage) {
+        if (sealed) {
+            throw new IllegalStateException("stages are registered during init only");
+        }
+        if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}") || stage == null) {
+            throw new IllegalArgumentException(kind.tag() + " '" + name
+                    + "': a stage needs a name of 1-64 of A-Z a-z 0-9 . _ - and an implementation");
+        }
+        String listed = kind.tag() + ":" + name;
+        if (names.contains(listed)) {
+            throw new IllegalArgumentException(kind.tag() + " '" + name + "' registered twice");
+        }
+        names.add(listed);
+        stages.computeIfAbsent(kind, k -> new ArrayList<>()).add(new Stage<>(plugin, name, stage));
+    }
+
+    @Override
+    public void frameSource(String name, FrameSource source) {
+        add(StageKind.SOURCE, name, source);
+    }
+
+    @Override
+    public void decoder(String name, FrameDecoder decoder) {
+        add(StageKind.DECODER, name, decoder);
+    }
+
+    @Override
+    public void preprocessor(String name, ImagePreprocessor preprocessor) {
+        add(StageKind.PREPROCESSOR, name, preprocessor);
+    }
+
+    @Override
+    public void postProcessor(String name, PostProcessor postProcessor) {
+        add(StageKind.POST_PROCESSOR, name, postProcessor);
+    }
+
+    @Override
+    public void predictionSink(String name, PredictionSink sink) {
+        add(StageKind.SINK, name, sink);
+    }
+
+    @Override
+    public void energyModel(String name, EnergyModel model) {
+        add(StageKind.ENERGY_MODEL, name, model);
+    }
+
+    @Override
+    public void compressionPolicy(String name, CompressionPolicy.Factory factory) {
+        add(StageKind.POLICY, name, factory);
+    }
+}
