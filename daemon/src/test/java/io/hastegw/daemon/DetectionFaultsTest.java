@@ -80,7 +80,7 @@ class DetectionFaultsTest {
             args.add(s);
         }
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        AtomicReference<Main.Running> ref = new AtomicReference<>();
+        AtomicReference<RunningGateway> ref = new AtomicReference<>();
         int status = Main.start(args.toArray(new String[0]), Map.of(), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true), ref);
         if (ref.get() != null) {
             ref.get().stop();

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /** Test support: a gateway started in-process through {@link Main#start}, with its own gateway id. */
 final class GatewayFixture implements AutoCloseable {
     final String id = "t" + UUID.randomUUID().toString().substring(0, 8);
-    final Main.Running running;
+    final RunningGateway running;
 
     GatewayFixture(Path model, String... sets) {
         List<String> args = new ArrayList<>(List.of("--set", "gateway_id=" + id, "--set", "mqtt.host=127.0.0.1", "--set", "model.path=" + model,
@@ -24,7 +24,7 @@ final class GatewayFixture implements AutoCloseable {
             args.add(s);
         }
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        AtomicReference<Main.Running> ref = new AtomicReference<>();
+        AtomicReference<RunningGateway> ref = new AtomicReference<>();
         int status = Main.start(args.toArray(new String[0]), Map.of(), System.out, new PrintStream(err, true), ref);
         if (status != -1) {
             throw new AssertionError("gateway did not start (" + status + "): " + err);

@@ -32,7 +32,7 @@ class GatewayLifecycleTest {
 
     private static Start start(String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        AtomicReference<Main.Running> ref = new AtomicReference<>();
+        AtomicReference<RunningGateway> ref = new AtomicReference<>();
         String[] all = java.util.stream.Stream.concat(Stream.of("--set", "mqtt.host=127.0.0.1"), Arrays.stream(args)).toArray(String[]::new);
         int status = Main.start(all, Map.of(), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true), ref);
         if (ref.get() != null) {
@@ -153,13 +153,13 @@ class GatewayLifecycleTest {
     @Test
     void withoutABrokerConfiguredTheEmbeddedBrokerCarriesTheFrames() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        AtomicReference<Main.Running> ref = new AtomicReference<>();
+        AtomicReference<RunningGateway> ref = new AtomicReference<>();
         String id = "emb" + UUID.randomUUID().toString().substring(0, 6);
         int status = Main.start(new String[] {"--set", "gateway_id=" + id, "--set", "model.path=" + TestModels.resnet20(),
             "--set", "model.card=" + TestModels.resnet20Card(), "--set", "mqtt.embedded_broker_lib=" + System.getProperty("haste.embedded.broker.lib")},
                 Map.of(), System.out, new PrintStream(err, true), ref);
         assertEquals(-1, status, err.toString(StandardCharsets.UTF_8));
-        Main.Running running = ref.get();
+        RunningGateway running = ref.get();
         try {
             int port = running.config().mqtt().port();
             assertTrue(port != 1883, "a free port, not the shared broker's");

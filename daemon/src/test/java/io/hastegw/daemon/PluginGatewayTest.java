@@ -221,9 +221,10 @@ class PluginGatewayTest {
                 List.of("post:top-k"), "failures", 0, "healthy", true), withoutNulls(topK, "location"));
     }
 
-    @Test
-    void listPluginsPrintsWhatWasFoundEnabledRefusedAndWhy() {
-        List<String> args = new ArrayList<>(List.of("--list-plugins", "--set", "mqtt.host=127.0.0.1", "--set", "model.path=" + TestModels.resnet20(),
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"--list-plugins", "list-plugins"})
+    void listPluginsPrintsWhatWasFoundEnabledRefusedAndWhy(String command) {
+        List<String> args = new ArrayList<>(List.of(command, "--set", "mqtt.host=127.0.0.1", "--set", "model.path=" + TestModels.resnet20(),
                 "--set", "model.card=" + TestModels.resnet20Card(), "--set", "plugins.dir=" + dir.resolve("plugins")));
         ENABLED.forEach(p -> args.addAll(List.of("--set", "plugins.settings." + p + ".enabled=true")));
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -3,6 +3,7 @@ package io.hastegw.daemon.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hastegw.daemon.Main;
+import io.hastegw.daemon.RunningGateway;
 import io.hastegw.daemon.mqtt.MessageCallback;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -66,12 +67,12 @@ public final class Demo {
         sets.addAll(workload.settings());
         List<String> argv = new ArrayList<>();
         sets.forEach(s -> argv.addAll(List.of("--set", s)));
-        AtomicReference<Main.Running> ref = new AtomicReference<>();
+        AtomicReference<RunningGateway> ref = new AtomicReference<>();
         int status = Main.start(argv.toArray(new String[0]), Map.of(), out, System.err, ref);
         if (status != -1) {
             System.exit(status);
         }
-        Main.Running running = ref.get();
+        RunningGateway running = ref.get();
         int port = running.config().mqtt().port();
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         AtomicReference<DemoStats> current = new AtomicReference<>(new DemoStats(workload.score().get()));
@@ -138,7 +139,7 @@ public final class Demo {
 
     /** Sends every frame once at the level in use, prints a live line per second and the pass's summary; its statistics. */
     private static DemoStats pass(PrintStream out, String title, AtomicReference<DemoStats> current, DemoWorkload workload,
-                                  Main.Running running, MqttAsyncClient client, String id, double rate, Map<String, Long> sentAt)
+                                  RunningGateway running, MqttAsyncClient client, String id, double rate, Map<String, Long> sentAt)
             throws Exception {
         out.println("demo: " + title);
         DirectoryFrameSource source = workload.source();
@@ -170,7 +171,7 @@ public final class Demo {
      * Publishes every frame of {@code source} once, then waits (at most 10 s) until each is answered
      * in {@code stats} or dropped by the gateway; returns how many it dropped meanwhile.
      */
-    private static double sendAll(DemoStats stats, Main.Running running, MqttAsyncClient client, DirectoryFrameSource source, String id,
+    private static double sendAll(DemoStats stats, RunningGateway running, MqttAsyncClient client, DirectoryFrameSource source, String id,
                                   double rate, Map<String, Long> sentAt) throws Exception {
         double droppedBefore = running.gateway().metrics().total("haste_frames_dropped");
         source.publish(client, camera -> "haste/" + id + "/cameras/cam" + camera + "/frames", rate, sentAt);
