@@ -7,7 +7,9 @@ import io.hastegw.daemon.http.HttpEndpoints;
 import io.hastegw.daemon.inference.OnnxEngine;
 import io.hastegw.daemon.load.BoardSampler;
 import io.hastegw.daemon.load.SystemFiles;
+import io.hastegw.daemon.messages.Messages;
 import io.hastegw.daemon.mqtt.EmbeddedBroker;
+import io.hastegw.daemon.mqtt.MqttConnection;
 import io.hastegw.daemon.mqtt.MqttPluginOutput;
 import io.hastegw.daemon.mqtt.Topics;
 import io.hastegw.daemon.pipeline.FrameProcessor;
@@ -69,8 +71,9 @@ final class GatewayLauncher {
                     + " (got '" + level + "')");
         }
         CompositeMeterRegistry pluginMeters = new CompositeMeterRegistry();
-        MqttPluginOutput pluginOutput = new MqttPluginOutput(new Topics(config), config.gatewayId());
-        PluginRuntime plugins = PipelineParts.plugins(config, card, env, pluginMeters, pluginOutput);
+        Topics topics = new Topics(config);
+        MqttConnection mqtt = new MqttConnection(vertx, config, topics, new Messages(config.gatewayId()).lastWill(engine.modelName()));
+        PluginRuntime plugins = PipelineParts.plugins(config, card, env, pluginMeters, new MqttPluginOutput(topics, config.gatewayId(), mqtt));
         closing.add("the plugins", () -> plugins.stop(config.pipeline().shutdownGraceMs()));
         plugins.start();
         double[] levelMillis = engine.measuredLevelMillis();
@@ -89,10 +92,10 @@ final class GatewayLauncher {
         if (chain.isEmpty()) {
             LOG.warn("no post-processor runs (the top-k plugin is not running): predictions carry no labels");
         }
-        if (plugins.sinks().isEmpty()) {
-            LOG.warn("no prediction sink runs (the mqtt-sink plugin is not running): predictions go nowhere");
+        if (!config.mqtt().publishPredictions() && plugins.sinks().isEmpty()) {
+            LOG.warn("mqtt.publish_predictions is false and no prediction sink runs: predictions go nowhere");
         }
-        Gateway gateway = new Gateway(config, engine, processor, plane, new BoardSampler(SystemFiles.local()), energy, plugins, pluginOutput);
+        Gateway gateway = new Gateway(config, engine, processor, plane, new BoardSampler(SystemFiles.local()), energy, plugins, mqtt);
         closing.add("the frames' check", () -> framesRunning.set(gateway.intake().inFlight() > 0));
         gateway.metrics().include(pluginMeters);
         engine.streams().ifPresent(gateway.metrics()::bind);

@@ -223,11 +223,11 @@ class BuiltinPluginsTest {
     }
 
     @Test
-    void withTheMqttSinkOffPredictionsGoOnlyToTheOtherSinks() throws Exception {
+    void withPublishingOffPredictionsGoOnlyToTheOtherSinks() throws Exception {
         String id = "nomqtt" + UUID.randomUUID().toString().substring(0, 6);
         Path file = dir.resolve("only-file.jsonl");
         try (MqttTestClient c = new MqttTestClient("haste/" + id + "/#");
-             GatewayFixture g = new GatewayFixture(TestModels.hasteResNet20(), "gateway_id=" + id, "plugins.settings.mqtt-sink.enabled=false",
+             GatewayFixture g = new GatewayFixture(TestModels.hasteResNet20(), "gateway_id=" + id, "mqtt.publish_predictions=false",
                      "plugins.settings.jsonl-sink.enabled=true", "plugins.settings.jsonl-sink.config.path=" + file).ready()) {
             c.publish("haste/" + id + "/cameras/cam/frames", Files.readAllBytes(TestModels.cifar("cat", 4)), "image/jpeg", "only-file", null);
             for (int i = 0; i < 200 && (!Files.exists(file) || Files.size(file) == 0); i++) {

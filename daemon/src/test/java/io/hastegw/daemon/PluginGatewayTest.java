@@ -153,7 +153,7 @@ class PluginGatewayTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "old-api|needs plugin API 1.0, this gateway implements 2.1 (major versions differ)",
+        "old-api|needs plugin API 1.0, this gateway implements 2.2 (major versions differ)",
         "missing-class|cannot load: java.util.ServiceConfigurationError: io.hastegw.plugin.api.Plugin: Provider test.missing.Nope not found",
         "bad-init|init of plugin 'bad-init' failed: java.lang.IllegalStateException: no licence key"})
     void aPluginThatCannotLoadIsRefusedReportedAndTheGatewayRunsWithoutIt(String id, String reason) throws Exception {
@@ -231,11 +231,11 @@ class PluginGatewayTest {
         int status = Main.start(args.toArray(new String[0]), Map.of(), new PrintStream(out, true), System.err, new AtomicReference<>());
         String text = out.toString();
         assertEquals(3, status, "3: some plugin was refused");
-        assertTrue(text.startsWith("plugins of haste-gateway (plugin API 2.1):\n"), text);
+        assertTrue(text.startsWith("plugins of haste-gateway (plugin API 2.2):\n"), text);
         assertTrue(text.contains("running    top-k 1.0.0                  builtin"), text);
         assertTrue(text.contains("running    relabel 1.0.0                operator  " + dir.resolve("plugins").resolve("relabel.jar") + "  [post:step]"), text);
         assertTrue(text.contains("refused    old-api 0.9.0                operator  " + dir.resolve("plugins").resolve("old-api.jar")
-                + "\n             needs plugin API 1.0, this gateway implements 2.1 (major versions differ)"), text);
+                + "\n             needs plugin API 1.0, this gateway implements 2.2 (major versions differ)"), text);
         assertTrue(text.contains("not_enabled unlisted 1.0.0"), text);
     }
 

@@ -52,7 +52,7 @@ public final class ListPluginsCommand implements Callable<Integer> {
     /** Lists the plugins {@code config} would run; the exit status. */
     public static int run(GatewayConfig config, Map<String, String> env, PrintStream out) throws StartupException {
         try (PluginRuntime plugins = PipelineParts.plugins(config, PipelineParts.card(config), env, new CompositeMeterRegistry(),
-                new MqttPluginOutput(new Topics(config), config.gatewayId()))) {
+                new MqttPluginOutput(new Topics(config), config.gatewayId(), message -> false))) {
             plugins.start();
             out.println("plugins of haste-gateway (plugin API " + PluginApi.VERSION + "):");
             plugins.status().forEach(st -> out.println("  " + st.line()));

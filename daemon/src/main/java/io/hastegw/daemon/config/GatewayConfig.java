@@ -110,18 +110,20 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
      * @param frameTopic       topic filter for frames; {@code {gateway_id}} is replaced; one {@code +} marks the camera id
      * @param sharedGroup      if set, frames are subscribed as {@code $share/<group>/<filter>}
      * @param qos              QoS of the frame subscription (0 or 1)
+     * @param publishPredictions publish each prediction on its camera's predictions topic (false: the other sinks only)
+     * @param predictionQos    QoS of the prediction messages (0 or 1)
      * @param reconnectMinMs   first reconnect delay
      * @param reconnectMaxMs   largest reconnect delay (the delay doubles up to it)
      * @param embeddedBrokerLib folder of the embedded broker's jars (used when {@code host} is null)
      * @param replyTopicPrefix the only topics a control request may name as its response topic; {@code {gateway_id}} is replaced
      */
     public record Mqtt(String host, int port, String clientId, String username, String password, Tls tls,
-                       int keepAliveSeconds, String frameTopic, String sharedGroup, int qos, long reconnectMinMs,
-                       long reconnectMaxMs, String embeddedBrokerLib, String replyTopicPrefix) {
+                       int keepAliveSeconds, String frameTopic, String sharedGroup, int qos, boolean publishPredictions,
+                       int predictionQos, long reconnectMinMs, long reconnectMaxMs, String embeddedBrokerLib, String replyTopicPrefix) {
         /** This connection pointed at {@code newHost}:{@code newPort} (the embedded broker once it runs). */
         public Mqtt at(String newHost, int newPort) {
             return new Mqtt(newHost, newPort, clientId, username, password, tls, keepAliveSeconds, frameTopic, sharedGroup, qos,
-                    reconnectMinMs, reconnectMaxMs, embeddedBrokerLib, replyTopicPrefix);
+                    publishPredictions, predictionQos, reconnectMinMs, reconnectMaxMs, embeddedBrokerLib, replyTopicPrefix);
         }
     }
 
@@ -277,6 +279,7 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
         check(errors, mqtt.port > 0 && mqtt.port < 65536, "mqtt.port", "1 to 65535", mqtt.port);
         check(errors, mqtt.keepAliveSeconds >= 0, "mqtt.keep_alive_seconds", "0 or more", mqtt.keepAliveSeconds);
         check(errors, mqtt.qos == 0 || mqtt.qos == 1, "mqtt.qos", "0 or 1", mqtt.qos);
+        check(errors, mqtt.predictionQos == 0 || mqtt.predictionQos == 1, "mqtt.prediction_qos", "0 or 1", mqtt.predictionQos);
         check(errors, mqtt.frameTopic != null && mqtt.frameTopic.split("/", -1).length > 1
                 && java.util.Arrays.stream(mqtt.frameTopic.split("/", -1)).filter("+"::equals).count() == 1
                 && !mqtt.frameTopic.contains("#") && !mqtt.frameTopic.startsWith("$share/"),
@@ -367,6 +370,8 @@ public record GatewayConfig(String gatewayId, Mqtt mqtt, Model model, Pipeline p
         check(errors, plugins.maxFailures >= 1 && plugins.maxFailures <= 1_000_000, "plugins.max_failures", "1 to 1000000", plugins.maxFailures);
         check(errors, plugins.sinkQueue >= 1 && plugins.sinkQueue <= 1_000_000, "plugins.sink_queue", "1 to 1000000", plugins.sinkQueue);
         plugins.settings.forEach((id, p) -> check(errors, p != null, "plugins.settings." + id, "an object with enabled and config", null));
+        check(errors, !plugins.settings.containsKey("mqtt-sink"), "plugins.settings.mqtt-sink",
+                "absent: the mqtt-sink plugin is gone, the gateway publishes predictions itself (mqtt.publish_predictions, mqtt.prediction_qos)", "set");
         check(errors, !http.enabled || (http.port > 0 && http.port < 65536), "http.port", "1 to 65535", http.port);
         check(errors, !http.enabled || (http.host != null && !http.host.isBlank()), "http.host", "a bind address", http.host);
         check(errors, !http.console || http.enabled, "http.console", "false unless http.enabled is true (the console is served by it)", true);

@@ -5,9 +5,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -16,76 +14,100 @@ import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's one MQTT 5 connection (Eclipse Paho). It works around Paho 1.2.5's known
- * problems (GATEWAY.md): Paho's automatic reconnect is off and this class reconnects itself with
- * exponential backoff, also when the first connect fails, building a fresh client for every
- * attempt; subscriptions are made again after every connect, from the Vert.x context, never
- * inside a Paho callback; frames are taken through the global callback (shared subscriptions
- * never reach per-subscription listeners) and handed to the Vert.x context at once, so Paho's
- * threads never block. The retained status topic says {@code online} after each connect; the
- * last will says {@code offline}.
+ * The gateway's one MQTT 5 connection (Eclipse Paho), in an explicit {@link State}. It works
+ * around Paho 1.2.5's known problems (GATEWAY.md): Paho's automatic reconnect is off and this
+ * class reconnects itself with exponential back-off ({@link Backoff}), also when the first
+ * connect fails, building a fresh client for every attempt; the subscriptions it is given are
+ * made again after every connect, from the Vert.x context, never inside a Paho callback;
+ * messages are taken through the global callback (shared subscriptions never reach
+ * per-subscription listeners) and handed to the Vert.x context at once, so Paho's threads never
+ * block. The retained status topic says {@code online} after each connect; the last will says
+ * {@code offline}. It exists before it is started, so what publishes through it (the plugins'
+ * output) can be given it at once; until it is ready, publishing answers false.
  */
 public final class MqttConnection implements MessagePublisher {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
 
+    /** Where the connection is. */
+    public enum State {
+        /** Created, {@link #start} not called yet. */
+        NEW,
+        /** Connecting, or waiting to reconnect. */
+        CONNECTING,
+        /** Connected, the subscriptions not yet acknowledged. */
+        CONNECTED,
+        /** Connected and subscribed: messages flow both ways. */
+        READY,
+        /** {@link #close} called: no more reconnects. */
+        CLOSED
+    }
+
     private final Vertx vertx;
-    private final Context context;
     private final GatewayConfig config;
     private final Topics topics;
     private final byte[] offlineStatus;
-    private final Runnable onConnected;
-    private final Consumer<IncomingMessage> frames;
+    private final Backoff backoff;
     private final AtomicLong connects = new AtomicLong();
-    private volatile MqttAsyncClient client;
-    private volatile boolean connected;
-    private volatile boolean subscribed;
-    private volatile boolean closing;
-    private long backoffMs;
     private final Outbox outbox = new Outbox();
-    private final AtomicLong droppedMessages = new AtomicLong();
-    private final AtomicLong lastDropWarning = new AtomicLong(System.nanoTime() - 20_000_000_000L);
+    private final DropLog drops = new DropLog();
+    private volatile MqttAsyncClient client;
+    private volatile State state = State.NEW;
+    private Context context;
+    private List<Subscription> subscriptions = List.of();
+    private Runnable onConnected;
+    private Consumer<IncomingMessage> messages;
 
     /**
-     * Creates the connection; {@link #start()} connects.
+     * Creates the connection; {@link #start} connects.
      *
      * @param offlineStatus the last-will payload (retained on the status topic); it must hold nothing that goes stale
-     * @param onConnected   run on {@code context} after every connect, once subscribed (publishes the retained online status and state)
-     * @param frames        receives every message on the frame and control subscriptions, on {@code context}
      */
-    public MqttConnection(Vertx vertx, Context context, GatewayConfig config, Topics topics, byte[] offlineStatus,
-                          Runnable onConnected, Consumer<IncomingMessage> frames) {
+    public MqttConnection(Vertx vertx, GatewayConfig config, Topics topics, byte[] offlineStatus) {
         this.vertx = vertx;
-        this.context = context;
         this.config = config;
         this.topics = topics;
         this.offlineStatus = offlineStatus;
-        this.onConnected = onConnected;
-        this.frames = frames;
-        this.backoffMs = config.mqtt().reconnectMinMs();
+        this.backoff = new Backoff(config.mqtt().reconnectMinMs(), config.mqtt().reconnectMaxMs());
     }
 
-    /** Starts connecting (and keeps reconnecting until {@link #close}); the future completes after the first connect. */
-    public Future<Void> start() {
+    /**
+     * Starts connecting (and keeps reconnecting until {@link #close}); the future completes after
+     * the first connect and subscription.
+     *
+     * @param context       where every callback runs
+     * @param subscriptions made after every connect
+     * @param onConnected   run after every connect, once subscribed (publishes the retained online status and state)
+     * @param messages      receives every message on the subscriptions
+     */
+    public Future<Void> start(Context context, List<Subscription> subscriptions, Runnable onConnected, Consumer<IncomingMessage> messages) {
+        this.context = context;
+        this.subscriptions = List.copyOf(subscriptions);
+        this.onConnected = onConnected;
+        this.messages = messages;
+        state = State.CONNECTING;
         Promise<Void> first = Promise.promise();
         context.runOnContext(v -> attempt(first));
         return first.future();
     }
 
-    /** Whether the broker connection is up and the frame subscription acknowledged. */
+    /** Where the connection is now. */
+    public State state() {
+        return state;
+    }
+
+    /** Whether the broker connection is up and the subscriptions acknowledged. */
     public boolean isReady() {
-        return connected && subscribed;
+        return state == State.READY;
     }
 
     /** Number of successful connects so far (1 + reconnects). */
@@ -93,15 +115,19 @@ public final class MqttConnection implements MessagePublisher {
         return connects.get();
     }
 
+    private boolean connected() {
+        return state == State.CONNECTED || state == State.READY;
+    }
+
     private void attempt(Promise<Void> first) {
-        if (closing) {
+        if (state == State.CLOSED) {
             return;
         }
         try {
             MqttAsyncClient fresh = new MqttAsyncClient(serverUri(), config.clientId(), new MemoryPersistence());
             fresh.setCallback(new Callback(fresh, first));
             client = fresh;
-            fresh.connect(options(), null, new MqttActionListener() {
+            fresh.connect(PahoOptions.of(config, topics.status(), offlineStatus), null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     // connectComplete of the callback does the rest.
@@ -118,44 +144,42 @@ public final class MqttConnection implements MessagePublisher {
     }
 
     private void retry(MqttAsyncClient failed, String why) {
-        connected = false;
-        subscribed = false;
-        if (closing) {
+        if (state == State.CLOSED) {
             return;
         }
+        state = State.CONNECTING;
         int lost = outbox.clear();
-        LOG.warn("mqtt: {}; retrying in {} ms{}", why, backoffMs, lost == 0 ? ""
+        long delay = backoff.next();
+        LOG.warn("mqtt: {}; retrying in {} ms{}", why, delay, lost == 0 ? ""
                 : " (" + lost + " QoS 1 messages that waited for the broker dropped; the retained state is published again on connect)");
         discard(failed);
-        long delay = backoffMs;
-        backoffMs = Math.min(backoffMs * 2, config.mqtt().reconnectMaxMs());
         vertx.setTimer(delay, t -> attempt(null));
     }
 
     private void onConnected(MqttAsyncClient c, Promise<Void> first) {
-        if (c != client || closing) {
+        if (c != client || state == State.CLOSED) {
             return;
         }
-        connected = true;
-        backoffMs = config.mqtt().reconnectMinMs();
+        state = State.CONNECTED;
+        backoff.reset();
         connects.incrementAndGet();
         LOG.info("mqtt: connected to {} as {} (connect #{})", serverUri(), config.clientId(), connects.get());
+        MqttSubscription[] wanted = subscriptions.stream().map(w -> {
+            MqttSubscription sub = new MqttSubscription(w.filter(), w.qos());
+            sub.setRetainAsPublished(w.retainAsPublished());
+            return sub;
+        }).toArray(MqttSubscription[]::new);
+        String filters = String.join(", ", subscriptions.stream().map(Subscription::filter).toList());
         try {
-            String[] control = topics.controlFilters();
-            MqttSubscription[] subscriptions = new MqttSubscription[control.length + 1];
-            subscriptions[0] = new MqttSubscription(topics.frameSubscription(), config.mqtt().qos());
-            for (int i = 0; i < control.length; i++) {
-                // Retain As Published: a retained command reaches us with its retain flag even when delivered live, so it is refused.
-                subscriptions[i + 1] = new MqttSubscription(control[i], 1);
-                subscriptions[i + 1].setRetainAsPublished(true);
-            }
-            c.subscribe(subscriptions, null,
-                    new MqttActionListener() {
+            c.subscribe(wanted, null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     context.runOnContext(v -> {
-                        subscribed = true;
-                        LOG.info("mqtt: subscribed to {} and {}", topics.frameSubscription(), String.join(", ", control));
+                        if (c != client || state != State.CONNECTED) {
+                            return;
+                        }
+                        state = State.READY;
+                        LOG.info("mqtt: subscribed to {}", filters);
                         // Online only once frames can be taken: a camera that waits for it loses nothing.
                         onConnected.run();
                         if (first != null) {
@@ -166,7 +190,7 @@ public final class MqttConnection implements MessagePublisher {
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable e) {
-                    context.runOnContext(v -> retry(c, "subscribe to " + topics.frameSubscription() + " failed: " + message(e)));
+                    context.runOnContext(v -> retry(c, "subscribe to " + filters + " failed: " + message(e)));
                 }
             }, new MqttProperties());
         } catch (MqttException e) {
@@ -181,20 +205,10 @@ public final class MqttConnection implements MessagePublisher {
     @Override
     public boolean publish(OutgoingMessage m) {
         MqttAsyncClient c = client;
-        if (c == null || !connected) {
+        if (c == null || !connected()) {
             return false;
         }
-        MqttProperties properties = new MqttProperties();
-        if (m.contentType() != null) {
-            properties.setContentType(m.contentType());
-        }
-        if (m.correlationData() != null) {
-            properties.setCorrelationData(m.correlationData());
-        }
-        if (!m.userProperties().isEmpty()) {
-            properties.setUserProperties(m.userProperties().entrySet().stream().map(e -> new UserProperty(e.getKey(), e.getValue())).toList());
-        }
-        MqttMessage message = new MqttMessage(m.payload(), m.qos(), m.retained(), properties);
+        MqttMessage message = PahoMessages.toPaho(m);
         // A QoS 1 or 2 message that finds the broker's in-flight window full waits in the outbox, in order, and goes out as
         // acknowledgements come back; only a full outbox drops one.
         if (m.qos() > 0 && outbox.waiting()) {
@@ -225,7 +239,7 @@ public final class MqttConnection implements MessagePublisher {
     private void drainHeld() {
         MqttAsyncClient c = client;
         Optional<Outbox.Pending> next;
-        while (c != null && connected && (next = outbox.peek()).isPresent()) {
+        while (c != null && connected() && (next = outbox.peek()).isPresent()) {
             try {
                 c.publish(next.get().topic(), next.get().message());
                 outbox.sent();
@@ -242,34 +256,25 @@ public final class MqttConnection implements MessagePublisher {
         }
     }
 
-    /** A message that did not go out: counted and logged (at most one warning every 10 s, with the count since). Always false. */
+    /** A message that did not go out: counted and logged. Always false. */
     private boolean dropped(String topic, String why) {
-        long n = droppedMessages.incrementAndGet();
-        long now = System.nanoTime();
-        long last = lastDropWarning.get();
-        if (now - last > 10_000_000_000L && lastDropWarning.compareAndSet(last, now)) {
-            LOG.warn("mqtt: publish to {} dropped: {} ({} dropped since start)", abbreviated(topic), why, n);
-        } else {
-            LOG.debug("mqtt: publish to {} dropped: {}", abbreviated(topic), why);
-        }
+        drops.dropped(topic, why);
         return false;
     }
 
-    /** A topic shortened for log lines (camera ids come from outside and may be very long). */
-    static String abbreviated(String topic) {
-        return topic.length() <= 200 ? topic : topic.substring(0, 200) + "... (" + topic.length() + " characters)";
-    }
-
-    /** Stops taking frames (unsubscribes), keeps the connection for the last publications. */
-    public Future<Void> stopIntake() {
+    /**
+     * Unsubscribes from {@code filter} (one of the subscriptions: the frames, at a stop) and no
+     * longer makes it on a reconnect; keeps the connection for the last publications.
+     */
+    public Future<Void> unsubscribe(String filter) {
+        subscriptions = subscriptions.stream().filter(w -> !w.filter().equals(filter)).toList();
         MqttAsyncClient c = client;
-        subscribed = false;
-        if (c == null || !connected) {
+        if (c == null || !connected()) {
             return Future.succeededFuture();
         }
         Promise<Void> done = Promise.promise();
         try {
-            c.unsubscribe(topics.frameSubscription(), null, new MqttActionListener() {
+            c.unsubscribe(filter, null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     done.tryComplete();
@@ -288,7 +293,7 @@ public final class MqttConnection implements MessagePublisher {
 
     /** Publishes {@code finalStatus} (retained), disconnects cleanly and stops reconnecting. */
     public Future<Void> close(byte[] finalStatus) {
-        closing = true;
+        state = State.CLOSED;
         MqttAsyncClient c = client;
         if (c == null) {
             return Future.succeededFuture();
@@ -303,38 +308,12 @@ public final class MqttConnection implements MessagePublisher {
                 LOG.warn("mqtt: clean disconnect failed: {}", message(e));
             }
             closeQuietly(c);
-            connected = false;
             return null;
         }, false);
     }
 
-    /** The MQTT 5 maximum packet size asked of the broker: twice the payload limit plus room for topic and properties. */
-    public static long maximumPacketSize(int maxPayloadBytes) {
-        return 2L * maxPayloadBytes + (256 << 10);
-    }
-
     private String serverUri() {
-        return (config.mqtt().tls().enabled() ? "ssl://" : "tcp://") + config.mqtt().host() + ":" + config.mqtt().port();
-    }
-
-    private MqttConnectionOptions options() throws Exception {
-        MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setCleanStart(true);
-        o.setAutomaticReconnect(false);
-        o.setKeepAliveInterval(config.mqtt().keepAliveSeconds());
-        o.setConnectionTimeout(10);
-        if (config.mqtt().username() != null) {
-            o.setUserName(config.mqtt().username());
-        }
-        if (config.mqtt().password() != null) {
-            o.setPassword(config.mqtt().password().getBytes(StandardCharsets.UTF_8));
-        }
-        o.setSocketFactory(config.mqtt().tls().enabled() ? NoDelaySockets.tls(TlsSockets.factory(config.mqtt().tls())) : NoDelaySockets.plain());
-        o.setWill(topics.status(), new MqttMessage(offlineStatus, 1, true, new MqttProperties()));
-        // The broker discards larger packets instead of sending them: a hostile publisher cannot make Paho buffer
-        // a message of hundreds of MB. Up to this size a too-large frame still gets its payload_too_large error.
-        o.setMaximumPacketSize(maximumPacketSize(config.pipeline().maxPayloadBytes()));
-        return o;
+        return PahoOptions.serverUri(config.mqtt());
     }
 
     private void discard(MqttAsyncClient c) {
@@ -391,25 +370,8 @@ public final class MqttConnection implements MessagePublisher {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
-            long now = System.nanoTime();
-            MqttProperties p = message.getProperties();
-            Map<String, String> user = new HashMap<>();
-            String contentType = null;
-            byte[] correlation = null;
-            String responseTopic = null;
-            if (p != null) {
-                if (p.getUserProperties() != null) {
-                    for (UserProperty u : p.getUserProperties()) {
-                        user.put(u.getKey(), u.getValue());
-                    }
-                }
-                contentType = p.getContentType();
-                correlation = p.getCorrelationData();
-                responseTopic = p.getResponseTopic();
-            }
-            IncomingMessage in = new IncomingMessage(topic, message.getPayload(), contentType, correlation, user, responseTopic,
-                    message.isRetained(), now);
-            context.runOnContext(v -> frames.accept(in));
+            IncomingMessage in = PahoMessages.fromPaho(topic, message, System.nanoTime());
+            context.runOnContext(v -> messages.accept(in));
         }
 
         @Override

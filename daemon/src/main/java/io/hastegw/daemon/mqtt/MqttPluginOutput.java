@@ -6,23 +6,19 @@ import java.util.Map;
 /**
  * The gateway's MQTT connection as plugins see it ({@link MqttOutput}): publishing only, only
  * under {@code haste/<gateway_id>/} and never on the topics the gateway itself listens to, keeps
- * retained or reports zone changes on (a plugin must not be able to command or impersonate the gateway). The connection is
- * attached once the gateway has it; before, messages are not sent (false).
+ * retained or reports zone changes on (a plugin must not be able to command or impersonate the gateway). Until the
+ * connection is ready, messages are not sent (false).
  */
 public final class MqttPluginOutput implements MqttOutput {
     private final Topics topics;
     private final String prefix;
-    private volatile MqttConnection connection;
+    private final MessagePublisher connection;
 
-    /** Output under {@code topics}' gateway id. */
-    public MqttPluginOutput(Topics topics, String gatewayId) {
+    /** Output under {@code topics}' gateway id, through {@code connection}. */
+    public MqttPluginOutput(Topics topics, String gatewayId, MessagePublisher connection) {
         this.topics = topics;
         this.prefix = "haste/" + gatewayId + "/";
-    }
-
-    /** Publishes through {@code c} from now on. */
-    public void attach(MqttConnection c) {
-        this.connection = c;
+        this.connection = connection;
     }
 
     @Override
@@ -42,10 +38,6 @@ public final class MqttPluginOutput implements MqttOutput {
         if (qos < 0 || qos > 1) {
             throw new IllegalArgumentException("qos must be 0 or 1 (got " + qos + ")");
         }
-        MqttConnection c = connection;
-        if (c == null) {
-            return false;
-        }
-        return c.publish(new OutgoingMessage(topic, payload, qos, retained, contentType, correlationData, userProperties));
+        return connection.publish(new OutgoingMessage(topic, payload, qos, retained, contentType, correlationData, userProperties));
     }
 }

@@ -101,7 +101,7 @@ public final class Topics {
         if (responseTopic == null) {
             return Optional.empty();
         }
-        String shown = MqttConnection.abbreviated(responseTopic);
+        String shown = abbreviated(responseTopic);
         if (!responseTopic.startsWith(replyPrefix) || responseTopic.length() == replyPrefix.length()) {
             return Optional.of("response topic '" + shown + "' refused: answers go only to topics under " + replyPrefix
                     + " (mqtt.reply_topic_prefix)");
@@ -173,5 +173,23 @@ public final class Topics {
         String prefix = "haste/" + gatewayId + "/";
         return topic.equals(events()) || (topic.startsWith(prefix + "cameras/") && topic.substring(prefix.length()).split("/", -1).length >= 4
                 && topic.substring(prefix.length()).split("/", -1)[2].equals("zones"));
+    }
+
+    /**
+     * What the gateway subscribes to: the frames at {@code frameQos}, and the control topics at
+     * QoS 1 with Retain As Published (a retained command keeps its flag when delivered live, so it is refused).
+     */
+    public List<Subscription> subscriptions(int frameQos) {
+        List<Subscription> all = new java.util.ArrayList<>();
+        all.add(new Subscription(frameSubscription(), frameQos, false));
+        for (String control : controlFilters()) {
+            all.add(new Subscription(control, 1, true));
+        }
+        return all;
+    }
+
+    /** A topic shortened for log lines (camera ids come from outside and may be very long). */
+    public static String abbreviated(String topic) {
+        return topic.length() <= 200 ? topic : topic.substring(0, 200) + "... (" + topic.length() + " characters)";
     }
 }

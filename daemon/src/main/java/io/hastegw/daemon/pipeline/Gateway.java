@@ -15,15 +15,14 @@ import io.hastegw.daemon.load.BoardSampler;
 import io.hastegw.daemon.messages.Messages;
 import io.hastegw.daemon.mqtt.IncomingMessage;
 import io.hastegw.daemon.mqtt.MqttConnection;
-import io.hastegw.daemon.mqtt.MqttPluginOutput;
 import io.hastegw.daemon.mqtt.OutgoingMessage;
 import io.hastegw.daemon.mqtt.Topics;
+import io.hastegw.daemon.plugin.DeliverySink;
 import io.hastegw.daemon.plugin.PluginRuntime;
 import io.hastegw.plugin.api.Frame;
 import io.hastegw.plugin.api.FrameHeaders;
 import io.hastegw.plugin.api.InferenceEngine;
 import io.hastegw.plugin.api.Prediction;
-import io.hastegw.plugin.api.PredictionSink;
 import io.hastegw.plugin.api.RejectReason;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -47,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * board's load readings each sampling period (read off the loop), which drive the compression
  * controller ({@link AdaptiveControl}): its level goes to the next frames, its shedding drops
  * frames fairly per camera before they queue. Plugins' frame sources feed the same path as MQTT
- * frames; plugins' sinks get every prediction through their own bounded queues; a plugin refused
+ * frames; each prediction is encoded once, published on its camera's predictions topic, then handed,
+ * encoded, to the sinks (each plugin sink through its own bounded queue); a plugin refused
  * at start or disabled for failing is reported as an error event. The event loop never decodes
  * nor infers.
  */
@@ -84,9 +84,9 @@ public final class Gateway extends VerticleBase {
     /** Control commands in, their replies out. */
     private final ControlRequestHandler commands;
     private final EnergyAccounting energy;
-    private final List<PredictionSink> sinks = new ArrayList<>();
+    private final List<DeliverySink> sinks = new ArrayList<>();
     private final PluginRuntime plugins;
-    private final MqttPluginOutput pluginOutput;
+    private final MqttConnection mqtt;
     /** Each camera's latest frame and prediction, for /cameras/<id>/latest.jpg and the console. */
     private final LatestFrames latest;
     /** A detector's zone counts and events; empty for a classifier. */
@@ -94,7 +94,6 @@ public final class Gateway extends VerticleBase {
     private WorkerExecutor workers;
     /** One worker for heavy frames (huge images, expensive cameras): they never make cheap frames wait. */
     private WorkerExecutor heavyLane;
-    private MqttConnection mqtt;
     private volatile boolean accepting = true;
     private Promise<Void> drained;
     private Future<Void> firstReady;
@@ -107,15 +106,15 @@ public final class Gateway extends VerticleBase {
      * @param plane      the compression control (the processor reads the same control's level)
      * @param sampler    reads the board's load each sampling period
      * @param energy     energy totals and the board's meter
-     * @param plugins      the plugins: their sinks get every prediction (the MQTT messages too: the built-in mqtt-sink),
-     *                     their sources feed frames, their faults are reported
-     * @param pluginOutput the plugins' view of the MQTT connection, attached once it exists
+     * @param plugins    the plugins: their sinks get every prediction after it is published, their sources feed frames,
+     *                   their faults are reported
+     * @param mqtt       the connection, not started yet (the gateway starts it with its subscriptions)
      */
     public Gateway(GatewayConfig config, InferenceEngine engine, FrameProcessor processor, ControlPlane plane, BoardSampler sampler,
-                   EnergyAccounting energy, PluginRuntime plugins, MqttPluginOutput pluginOutput) {
+                   EnergyAccounting energy, PluginRuntime plugins, MqttConnection mqtt) {
         this.config = config;
         this.plugins = plugins;
-        this.pluginOutput = pluginOutput;
+        this.mqtt = mqtt;
         this.engine = engine;
         this.processor = processor;
         this.plane = plane;
@@ -130,7 +129,7 @@ public final class Gateway extends VerticleBase {
                 p.queuedBytesBudget(heap), p.heavyImagePixels());
         this.cameras = new CameraTracker(p.maxCameraIdLength(), p.maxTrackedCameras(), TimeUnit.SECONDS.toNanos(p.cameraIdleSeconds()),
                 System::nanoTime);
-        this.metrics = new GatewayMetrics(intake::queued, intake::inFlight, () -> mqtt != null && mqtt.isReady() ? 1 : 0);
+        this.metrics = new GatewayMetrics(intake::queued, intake::inFlight, () -> mqtt.isReady() ? 1 : 0);
         metrics.bind(new ControlMetrics(control));
         this.homeAssistant = config.homeassistant().enabled() ? Optional.of(new HomeAssistantBridge(new HomeAssistantDiscovery(
                 config.homeassistant().discoveryPrefix(), config.gatewayId(), engine.modelName(), version(), processor.detection().isPresent()),
@@ -159,11 +158,9 @@ public final class Gateway extends VerticleBase {
     public Future<?> start() {
         workers = vertx.createSharedWorkerExecutor("haste-inference-" + config.gatewayId(), config.pipeline().workers());
         heavyLane = vertx.createSharedWorkerExecutor("haste-heavy-" + config.gatewayId(), 1);
-        mqtt = new MqttConnection(vertx, context, config, topics, messages.lastWill(engine.modelName()), this::onConnected, this::onMessage);
-        pluginOutput.attach(mqtt);
         sinks.addAll(plugins.sinks());
         plugins.listen((plugin, reason) -> context.runOnContext(v -> pluginError(PLUGIN_DISABLED, "plugin '" + plugin + "' disabled: " + reason)));
-        firstReady = mqtt.start();
+        firstReady = mqtt.start(context, topics.subscriptions(config.mqtt().qos()), this::onConnected, this::onMessage);
         firstReady.onSuccess(v -> plugins.startSources(this::fromSource,
                 (plugin, reason) -> context.runOnContext(x -> pluginError(PLUGIN_REFUSED, "frame source of plugin '" + plugin + "' not started: " + reason))));
         long idleMs = TimeUnit.SECONDS.toMillis(config.pipeline().cameraIdleSeconds());
@@ -379,7 +376,7 @@ public final class Gateway extends VerticleBase {
 
     /** Publishes on the broker connection once it exists; false when the message was dropped. */
     private boolean publish(OutgoingMessage message) {
-        return mqtt != null && mqtt.publish(message);
+        return mqtt.publish(message);
     }
 
     private void onMessage(IncomingMessage m) {
@@ -461,9 +458,15 @@ public final class Gateway extends VerticleBase {
 
     private void deliver(Frame frame, Outcome outcome) {
         if (outcome.prediction() != null) {
-            for (PredictionSink sink : sinks) {
+            Prediction p = outcome.prediction();
+            byte[] message = messages.prediction(p);
+            if (config.mqtt().publishPredictions() && !publish(new OutgoingMessage(topics.predictions(frame.cameraId()), message,
+                    config.mqtt().predictionQos(), false, "application/json", p.correlationData(), p.userProperties()))) {
+                metrics.predictionUnsent();
+            }
+            for (DeliverySink sink : sinks) {
                 try {
-                    sink.publish(outcome.prediction());
+                    sink.deliver(p, message);
                 } catch (Exception e) {
                     LOG.warn("prediction sink {} failed: {}", sink.getClass().getName(), e.toString());
                     metrics.error(RejectReason.PLUGIN_FAILED.wireName());
@@ -509,7 +512,7 @@ public final class Gateway extends VerticleBase {
                 drained.tryComplete();
             }
             long timer = vertx.setTimer(Math.max(1, graceMs), t -> drained.tryComplete());
-            mqtt.stopIntake()
+            mqtt.unsubscribe(topics.frameSubscription())
                     .compose(x -> drained.future())
                     .compose(x -> {
                         vertx.cancelTimer(timer);

@@ -29,6 +29,7 @@ public final class GatewayMetrics {
     private final ConcurrentHashMap<String, DoubleAdder> totals = new ConcurrentHashMap<>();
     private final Timer latency;
     private final Timer inference;
+    private final Counter unsent;
 
     /** Creates the registry with its gauges reading {@code queued}, {@code inFlight} and {@code connected}. */
     public GatewayMetrics(Supplier<Number> queued, Supplier<Number> inFlight, Supplier<Number> connected) {
@@ -45,6 +46,8 @@ public final class GatewayMetrics {
         // Supplier gauges hold their function strongly (a gauge on an object holds it weakly: a lambda would be collected, reading NaN).
         Gauge.builder("haste_queue_frames", queued).description("frames waiting").register(registry);
         Gauge.builder("haste_in_flight_frames", inFlight).description("frames being processed").register(registry);
+        unsent = Counter.builder("haste_predictions_unsent").description("predictions the MQTT connection did not take (broker down, outbox full)")
+                .register(registry);
         Gauge.builder("haste_mqtt_connected", connected).description("1 when the broker connection is ready").register(registry);
     }
 
@@ -58,6 +61,11 @@ public final class GatewayMetrics {
         count("haste_frames_processed", "camera", camera);
         latency.record(Duration.ofNanos((long) (totalMs * 1e6)));
         inference.record(Duration.ofNanos((long) (inferenceMs * 1e6)));
+    }
+
+    /** A prediction could not be handed to the MQTT connection. */
+    public void predictionUnsent() {
+        unsent.increment();
     }
 
     /** A frame of {@code camera} was dropped by back-pressure. */

@@ -113,15 +113,15 @@ final class GuardedStages {
         }
     }
 
-    /** A built-in sink that never blocks (the MQTT sink), called on the event loop without a queue; a failure throws. */
-    record InlineSink(String name, PredictionSink sink, PluginGuard guard) implements PredictionSink {
+    /** A built-in sink that never blocks, called on the event loop without a queue; a failure throws. */
+    record InlineSink(String name, PredictionSink sink, PluginGuard guard) implements DeliverySink {
         @Override
-        public void publish(Prediction prediction) {
+        public void deliver(Prediction prediction, byte[] message) {
             if (guard.disabled() != null) {
                 return;
             }
             unrejected(guard, "sink '" + name + "'", () -> {
-                sink.publish(prediction);
+                sink.publish(prediction, message);
                 return null;
             });
         }

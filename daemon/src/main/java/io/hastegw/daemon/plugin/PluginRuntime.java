@@ -12,7 +12,6 @@ import io.hastegw.plugin.api.ImagePreprocessor;
 import io.hastegw.plugin.api.Plugin;
 import io.hastegw.plugin.api.PluginApi;
 import io.hastegw.plugin.api.PostProcessor;
-import io.hastegw.plugin.api.PredictionSink;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URLClassLoader;
@@ -218,7 +217,7 @@ public final class PluginRuntime implements AutoCloseable {
      * The sinks of running plugins (created once): each behind its own bounded queue and thread,
      * except a built-in sink that says it never blocks, called directly.
      */
-    public List<PredictionSink> sinks() {
+    public List<DeliverySink> sinks() {
         return chains.sinks();
     }
 

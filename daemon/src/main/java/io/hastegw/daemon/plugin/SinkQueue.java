@@ -12,20 +12,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One plugin sink behind a bounded queue and a thread of its own: {@link #publish} (called on the
+ * One plugin sink behind a bounded queue and a thread of its own: {@link #deliver} (called on the
  * event loop) only offers the prediction; when the queue is full (the sink is slow, or its
  * endpoint is down and it retries) the prediction is dropped and counted
  * ({@code haste_plugin_sink_dropped_total}), so a sink never slows the MQTT path or another sink.
  * Each delivery runs through the plugin's guard (time budget, failure count).
  */
-final class SinkQueue implements PredictionSink {
+final class SinkQueue implements DeliverySink {
+    /** A prediction and its message, waiting for the sink. */
+    private record Delivery(Prediction prediction, byte[] message) {}
+
     private static final Logger LOG = LoggerFactory.getLogger(SinkQueue.class);
 
     private final String plugin;
     private final String name;
     private final PredictionSink sink;
     private final PluginGuard guard;
-    private final BlockingQueue<Prediction> queue;
+    private final BlockingQueue<Delivery> queue;
     private final Counter dropped;
     private final Counter delivered;
     private final Thread thread;
@@ -47,15 +50,15 @@ final class SinkQueue implements PredictionSink {
     }
 
     @Override
-    public void publish(Prediction prediction) {
-        if (guard.disabled() == null && !closing && !queue.offer(prediction)) {
+    public void deliver(Prediction prediction, byte[] message) {
+        if (guard.disabled() == null && !closing && !queue.offer(new Delivery(prediction, message))) {
             dropped.increment();
         }
     }
 
     private void run() {
         while (!closing || !queue.isEmpty()) {
-            Prediction p;
+            Delivery p;
             try {
                 p = queue.poll(100, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -66,7 +69,7 @@ final class SinkQueue implements PredictionSink {
             }
             try {
                 guard.call("sink '" + name + "'", () -> {
-                    sink.publish(p);
+                    sink.publish(p.prediction(), p.message());
                     return null;
                 });
                 delivered.increment();

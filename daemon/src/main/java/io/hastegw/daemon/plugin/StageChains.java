@@ -26,7 +26,7 @@ final class StageChains {
     private final List<LoadedPlugin> running;
     private final int sinkQueue;
     private final MeterRegistry registry;
-    private final List<PredictionSink> sinks = new ArrayList<>();
+    private final List<DeliverySink> sinks = new ArrayList<>();
 
     /** Over {@code running} (the live list of running plugins). */
     StageChains(List<LoadedPlugin> running, int sinkQueue, MeterRegistry registry) {
@@ -55,7 +55,7 @@ final class StageChains {
         return chain.stream().<PostProcessor>map(s -> new GuardedStages.Post(s.name(), s.stage(), guardOf(s))).toList();
     }
 
-    synchronized List<PredictionSink> sinks() {
+    synchronized List<DeliverySink> sinks() {
         if (sinks.isEmpty()) {
             for (LoadedPlugin p : running) {
                 for (StageRegistry.Stage<PredictionSink> s : p.stages().of(StageKind.SINK, PredictionSink.class)) {

@@ -67,6 +67,8 @@ class ConfigLoaderTest {
         assertEquals(null, c.mqtt().host(), "no broker configured");
         assertEquals(1883, c.mqtt().port());
         assertEquals("haste/gateway/cameras/+/frames", c.frameFilter());
+        assertEquals(true, c.mqtt().publishPredictions());
+        assertEquals(0, c.mqtt().predictionQos());
         assertEquals(4 * 1024 * 1024, c.pipeline().maxPayloadBytes());
         assertEquals("drop_oldest", c.pipeline().dropPolicy());
         assertEquals(false, c.http().enabled());
@@ -123,6 +125,9 @@ class ConfigLoaderTest {
         "plugins.sink_queue=0|invalid configuration: key 'plugins.sink_queue' must be 1 to 1000000 (got '0')",
         "energy.meter=maybe|invalid configuration: key 'energy.meter' must be auto or none (got 'maybe')",
         "energy.summary_period_s=0|invalid configuration: key 'energy.summary_period_s' must be 1 to 86400 (got '0')",
+        "mqtt.prediction_qos=2|invalid configuration: key 'mqtt.prediction_qos' must be 0 or 1 (got '2')",
+        "plugins.settings.mqtt-sink.config.qos=1|invalid configuration: key 'plugins.settings.mqtt-sink' must be absent: the mqtt-sink plugin is gone, "
+            + "the gateway publishes predictions itself (mqtt.publish_predictions, mqtt.prediction_qos) (got 'set')",
     })
     void aBadValueIsNamedWithItsAllowedValues(String set, String message) {
         Exception e = assertThrows(ConfigException.class, () -> load(null, Map.of(), with(set)));

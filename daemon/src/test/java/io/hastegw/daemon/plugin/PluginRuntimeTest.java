@@ -181,7 +181,7 @@ class PluginRuntimeTest {
         TestPlugins.jar(dir.resolve("future.jar"), Map.of(), Map.of("haste-plugin.json", TestPlugins.descriptor("future", "1.0.0", "2.7",
                 "{\"type\": \"object\"}")), List.of());
         try (PluginRuntime runtime = load(enabled("future"))) {
-            assertEquals("needs plugin API 2.7, this gateway implements 2.1 (a newer minor version)", only(runtime).reason());
+            assertEquals("needs plugin API 2.7, this gateway implements 2.2 (a newer minor version)", only(runtime).reason());
         }
     }
 }

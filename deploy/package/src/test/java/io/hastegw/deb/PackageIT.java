@@ -48,7 +48,7 @@ class PackageIT {
                 "./usr/share/doc/haste-gateway/mqtt-api.md", "./usr/share/doc/haste-gateway/plugins.md", "./var/lib/haste-gateway/",
                 "./usr/lib/haste-gateway/plugins/haste-plugin-image-decoders.jar", "./usr/lib/haste-gateway/plugins/haste-plugin-top-k.jar",
                 "./usr/lib/haste-gateway/plugins/haste-plugin-control-policies.jar", "./usr/lib/haste-gateway/plugins/haste-plugin-energy-profiles.jar",
-                "./usr/lib/haste-gateway/plugins/haste-plugin-webhook-sink.jar", "./usr/lib/haste-gateway/plugins/haste-plugin-mqtt-sink.jar",
+                "./usr/lib/haste-gateway/plugins/haste-plugin-webhook-sink.jar",
                 "./usr/lib/haste-gateway/plugins/haste-plugin-jsonl-sink.jar",
                 "./usr/lib/haste-gateway/plugins/haste-plugin-directory-source.jar", "./usr/lib/haste-gateway/plugins/haste-plugin-label-filters.jar")) {
             assertTrue(contents.lines().anyMatch(l -> l.endsWith(" " + path)), path + " missing:\n" + contents);
@@ -69,7 +69,7 @@ class PackageIT {
                 "--set", "model.card=" + usr.resolve("share/haste-gateway/models/fmnist-resnet10.json"),
                 "--set", "plugins.dir=" + tmp.resolve("etc/haste-gateway/plugins"), "--list-plugins");
         for (String plugin : List.of("image-decoders 1.0.0", "top-k 1.0.0", "control-policies 1.0.0", "energy-profiles 1.0.0",
-                "label-filters 1.1.0", "mqtt-sink 1.0.0")) {
+                "label-filters 1.1.0")) {
             assertTrue(listed.contains("running    " + plugin), plugin + ":\n" + listed);
         }
         for (String plugin : List.of("webhook-sink", "jsonl-sink", "directory-source")) {

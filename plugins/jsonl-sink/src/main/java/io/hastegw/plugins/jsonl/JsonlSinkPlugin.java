@@ -42,8 +42,15 @@ public final class JsonlSinkPlugin implements Plugin, PredictionSink {
     }
 
     @Override
-    public synchronized void publish(Prediction prediction) throws IOException {
-        byte[] line = line(prediction);
+    public void publish(Prediction prediction) throws IOException {
+        publish(prediction, context.predictionJson(prediction));
+    }
+
+    /** Appends {@code message}, the prediction message the gateway encoded, as one line. */
+    @Override
+    public synchronized void publish(Prediction prediction, byte[] message) throws IOException {
+        byte[] line = java.util.Arrays.copyOf(message, message.length + 1);
+        line[message.length] = '\n';
         if (out == null) {
             open();
         }
@@ -55,14 +62,6 @@ public final class JsonlSinkPlugin implements Plugin, PredictionSink {
         out.write(line);
         out.flush();
         size += line.length;
-    }
-
-    /** The prediction message and a newline. */
-    private byte[] line(Prediction prediction) {
-        byte[] json = context.predictionJson(prediction);
-        byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
-        line[json.length] = '\n';
-        return line;
     }
 
     private void open() throws IOException {

@@ -16,7 +16,7 @@ public final class PluginApi {
     /** Raised by changes that break plugins built against this major. */
     public static final int MAJOR = 2;
     /** Raised by additions. */
-    public static final int MINOR = 1;
+    public static final int MINOR = 2;
     /** {@code MAJOR.MINOR}. */
     public static final String VERSION = MAJOR + "." + MINOR;
 

@@ -49,7 +49,12 @@ public final class WebhookSinkPlugin implements Plugin, PredictionSink {
 
     @Override
     public void publish(Prediction prediction) throws InterruptedException {
-        byte[] body = context.predictionJson(prediction);
+        publish(prediction, context.predictionJson(prediction));
+    }
+
+    /** Posts {@code body}, the prediction message the gateway encoded, with retries within the stage's budget. */
+    @Override
+    public void publish(Prediction prediction, byte[] body) throws InterruptedException {
         long deadline = System.nanoTime() + context.limits().stageTimeoutMs() * 900_000L;
         long wait = backoffMs;
         String failure = null;
