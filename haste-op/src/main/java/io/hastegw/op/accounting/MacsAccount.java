@@ -1,10 +1,10 @@
 package io.hastegw.op.accounting;
 
+import io.hastegw.op.transform.Nchwc;
 import io.hastegw.op.analysis.LayerInfo;
 import io.hastegw.op.transform.HasteKernel;
 import io.hastegw.op.transform.HasteLayer;
 import io.hastegw.op.transform.HasteModelInfo;
-import io.hastegw.op.transform.HasteTransformer;
 import io.hastegw.op.transform.MergeMode;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -146,8 +146,8 @@ public record MacsAccount(List<LayerMacs> layers) {
 
     /** {@code h} with its reduced convolution over input and output channels rounded up to whole NCHWc blocks. */
     static LayerMacs padded(LayerInfo layer, LayerMacs h, int block) {
-        long cp = HasteTransformer.blocks(h.reducedChannels(), block);
-        long op = HasteTransformer.blocks(layer.outChannels(), block);
+        long cp = Nchwc.blocks(h.reducedChannels(), block);
+        long op = Nchwc.blocks(layer.outChannels(), block);
         long compute = op * cp * layer.kernelSize() * layer.outputPixels();
         return new LayerMacs(h.name(), h.dense(), compute, h.hashing(), h.inputMerge(), h.filterMerge(), h.channels(), h.reducedChannels());
     }

@@ -1,5 +1,6 @@
 package io.hastegw.op.bench;
 
+import io.hastegw.op.transform.Nchwc;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -17,7 +18,6 @@ import io.hastegw.op.runtime.HasteSession;
 import io.hastegw.op.runtime.NchwcLayout;
 import io.hastegw.op.runtime.RuntimeOptions;
 import io.hastegw.op.transform.HasteModelInfo;
-import io.hastegw.op.transform.HasteTransformer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -250,15 +250,15 @@ public final class Benchmark {
             long[] in = l.inputShape();
             long[] w = l.weightShape();
             ModelProto dense = OnnxModels.subgraph(original, conv.getInput(0), in, conv.getOutput(0));
-            long cp = block > 0 ? HasteTransformer.blocks(cred, block) : cred;
-            long op = block > 0 ? HasteTransformer.blocks(w[0], block) : w[0];
+            long cp = block > 0 ? Nchwc.blocks(cred, block) : cred;
+            long op = block > 0 ? Nchwc.blocks(w[0], block) : w[0];
             GraphProto.Builder g = GraphProto.newBuilder().setName("reduced")
                     .addInput(Tensors.valueInfo("x", TensorProto.DataType.FLOAT_VALUE, 1, cp, in[2], in[3]))
                     .addInput(Tensors.valueInfo("w", TensorProto.DataType.FLOAT_VALUE, op, cp, w[2], w[3]))
                     .addOutput(Tensors.floatValueInfo("y"))
                     .addInitializer(Tensors.floats("b", new float[(int) op], op));
             if (block > 0) {
-                g.addAllNode(HasteTransformer.nchwcConv(conv, List.of("x", "w", "b"), "y_nchwc", "y", w[0]));
+                g.addAllNode(Nchwc.conv(conv, List.of("x", "w", "b"), "y_nchwc", "y", w[0]));
             } else {
                 g.addNode(conv.toBuilder().clearInput().addAllInput(List.of("x", "w", "b")).clearOutput().addOutput("y"));
             }

@@ -1,5 +1,6 @@
 package io.hastegw.op.cost;
 
+import io.hastegw.op.transform.LevelModel;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -9,7 +10,6 @@ import io.hastegw.op.onnx.OnnxModels;
 import io.hastegw.op.runtime.HasteSession;
 import io.hastegw.op.runtime.RuntimeOptions;
 import io.hastegw.op.transform.HasteModelInfo;
-import io.hastegw.op.transform.HasteTransformer;
 import io.hastegw.op.transform.StreamStep;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -181,7 +181,7 @@ public final class CostCalibrator {
     }
 
     private static ModelProto forLevel(HasteSession session, int[] planes, RuntimeOptions options, StreamStep step) {
-        return HasteTransformer.forLevel(session.original(), session.info(), planes, session.kernel(), options.nchwcBlock(), options.threads(), step);
+        return LevelModel.of(session.original(), session.info(), planes, new LevelModel.Options(session.kernel(), options.nchwcBlock(), options.threads(), step));
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.hastegw.op.runtime;
 
+import io.hastegw.op.transform.DenseBypass;
+import io.hastegw.op.transform.LevelModel;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtEnvironment;
@@ -31,7 +33,7 @@ import onnx.Onnx.ModelProto;
  * accounts for the MACs each inference executed.
  *
  * <p>It does not run the file's multi-level graph. For every level it builds the model of that
- * level ({@link HasteTransformer#forLevel}): the layers that run dense at the level are the
+ * level ({@link io.hastegw.op.transform.LevelModel}): the layers that run dense at the level are the
  * original convolutions, the others HASTE with the level's L fixed, and no {@code If} anywhere, so
  * a level costs what its layers cost and a level whose layers are all dense is the original model.
  * Sessions are built on first use of a level and kept (levels with the same layer plan share
@@ -76,7 +78,7 @@ public final class HasteSession implements AutoCloseable {
         this.info = HasteModelInfo.of(model).orElseThrow(() -> new OnnxModelException(file,
                 "not a HASTE model (no '" + HasteModelInfo.METADATA_KEY + "' metadata); create one with haste-op transform"));
         try {
-            this.original = HasteTransformer.original(model);
+            this.original = DenseBypass.original(model);
         } catch (IllegalArgumentException e) {
             throw new OnnxModelException(file, e.getMessage());
         }
@@ -215,7 +217,7 @@ public final class HasteSession implements AutoCloseable {
         synchronized (sessions) {
             s = sessions.get(key);
             if (s == null) {
-                ModelProto model = HasteTransformer.forLevel(original, info, plan[level], kernel, options.nchwcBlock(), options.threads(), step);
+                ModelProto model = LevelModel.of(original, info, plan[level], new LevelModel.Options(kernel, options.nchwcBlock(), options.threads(), step));
                 s = env.createSession(model.toByteArray(), sessionOptions);
                 if (step == StreamStep.REFRESH) {
                     Set<String> names = new LinkedHashSet<>();

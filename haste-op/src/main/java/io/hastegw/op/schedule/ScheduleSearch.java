@@ -1,5 +1,7 @@
 package io.hastegw.op.schedule;
 
+import io.hastegw.op.transform.StreamStep;
+import io.hastegw.op.transform.LevelModel;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -12,7 +14,6 @@ import io.hastegw.op.onnx.FloatTensor;
 import io.hastegw.op.runtime.RuntimeOptions;
 import io.hastegw.op.transform.HasteKernel;
 import io.hastegw.op.transform.HasteModelInfo;
-import io.hastegw.op.transform.HasteTransformer;
 import io.hastegw.op.transform.LevelSchedule;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,7 +161,7 @@ public final class ScheduleSearch {
             int[] planes = new int[info.hasteLayers().size()];
             planes[i] = l;
             String name = info.hasteLayers().get(i).name();
-            ModelProto model = HasteTransformer.forLevel(original, info, planes, kernel, block, runtime.threads());
+            ModelProto model = LevelModel.of(original, info, planes, new LevelModel.Options(kernel, block, runtime.threads(), StreamStep.FRAME));
             List<Run> runs = run(model, so, output, frames, true);
             double saved = 0;
             double damage = 0;

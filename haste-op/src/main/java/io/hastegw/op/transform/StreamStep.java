@@ -1,8 +1,7 @@
 package io.hastegw.op.transform;
 
 /**
- * Which of a camera stream's frames a one-level model is built for (see {@link
- * HasteTransformer#forLevel(onnx.Onnx.ModelProto, HasteModelInfo, int[], HasteKernel, int, int, StreamStep)}).
+ * Which of a camera stream's frames a one-level model is built for (see {@link LevelModel.Options#step()}).
  * Stream reuse hashes and merges the filters on a refresh frame only; the frames after it reuse
  * that frame's buckets and merged filters and pay for the input merge and the reduced
  * convolution alone.

@@ -1,5 +1,6 @@
 package io.hastegw.op.runtime;
 
+import io.hastegw.op.transform.LevelModel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +45,7 @@ class NativeEndToEndTest {
         TransformResult t = new HasteTransformer(env).transform(original, new long[] {1, 3, 32, 32}, HasteOptions.defaults());
         HasteModelInfo info = t.info();
         Path model = dir.resolve("model.onnx");
-        OnnxModels.write(HasteTransformer.forLevel(original, info, info.schedule().hyperplanes()[LEVEL], HasteKernel.NATIVE), model);
+        OnnxModels.write(LevelModel.of(original, info, info.schedule().hyperplanes()[LEVEL], LevelModel.Options.of(HasteKernel.NATIVE)), model);
         Path haste = dir.resolve("haste.onnx");
         OnnxModels.write(t.model(), haste);
 

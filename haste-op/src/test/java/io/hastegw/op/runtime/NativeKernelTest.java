@@ -1,5 +1,8 @@
 package io.hastegw.op.runtime;
 
+import io.hastegw.op.transform.StreamStep;
+import io.hastegw.op.transform.DenseBypass;
+import io.hastegw.op.transform.LevelModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -119,7 +122,7 @@ class NativeKernelTest {
              OrtSession multi = ENV.createSession(p.model().toByteArray(), so)) {
             for (int level : new int[] {1, 4, 8}) {
                 for (int block : new int[] {0, NchwcLayout.blockSize(ENV)}) {
-                    ModelProto single = HasteTransformer.forLevel(original, info, info.schedule().hyperplanes()[level], HasteKernel.NATIVE, block, 1);
+                    ModelProto single = LevelModel.of(original, info, info.schedule().hyperplanes()[level], new LevelModel.Options(HasteKernel.NATIVE, block, 1, StreamStep.FRAME));
                     try (OrtSession s = ENV.createSession(single.toByteArray(), so)) {
                         for (FloatTensor x : inputs.subList(0, 3)) {
                             Run want = run(multi, x, level);
@@ -144,7 +147,7 @@ class NativeKernelTest {
         ModelProto tiny = TinyModels.twoConvs(1);
         TransformResult t = new HasteTransformer(ENV).transform(tiny, new long[] {1, 3, 8, 8},
                 HasteOptions.defaults().withLevels(List.of(24)).withPatch(patch));
-        ModelProto patched = HasteTransformer.forLevel(tiny, t.info(), new int[] {24}, k, NchwcLayout.blockSize(ENV), 1);
+        ModelProto patched = LevelModel.of(tiny, t.info(), new int[] {24}, new LevelModel.Options(k, NchwcLayout.blockSize(ENV), 1, StreamStep.FRAME));
         java.util.Random random = new java.util.Random(5);
         float[] image = new float[3 * 64];
         for (int i = 0; i < image.length; i++) {
@@ -181,7 +184,7 @@ class NativeKernelTest {
         double[] worst = new double[2];
         for (MergeMode merge : MergeMode.values()) {
             TransformResult r = t.transform(tiny, new long[] {1, 3, 8, 8}, HasteOptions.defaults().withLevels(java.util.List.of(16)).withHashing(1, merge));
-            ModelProto single = HasteTransformer.forLevel(tiny, r.info(), new int[] {16}, k, block, 1);
+            ModelProto single = LevelModel.of(tiny, r.info(), new int[] {16}, new LevelModel.Options(k, block, 1, StreamStep.FRAME));
             try (OrtSession.SessionOptions so = sessionOptions(); OrtSession s = ENV.createSession(single.toByteArray(), so)) {
                 Run got = run(s, x, -1, "output");
                 assertEquals(2, got.channels[0], merge + ": channels above and below the mean multiple");
@@ -202,7 +205,7 @@ class NativeKernelTest {
     @Test
     void eachLevelsOwnModelMatchesTheMultiLevelModelOnEveryKernelAndLayout() throws Exception {
         HasteModelInfo info = portable.info();
-        ModelProto original = HasteTransformer.original(portable.model());
+        ModelProto original = DenseBypass.original(portable.model());
         int block = NchwcLayout.blockSize(ENV);
         record Variant(HasteKernel kernel, int block, int threads) {}
         List<Variant> variants = List.of(new Variant(HasteKernel.PORTABLE, 0, 1), new Variant(HasteKernel.NATIVE, 0, 1),
@@ -211,7 +214,7 @@ class NativeKernelTest {
              OrtSession multi = ENV.createSession(portable.model().toByteArray(), so)) {
             for (int level = 0; level < info.schedule().levels(); level++) {
                 for (Variant v : variants) {
-                    ModelProto single = HasteTransformer.forLevel(original, info, info.schedule().hyperplanes()[level], v.kernel(), v.block(), v.threads());
+                    ModelProto single = LevelModel.of(original, info, info.schedule().hyperplanes()[level], new LevelModel.Options(v.kernel(), v.block(), v.threads(), StreamStep.FRAME));
                     try (OrtSession s = ENV.createSession(single.toByteArray(), so)) {
                         for (FloatTensor x : inputs) {
                             Run want = run(multi, x, level);

@@ -212,7 +212,7 @@ class HasteTransformerTest {
 
     @Test
     void theOriginalModelComesBackOutOfTheHasteModelAndComputesTheSameScores() throws Exception {
-        ModelProto back = HasteTransformer.original(resnet20.haste().model());
+        ModelProto back = DenseBypass.original(resnet20.haste().model());
         assertEquals(resnet20.original().getGraph().getNodeCount(), back.getGraph().getNodeCount());
         assertTrue(HasteModelInfo.of(back).isEmpty());
         assertEquals(List.of("input"), OrtModels.realInputs(back));
@@ -227,7 +227,7 @@ class HasteTransformerTest {
     @Test
     void aModelWithoutTheDenseBypassCannotGiveItsOriginalBack() throws Exception {
         ModelProto noBypass = transform(resnet20.original(), CIFAR, HasteOptions.defaults().withDenseBypass(false)).model();
-        var e = assertThrows(IllegalArgumentException.class, () -> HasteTransformer.original(noBypass));
+        var e = assertThrows(IllegalArgumentException.class, () -> DenseBypass.original(noBypass));
         assertEquals("the HASTE model has no dense bypass (the original graph); transform it again with the default options", e.getMessage());
     }
 
