@@ -8,6 +8,7 @@ import io.hastegw.daemon.inference.OnnxEngine;
 import io.hastegw.daemon.load.BoardSampler;
 import io.hastegw.daemon.load.SystemFiles;
 import io.hastegw.daemon.messages.Messages;
+import io.hastegw.daemon.mqtt.BrokerLink;
 import io.hastegw.daemon.mqtt.EmbeddedBroker;
 import io.hastegw.daemon.mqtt.MqttConnection;
 import io.hastegw.daemon.mqtt.MqttPluginOutput;
@@ -41,18 +42,29 @@ final class GatewayLauncher {
 
     private GatewayLauncher() {}
 
+    /** Opens the gateway's broker connection: the configuration, its topics, the last will. */
+    interface LinkFactory {
+        BrokerLink open(GatewayConfig config, Topics topics, byte[] lastWill);
+    }
+
     /** Starts the gateway {@code config} describes on {@code vertx}; on failure everything opened is closed again. */
     static RunningGateway launch(Vertx vertx, GatewayConfig config, Map<String, String> env) throws StartupException, InterruptedException {
+        return launch(vertx, config, env, (c, topics, will) -> new MqttConnection(vertx, c, topics, will));
+    }
+
+    /** {@link #launch(Vertx, GatewayConfig, Map)} with the broker connection {@code links} opens (an in-process test's, without a broker). */
+    static RunningGateway launch(Vertx vertx, GatewayConfig config, Map<String, String> env, LinkFactory links)
+            throws StartupException, InterruptedException {
         CloseList closing = new CloseList();
         try {
-            return assemble(vertx, config, env, closing);
+            return assemble(vertx, config, env, links, closing);
         } catch (StartupException | InterruptedException | RuntimeException e) {
             closing.close();
             throw e;
         }
     }
 
-    private static RunningGateway assemble(Vertx vertx, GatewayConfig configured, Map<String, String> env, CloseList closing)
+    private static RunningGateway assemble(Vertx vertx, GatewayConfig configured, Map<String, String> env, LinkFactory links, CloseList closing)
             throws StartupException, InterruptedException {
         ModelCard card = ModelOpener.card(configured);
         OnnxEngine engine = ModelOpener.open(configured, card);
@@ -72,7 +84,7 @@ final class GatewayLauncher {
         }
         CompositeMeterRegistry pluginMeters = new CompositeMeterRegistry();
         Topics topics = new Topics(config);
-        MqttConnection mqtt = new MqttConnection(vertx, config, topics, new Messages(config.gatewayId()).lastWill(engine.modelName()));
+        BrokerLink mqtt = links.open(config, topics, new Messages(config.gatewayId()).lastWill(engine.modelName()));
         PluginRuntime plugins = PipelineParts.plugins(config, card, env, pluginMeters, new MqttPluginOutput(topics, config.gatewayId(), mqtt));
         closing.add("the plugins", () -> plugins.stop(config.pipeline().shutdownGraceMs()));
         plugins.start();

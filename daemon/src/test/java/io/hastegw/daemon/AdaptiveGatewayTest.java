@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * and control state in /status and /metrics, the retained energy summary, and the controller
  * under a real CPU hog (threads burning CPU, started and stopped by the test).
  */
+@Tag("broker")
 class AdaptiveGatewayTest {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> map(Map<String, Object> m, String key) {

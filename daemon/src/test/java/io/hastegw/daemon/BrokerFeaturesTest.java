@@ -17,10 +17,12 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** MQTT 5 shared subscriptions, credentials and TLS with client certificates, on real Mosquitto brokers. */
+@Tag("broker")
 class BrokerFeaturesTest {
     @TempDir
     Path tmp;

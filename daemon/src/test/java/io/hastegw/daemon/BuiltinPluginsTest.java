@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * the JSON Lines sink writes and rotates, the label filters rename, and a webhook that is slow
  * neither slows nor loses the MQTT predictions: its queue is bounded and its drops counted.
  */
+@Tag("broker")
 class BuiltinPluginsTest {
     private static final Map<String, List<String>> CAMERAS = Map.of("yard", List.of("cat", "ship", "truck"), "door", List.of("frog", "airplane"));
     private static final long JSONL_MAX = 1024;

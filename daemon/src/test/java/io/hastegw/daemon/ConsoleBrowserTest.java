@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -34,6 +35,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * refused without the token, a camera id holding markup is shown as text, and a screenshot of the
  * page is written to target/console/console.png.
  */
+@Tag("browser")
 class ConsoleBrowserTest {
     private static final String TOKEN = "a-console-token-of-32-characters";
     private static final String HOSTILE = "<img src=x onerror=alert(1)><script>alert(2)";

@@ -10,11 +10,13 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Remote tuning of the compression level over MQTT, against the real Mosquitto and the HASTE ResNet-20. */
+@Tag("broker")
 class ControlTest {
     private GatewayFixture gateway;
     private MqttTestClient client;

@@ -14,12 +14,14 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Control v2 over MQTT 5 (control/set, control/get, acks, validation, persistence) on the real Mosquitto and the HASTE ResNet-20. */
+@Tag("broker")
 class ControlV2Test {
     @TempDir
     Path tmp;

@@ -3,15 +3,17 @@ package io.hastegw.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hastegw.op.runtime.NativeKernel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import io.hastegw.op.runtime.NativeKernel;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The gateway runs HASTE models on the native kernel with a cost plan calibrated once per device and model, then cached. */
+@Tag("broker")
 class CostPlanTest {
     @TempDir
     Path cache;

@@ -21,6 +21,7 @@ import onnx.Onnx.ModelProto;
 import onnx.Onnx.TensorProto;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,6 +31,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (outside the frame, crossing themselves, on an undeclared camera, counting an unknown label),
  * and a model that outputs NaN. Each is a clear error at start or an error event; none crashes.
  */
+@Tag("broker")
 class DetectionFaultsTest {
     private static Path dir;
 

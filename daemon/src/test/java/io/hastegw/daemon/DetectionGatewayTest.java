@@ -24,6 +24,7 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,6 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * labelled scenes, zones on camera {@code yard} (its left half counts horses and frogs), the HTTP
  * endpoint with the cameras' latest frames.
  */
+@Tag("broker")
 class DetectionGatewayTest {
     private static GatewayFixture gateway;
     private static MqttTestClient client;

@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * folder, enabled and configured: its snapshots become a camera's predictions, and a camera whose
  * URL fails shows in the plugin's health while the other goes on.
  */
+@Tag("broker")
 class ExamplePluginTest {
     private static final Path EXAMPLE = Path.of(System.getProperty("haste.repo.dir", "..")).resolve("plugins/examples/http-snapshot-source");
     private Path dir;

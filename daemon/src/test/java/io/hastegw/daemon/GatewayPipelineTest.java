@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The gateway against the real Mosquitto on 127.0.0.1:1883, the real HASTE ResNet-20 and real CIFAR-10 images. */
+@Tag("broker")
 class GatewayPipelineTest {
     private static final int LEVEL = 3;
     private static final String[] CLASSES = {"airplane", "cat", "ship", "truck", "frog"};

@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
@@ -23,6 +24,7 @@ import org.yaml.snakeyaml.Yaml;
  * dashboard cannot drift from /metrics), it filters on the {@code gateway_id} label, and the
  * example Prometheus configuration sets that label on each target.
  */
+@Tag("broker")
 class GrafanaDashboardTest {
     private static final Path GRAFANA = Path.of(System.getProperty("haste.repo.dir", "..")).resolve("deploy/grafana");
 

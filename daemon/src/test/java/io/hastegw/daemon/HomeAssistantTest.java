@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * through what Home Assistant sends, and a forgotten camera's entities removed (empty retained
  * configs).
  */
+@Tag("broker")
 class HomeAssistantTest {
     @Test
     @SuppressWarnings("unchecked")

@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * tracked cameras plus one shared series, idle cameras are forgotten, and the gauges read real
  * values (not NaN) after garbage collection.
  */
+@Tag("broker")
 class HostileInputTest {
     private static final byte[] NOT_AN_IMAGE = "x".getBytes(StandardCharsets.UTF_8);
     private GatewayFixture gateway;

@@ -13,12 +13,14 @@ import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The HTTP endpoint as a hostile web page or a token guesser meets it (a real gateway on the real
  * Mosquitto; raw HTTP/1.1 over a socket, since Java's client will not send a Host header of our choosing).
  */
+@Tag("broker")
 class HttpHardeningTest {
     private static final String TOKEN = "a-console-token-of-32-characters";
     private static Path dir;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * gets its prediction or a clear refusal, and the process lives on. Before decoding was
  * subsampled and budgeted, the first of them made the JVM exit with status 3.
  */
+@Tag("broker")
 class HugeFramesTest {
     @TempDir
     static Path tmp;

@@ -3,11 +3,12 @@ package io.hastegw.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hastegw.daemon.mqtt.MqttConnection;
+import io.hastegw.daemon.mqtt.BrokerLink;
 import io.hastegw.daemon.mqtt.OutgoingMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,12 +17,13 @@ import org.junit.jupiter.api.Test;
  * order, as the broker acknowledges (Home Assistant's configs of many cameras at once, a removal's
  * empty configs, zone counts).
  */
+@Tag("broker")
 class MqttBurstTest {
     @Test
     void aBurstBeyondTheInFlightWindowArrivesWholeAndInOrder() throws Exception {
         try (GatewayFixture g = new GatewayFixture(TestModels.hasteResNet20()).ready();
              MqttTestClient c = new MqttTestClient("haste/" + g.id + "/burst/#")) {
-            MqttConnection mqtt = g.running.gateway().mqtt();
+            BrokerLink mqtt = g.running.gateway().mqtt();
             for (int i = 0; i < 300; i++) {
                 assertTrue(mqtt.publish(OutgoingMessage.plain("haste/" + g.id + "/burst/" + i, Integer.toString(i).getBytes(StandardCharsets.US_ASCII),
                         1, false)), "message " + i + " taken");

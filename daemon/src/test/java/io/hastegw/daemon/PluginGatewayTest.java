@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * disabled after plugins.max_failures in a row while the rest goes on; two plugins bundling
  * different versions of one library each get their own.
  */
+@Tag("broker")
 class PluginGatewayTest {
     private static final int MAX_FAILURES = 3;
     private static final int BUDGET_MS = 500;

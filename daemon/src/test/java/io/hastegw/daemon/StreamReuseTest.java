@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * CIFAR-10 images: reuse and refreshes by cause in /status and /metrics, the memory budget, the
  * switch, and one camera's frames on several workers.
  */
+@Tag("broker")
 class StreamReuseTest {
     private static final Path CAT = TestModels.cifar("cat", 0);
     private static final Path SHIP = TestModels.cifar("ship", 2);

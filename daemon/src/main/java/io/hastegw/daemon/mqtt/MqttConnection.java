@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * {@code offline}. It exists before it is started, so what publishes through it (the plugins'
  * output) can be given it at once; until it is ready, publishing answers false.
  */
-public final class MqttConnection implements MessagePublisher {
+public final class MqttConnection implements BrokerLink {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
 
     /** Where the connection is. */
@@ -89,6 +89,7 @@ public final class MqttConnection implements MessagePublisher {
      * @param onConnected   run after every connect, once subscribed (publishes the retained online status and state)
      * @param messages      receives every message on the subscriptions
      */
+    @Override
     public Future<Void> start(Context context, List<Subscription> subscriptions, Runnable onConnected, Consumer<IncomingMessage> messages) {
         this.context = context;
         this.subscriptions = List.copyOf(subscriptions);
@@ -106,11 +107,13 @@ public final class MqttConnection implements MessagePublisher {
     }
 
     /** Whether the broker connection is up and the subscriptions acknowledged. */
+    @Override
     public boolean isReady() {
         return state == State.READY;
     }
 
     /** Number of successful connects so far (1 + reconnects). */
+    @Override
     public long connects() {
         return connects.get();
     }
@@ -266,6 +269,7 @@ public final class MqttConnection implements MessagePublisher {
      * Unsubscribes from {@code filter} (one of the subscriptions: the frames, at a stop) and no
      * longer makes it on a reconnect; keeps the connection for the last publications.
      */
+    @Override
     public Future<Void> unsubscribe(String filter) {
         subscriptions = subscriptions.stream().filter(w -> !w.filter().equals(filter)).toList();
         MqttAsyncClient c = client;
@@ -292,6 +296,7 @@ public final class MqttConnection implements MessagePublisher {
     }
 
     /** Publishes {@code finalStatus} (retained), disconnects cleanly and stops reconnecting. */
+    @Override
     public Future<Void> close(byte[] finalStatus) {
         state = State.CLOSED;
         MqttAsyncClient c = client;

@@ -14,7 +14,7 @@ import io.hastegw.daemon.http.LatestFrames;
 import io.hastegw.daemon.load.BoardSampler;
 import io.hastegw.daemon.messages.Messages;
 import io.hastegw.daemon.mqtt.IncomingMessage;
-import io.hastegw.daemon.mqtt.MqttConnection;
+import io.hastegw.daemon.mqtt.BrokerLink;
 import io.hastegw.daemon.mqtt.OutgoingMessage;
 import io.hastegw.daemon.mqtt.Topics;
 import io.hastegw.daemon.plugin.DeliverySink;
@@ -37,7 +37,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's core loop, one verticle: frames arrive from {@link MqttConnection} on this
+ * The gateway's core loop, one verticle: frames arrive from {@link BrokerLink} on this
  * verticle's event loop, are checked (topic, size) and queued in {@link FrameIntake}; workers of
  * a dedicated, bounded {@link WorkerExecutor} (and one more worker, the heavy lane, for expensive
  * frames) run {@link FrameProcessor}; predictions and error
@@ -86,7 +86,7 @@ public final class Gateway extends VerticleBase {
     private final EnergyAccounting energy;
     private final List<DeliverySink> sinks = new ArrayList<>();
     private final PluginRuntime plugins;
-    private final MqttConnection mqtt;
+    private final BrokerLink mqtt;
     /** Each camera's latest frame and prediction, for /cameras/<id>/latest.jpg and the console. */
     private final LatestFrames latest;
     /** A detector's zone counts and events; empty for a classifier. */
@@ -111,7 +111,7 @@ public final class Gateway extends VerticleBase {
      * @param mqtt       the connection, not started yet (the gateway starts it with its subscriptions)
      */
     public Gateway(GatewayConfig config, InferenceEngine engine, FrameProcessor processor, ControlPlane plane, BoardSampler sampler,
-                   EnergyAccounting energy, PluginRuntime plugins, MqttConnection mqtt) {
+                   EnergyAccounting energy, PluginRuntime plugins, BrokerLink mqtt) {
         this.config = config;
         this.plugins = plugins;
         this.mqtt = mqtt;
@@ -256,7 +256,7 @@ public final class Gateway extends VerticleBase {
     }
 
     /** The broker connection (for /health). */
-    public MqttConnection mqtt() {
+    public BrokerLink mqtt() {
         return mqtt;
     }
 

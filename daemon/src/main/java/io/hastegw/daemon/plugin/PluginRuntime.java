@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
 public final class PluginRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PluginRuntime.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Built-in plugins the gateway replaced by its own code: a jar of one left behind (an old install) is refused, saying why. */
+    private static final Map<String, String> RETIRED = Map.of("mqtt-sink", "retired: the gateway publishes predictions itself since plugin "
+            + "API 2.2 (mqtt.publish_predictions, mqtt.prediction_qos); delete this jar");
 
     /** Told when a running plugin is disabled after failing too often. */
     public interface Listener {
@@ -131,14 +134,14 @@ public final class PluginRuntime implements AutoCloseable {
     }
 
     /**
-     * Why {@code d} is not loaded (refused: a second plugin with its id, an incompatible API, an
-     * invalid configuration; or not enabled), or empty when it may be.
+     * Why {@code d} is not loaded (refused: a second plugin with its id, a retired plugin, an
+     * incompatible API, an invalid configuration; or not enabled), or empty when it may be.
      */
     private Optional<PluginStatus> admission(PluginCandidate c, PluginDescriptor d) {
         Optional<LoadedPlugin> twin = find(d.id());
         Optional<String> problem = twin.isPresent()
                 ? Optional.of("a plugin with id '" + d.id() + "' is already loaded from " + twin.get().candidate().location())
-                : PluginApi.incompatibility(d.api());
+                : Optional.ofNullable(RETIRED.get(d.id())).or(() -> PluginApi.incompatibility(d.api()));
         if (problem.isEmpty() && !settings.enabled(d.id(), c.origin())) {
             return Optional.of(PluginStatus.unloaded(PluginStatus.NOT_ENABLED, c, d, null, c.origin() == PluginOrigin.OPERATOR
                     ? "found in plugins.dir but not enabled (set plugins.settings." + d.id() + ".enabled: true)"

@@ -98,6 +98,16 @@ class PluginRuntimeTest {
     }
 
     @Test
+    void aRetiredBuiltInPluginLeftBehindIsRefusedSayingWhy() {
+        working(builtin.resolve("haste-plugin-mqtt-sink.jar"), "mqtt-sink");
+        try (PluginRuntime runtime = load(Map.of())) {
+            assertEquals(List.of("mqtt-sink", PluginStatus.REFUSED, "retired: the gateway publishes predictions itself since plugin API 2.2 "
+                    + "(mqtt.publish_predictions, mqtt.prediction_qos); delete this jar"), List.of(only(runtime).id(), only(runtime).state(),
+                    only(runtime).reason()));
+        }
+    }
+
+    @Test
     void aDisabledMarkerFileKeepsAPluginFolderFromLoading() throws IOException {
         Path folder = Files.createDirectories(dir.resolve("hello"));
         working(folder.resolve("hello.jar"), "hello");

@@ -72,8 +72,8 @@ class PackageIT {
                 "label-filters 1.1.0")) {
             assertTrue(listed.contains("running    " + plugin), plugin + ":\n" + listed);
         }
-        for (String plugin : List.of("webhook-sink", "jsonl-sink", "directory-source")) {
-            assertTrue(listed.contains("not_enabled " + plugin + " 1.0.0"), plugin + ":\n" + listed);
+        for (String plugin : List.of("webhook-sink 1.1.0", "jsonl-sink 1.1.0", "directory-source 1.0.0")) {
+            assertTrue(listed.contains("not_enabled " + plugin), plugin + ":\n" + listed);
         }
     }
 

@@ -21,10 +21,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** haste-op on the shared detector: eval on a detection folder, scenes and clips, stream-bench on clips, decode-bench. */
+@Tag("slow")
 class DetectionCliTest {
     @TempDir
     static Path tmp;

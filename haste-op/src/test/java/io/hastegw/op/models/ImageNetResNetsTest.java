@@ -8,10 +8,12 @@ import io.hastegw.op.accounting.MacsAccount;
 import io.hastegw.op.analysis.LayerInfo;
 import io.hastegw.op.analysis.ModelAnalysis;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The ImageNet-shaped ResNets have torchvision's layers and MACs, and the same seed gives the same model. */
+@Tag("slow")
 class ImageNetResNetsTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"RESNET18, 20, 1814073344", "RESNET50, 53, 4089184256"})

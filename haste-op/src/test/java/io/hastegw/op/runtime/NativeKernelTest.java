@@ -1,8 +1,8 @@
 package io.hastegw.op.runtime;
 
-import io.hastegw.op.transform.StreamStep;
 import io.hastegw.op.transform.DenseBypass;
 import io.hastegw.op.transform.LevelModel;
+import io.hastegw.op.transform.StreamStep;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -37,6 +37,7 @@ import onnx.Onnx.ModelProto;
 import onnx.Onnx.OperatorSetIdProto;
 import onnx.Onnx.TensorProto;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,6 +45,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The native kernel library loads, refuses what it must, and computes what the portable graph computes. */
+@Tag("slow")
 class NativeKernelTest {
     private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
     private static final double TOLERANCE = 1e-5;

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.NodeProto;
 import onnx.Onnx.TensorProto;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The HASTE ONNX graph, run by ONNX Runtime on real CIFAR-10 images, against the original model and the Java reference. */
+@Tag("slow")
 class HasteGraphTest {
     private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
