@@ -108,7 +108,7 @@ final class GatewayLauncher {
             LOG.warn("mqtt.publish_predictions is false and no prediction sink runs: predictions go nowhere");
         }
         Gateway gateway = new Gateway(config, engine, processor, plane, new BoardSampler(SystemFiles.local()), energy, plugins, mqtt);
-        closing.add("the frames' check", () -> framesRunning.set(gateway.intake().inFlight() > 0));
+        closing.add("the frames' check", () -> framesRunning.set(gateway.inFlight() > 0));
         gateway.metrics().include(pluginMeters);
         engine.streams().ifPresent(gateway.metrics()::bind);
         deploy(vertx, config, gateway);

@@ -70,11 +70,11 @@ final class ConsoleEndpoints {
         router.post("/console/api/control").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::control);
         router.get("/console/:file").handler(ctx -> file(ctx, ctx.pathParam("file")));
         router.get("/console/").handler(ctx -> file(ctx, ""));
-        feed.tick(System.currentTimeMillis());
-        vertx.setPeriodic(1000, t -> {
-            String state = "event: state\ndata: " + feed.tick(System.currentTimeMillis()).encode() + "\n\n";
+        gateway.status().onSuccess(now -> feed.tick(System.currentTimeMillis(), now));
+        vertx.setPeriodic(1000, t -> gateway.status().onSuccess(now -> {
+            String state = "event: state\ndata: " + feed.tick(System.currentTimeMillis(), now).encode() + "\n\n";
             streams.forEach(s -> s.write(state));
-        });
+        }));
     }
 
     /** The response with the console's Content-Security-Policy (nosniff, no-referrer and no-store: {@link HttpGuard}, on every answer). */

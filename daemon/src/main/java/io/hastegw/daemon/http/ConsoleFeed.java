@@ -4,6 +4,7 @@ import io.hastegw.daemon.load.BoardSampler;
 import io.hastegw.daemon.load.LatencyWindow;
 import io.hastegw.daemon.pipeline.CameraRates;
 import io.hastegw.daemon.pipeline.Gateway;
+import io.hastegw.daemon.pipeline.GatewayStatus;
 import io.hastegw.daemon.pipeline.GatewayMetrics;
 import io.hastegw.daemon.pipeline.PeriodTotals;
 import io.hastegw.daemon.pipeline.RecentErrors;
@@ -38,8 +39,8 @@ final class ConsoleFeed {
         this.controlEnabled = controlEnabled;
     }
 
-    /** The state now (rates over the time since the previous call), also added to the history. */
-    JsonObject tick(long nowMillis) {
+    /** The state {@code now} (rates over the time since the previous call), also added to the history. */
+    JsonObject tick(long nowMillis, GatewayStatus now) {
         GatewayMetrics m = gateway.metrics();
         double seconds = lastAt == 0 ? 0 : (nowMillis - lastAt) / 1000.0;
         Map<String, Double> processed = m.perCamera("haste_frames_processed");
@@ -67,15 +68,15 @@ final class ConsoleFeed {
                 .put("per_frame_mj", round(period.millijoules() / period.frames()))
                 .put("dense_per_frame_mj", round(period.denseMillijoules() / period.frames()))
                 .put("saved_percent", round(saved)) : null;
-        Map<String, Object> control = gateway.controlState();
-        BoardSampler.Reading r = gateway.control().reading();
-        LatencyWindow.Stats w = gateway.control().stats();
+        Map<String, Object> control = now.control();
+        BoardSampler.Reading r = now.reading();
+        LatencyWindow.Stats w = now.window();
         JsonObject state = new JsonObject()
                 .put("t", nowMillis)
-                .put("model", gateway.engine().modelName())
-                .put("mqtt_connected", gateway.mqtt() != null && gateway.mqtt().isReady())
+                .put("model", now.model())
+                .put("mqtt_connected", now.mqttReady())
                 .put("control", new JsonObject().put("mode", ((Map<?, ?>) control.get("settings")).get("mode"))
-                        .put("level", control.get("level")).put("levels", gateway.engine().levels())
+                        .put("level", control.get("level")).put("levels", now.levels())
                         .put("shed_every", control.get("shed_every")).put("reason", control.get("reason"))
                         .put("settings", new JsonObject(castMap(control.get("settings")))))
                 .put("control_enabled", controlEnabled)
@@ -87,7 +88,7 @@ final class ConsoleFeed {
                 .put("totals", new JsonObject().put("received", (long) m.total("haste_frames_received"))
                         .put("processed", (long) m.total("haste_frames_processed")).put("dropped", (long) m.total("haste_frames_dropped"))
                         .put("shed", (long) m.total("haste_frames_shed")).put("errors", (long) m.total("haste_frame_errors")))
-                .put("errors", errors());
+                .put("errors", errors(now));
         lastAt = nowMillis;
         if (history.size() == HISTORY) {
             history.removeFirst();
@@ -102,10 +103,10 @@ final class ConsoleFeed {
         return new JsonArray(java.util.List.copyOf(history));
     }
 
-    private JsonArray errors() {
+    private static JsonArray errors(GatewayStatus now) {
         JsonArray out = new JsonArray();
-        for (RecentErrors.Entry e : gateway.errors().list()) {
-            out.add(new JsonObject().put("t", e.timestampMillis()).put("reason", e.reason()).put("message", e.message())
+        for (RecentErrors.Entry e : now.errors()) {
+            out.add(new JsonObject().put("t", e.timestampMillis()).put("reason", e.reason().wireName()).put("message", e.message())
                     .put("camera_id", e.cameraId()).put("frame_id", e.frameId()));
         }
         return out;

@@ -2,6 +2,7 @@ package io.hastegw.daemon.http;
 
 import io.hastegw.daemon.config.GatewayConfig;
 import io.hastegw.daemon.pipeline.Gateway;
+import io.hastegw.daemon.pipeline.GatewayStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -39,16 +40,17 @@ public final class HttpEndpoints extends VerticleBase {
     public Future<?> start() {
         Router router = Router.router(vertx);
         new HttpGuard(config.allowedHosts()).install(router);
-        router.get("/health").handler(ctx -> {
-            JsonObject health = health();
+        router.get("/health").handler(ctx -> gateway.status().onSuccess(now -> {
+            JsonObject health = health(now);
             ctx.response().setStatusCode(health.getString("status").equals("up") ? 200 : 503)
                     .putHeader("content-type", "application/json").end(health.encode());
-        });
+        }).onFailure(ctx::fail));
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(gateway.metrics().scrape()));
         // Plugins' health is their own code (guarded, up to plugins.stage_timeout_ms each): asked off the event loop.
-        router.get("/status").handler(ctx -> vertx.executeBlocking(() -> gateway.plugins().status(), false)
-                .onSuccess(plugins -> ctx.response().putHeader("content-type", "application/json").end(status(plugins).encodePrettily()))
+        router.get("/status").handler(ctx -> gateway.status().compose(now -> vertx.executeBlocking(() -> gateway.plugins().status(), false)
+                .map(plugins -> status(now, plugins)))
+                .onSuccess(status -> ctx.response().putHeader("content-type", "application/json").end(status.encodePrettily()))
                 .onFailure(ctx::fail));
         // Drawn off the event loop: the first request after a frame decodes, draws and encodes it.
         router.get("/cameras/:camera/latest.jpg").handler(ctx -> vertx.executeBlocking(() -> gateway.latestFrames()
@@ -98,28 +100,31 @@ public final class HttpEndpoints extends VerticleBase {
         return server.actualPort();
     }
 
-    private JsonObject health() {
-        boolean broker = gateway.mqtt() != null && gateway.mqtt().isReady();
-        return new JsonObject().put("status", broker ? "up" : "down").put("broker_connected", broker).put("model_loaded", true)
-                .put("queue", new JsonObject().put("queued", gateway.intake().queued()).put("in_flight", gateway.intake().inFlight()));
+    private static JsonObject health(GatewayStatus now) {
+        return new JsonObject().put("status", now.mqttReady() ? "up" : "down").put("broker_connected", now.mqttReady()).put("model_loaded", true)
+                .put("queue", queue(now));
     }
 
-    private JsonObject status(List<PluginStatus> plugins) {
+    private static JsonObject queue(GatewayStatus now) {
+        return new JsonObject().put("queued", now.queued()).put("in_flight", now.inFlight());
+    }
+
+    private JsonObject status(GatewayStatus now, List<PluginStatus> plugins) {
         var m = gateway.metrics();
         return new JsonObject()
-                .put("model", gateway.engine().modelName())
-                .put("level", gateway.level())
-                .put("levels", gateway.engine().levels())
-                .put("engine", new JsonObject(gateway.engine().details(gateway.level())))
-                .put("control", new JsonObject(gateway.controlState()))
-                .put("load", load())
+                .put("model", now.model())
+                .put("level", now.level())
+                .put("levels", now.levels())
+                .put("engine", new JsonObject(now.engine()))
+                .put("control", new JsonObject(now.control()))
+                .put("load", load(now))
                 .put("uptime_s", ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0)
-                .put("mqtt_connects", gateway.mqtt() == null ? 0 : gateway.mqtt().connects())
+                .put("mqtt_connects", now.mqttConnects())
                 .put("frames", new JsonObject().put("received", m.total("haste_frames_received"))
                         .put("processed", m.total("haste_frames_processed")).put("dropped", m.total("haste_frames_dropped"))
                         .put("errors", m.total("haste_frame_errors")).put("shed", m.total("haste_frames_shed")))
                 .put("plugins", new JsonArray(plugins.stream().map(HttpEndpoints::plugin).toList()))
-                .put("health", health());
+                .put("health", health(now));
     }
 
     private static JsonObject plugin(PluginStatus p) {
@@ -129,9 +134,9 @@ public final class HttpEndpoints extends VerticleBase {
     }
 
     /** The last sampling period's board reading and latency window (null where unknown). */
-    private JsonObject load() {
-        var r = gateway.control().reading();
-        var w = gateway.control().stats();
+    private static JsonObject load(GatewayStatus now) {
+        var r = now.reading();
+        var w = now.window();
         return new JsonObject()
                 .put("board_cpu", finite(r.boardCpu())).put("process_cpu", finite(r.processCpu())).put("other_cpu", finite(r.otherCpu()))
                 .put("load_average", finite(r.loadAverage())).put("temperature_c", finite(r.temperatureC()))
@@ -140,7 +145,7 @@ public final class HttpEndpoints extends VerticleBase {
                         .put("drop_rate", finite(w.dropRate())).put("p50_ms", finite(w.p50Ms())).put("p95_ms", finite(w.p95Ms()))
                         .put("p99_ms", finite(w.p99Ms())).put("inference_p50_ms", finite(w.inferenceP50Ms()))
                         .put("inference_p95_ms", finite(w.inferenceP95Ms())).put("queue_p95_ms", finite(w.queueP95Ms())))
-                .put("queue", new JsonObject().put("queued", gateway.intake().queued()).put("in_flight", gateway.intake().inFlight()));
+                .put("queue", queue(now));
     }
 
     /** A figure for JSON: rounded to 3 decimals, null when unknown (also the console's). */

@@ -121,9 +121,9 @@ public final class Messages {
     }
 
     /** An error event about one frame or command (camera and frame id may be null); {@code reason} as in the error schema. */
-    public byte[] error(String reason, String message, String topic, String cameraId, String frameId) {
+    public byte[] error(ErrorReason reason, String message, String topic, String cameraId, String frameId) {
         ObjectNode root = base(ERROR_SCHEMA, System.currentTimeMillis());
-        root.put("reason", reason);
+        root.put("reason", reason.wireName());
         root.put("message", message);
         root.put("topic", topic);
         root.put("camera_id", cameraId);

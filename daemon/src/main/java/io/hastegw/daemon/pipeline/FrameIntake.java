@@ -46,13 +46,14 @@ public final class FrameIntake {
     /**
      * A frame handed out for processing.
      *
-     * @param frame the frame
-     * @param heavy whether it goes to the heavy lane
+     * @param frame  the frame
+     * @param format its format as sniffed when it was admitted (empty: none known)
+     * @param heavy  whether it goes to the heavy lane
      */
-    public record Dispatch(Frame frame, boolean heavy) {}
+    public record Dispatch(Frame frame, Optional<String> format, boolean heavy) {}
 
-    /** A frame waiting, with the pixel count its header declares. */
-    private record Waiting(Frame frame, long pixels) {}
+    /** A frame waiting, with its format and the pixel count its header declares. */
+    private record Waiting(Frame frame, Optional<String> format, long pixels) {}
 
     /** A recently served camera: its virtual clock, the smoothed cost of its frames (ns), whether its last frame was predicted. */
     private static final class Served {
@@ -102,8 +103,8 @@ public final class FrameIntake {
         };
     }
 
-    /** Offers a frame whose header declares {@code pixels} pixels (0 when unknown). */
-    public Admission offer(Frame frame, long pixels) {
+    /** Offers a frame of {@code format} whose header declares {@code pixels} pixels (0 when unknown). */
+    public Admission offer(Frame frame, Optional<String> format, long pixels) {
         ArrayDeque<Waiting> q = queues.get(frame.cameraId());
         boolean replace = q != null && q.size() >= perCamera;
         if (replace && !dropOldest) {
@@ -123,10 +124,10 @@ public final class FrameIntake {
         queuedBytes += frame.payload().length - freed;
         if (replace) {
             q.poll();
-            q.add(new Waiting(frame, pixels));
+            q.add(new Waiting(frame, format, pixels));
             return Admission.QUEUED_DROPPED_OLDEST;
         }
-        q.add(new Waiting(frame, pixels));
+        q.add(new Waiting(frame, format, pixels));
         queued++;
         return Admission.QUEUED;
     }
@@ -163,7 +164,8 @@ public final class FrameIntake {
         virtualNow = start;
         served.computeIfAbsent(camera, c -> new Served()).clock = start;
         ArrayDeque<Waiting> q = queues.remove(camera);
-        Frame frame = q.poll().frame();
+        Waiting next = q.poll();
+        Frame frame = next.frame();
         if (!q.isEmpty()) {
             queues.put(camera, q);
         }
@@ -171,7 +173,7 @@ public final class FrameIntake {
         queuedBytes -= frame.payload().length;
         inFlight++;
         heavyBusy |= heavy;
-        return Optional.of(new Dispatch(frame, heavy));
+        return Optional.of(new Dispatch(frame, next.format(), heavy));
     }
 
     /** The lower median cost over the cameras whose last frame was predicted; -1 when there are none. */

@@ -61,10 +61,13 @@ public final class FrameProcessor {
         this.detection = detection;
     }
 
-    /** Processes {@code frame}; {@code wallMillis} is its arrival time for the prediction's timestamp. The outcome carries the time taken. */
-    Outcome process(Frame frame, long wallMillis) {
+    /**
+     * Processes {@code frame}, whose format was sniffed when it was admitted; {@code wallMillis} is
+     * its arrival time for the prediction's timestamp. The outcome carries the time taken.
+     */
+    Outcome process(Frame frame, Optional<String> format, long wallMillis) {
         long start = System.nanoTime();
-        return stages(frame, wallMillis, start).costing(System.nanoTime() - start);
+        return stages(frame, format, wallMillis, start).costing(System.nanoTime() - start);
     }
 
     /** A detector's decoding and zones; empty for a classifier. */
@@ -74,7 +77,7 @@ public final class FrameProcessor {
 
     /**
      * {@code frame} decoded as the stages decode it (format, then the first decoder that supports
-     * it): to draw a kept frame again. Call it off the event loop.
+     * it): to draw a kept frame again, long after its admission. Call it off the event loop.
      */
     public Image decode(Frame frame) throws FrameRejectedException {
         Optional<String> format = format(frame);
@@ -91,8 +94,7 @@ public final class FrameProcessor {
         return decoders.stream().filter(d -> d.supports(format)).findFirst();
     }
 
-    private Outcome stages(Frame frame, long wallMillis, long start) {
-        Optional<String> format = format(frame);
+    private Outcome stages(Frame frame, Optional<String> format, long wallMillis, long start) {
         Optional<FrameDecoder> decoder = format.flatMap(this::decoderFor);
         if (decoder.isEmpty()) {
             return Outcome.rejected(RejectReason.UNKNOWN_FORMAT, format.isPresent() && FrameFormats.BUILT_IN.contains(format.get())

@@ -1,5 +1,6 @@
 package io.hastegw.daemon.pipeline;
 
+import io.hastegw.daemon.messages.ErrorReason;
 import io.hastegw.plugin.api.Prediction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -73,9 +74,9 @@ public final class GatewayMetrics {
         count("haste_frames_dropped", "camera", camera);
     }
 
-    /** A frame was rejected for {@code reason}. */
-    public void error(String reason) {
-        count("haste_frame_errors", "reason", reason);
+    /** An error event for {@code reason} was published. */
+    public void error(ErrorReason reason) {
+        count("haste_frame_errors", "reason", reason.wireName());
     }
 
     /** A prediction of {@code camera} used {@code energy} (and would have used its dense estimate). */

@@ -1,5 +1,6 @@
 package io.hastegw.daemon.pipeline;
 
+import io.hastegw.daemon.messages.ErrorReason;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -12,12 +13,12 @@ public final class RecentErrors {
      * One error event as published on the errors topic.
      *
      * @param timestampMillis when (epoch ms)
-     * @param reason          the error schema's reason
+     * @param reason          the error event's reason
      * @param message         what happened (may hold text from untrusted clients: shown escaped)
      * @param cameraId        the camera, or null
      * @param frameId         the frame, or null
      */
-    public record Entry(long timestampMillis, String reason, String message, String cameraId, String frameId) {}
+    public record Entry(long timestampMillis, ErrorReason reason, String message, String cameraId, String frameId) {}
 
     private final int capacity;
     private final ArrayDeque<Entry> entries;
