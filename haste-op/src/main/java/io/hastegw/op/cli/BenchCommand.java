@@ -14,7 +14,6 @@ import io.hastegw.op.onnx.OnnxModels;
 import io.hastegw.op.transform.HasteModelInfo;
 import io.hastegw.op.transform.HasteOptions;
 import io.hastegw.op.transform.HasteTransformer;
-import io.hastegw.op.transform.LevelSchedule;
 import io.hastegw.op.transform.TransformResult;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -29,6 +28,7 @@ import onnx.Onnx.ModelProto;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -91,8 +91,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "30", description = "images timed (default: ${DEFAULT-VALUE})")
     int limit;
 
-    @Option(names = "--levels", split = ",", description = "L for levels 1..N, every layer (default: 16,14,13,12,11,10,9,8)")
-    List<Integer> levels = LevelSchedule.DEFAULT_LEVELS;
+    @Mixin
+    LevelOptions levelOptions;
 
     @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "intra-op thread counts to run (default: ${DEFAULT-VALUE})")
     List<Integer> threads;
@@ -109,8 +109,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--work", description = "folder for the HASTE model (default: a temporary folder)")
     Path work;
 
-    @Option(names = "--out", description = "also write the report (Markdown) here")
-    Path out;
+    @Mixin
+    ReportOptions reportOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -145,14 +145,14 @@ final class BenchCommand implements Callable<Integer> {
             schedule = String.format(Locale.ROOT, "%s, levels 1..%d (%s)", file, info.schedule().levels() - 1, info.describe());
         } else {
             TransformResult t = new HasteTransformer(env).transform(original, InputShape.batchOne(original, card),
-                    HasteOptions.defaults().withLevels(levels));
+                    HasteOptions.defaults().withLevels(levelOptions.levels));
             if (t.info() == null) {
                 throw new IllegalArgumentException("the model has no convolution HASTE can replace");
             }
             file = dir.resolve(card.name() + "-haste.onnx");
             OnnxModels.write(t.model(), file);
             info = t.info();
-            schedule = String.format(Locale.ROOT, "levels 1..%d with L = %s", levels.size(), levels);
+            schedule = String.format(Locale.ROOT, "levels 1..%d with L = %s", levelOptions.levels.size(), levelOptions.levels);
         }
         List<FloatTensor> inputs = inputs(card);
         StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
@@ -169,10 +169,7 @@ final class BenchCommand implements Callable<Integer> {
             stdout.flush();
             report.append(part).append('\n');
         }
-        if (out != null) {
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, report);
-        }
+        reportOptions.write(report);
         return 0;
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -30,22 +31,17 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--images", description = "real images to calibrate on, any folder depth (default: synthetic images)")
     Path images;
 
-    @Option(names = "--cost-cache", description = "folder of cost plans (default: the gateway's, <tmp>/haste-gateway/cost; the package's: "
-            + "/var/lib/haste-gateway/cost)")
-    Path costCache;
+    @Mixin
+    CostPlanOptions plan;
 
-    @Option(names = "--threads", defaultValue = "1", description = "intra-op threads the plan is for (default: ${DEFAULT-VALUE})")
-    int threads;
 
-    @Option(names = "--stream-reuse", description = "the plan of a gateway with stream reuse on (its default): reused frames timed")
-    boolean streamReuse;
 
     @Option(names = "--force", description = "measure again even when a plan is cached")
     boolean force;
 
     @Override
     public Integer call() throws Exception {
-        InspectCommand.printCostPlan(spec.commandLine().getOut(), model, ModelCard.read(card), costCache, threads, streamReuse, images,
+        InspectCommand.printCostPlan(spec.commandLine().getOut(), model, ModelCard.read(card), plan, images,
                 force ? InspectCommand.Measure.ALWAYS : InspectCommand.Measure.IF_NEEDED);
         return 0;
     }

@@ -2,12 +2,11 @@ package io.hastegw.op.cli;
 
 import io.hastegw.op.bench.DecodeBenchmark;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -32,8 +31,8 @@ final class DecodeBenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "2000", description = "timed runs per setting (default: ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--out", description = "also write the report (Markdown) here")
-    Path out;
+    @Mixin
+    ReportOptions reportOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -53,9 +52,7 @@ final class DecodeBenchCommand implements Callable<Integer> {
                 DecodeBenchmark.run(output, classes, 0.01, 0.5, 300, runs / 2, runs))).append('\n');
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(report);
-        if (out != null) {
-            Files.writeString(out, report);
-        }
+        reportOptions.write(report);
         return 0;
     }
 }

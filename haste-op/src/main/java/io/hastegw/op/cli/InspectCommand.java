@@ -33,6 +33,7 @@ import java.util.stream.Collectors;
 import onnx.Onnx.ModelProto;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
@@ -50,14 +51,10 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--card", description = "model card (needed when the input has symbolic sizes; with --calibrate, for the images)")
     Path card;
 
-    @Option(names = "--cost-cache", description = "folder of cost plans (default: the gateway's, <tmp>/haste-gateway/cost)")
-    Path costCache;
+    @Mixin
+    CostPlanOptions plan;
 
-    @Option(names = "--threads", defaultValue = "1", description = "intra-op threads the plan is for (default: ${DEFAULT-VALUE})")
-    int threads;
 
-    @Option(names = "--stream-reuse", description = "the plan of a gateway with stream reuse on (its default): reused frames timed")
-    boolean streamReuse;
 
     @Option(names = "--calibrate", description = "measure the cost plan when none is cached for this device (needs --card)")
     boolean calibrate;
@@ -74,7 +71,7 @@ final class InspectCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "model %s (opset %d, %d nodes)%n", model, OnnxModels.defaultOpset(onnx), onnx.getGraph().getNodeCount());
         if (info.isPresent()) {
             printHaste(out, info.get());
-            printCostPlan(out, model, modelCard, costCache, threads, streamReuse, images, calibrate ? Measure.IF_NEEDED : Measure.NEVER);
+            printCostPlan(out, model, modelCard, plan, images, calibrate ? Measure.IF_NEEDED : Measure.NEVER);
         } else {
             printPlain(out, onnx, modelCard);
         }
@@ -134,8 +131,11 @@ final class InspectCommand implements Callable<Integer> {
      * The cost plan of {@code model} on this device, from the cache or measured as {@code measure}
      * says ({@code inspect --calibrate}, {@code calibrate}), stored, and printed per level and layer.
      */
-    static void printCostPlan(PrintWriter out, Path model, ModelCard modelCard, Path costCache, int threads, boolean streamReuse, Path images,
+    static void printCostPlan(PrintWriter out, Path model, ModelCard modelCard, CostPlanOptions which, Path images,
                               Measure measure) throws Exception {
+        Path costCache = which.costCache;
+        int threads = which.threads;
+        boolean streamReuse = which.streamReuse;
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         CostCache cache = new CostCache(costCache != null ? costCache : CostCache.defaultDir());
         RuntimeOptions options = streamReuse ? RuntimeOptions.of(threads).withStreamReuse() : RuntimeOptions.of(threads);

@@ -19,7 +19,6 @@ import io.hastegw.op.runtime.RuntimeOptions;
 import io.hastegw.op.transform.HasteModelInfo;
 import io.hastegw.op.transform.HasteOptions;
 import io.hastegw.op.transform.HasteTransformer;
-import io.hastegw.op.transform.LevelSchedule;
 import io.hastegw.op.transform.TransformResult;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -35,6 +34,7 @@ import onnx.Onnx.ModelProto;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -68,8 +68,8 @@ final class StreamBenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "11", description = "seed of the images' choice and the clips' jitter, drift and noise")
     long seed;
 
-    @Option(names = "--levels", split = ",", description = "L for levels 1..N when the model is transformed here (default: 16,14,13,12,11,10,9,8)")
-    List<Integer> levels = LevelSchedule.DEFAULT_LEVELS;
+    @Mixin
+    LevelOptions levelOptions;
 
     @Option(names = "--run-levels", split = ",", description = "levels to measure (default: every level above 0)")
     List<Integer> runLevels;
@@ -89,8 +89,8 @@ final class StreamBenchCommand implements Callable<Integer> {
     @Option(names = "--cameras", defaultValue = "16", description = "cameras the memory figure is stated for (default: ${DEFAULT-VALUE})")
     int cameras;
 
-    @Option(names = "--out", description = "also write the report (Markdown) here")
-    Path out;
+    @Mixin
+    ReportOptions reportOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -111,13 +111,13 @@ final class StreamBenchCommand implements Callable<Integer> {
                 schedule = file + " (" + info.describe() + ")";
             } else {
                 TransformResult t = new HasteTransformer(env).transform(original, InputShape.batchOne(original, card),
-                        HasteOptions.defaults().withLevels(levels));
+                        HasteOptions.defaults().withLevels(levelOptions.levels));
                 if (t.info() == null) {
                     throw new IllegalArgumentException("the model has no convolution HASTE can replace");
                 }
                 file = dir.resolve("haste.onnx");
                 OnnxModels.write(t.model(), file);
-                schedule = "L = " + levels + " for levels 1.." + levels.size() + " (" + t.info().describe() + ")";
+                schedule = "L = " + levelOptions.levels + " for levels 1.." + levelOptions.levels.size() + " (" + t.info().describe() + ")";
             }
             return run(env, file, card, origin, schedule, randomWeights);
         } finally {
@@ -199,9 +199,6 @@ final class StreamBenchCommand implements Callable<Integer> {
         stdout.println();
         stdout.print(report.substring(report.indexOf("| level")));
         stdout.flush();
-        if (out != null) {
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, report);
-        }
+        reportOptions.write(report);
     }
 }

@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -50,8 +51,8 @@ final class TransformCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "where to write the HASTE model")
     Path out;
 
-    @Option(names = "--levels", split = ",", description = "hyperplanes L for levels 1..N, same for every layer (default: 16,14,13,12,11,10,9,8)")
-    List<Integer> levels = LevelSchedule.DEFAULT_LEVELS;
+    @Mixin
+    LevelOptions levelOptions;
 
     @Option(names = "--schedule", description = "JSON file {\"hyperplanes\": [[L per layer], ...]} (rows = levels) with level 0 all zeros; overrides --levels")
     Path schedule;
@@ -124,7 +125,7 @@ final class TransformCommand implements Callable<Integer> {
             }
         }
         HasteOptions options = new HasteOptions(seed, sparsity, !keepFirstConv, Set.copyOf(include), Set.copyOf(exclude),
-                List.copyOf(levels), explicit, true, kernel, hashStride, merge, patch);
+                List.copyOf(levelOptions.levels), explicit, true, kernel, hashStride, merge, patch);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         PrintWriter stdout = spec.commandLine().getOut();
         TransformResult result;
