@@ -50,15 +50,17 @@ fi
 echo "== building (mvn package)"
 mvn -B -q -DskipTests package
 mkdir -p "$out"
+# The demo is not in the gateway's production jar: it runs beside it on the class path.
+cp=daemon/target/haste-gateway-daemon-0.1.0-SNAPSHOT-all.jar:deploy/demo/target/haste-gateway-demo-0.1.0-SNAPSHOT.jar
 echo "== running the demo ($demo)"
 common=(--broker-lib deploy/embedded-broker/target/lib --work "$out" --cameras "${CAMERAS:-4}" --console-port "${CONSOLE_PORT:-9464}")
 if [[ $demo == detector ]]; then
-  exec java -cp daemon/target/haste-gateway-daemon-0.1.0-SNAPSHOT-all.jar io.hastegw.daemon.demo.Demo --demo detector \
+  exec java -cp "$cp" io.hastegw.demo.Demo --demo detector \
     --cost-plan "${COST_PLAN:-false}" \
     --detector "$shared/models/synthetic-detector" --cifar "$shared/data/cifar10-jpeg" --clips "${CLIPS:-2}" \
     --levels "${LEVELS:-2,3}" --rate "${RATE:-20}" "${common[@]}"
 fi
-exec java -cp daemon/target/haste-gateway-daemon-0.1.0-SNAPSHOT-all.jar io.hastegw.daemon.demo.Demo --demo classifier \
+exec java -cp "$cp" io.hastegw.demo.Demo --demo classifier \
   --model deploy/demo/model/fmnist-vgg6-wide.onnx --card deploy/demo/model/fmnist-vgg6-wide.json \
   --frames "${FRAMES:-1000}" --rate "${RATE:-100}" --levels "${LEVEL:-5}" --stream-reuse "${STREAM_REUSE:-false}" \
   --cost-plan "${COST_PLAN:-true}" "${common[@]}"

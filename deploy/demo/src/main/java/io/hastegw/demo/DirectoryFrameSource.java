@@ -1,4 +1,4 @@
-package io.hastegw.daemon.demo;
+package io.hastegw.demo;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.hastegw.daemon.demo;
+package io.hastegw.demo;
 
 import ai.onnxruntime.OrtEnvironment;
 import io.hastegw.op.analysis.InputShape;

@@ -1,4 +1,4 @@
-package io.hastegw.daemon.demo;
+package io.hastegw.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.hastegw.daemon.demo;
+package io.hastegw.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
