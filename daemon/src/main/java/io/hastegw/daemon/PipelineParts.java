@@ -1,6 +1,7 @@
 package io.hastegw.daemon;
 
 import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.daemon.config.PipelineSection;
 import io.hastegw.daemon.detection.DetectionStage;
 import io.hastegw.daemon.energy.EnergyAccounting;
 import io.hastegw.daemon.messages.Messages;
@@ -38,7 +39,7 @@ public final class PipelineParts {
     /** Loads the plugins {@code config} enables, for a model described by {@code card}, publishing through {@code mqtt}. */
     public static PluginRuntime plugins(GatewayConfig config, ModelCard card, Map<String, String> env, MeterRegistry meters, MqttOutput mqtt) {
         int[] chw = card.chw();
-        GatewayConfig.Pipeline p = config.pipeline();
+        PipelineSection p = config.pipeline();
         Host host = new Host(config.gatewayId(), new ModelInfo(card.name(), chw[0], chw[1], chw[2], card.labels(),
                 card.output().kind() == OutputKind.PROBABILITIES || card.detector(), card.detector()),
                 new PipelineLimits(p.maxPayloadBytes(), p.maxImagePixels(), p.decodeBudget(Runtime.getRuntime().maxMemory()),

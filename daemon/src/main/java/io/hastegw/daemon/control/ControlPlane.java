@@ -1,8 +1,8 @@
 package io.hastegw.daemon.control;
 
-import io.hastegw.daemon.config.GatewayConfig;
-import io.hastegw.plugin.api.CompressionPolicy;
+import io.hastegw.daemon.config.ControlSection;
 import io.hastegw.daemon.load.LatencyWindow;
+import io.hastegw.plugin.api.CompressionPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +63,7 @@ public record ControlPlane(AdaptiveControl control, Optional<ControlStateFile> s
      * @param policies    the compression policies plugins registered, by name
      * @param nowNanos    the time now
      */
-    public static ControlPlane create(GatewayConfig.Control c, int fixedLevel, int levels, double[] levelMillis, double denseMillis,
+    public static ControlPlane create(ControlSection c, int fixedLevel, int levels, double[] levelMillis, double denseMillis,
                                       Map<String, String> env, Map<String, CompressionPolicy.Factory> policies, long nowNanos)
             throws SetupException {
         int max = c.maxLevel() < 0 ? levels - 1 : c.maxLevel();

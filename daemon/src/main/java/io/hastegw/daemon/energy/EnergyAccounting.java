@@ -1,6 +1,7 @@
 package io.hastegw.daemon.energy;
 
-import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.daemon.config.ConfigEnums.MeterChoice;
+import io.hastegw.daemon.config.EnergySection;
 import io.hastegw.daemon.load.SystemFiles;
 import io.hastegw.plugin.api.EnergyModel;
 import java.util.Optional;
@@ -33,13 +34,13 @@ public record EnergyAccounting(Optional<EnergyEstimator> estimator, EnergyLedger
      * @param levelMillis measured time per level (empty when not measured)
      * @param model       the energy model {@code energy.model} names (empty: none runs; predictions carry no estimate)
      */
-    public static EnergyAccounting create(GatewayConfig.Energy c, SystemFiles files, int threads, double[] levelMillis,
+    public static EnergyAccounting create(EnergySection c, SystemFiles files, int threads, double[] levelMillis,
                                           Optional<EnergyModel> model) {
         if (model.isEmpty()) {
             LOG.warn("energy: no energy model '{}' runs; predictions carry no energy estimate", c.model());
         }
         Optional<EnergyEstimator> estimator = model.map(m -> new EnergyEstimator(m, threads, levelMillis));
-        Optional<EnergyMeter> meter = c.meter().equals("auto") ? EnergyMeter.detect(files) : Optional.empty();
+        Optional<EnergyMeter> meter = c.meterChoice() == MeterChoice.AUTO ? EnergyMeter.detect(files) : Optional.empty();
         meter.ifPresent(m -> LOG.info("energy: reading the board's meter {}", m.name()));
         estimator.ifPresent(e -> LOG.info("energy: {}", e.method()));
         EnergyLedger ledger = new EnergyLedger(estimator.map(EnergyEstimator::method).orElse(NO_PROFILE), meter.map(EnergyMeter::name));

@@ -1,22 +1,22 @@
 package io.hastegw.daemon.http;
 
-import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.daemon.config.HttpSection;
 import io.hastegw.daemon.pipeline.Gateway;
 import io.hastegw.daemon.pipeline.GatewayStatus;
+import io.hastegw.daemon.plugin.PluginStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.hastegw.daemon.plugin.PluginStatus;
+import io.vertx.ext.web.Router;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import io.vertx.ext.web.Router;
-import java.lang.management.ManagementFactory;
 
 /**
  * The observability endpoint (off by default, loopback when on): {@code /health} (200 when the
@@ -26,12 +26,12 @@ import java.lang.management.ManagementFactory;
  * operator console ({@link ConsoleEndpoints}).
  */
 public final class HttpEndpoints extends VerticleBase {
-    private final GatewayConfig.Http config;
+    private final HttpSection config;
     private final Gateway gateway;
     private HttpServer server;
 
     /** Endpoints for {@code gateway}, served as {@code config} says. */
-    public HttpEndpoints(GatewayConfig.Http config, Gateway gateway) {
+    public HttpEndpoints(HttpSection config, Gateway gateway) {
         this.config = config;
         this.gateway = gateway;
     }

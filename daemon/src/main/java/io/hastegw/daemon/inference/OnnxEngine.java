@@ -4,20 +4,21 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.hastegw.daemon.config.ConfigEnums.KernelChoice;
+import io.hastegw.daemon.config.ModelSection;
 import io.hastegw.op.accounting.MacsAccount;
 import io.hastegw.op.analysis.InputShape;
 import io.hastegw.op.analysis.ModelAnalysis;
 import io.hastegw.op.card.ModelCard;
-import io.hastegw.op.onnx.FloatTensor;
-import io.hastegw.op.onnx.OnnxModelException;
-import io.hastegw.op.onnx.OnnxModels;
-import io.hastegw.op.onnx.OrtModels;
-import io.hastegw.daemon.config.GatewayConfig;
 import io.hastegw.op.cost.CalibrationInputs;
 import io.hastegw.op.cost.CostCache;
 import io.hastegw.op.cost.CostPlans;
 import io.hastegw.op.cost.CostTable;
 import io.hastegw.op.cost.SystemLoad;
+import io.hastegw.op.onnx.FloatTensor;
+import io.hastegw.op.onnx.OnnxModelException;
+import io.hastegw.op.onnx.OnnxModels;
+import io.hastegw.op.onnx.OrtModels;
 import io.hastegw.op.runtime.HasteSession;
 import io.hastegw.op.runtime.NativeKernel;
 import io.hastegw.op.runtime.ReusePolicy;
@@ -32,7 +33,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import onnx.Onnx.ModelProto;
@@ -79,20 +79,21 @@ public final class OnnxEngine implements InferenceEngine {
      *
      * @throws OnnxModelException when the file is missing, not ONNX, truncated or of an unsupported opset
      */
-    public static OnnxEngine open(OrtEnvironment env, GatewayConfig.Model config, ModelCard card)
+    public static OnnxEngine open(OrtEnvironment env, ModelSection config, ModelCard card)
             throws OnnxModelException, OrtException, IOException {
         Path model = Path.of(config.path());
         ModelProto proto = OnnxModels.read(model);
-        OrtSession.SessionOptions.OptLevel opt = switch (config.optimization().toLowerCase(Locale.ROOT)) {
-            case "none" -> OrtSession.SessionOptions.OptLevel.NO_OPT;
-            case "basic" -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
-            case "extended" -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
-            default -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+        OrtSession.SessionOptions.OptLevel opt = switch (config.graphOptimization()) {
+            case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+            case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+            case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+            case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
         };
+        boolean portable = config.kernelChoice() == KernelChoice.PORTABLE;
         if (HasteModelInfo.of(proto).isPresent()) {
-            NativeKernel.Availability kernel = config.kernel().equals("portable")
+            NativeKernel.Availability kernel = portable
                     ? new NativeKernel.Availability(Optional.empty(), "model.kernel is portable") : NativeKernel.load();
-            if (kernel.kernel().isEmpty() && !config.kernel().equals("portable")) {
+            if (kernel.kernel().isEmpty() && !portable) {
                 LOG.warn("HASTE layers run on the portable graph (slower): {}", kernel.reason());
             }
             RuntimeOptions plain = RuntimeOptions.of(config.intraOpThreads(), opt, kernel);
@@ -110,7 +111,7 @@ public final class OnnxEngine implements InferenceEngine {
             } else {
                 details.put("cost_plan", "off (model.cost_plan: false): every level runs its schedule as is");
             }
-            GatewayConfig.StreamReuse reuse = config.streamReuse();
+            ModelSection.StreamReuse reuse = config.streamReuse();
             Optional<CameraStreams> streams = reuse.enabled()
                     ? Optional.of(new CameraStreams(new ReusePolicy(reuse.refreshEvery(), reuse.driftThreshold(), Duration.ofMillis(reuse.quietAfterMs())),
                     reuse.memoryBudgetMb() << 20, System::nanoTime))
@@ -152,7 +153,7 @@ public final class OnnxEngine implements InferenceEngine {
         });
     }
 
-    private static CostPlans.Plan costPlan(OrtEnvironment env, Path model, GatewayConfig.Model config, ModelCard card,
+    private static CostPlans.Plan costPlan(OrtEnvironment env, Path model, ModelSection config, ModelCard card,
                                            HasteSession session, RuntimeOptions options) throws IOException, OrtException {
         Path cache = config.costCache() != null ? Path.of(config.costCache()) : CostCache.defaultDir();
         return CostPlans.load(env, model, session, options, new CostCache(cache), () -> config.calibrationImages() == null

@@ -1,6 +1,7 @@
 package io.hastegw.daemon.mqtt;
 
 import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.daemon.config.MqttSection;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -11,7 +12,7 @@ final class PahoOptions {
     private PahoOptions() {}
 
     /** {@code tcp://host:port}, or {@code ssl://} with TLS. */
-    static String serverUri(GatewayConfig.Mqtt mqtt) {
+    static String serverUri(MqttSection mqtt) {
         return (mqtt.tls().enabled() ? "ssl://" : "tcp://") + mqtt.host() + ":" + mqtt.port();
     }
 
@@ -22,7 +23,7 @@ final class PahoOptions {
 
     /** Options for {@code config}, with {@code offlineStatus} as the retained last will on {@code statusTopic}. */
     static MqttConnectionOptions of(GatewayConfig config, String statusTopic, byte[] offlineStatus) throws Exception {
-        GatewayConfig.Mqtt mqtt = config.mqtt();
+        MqttSection mqtt = config.mqtt();
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(true);
         o.setAutomaticReconnect(false);

@@ -1,6 +1,6 @@
 package io.hastegw.daemon.mqtt;
 
-import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.daemon.config.MqttSection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -23,7 +23,7 @@ import javax.net.ssl.TrustManagerFactory;
 final class TlsSockets {
     private TlsSockets() {}
 
-    static SSLSocketFactory factory(GatewayConfig.Tls tls) throws IOException, GeneralSecurityException {
+    static SSLSocketFactory factory(MqttSection.Tls tls) throws IOException, GeneralSecurityException {
         CertificateFactory x509 = CertificateFactory.getInstance("X.509");
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);

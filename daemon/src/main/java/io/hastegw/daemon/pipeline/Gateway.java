@@ -1,11 +1,13 @@
 package io.hastegw.daemon.pipeline;
 
+import io.hastegw.daemon.config.ConfigEnums.DropPolicy;
 import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.daemon.config.PipelineSection;
 import io.hastegw.daemon.control.AdaptiveControl;
-import io.hastegw.daemon.control.ControlRequestHandler;
 import io.hastegw.daemon.control.ControlPlane;
-import io.hastegw.daemon.energy.EnergyAccounting;
+import io.hastegw.daemon.control.ControlRequestHandler;
 import io.hastegw.daemon.detection.ZoneCounts;
+import io.hastegw.daemon.energy.EnergyAccounting;
 import io.hastegw.daemon.homeassistant.HomeAssistantDiscovery;
 import io.hastegw.daemon.http.FrameRenderer;
 import io.hastegw.daemon.http.LatestFrames;
@@ -114,9 +116,9 @@ public final class Gateway extends VerticleBase {
         this.energy = energy;
         this.topics = new Topics(config);
         this.messages = new Messages(config.gatewayId());
-        GatewayConfig.Pipeline p = config.pipeline();
+        PipelineSection p = config.pipeline();
         long heap = Runtime.getRuntime().maxMemory();
-        this.intake = new FrameIntake(p.queuePerCamera(), p.maxInFlight(), p.dropPolicy().equals("drop_oldest"), p.maxCameras(),
+        this.intake = new FrameIntake(p.queuePerCamera(), p.maxInFlight(), p.drop() == DropPolicy.DROP_OLDEST, p.maxCameras(),
                 p.queuedBytesBudget(heap), p.heavyImagePixels());
         this.cameras = new CameraTracker(p.maxCameraIdLength(), p.maxTrackedCameras(), TimeUnit.SECONDS.toNanos(p.cameraIdleSeconds()),
                 System::nanoTime);

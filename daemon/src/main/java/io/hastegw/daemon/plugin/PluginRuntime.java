@@ -1,7 +1,7 @@
 package io.hastegw.daemon.plugin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.daemon.config.PluginsSection;
 import io.hastegw.plugin.api.CompressionPolicy;
 import io.hastegw.plugin.api.EnergyModel;
 import io.hastegw.plugin.api.FrameDecoder;
@@ -49,7 +49,7 @@ public final class PluginRuntime implements AutoCloseable {
         void disabled(String plugin, String reason);
     }
 
-    private final GatewayConfig.Plugins config;
+    private final PluginsSection config;
     private final Host host;
     private final MeterRegistry registry;
     private final PluginSettingsValidator settings;
@@ -59,7 +59,7 @@ public final class PluginRuntime implements AutoCloseable {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final StageChains chains;
 
-    private PluginRuntime(GatewayConfig.Plugins config, Host host, MeterRegistry registry) {
+    private PluginRuntime(PluginsSection config, Host host, MeterRegistry registry) {
         this.config = config;
         this.host = host;
         this.registry = registry;
@@ -74,7 +74,7 @@ public final class PluginRuntime implements AutoCloseable {
      * @param builtinDefault the built-in folder when {@code plugins.builtin_dir} is not set
      * @param user           the gateway's user (plugin files must be owned by it or root)
      */
-    public static PluginRuntime load(GatewayConfig.Plugins config, Path builtinDefault, Host host, MeterRegistry registry, String user) {
+    public static PluginRuntime load(PluginsSection config, Path builtinDefault, Host host, MeterRegistry registry, String user) {
         PluginRuntime runtime = new PluginRuntime(config, host, registry);
         Path builtin = config.builtinDir() == null ? builtinDefault : Path.of(config.builtinDir());
         PluginScanner scanner = new PluginScanner(new PluginFiles(user), runtime::report);

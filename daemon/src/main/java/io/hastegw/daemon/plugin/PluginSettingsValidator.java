@@ -5,7 +5,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.daemon.config.PluginsSection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,24 +16,24 @@ import java.util.Set;
  * passes the JSON Schema its descriptor declares.
  */
 final class PluginSettingsValidator {
-    private final Map<String, GatewayConfig.PluginSettings> settings;
+    private final Map<String, PluginsSection.PluginSettings> settings;
     private final ObjectMapper json;
 
-    PluginSettingsValidator(Map<String, GatewayConfig.PluginSettings> settings, ObjectMapper json) {
+    PluginSettingsValidator(Map<String, PluginsSection.PluginSettings> settings, ObjectMapper json) {
         this.settings = settings;
         this.json = json;
     }
 
     /** Whether plugin {@code id} from {@code origin} is to be loaded. */
     boolean enabled(String id, PluginOrigin origin) {
-        GatewayConfig.PluginSettings s = settings.get(id);
+        PluginsSection.PluginSettings s = settings.get(id);
         Boolean enabled = s == null ? null : s.enabled();
         return Boolean.TRUE.equals(enabled) || (enabled == null && origin == PluginOrigin.BUILTIN);
     }
 
     /** Plugin {@code id}'s configuration (none: empty). */
     Map<String, Object> configOf(String id) {
-        GatewayConfig.PluginSettings s = settings.get(id);
+        PluginsSection.PluginSettings s = settings.get(id);
         return s == null || s.config() == null ? Map.of() : s.config();
     }
 

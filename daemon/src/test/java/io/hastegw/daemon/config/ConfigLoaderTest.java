@@ -54,7 +54,7 @@ class ConfigLoaderTest {
                 "plugins.settings.my-plugin.enabled=true", "plugins.settings.my-plugin.config.cameras={\"porch\": \"http://cam/1.jpg\"}",
                 "plugins.settings.my-plugin.config.interval_ms=500"));
         assertEquals(List.of("top-k", "mapping"), c.pipeline().postProcessors());
-        assertEquals(new GatewayConfig.PluginSettings(true, Map.of("cameras", Map.of("porch", "http://cam/1.jpg"), "interval_ms", 500)),
+        assertEquals(new PluginsSection.PluginSettings(true, Map.of("cameras", Map.of("porch", "http://cam/1.jpg"), "interval_ms", 500)),
                 c.plugins().settings().get("my-plugin"));
         assertEquals(Map.of("k", 3), c.plugins().settings().get("top-k").config(), "the embedded default");
     }

@@ -3,7 +3,7 @@ package io.hastegw.daemon.energy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.daemon.config.EnergySection;
 import io.hastegw.daemon.load.FakeSystemTree;
 import io.hastegw.plugin.api.InferenceResult;
 import io.hastegw.plugin.api.Prediction;
@@ -45,7 +45,7 @@ class EnergyTest {
 
     @Test
     void withoutAnEnergyModelPredictionsCarryNoEstimateAndTheSummarySaysWhy() {
-        EnergyAccounting none = EnergyAccounting.create(new GatewayConfig.Energy("none", 60, "profile"), tree.files(), 1, new double[0],
+        EnergyAccounting none = EnergyAccounting.create(new EnergySection("none", 60, "profile"), tree.files(), 1, new double[0],
                 Optional.empty());
         assertEquals(Optional.empty(), none.estimator());
         assertEquals(EnergyAccounting.NO_PROFILE, none.ledger().closePeriod(60).get("method"));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hastegw.daemon.TestPlugins;
-import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.daemon.config.PluginsSection;
 import io.hastegw.plugin.api.ModelInfo;
 import io.hastegw.plugin.api.MqttOutput;
 import io.hastegw.plugin.api.PipelineLimits;
@@ -57,15 +57,15 @@ class PluginRuntimeTest {
         builtin = Files.createDirectories(tmp.resolve("builtin"));
     }
 
-    private PluginRuntime load(Map<String, GatewayConfig.PluginSettings> settings) {
-        GatewayConfig.Plugins config = new GatewayConfig.Plugins(builtin.toString(), dir.toString(), 500, 3, 16, settings);
+    private PluginRuntime load(Map<String, PluginsSection.PluginSettings> settings) {
+        PluginsSection config = new PluginsSection(builtin.toString(), dir.toString(), 500, 3, 16, settings);
         Host host = new Host("gw", new ModelInfo("m", 3, 32, 32, List.of("a", "b"), false), new PipelineLimits(1 << 20, 1 << 20, 1 << 24, 500),
                 p -> "{}".getBytes(StandardCharsets.UTF_8), tmp.resolve("data"), NOT_CONNECTED);
         return PluginRuntime.load(config, builtin, host, new SimpleMeterRegistry(), USER);
     }
 
-    private static Map<String, GatewayConfig.PluginSettings> enabled(String id) {
-        return Map.of(id, new GatewayConfig.PluginSettings(true, null));
+    private static Map<String, PluginsSection.PluginSettings> enabled(String id) {
+        return Map.of(id, new PluginsSection.PluginSettings(true, null));
     }
 
     private Path working(Path jar, String id) {
@@ -163,7 +163,7 @@ class PluginRuntimeTest {
     void aConfigurationThatFailsThePluginsSchemaIsRefusedWithEachProblem() {
         TestPlugins.jar(dir.resolve("greeter.jar"), Map.of(), Map.of("haste-plugin.json", TestPlugins.descriptor("greeter", "1.0.0", "2.0", SCHEMA)),
                 List.of());
-        try (PluginRuntime runtime = load(Map.of("greeter", new GatewayConfig.PluginSettings(true, Map.of("greeting", "x", "volume", 11))))) {
+        try (PluginRuntime runtime = load(Map.of("greeter", new PluginsSection.PluginSettings(true, Map.of("greeting", "x", "volume", 11))))) {
             assertEquals("invalid configuration (plugins.settings.greeter.config): $.greeting: must be at least 2 characters long; "
                     + "$: property 'volume' is not defined in the schema and the schema does not allow additional properties", only(runtime).reason());
         }
