@@ -1,6 +1,7 @@
 package io.hastegw.daemon.config;
 
 import io.hastegw.daemon.detection.ZonePolygon;
+import io.hastegw.daemon.mqtt.CameraId;
 import io.hastegw.op.card.ModelCard;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -62,7 +63,7 @@ public record DetectionConfig(Double scoreThreshold, Double iouThreshold, Intege
                 iouThreshold == null ? 0.5 : iouThreshold, maxDetections == null ? 1 : maxDetections)
                 .problems(key -> "key 'detection." + key + "'"));
         cameras.forEach((id, c) -> {
-            if (id.isEmpty() || id.length() > maxCameraIdLength || id.matches("(?s).*[/+#\\u0000].*")) {
+            if (CameraId.problem(id, maxCameraIdLength).isPresent()) {
                 errors.add("key 'detection.cameras' names camera '" + id + "', which is not a camera id (1-" + maxCameraIdLength
                         + " characters without / + # or NUL)");
             }

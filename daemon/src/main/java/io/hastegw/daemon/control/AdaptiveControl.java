@@ -2,6 +2,7 @@ package io.hastegw.daemon.control;
 
 import io.hastegw.daemon.load.BoardSampler;
 import io.hastegw.daemon.load.LatencyWindow;
+import io.hastegw.daemon.messages.Figures;
 import io.hastegw.plugin.api.CompressionPolicy;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -176,7 +177,7 @@ public final class AdaptiveControl implements IntSupplier {
         m.put("reason", d.reason());
         m.put("changes", changes);
         m.put("ladder", controller.ladder(settings));
-        m.put("dense_ms", Math.round(denseMillis * 1000) / 1000.0);
+        m.put("dense_ms", Figures.round3(denseMillis));
         m.put("latency_target", targetDerived ? "derived: 2 x dense_ms + 10 ms" : "configured");
         m.put("last_assessment", last == null || last.assessment() == null ? null
                 : Map.of("pressure", last.assessment().pressure().name().toLowerCase(Locale.ROOT), "reason", last.assessment().reason()));

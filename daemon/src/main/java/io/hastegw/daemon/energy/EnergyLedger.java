@@ -1,5 +1,6 @@
 package io.hastegw.daemon.energy;
 
+import io.hastegw.daemon.messages.Figures;
 import io.hastegw.plugin.api.Prediction;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,10 +29,10 @@ public final class EnergyLedger {
         public Map<String, Object> json() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("frames", frames);
-            m.put("millijoules", round(millijoules));
-            m.put("dense_millijoules", round(denseMillijoules));
-            m.put("saved_millijoules", round(denseMillijoules - millijoules));
-            m.put("saved_ratio", denseMillijoules > 0 ? round(1 - millijoules / denseMillijoules) : 0.0);
+            m.put("millijoules", Figures.round3(millijoules));
+            m.put("dense_millijoules", Figures.round3(denseMillijoules));
+            m.put("saved_millijoules", Figures.round3(denseMillijoules - millijoules));
+            m.put("saved_ratio", denseMillijoules > 0 ? Figures.round3(1 - millijoules / denseMillijoules) : 0.0);
             return m;
         }
     }
@@ -94,9 +95,9 @@ public final class EnergyLedger {
         if (meterName.isPresent() && !Double.isNaN(meterJoules)) {
             Map<String, Object> meter = new LinkedHashMap<>();
             meter.put("name", meterName.get());
-            meter.put("joules_total", round(meterJoules));
-            meter.put("joules_period", round(meterJoules - meterAtPeriodStart));
-            meter.put("estimated_joules_period", round(period.millijoules / 1000));
+            meter.put("joules_total", Figures.round3(meterJoules));
+            meter.put("joules_period", Figures.round3(meterJoules - meterAtPeriodStart));
+            meter.put("estimated_joules_period", Figures.round3(period.millijoules / 1000));
             meter.put("note", "the meter measures the whole board (or CPU package), idle power and other work included; the estimate "
                     + "is the inferences' own energy above idle");
             m.put("meter", meter);
@@ -108,7 +109,4 @@ public final class EnergyLedger {
         return m;
     }
 
-    private static double round(double v) {
-        return Math.round(v * 1000) / 1000.0;
-    }
 }

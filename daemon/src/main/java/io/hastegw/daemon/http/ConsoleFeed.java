@@ -2,10 +2,11 @@ package io.hastegw.daemon.http;
 
 import io.hastegw.daemon.load.BoardSampler;
 import io.hastegw.daemon.load.LatencyWindow;
+import io.hastegw.daemon.messages.Figures;
 import io.hastegw.daemon.pipeline.CameraRates;
 import io.hastegw.daemon.pipeline.Gateway;
-import io.hastegw.daemon.pipeline.GatewayStatus;
 import io.hastegw.daemon.pipeline.GatewayMetrics;
+import io.hastegw.daemon.pipeline.GatewayStatus;
 import io.hastegw.daemon.pipeline.PeriodTotals;
 import io.hastegw.daemon.pipeline.RecentErrors;
 import io.vertx.core.json.JsonArray;
@@ -65,9 +66,9 @@ final class ConsoleFeed {
         }
         Double saved = period.savedPercent();
         JsonObject energyNow = period.frames() > 0 && saved != null ? new JsonObject()
-                .put("per_frame_mj", round(period.millijoules() / period.frames()))
-                .put("dense_per_frame_mj", round(period.denseMillijoules() / period.frames()))
-                .put("saved_percent", round(saved)) : null;
+                .put("per_frame_mj", Figures.round3(period.millijoules() / period.frames()))
+                .put("dense_per_frame_mj", Figures.round3(period.denseMillijoules() / period.frames()))
+                .put("saved_percent", Figures.round3(saved)) : null;
         Map<String, Object> control = now.control();
         BoardSampler.Reading r = now.reading();
         LatencyWindow.Stats w = now.window();
@@ -80,9 +81,9 @@ final class ConsoleFeed {
                         .put("shed_every", control.get("shed_every")).put("reason", control.get("reason"))
                         .put("settings", new JsonObject(castMap(control.get("settings")))))
                 .put("control_enabled", controlEnabled)
-                .put("board", new JsonObject().put("cpu_percent", percent(r.boardCpu())).put("temperature_c", HttpEndpoints.finite(r.temperatureC())))
-                .put("latency", new JsonObject().put("p50_ms", HttpEndpoints.finite(w.p50Ms())).put("p95_ms", HttpEndpoints.finite(w.p95Ms())))
-                .put("frames_per_second", seconds > 0 ? round(period.frames() / seconds) : null)
+                .put("board", new JsonObject().put("cpu_percent", percent(r.boardCpu())).put("temperature_c", Figures.finite3(r.temperatureC())))
+                .put("latency", new JsonObject().put("p50_ms", Figures.finite3(w.p50Ms())).put("p95_ms", Figures.finite3(w.p95Ms())))
+                .put("frames_per_second", seconds > 0 ? Figures.round3(period.frames() / seconds) : null)
                 .put("energy", energyNow)
                 .put("cameras", cameras)
                 .put("totals", new JsonObject().put("received", (long) m.total("haste_frames_received"))
@@ -93,7 +94,7 @@ final class ConsoleFeed {
         if (history.size() == HISTORY) {
             history.removeFirst();
         }
-        history.addLast(new JsonObject().put("t", nowMillis).put("level", control.get("level")).put("p95_ms", HttpEndpoints.finite(w.p95Ms()))
+        history.addLast(new JsonObject().put("t", nowMillis).put("level", control.get("level")).put("p95_ms", Figures.finite3(w.p95Ms()))
                 .put("cpu_percent", percent(r.boardCpu())).put("energy_mj", energyNow == null ? null : energyNow.getDouble("per_frame_mj")));
         return state;
     }
@@ -118,10 +119,7 @@ final class ConsoleFeed {
     }
 
     private static Double percent(double share) {
-        return Double.isFinite(share) ? round(100 * share) : null;
+        return Double.isFinite(share) ? Figures.round3(100 * share) : null;
     }
 
-    private static double round(double v) {
-        return Math.round(v * 1000) / 1000.0;
-    }
 }

@@ -1,6 +1,7 @@
 package io.hastegw.daemon.http;
 
 import io.hastegw.daemon.config.HttpSection;
+import io.hastegw.daemon.messages.Figures;
 import io.hastegw.daemon.pipeline.Gateway;
 import io.hastegw.daemon.pipeline.GatewayStatus;
 import io.hastegw.daemon.plugin.PluginStatus;
@@ -138,20 +139,16 @@ public final class HttpEndpoints extends VerticleBase {
         var r = now.reading();
         var w = now.window();
         return new JsonObject()
-                .put("board_cpu", finite(r.boardCpu())).put("process_cpu", finite(r.processCpu())).put("other_cpu", finite(r.otherCpu()))
-                .put("load_average", finite(r.loadAverage())).put("temperature_c", finite(r.temperatureC()))
+                .put("board_cpu", Figures.finite3(r.boardCpu())).put("process_cpu", Figures.finite3(r.processCpu())).put("other_cpu", Figures.finite3(r.otherCpu()))
+                .put("load_average", Figures.finite3(r.loadAverage())).put("temperature_c", Figures.finite3(r.temperatureC()))
                 .put("throttled", r.throttled()).put("throttle_source", r.throttleSource()).put("unavailable", r.unavailable())
-                .put("window", new JsonObject().put("frames", w.frames()).put("dropped", w.dropped()).put("frames_per_second", finite(w.framesPerSecond()))
-                        .put("drop_rate", finite(w.dropRate())).put("p50_ms", finite(w.p50Ms())).put("p95_ms", finite(w.p95Ms()))
-                        .put("p99_ms", finite(w.p99Ms())).put("inference_p50_ms", finite(w.inferenceP50Ms()))
-                        .put("inference_p95_ms", finite(w.inferenceP95Ms())).put("queue_p95_ms", finite(w.queueP95Ms())))
+                .put("window", new JsonObject().put("frames", w.frames()).put("dropped", w.dropped()).put("frames_per_second", Figures.finite3(w.framesPerSecond()))
+                        .put("drop_rate", Figures.finite3(w.dropRate())).put("p50_ms", Figures.finite3(w.p50Ms())).put("p95_ms", Figures.finite3(w.p95Ms()))
+                        .put("p99_ms", Figures.finite3(w.p99Ms())).put("inference_p50_ms", Figures.finite3(w.inferenceP50Ms()))
+                        .put("inference_p95_ms", Figures.finite3(w.inferenceP95Ms())).put("queue_p95_ms", Figures.finite3(w.queueP95Ms())))
                 .put("queue", queue(now));
     }
 
-    /** A figure for JSON: rounded to 3 decimals, null when unknown (also the console's). */
-    static Double finite(double v) {
-        return Double.isFinite(v) ? Math.round(v * 1000) / 1000.0 : null;
-    }
 
     @Override
     public Future<?> stop() {

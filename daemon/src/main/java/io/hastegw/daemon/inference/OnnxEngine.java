@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.hastegw.daemon.config.ConfigEnums.KernelChoice;
 import io.hastegw.daemon.config.ModelSection;
+import io.hastegw.daemon.messages.Figures;
 import io.hastegw.op.accounting.MacsAccount;
 import io.hastegw.op.analysis.InputShape;
 import io.hastegw.op.analysis.ModelAnalysis;
@@ -188,10 +189,10 @@ public final class OnnxEngine implements InferenceEngine {
             List<Map<String, Object>> levels = new ArrayList<>();
             for (int l = 0; l < t.levelDense().length; l++) {
                 levels.add(Map.of("level", l, "haste_layers", t.hasteLayers(l), "runs", t.levelDense()[l] ? "dense model" : "haste",
-                        "measured_ms", Math.round(t.levelMillis()[l] * 1000) / 1000.0));
+                        "measured_ms", Figures.round3(t.levelMillis()[l])));
             }
             out.put("cost_plan", Map.of("source", p.calibrated() ? "calibrated at start" : "cache", "file", p.file().toString(),
-                    "dense_ms", Math.round(t.denseModelMillis() * 1000) / 1000.0, "levels", levels,
+                    "dense_ms", Figures.round3(t.denseModelMillis()), "levels", levels,
                     "measured_load_per_core", Math.round(t.loadPerCore() * 100) / 100.0));
         } else {
             out.put("cost_plan", plan);

@@ -1,5 +1,6 @@
 package io.hastegw.daemon.pipeline;
 
+import io.hastegw.daemon.messages.Figures;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -16,7 +17,7 @@ public final class CameraRates {
     public Map<String, Double> update(Map<String, Double> now, long nowMillis) {
         double seconds = lastAt == 0 ? 0 : (nowMillis - lastAt) / 1000.0;
         Map<String, Double> rates = new TreeMap<>();
-        now.forEach((camera, count) -> rates.put(camera, seconds > 0 ? round((count - last.getOrDefault(camera, 0.0)) / seconds) : null));
+        now.forEach((camera, count) -> rates.put(camera, seconds > 0 ? Figures.round3((count - last.getOrDefault(camera, 0.0)) / seconds) : null));
         last = now;
         lastAt = nowMillis;
         return rates;
@@ -25,10 +26,7 @@ public final class CameraRates {
     /** The total increase per second over all cameras (null the first time). */
     public static Double total(Map<String, Double> rates) {
         return rates.values().stream().anyMatch(java.util.Objects::isNull) ? null
-                : round(rates.values().stream().mapToDouble(Double::doubleValue).sum());
+                : Figures.round3(rates.values().stream().mapToDouble(Double::doubleValue).sum());
     }
 
-    private static double round(double v) {
-        return Math.round(v * 1000) / 1000.0;
-    }
 }

@@ -1,5 +1,6 @@
 package io.hastegw.daemon.pipeline;
 
+import io.hastegw.daemon.mqtt.CameraId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,10 +40,10 @@ public final class CameraTracker {
 
     /** Why {@code cameraId} is refused, or empty when it is acceptable; its length counts characters (code points), not UTF-16 units. */
     public Optional<String> refusal(String cameraId) {
-        int length = cameraId.codePointCount(0, cameraId.length());
-        if (length <= maxIdLength) {
+        if (CameraId.problem(cameraId, maxIdLength).filter(p -> p == CameraId.Problem.TOO_LONG).isEmpty()) {
             return Optional.empty();
         }
+        int length = CameraId.length(cameraId);
         return Optional.of("camera id of " + length + " characters ('" + cameraId.substring(0, cameraId.offsetByCodePoints(0,
                 Math.min(16, maxIdLength))) + "...'); allowed: up to " + maxIdLength + " (pipeline.max_camera_id_length)");
     }

@@ -3,6 +3,7 @@ package io.hastegw.daemon.pipeline;
 import io.hastegw.daemon.config.GatewayConfig;
 import io.hastegw.daemon.control.AdaptiveControl;
 import io.hastegw.daemon.messages.ErrorReason;
+import io.hastegw.daemon.mqtt.CameraId;
 import io.hastegw.daemon.mqtt.IncomingMessage;
 import io.hastegw.daemon.mqtt.Topics;
 import io.hastegw.plugin.api.Frame;
@@ -62,7 +63,7 @@ final class FrameAdmission {
 
     /** A frame from a plugin's source: its camera id must be usable in a topic. */
     void source(Frame frame) {
-        if (frame.cameraId() == null || frame.cameraId().isEmpty() || frame.cameraId().matches(".*[/+#\\u0000].*")) {
+        if (CameraId.problem(frame.cameraId(), Integer.MAX_VALUE).isPresent()) {
             events.rejected(ErrorReason.BAD_TOPIC, "a plugin source's camera id '" + frame.cameraId() + "' is empty or holds / + # or NUL",
                     topics.errors(), null, frame.frameId());
             return;

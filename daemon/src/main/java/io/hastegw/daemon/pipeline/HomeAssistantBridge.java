@@ -2,6 +2,7 @@ package io.hastegw.daemon.pipeline;
 
 import io.hastegw.daemon.control.AdaptiveControl;
 import io.hastegw.daemon.homeassistant.HomeAssistantDiscovery;
+import io.hastegw.daemon.messages.Figures;
 import io.hastegw.daemon.messages.Messages;
 import io.hastegw.daemon.mqtt.MessagePublisher;
 import io.hastegw.daemon.mqtt.OutgoingMessage;
@@ -70,7 +71,7 @@ final class HomeAssistantBridge {
         Map<String, Object> stats = new LinkedHashMap<>();
         stats.put("level", control.getAsInt());
         double p95 = control.stats().p95Ms();
-        stats.put("p95_ms", Double.isFinite(p95) ? Math.round(p95 * 1000) / 1000.0 : null);
+        stats.put("p95_ms", Figures.finite3(p95));
         stats.put("frames_per_second", CameraRates.total(fps));
         stats.put("energy_saved_percent", saved == null ? null : Math.round(10 * saved) / 10.0);
         stats.put("cameras", cameras);
