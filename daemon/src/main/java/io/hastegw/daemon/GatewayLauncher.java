@@ -2,6 +2,7 @@ package io.hastegw.daemon;
 
 import io.hastegw.daemon.config.GatewayConfig;
 import io.hastegw.daemon.control.ControlPlane;
+import io.hastegw.daemon.control.ModelTiming;
 import io.hastegw.daemon.energy.EnergyAccounting;
 import io.hastegw.daemon.http.HttpEndpoints;
 import io.hastegw.daemon.inference.OnnxEngine;
@@ -92,8 +93,9 @@ final class GatewayLauncher {
         List<PostProcessor> chain = plugins.postProcessors(config.pipeline().postProcessors());
         ControlPlane plane;
         try {
-            plane = ControlPlane.create(config.control(), level, engine.levels(), levelMillis,
-                    levelMillis.length > 0 ? levelMillis[0] : ModelOpener.denseMillis(engine, card), env, plugins.policies(), System.nanoTime());
+            ModelTiming timing = new ModelTiming(engine.levels(), levelMillis, levelMillis.length > 0 ? levelMillis[0]
+                    : ModelOpener.denseMillis(engine, card));
+            plane = ControlPlane.create(config.control(), level, timing, env, plugins.policies(), System.nanoTime());
         } catch (ControlPlane.SetupException e) {
             throw new StartupException(e.getMessage(), e);
         }
@@ -107,7 +109,7 @@ final class GatewayLauncher {
         if (!config.mqtt().publishPredictions() && plugins.sinks().isEmpty()) {
             LOG.warn("mqtt.publish_predictions is false and no prediction sink runs: predictions go nowhere");
         }
-        Gateway gateway = new Gateway(config, engine, processor, plane, new BoardSampler(SystemFiles.local()), energy, plugins, mqtt);
+        Gateway gateway = new Gateway(config, processor, plane, new BoardSampler(SystemFiles.local()), energy, plugins, mqtt);
         closing.add("the frames' check", () -> framesRunning.set(gateway.inFlight() > 0));
         gateway.metrics().include(pluginMeters);
         engine.streams().ifPresent(gateway.metrics()::bind);

@@ -1,5 +1,7 @@
 package io.hastegw.daemon.control;
 
+import java.util.concurrent.TimeUnit;
+import io.hastegw.daemon.config.ControlSection;
 import io.hastegw.daemon.load.BoardSampler;
 import io.hastegw.daemon.load.LatencyWindow;
 import io.hastegw.daemon.messages.Figures;
@@ -35,26 +37,22 @@ public final class AdaptiveControl implements IntSupplier {
     private volatile long changes;
 
     /**
-     * @param settings      the start settings (from the state file or the configuration)
-     * @param levels        the model's levels
-     * @param denseMillis   the dense model's measured time on this device (for the derived target), ms
-     * @param targetDerived whether the latency target was derived from {@code denseMillis} rather than configured
-     * @param controller    the controller, its dwell time and shedding bound configured
-     * @param window        the latency window
-     * @param hysteresis    the policies' margin
-     * @param policies      the compression policies plugins registered, by name
-     * @param nowNanos      the time now
+     * @param settings   the start settings (from the state file or the configuration)
+     * @param config     the control configuration: the latency window, the policies' margin, whether the target is derived
+     * @param timing     what the model's levels cost on this device (the dense time is the derived target's base)
+     * @param controller the controller, its dwell time and shedding bound configured
+     * @param policies   the compression policies plugins registered, by name
+     * @param nowNanos   the time now
      */
-    public AdaptiveControl(ControlSettings settings, int levels, double denseMillis, boolean targetDerived,
-                           Controller controller, LatencyWindow window, double hysteresis, Map<String, CompressionPolicy.Factory> policies,
-                           long nowNanos) {
+    public AdaptiveControl(ControlSettings settings, ControlSection config, ModelTiming timing, Controller controller,
+                           Map<String, CompressionPolicy.Factory> policies, long nowNanos) {
         this.policies = Map.copyOf(policies);
-        this.levels = levels;
-        this.denseMillis = denseMillis;
-        this.targetDerived = targetDerived;
-        this.hysteresis = hysteresis;
+        this.levels = timing.levels();
+        this.denseMillis = timing.denseMillis();
+        this.targetDerived = config.latencyTargetMs() == 0;
+        this.hysteresis = config.hysteresis();
         this.controller = controller;
-        this.window = window;
+        this.window = new LatencyWindow(TimeUnit.MILLISECONDS.toNanos(config.windowMs()), 100_000);
         apply(settings, nowNanos);
     }
 

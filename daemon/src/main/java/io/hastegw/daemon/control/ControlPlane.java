@@ -1,7 +1,6 @@
 package io.hastegw.daemon.control;
 
 import io.hastegw.daemon.config.ControlSection;
-import io.hastegw.daemon.load.LatencyWindow;
 import io.hastegw.plugin.api.CompressionPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,20 +55,19 @@ public record ControlPlane(AdaptiveControl control, Optional<ControlStateFile> s
      *
      * @param c           the control configuration
      * @param fixedLevel  {@code model.level}: the level of fixed mode
-     * @param levels      the model's levels
-     * @param levelMillis the measured time per level (empty when not measured)
-     * @param denseMillis the dense model's time on this device
+     * @param timing      what the model's levels cost on this device
      * @param env         the environment (STATE_DIRECTORY)
      * @param policies    the compression policies plugins registered, by name
      * @param nowNanos    the time now
      */
-    public static ControlPlane create(ControlSection c, int fixedLevel, int levels, double[] levelMillis, double denseMillis,
-                                      Map<String, String> env, Map<String, CompressionPolicy.Factory> policies, long nowNanos)
+    public static ControlPlane create(ControlSection c, int fixedLevel, ModelTiming timing, Map<String, String> env,
+                                      Map<String, CompressionPolicy.Factory> policies, long nowNanos)
             throws SetupException {
+        int levels = timing.levels();
         int max = c.maxLevel() < 0 ? levels - 1 : c.maxLevel();
         boolean derived = c.latencyTargetMs() == 0;
         ControlSettings configured = new ControlSettings(c.mode(), fixedLevel, c.minLevel(), max, c.policy(),
-                derived ? AdaptiveControl.derivedTargetMs(denseMillis) : c.latencyTargetMs(), c.cpuBudgetPercent(), c.shedding());
+                derived ? AdaptiveControl.derivedTargetMs(timing.denseMillis()) : c.latencyTargetMs(), c.cpuBudgetPercent(), c.shedding());
         var problems = configured.problems(levels, policies.keySet());
         if (!problems.isEmpty()) {
             throw new SetupException("control settings do not fit the model and plugins: " + String.join("; ", problems)
@@ -102,17 +100,9 @@ public record ControlPlane(AdaptiveControl control, Optional<ControlStateFile> s
                 LOG.error("control: {}", problem);
             }
         }
-        double[] cost = null;
-        if (levelMillis.length == levels && levelMillis[0] > 0) {
-            cost = new double[levels];
-            for (int l = 0; l < levels; l++) {
-                cost[l] = levelMillis[l] / levelMillis[0];
-            }
-        }
-        Controller controller = new Controller(cost, start.mode().equals("fixed") ? start.level() : start.minLevel(), c.maxShedEvery(),
+        Controller controller = new Controller(timing.relativeCosts(), start.mode().equals("fixed") ? start.level() : start.minLevel(), c.maxShedEvery(),
                 TimeUnit.MILLISECONDS.toNanos(c.dwellMs()), nowNanos);
-        LatencyWindow window = new LatencyWindow(TimeUnit.MILLISECONDS.toNanos(c.windowMs()), 100_000);
-        AdaptiveControl control = new AdaptiveControl(start, levels, denseMillis, derived, controller, window, c.hysteresis(), policies, nowNanos);
+        AdaptiveControl control = new AdaptiveControl(start, c, timing, controller, policies, nowNanos);
         return new ControlPlane(control, store, auth, c.samplePeriodMs(), problem);
     }
 }

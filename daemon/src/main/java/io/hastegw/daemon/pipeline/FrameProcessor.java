@@ -70,6 +70,11 @@ public final class FrameProcessor {
         return stages(frame, format, wallMillis, start).costing(System.nanoTime() - start);
     }
 
+    /** The model the frames run on. */
+    public InferenceEngine engine() {
+        return engine;
+    }
+
     /** A detector's decoding and zones; empty for a classifier. */
     public Optional<DetectionStage> detection() {
         return detection;

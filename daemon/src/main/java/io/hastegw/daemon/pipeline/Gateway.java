@@ -95,7 +95,7 @@ public final class Gateway extends VerticleBase {
     private boolean refusalsReported;
 
     /**
-     * @param processor  the stages up to post-processing
+     * @param processor  the stages up to post-processing, the model among them
      * @param plane      the compression control (the processor reads the same control's level)
      * @param sampler    reads the board's load each sampling period
      * @param energy     energy totals and the board's meter
@@ -103,12 +103,12 @@ public final class Gateway extends VerticleBase {
      *                   their faults are reported
      * @param mqtt       the connection, not started yet (the gateway starts it with its subscriptions)
      */
-    public Gateway(GatewayConfig config, InferenceEngine engine, FrameProcessor processor, ControlPlane plane, BoardSampler sampler,
-                   EnergyAccounting energy, PluginRuntime plugins, BrokerLink mqtt) {
+    public Gateway(GatewayConfig config, FrameProcessor processor, ControlPlane plane, BoardSampler sampler, EnergyAccounting energy,
+                   PluginRuntime plugins, BrokerLink mqtt) {
         this.config = config;
         this.plugins = plugins;
         this.mqtt = mqtt;
-        this.engine = engine;
+        this.engine = processor.engine();
         this.processor = processor;
         this.plane = plane;
         this.control = plane.control();
@@ -128,13 +128,13 @@ public final class Gateway extends VerticleBase {
         this.admission = new FrameAdmission(config, topics, cameras, metrics, control, intake, events);
         this.homeAssistant = config.homeassistant().enabled() ? Optional.of(new HomeAssistantBridge(new HomeAssistantDiscovery(
                 config.homeassistant().discoveryPrefix(), config.gatewayId(), engine.modelName(), version(), processor.detection().isPresent()),
-                this::publish, messages, metrics, control)) : Optional.empty();
+                mqtt::publish, messages, metrics, control)) : Optional.empty();
         // Nothing is kept when no HTTP endpoint could serve it.
         this.latest = new LatestFrames(config.http().enabled() ? config.http().latestFramesMb() << 20 : 0, new FrameRenderer(processor::decode));
         this.zones = processor.detection().map(d -> {
             ZoneCounts counts = new ZoneCounts(d.zones());
             metrics.bind(counts);
-            return new ZoneReporter(counts, topics, messages, homeAssistant.map(HomeAssistantBridge::discovery), this::publish);
+            return new ZoneReporter(counts, topics, messages, homeAssistant.map(HomeAssistantBridge::discovery), mqtt::publish);
         });
     }
 
@@ -159,7 +159,7 @@ public final class Gateway extends VerticleBase {
 
     /** The energy summary of the period that ends now (retained). */
     private void publishEnergy() {
-        publish(OutgoingMessage.json(topics.energy(), messages.energySummary(energy.ledger().closePeriod(energy.summaryPeriodMs() / 1000.0)), 1,
+        mqtt.publish(OutgoingMessage.json(topics.energy(), messages.energySummary(energy.ledger().closePeriod(energy.summaryPeriodMs() / 1000.0)), 1,
                 true));
     }
 
@@ -290,15 +290,10 @@ public final class Gateway extends VerticleBase {
         return answer.future();
     }
 
-    /** Publishes {@code message}; false when it was dropped. */
-    private boolean publish(OutgoingMessage message) {
-        return events.publish(message);
-    }
-
     /** A message on a subscription: a control command (its reply published) or a frame. */
     private void onMessage(IncomingMessage m) {
         if (topics.isControl(m.topic())) {
-            commands.handle(m).ifPresent(this::publish);
+            commands.handle(m).ifPresent(mqtt::publish);
             return;
         }
         admission.message(m);
@@ -336,7 +331,7 @@ public final class Gateway extends VerticleBase {
         if (outcome.prediction() != null) {
             Prediction p = outcome.prediction();
             byte[] message = messages.prediction(p);
-            if (config.mqtt().publishPredictions() && !publish(new OutgoingMessage(topics.predictions(frame.cameraId()), message,
+            if (config.mqtt().publishPredictions() && !mqtt.publish(new OutgoingMessage(topics.predictions(frame.cameraId()), message,
                     config.mqtt().predictionQos(), false, "application/json", p.correlationData(), p.userProperties()))) {
                 metrics.predictionUnsent();
             }

@@ -56,7 +56,7 @@ class ControlRequestHandlerTest {
     @BeforeEach
     void handler() throws Exception {
         topics = new Topics(config);
-        plane = ControlPlane.create(config.control(), 0, 8, new double[0], 10.0, Map.of(),
+        plane = ControlPlane.create(config.control(), 0, new ModelTiming(8, new double[0], 10.0), Map.of(),
                 Map.of("latency", targets -> new LatencyTargetPolicy(targets.latencyTargetMs(), targets.hysteresis())), System.nanoTime());
         handler = new ControlRequestHandler(topics, new Messages("t"), plane, "m", new ControlRequestHandler.Effects() {
             @Override
@@ -151,7 +151,7 @@ class ControlRequestHandlerTest {
         Path file = Files.write(dir.resolve("control.key"), key);
         GatewayConfig signed = ConfigLoader.load(vertx, null, Map.of(), List.of("gateway_id=t", "model.path=/m.onnx", "model.card=/m.json",
                 "mqtt.host=127.0.0.1", "control.hmac_key_file=" + file)).toCompletionStage().toCompletableFuture().get();
-        ControlPlane withKey = ControlPlane.create(signed.control(), 0, 8, new double[0], 10.0, Map.of(),
+        ControlPlane withKey = ControlPlane.create(signed.control(), 0, new ModelTiming(8, new double[0], 10.0), Map.of(),
                 Map.of("latency", targets -> new LatencyTargetPolicy(targets.latencyTargetMs(), targets.hysteresis())), System.nanoTime());
         long now = System.currentTimeMillis();
         byte[] payload = "{\"level\": 2}".getBytes(StandardCharsets.UTF_8);
