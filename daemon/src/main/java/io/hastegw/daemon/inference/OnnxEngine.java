@@ -157,9 +157,9 @@ public final class OnnxEngine implements InferenceEngine {
     private static CostPlans.Plan costPlan(OrtEnvironment env, Path model, ModelSection config, ModelCard card,
                                            HasteSession session, RuntimeOptions options) throws IOException, OrtException {
         Path cache = config.costCache() != null ? Path.of(config.costCache()) : CostCache.defaultDir();
-        return CostPlans.load(env, model, session, options, new CostCache(cache), () -> config.calibrationImages() == null
+        return CostPlans.load(env, model, session, options, new CostCache(cache), new CostPlans.Calibration(() -> config.calibrationImages() == null
                 ? CalibrationInputs.synthetic(card, CALIBRATION_IMAGES)
-                : CalibrationInputs.fromFolder(Path.of(config.calibrationImages()), card, CALIBRATION_IMAGES), false, SystemLoad::perCore);
+                : CalibrationInputs.fromFolder(Path.of(config.calibrationImages()), card, CALIBRATION_IMAGES), false, SystemLoad::perCore));
     }
 
     @Override

@@ -54,8 +54,8 @@ public final class Demo {
         DemoWorkload workload = "detector".equals(a.get("demo"))
                 ? DemoWorkload.detector(Path.of(a.get("detector")), Path.of(a.get("cifar")), work, cameras,
                         Integer.parseInt(a.getOrDefault("clips", "2")), levels, out)
-                : DemoWorkload.fashionMnist(Path.of(a.get("model")), Path.of(a.get("card")),
-                        Path.of(a.getOrDefault("dataset", DemoFrames.FASHION_MNIST.toString())), work,
+                : DemoWorkload.fashionMnist(new DemoWorkload.Classifier(Path.of(a.get("model")), Path.of(a.get("card")),
+                        Path.of(a.getOrDefault("dataset", DemoFrames.FASHION_MNIST.toString()))), work,
                         Integer.parseInt(a.getOrDefault("frames", "1000")), cameras, Boolean.parseBoolean(a.getOrDefault("stream-reuse", "false")),
                         levels, out);
         String id = "demo";
@@ -94,8 +94,9 @@ public final class Demo {
         out.println("demo: warm-up: every frame once at level 0, not counted (JIT, caches)");
         DemoStats warmUp = new DemoStats(workload.score().get());
         current.set(warmUp);
-        sendAll(warmUp, running, client, source, id, rate, sentAt);
-        DemoStats dense = pass(out, "pass 1: level 0 (the dense model)", current, workload, running, client, id, rate, sentAt);
+        Traffic traffic = new Traffic(running, client, id, rate, sentAt);
+        sendAll(warmUp, traffic, source);
+        DemoStats dense = pass(out, "pass 1: level 0 (the dense model)", current, workload, traffic);
         List<String> comparisons = new ArrayList<>();
         for (int i = 0; i < levels.size(); i++) {
             int level = levels.get(i);
@@ -105,7 +106,7 @@ public final class Demo {
             for (int t = 0; t < 200 && levelState.get() != level; t++) {
                 Thread.sleep(25);
             }
-            DemoStats haste = pass(out, "pass " + (i + 2) + ": level " + level + " (HASTE)", current, workload, running, client, id, rate, sentAt);
+            DemoStats haste = pass(out, "pass " + (i + 2) + ": level " + level + " (HASTE)", current, workload, traffic);
             comparisons.add(haste.against(dense));
             out.println(comparisons.get(comparisons.size() - 1));
         }
@@ -137,9 +138,14 @@ public final class Demo {
                 s.get("cameras_with_state"), framesAre);
     }
 
+    /**
+     * Where the demo's frames go and how fast: the running gateway, the client that publishes, the gateway id, frames per
+     * second, and when each frame was sent (for its latency).
+     */
+    private record Traffic(RunningGateway running, MqttAsyncClient client, String id, double rate, Map<String, Long> sentAt) {}
+
     /** Sends every frame once at the level in use, prints a live line per second and the pass's summary; its statistics. */
-    private static DemoStats pass(PrintStream out, String title, AtomicReference<DemoStats> current, DemoWorkload workload,
-                                  RunningGateway running, MqttAsyncClient client, String id, double rate, Map<String, Long> sentAt)
+    private static DemoStats pass(PrintStream out, String title, AtomicReference<DemoStats> current, DemoWorkload workload, Traffic traffic)
             throws Exception {
         out.println("demo: " + title);
         DirectoryFrameSource source = workload.source();
@@ -159,7 +165,7 @@ public final class Demo {
         }, "demo-live");
         ticker.setDaemon(true);
         ticker.start();
-        double dropped = sendAll(stats, running, client, source, id, rate, sentAt);
+        double dropped = sendAll(stats, traffic, source);
         ticker.interrupt();
         ticker.join();
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -171,10 +177,10 @@ public final class Demo {
      * Publishes every frame of {@code source} once, then waits (at most 10 s) until each is answered
      * in {@code stats} or dropped by the gateway; returns how many it dropped meanwhile.
      */
-    private static double sendAll(DemoStats stats, RunningGateway running, MqttAsyncClient client, DirectoryFrameSource source, String id,
-                                  double rate, Map<String, Long> sentAt) throws Exception {
+    private static double sendAll(DemoStats stats, Traffic traffic, DirectoryFrameSource source) throws Exception {
+        RunningGateway running = traffic.running();
         double droppedBefore = running.gateway().metrics().total("haste_frames_dropped");
-        source.publish(client, camera -> "haste/" + id + "/cameras/cam" + camera + "/frames", rate, sentAt);
+        source.publish(traffic.client(), camera -> "haste/" + traffic.id() + "/cameras/cam" + camera + "/frames", traffic.rate(), traffic.sentAt());
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline
                 && stats.answered() + running.gateway().metrics().total("haste_frames_dropped") - droppedBefore < source.size()) {

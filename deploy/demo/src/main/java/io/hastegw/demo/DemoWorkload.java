@@ -102,12 +102,24 @@ record DemoWorkload(Path hasteModel, Path card, DirectoryFrameSource source, Sup
     static final BudgetOptions DETECTOR_BUDGETS = new BudgetOptions(List.of(0.99, 0.98, 0.95, 0.92), List.of(16, 14, 12, 10), 32);
 
     /**
+     * A classifier and where its test images are.
+     *
+     * @param model   the ONNX model
+     * @param card    its model card
+     * @param dataset the folder of Debian's dataset-fashion-mnist
+     */
+    record Classifier(Path model, Path card, Path dataset) {}
+
+    /**
      * The bundled Fashion-MNIST classifier on the test images of {@code dataset} (or generated
      * frames where the dataset is missing, said clearly), round-robin over {@code cameras} cameras;
      * its schedule searched on 128 unlabelled training images (or synthetic frames).
      */
-    static DemoWorkload fashionMnist(Path model, Path cardFile, Path dataset, Path work, int frames, int cameras, boolean streamReuse,
-                                     List<Integer> levels, PrintStream out) throws Exception {
+    static DemoWorkload fashionMnist(Classifier classifier, Path work, int frames, int cameras, boolean streamReuse, List<Integer> levels,
+                                     PrintStream out) throws Exception {
+        Path model = classifier.model();
+        Path cardFile = classifier.card();
+        Path dataset = classifier.dataset();
         Path frameDir = work.resolve("frames");
         Demo.deleteTree(frameDir);
         if (Files.isRegularFile(dataset.resolve("t10k-images-idx3-ubyte.gz"))) {

@@ -95,15 +95,16 @@ public final class Benchmark {
                     names.add("native+cost/" + level);
                 }
                 names.forEach(n -> series.put(n, new Series()));
+                Sessions sessions = new Sessions(dense, portable, nativeRaw, planned, info.inputName());
                 for (int i = 0; i < Math.min(warmup, inputs.size()); i++) {
                     for (String n : names) {
-                        measure(n, inputs.get(i), dense, portable, nativeRaw, planned, info.inputName(), null);
+                        measure(n, inputs.get(i), sessions, null);
                     }
                 }
                 for (int i = 0; i < inputs.size(); i++) {
                     for (int k = 0; k < names.size(); k++) {
                         String n = names.get((k + i) % names.size());
-                        measure(n, inputs.get(i), dense, portable, nativeRaw, planned, info.inputName(), series.get(n));
+                        measure(n, inputs.get(i), sessions, series.get(n));
                     }
                 }
                 long denseMacs = MacsAccount.dense(info.computeLayers()).denseTotal();
@@ -117,8 +118,11 @@ public final class Benchmark {
         return out.toString();
     }
 
-    private void measure(String config, FloatTensor input, OrtSession dense, HasteSession portable, HasteSession nativeRaw,
-                         HasteSession planned, String inputName, Series into) throws OrtException {
+    /** The sessions one configuration of the benchmark runs on, and the dense model's input name. */
+    private record Sessions(OrtSession dense, HasteSession portable, HasteSession nativeRaw, HasteSession planned, String inputName) {}
+
+    /** Runs {@code input} as {@code config} says ({@code dense}, {@code portable/<level>}, ...), adding its time to {@code into} (null: warm-up). */
+    private void measure(String config, FloatTensor input, Sessions sessions, Series into) throws OrtException {
         long t0;
         long t1;
         MacsAccount macs = null;
@@ -126,13 +130,14 @@ public final class Benchmark {
         if (config.equals("dense")) {
             // As HasteSession.run does: input tensor in, scores out.
             t0 = System.nanoTime();
-            try (OnnxTensor x = input.toOnnx(env); OrtSession.Result r = dense.run(Map.of(inputName, x))) {
+            try (OnnxTensor x = input.toOnnx(env); OrtSession.Result r = sessions.dense().run(Map.of(sessions.inputName(), x))) {
                 FloatTensor.of((OnnxTensor) r.get(0));
             }
             t1 = System.nanoTime();
         } else {
             int level = Integer.parseInt(config.substring(config.indexOf('/') + 1));
-            HasteSession s = config.startsWith("portable") ? portable : config.startsWith("native+cost") ? planned : nativeRaw;
+            HasteSession s = config.startsWith("portable") ? sessions.portable() : config.startsWith("native+cost") ? sessions.planned()
+                    : sessions.nativeRaw();
             t0 = System.nanoTime();
             HasteSession.Inference inf = s.run(input, level);
             t1 = System.nanoTime();

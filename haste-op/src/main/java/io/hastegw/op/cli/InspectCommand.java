@@ -145,9 +145,9 @@ final class InspectCommand implements Callable<Integer> {
                 if (modelCard == null) {
                     throw new IllegalArgumentException("calibrating needs --card (to prepare the calibration images)");
                 }
-                plan = Optional.of(CostPlans.load(env, model, session, options, cache, () -> images == null
+                plan = Optional.of(CostPlans.load(env, model, session, options, cache, new CostPlans.Calibration(() -> images == null
                         ? CalibrationInputs.synthetic(modelCard, 4) : CalibrationInputs.fromFolder(images, modelCard, 4),
-                        measure == Measure.ALWAYS, SystemLoad::perCore));
+                        measure == Measure.ALWAYS, SystemLoad::perCore)));
             } else {
                 Device device = Device.current(env.getVersion(), threads, options.planKernel(session.kernel()));
                 String sha = CostCache.sha256(model);

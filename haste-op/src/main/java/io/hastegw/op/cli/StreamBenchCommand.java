@@ -129,17 +129,18 @@ final class StreamBenchCommand implements Callable<Integer> {
         }
     }
 
+    /** What a report measures: the model's card, where it came from, its HASTE schedule. */
+    private record Subject(ModelCard card, String origin, String schedule) {}
+
     private int run(OrtEnvironment env, Path file, ModelCard card, String origin, String schedule, boolean randomWeights) throws Exception {
-        ReusePolicy policy = new ReusePolicy(refreshEvery, driftThreshold, Duration.ofSeconds(10));
         StreamClips.Clips stream = card.detector() ? DetectionClips.load(images, card, clips) : synthetic(card, randomWeights);
         List<StreamClips.Frame> frames = stream.frames();
-        PrintWriter stdout = spec.commandLine().getOut();
         RuntimeOptions reuse = RuntimeOptions.of(1).withStreamReuse();
         try (HasteSession session = new HasteSession(env, file, card.output().name(), RuntimeOptions.of(1))) {
             CostTable plan = new CostCalibrator(env, 3, CostCalibrator.DEFAULT_MARGIN).calibrate(session, CostCache.sha256(file), reuse,
                     frames.stream().filter(f -> f.index() == 0).limit(CALIBRATION_FRAMES).map(StreamClips.Frame::input).toList());
             try (HasteSession planned = new HasteSession(env, file, card.output().name(), reuse.withPlan(plan))) {
-                measure(env, session, planned, plan, stream, card, origin, schedule, policy, stdout);
+                measure(env, session, planned, plan, stream, new Subject(card, origin, schedule));
             }
         }
         return 0;
@@ -169,14 +170,17 @@ final class StreamBenchCommand implements Callable<Integer> {
 
     /** Measures every level asked for on the clips and prints (and writes) the report. */
     private void measure(OrtEnvironment env, HasteSession session, HasteSession planned, CostTable plan, StreamClips.Clips stream,
-                         ModelCard card, String origin, String schedule, ReusePolicy policy, PrintWriter stdout) throws Exception {
+                         Subject subject) throws Exception {
+        ReusePolicy policy = new ReusePolicy(refreshEvery, driftThreshold, Duration.ofSeconds(10));
+        PrintWriter stdout = spec.commandLine().getOut();
+        ModelCard card = subject.card();
         List<StreamClips.Frame> frames = stream.frames();
         int top = session.info().schedule().levels() - 1;
         List<Integer> measure = runLevels != null ? runLevels : IntStream.rangeClosed(1, top).boxed().toList();
         StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
                 "## haste-op stream-bench: %s%n%nmodel: %s; HASTE: %s; kernel %s; %s; reuse: refresh every %d frames at the latest or on "
                         + "a signature distance above %.3f; ONNX Runtime %s; 1 intra-op thread; %d cores%n%n",
-                card.name(), origin, schedule, session.kernel(), clipsMade(card, frames), refreshEvery, driftThreshold, env.getVersion(),
+                card.name(), subject.origin(), subject.schedule(), session.kernel(), clipsMade(card, frames), refreshEvery, driftThreshold, env.getVersion(),
                 Runtime.getRuntime().availableProcessors()));
         report.append(StreamBenchmark.signatureDistances(frames, driftThreshold)).append('\n');
         stdout.print(report);

@@ -42,15 +42,26 @@ public final class CostPlans {
     }
 
     /**
+     * How a plan is measured when it must be.
+     *
+     * @param inputs the calibration inputs, read only when measuring
+     * @param force  measure again even when a plan is cached
+     * @param load   the machine's load per core now ({@link SystemLoad#perCore} outside tests)
+     */
+    public record Calibration(Callable<List<FloatTensor>> inputs, boolean force, DoubleSupplier load) {}
+
+    /**
      * The plan for {@code session}'s model file {@code model}: read from {@code cache} when one
      * matches the model and this device and it need not be measured again, otherwise calibrated
      * on {@code inputs} and stored.
      *
-     * @param force measure again even when a plan is cached
-     * @param load  the machine's load per core now ({@link SystemLoad#perCore} outside tests)
+     * @param calibration the inputs to measure on, whether to measure even when a plan is cached, the load now
      */
     public static Plan load(OrtEnvironment env, Path model, HasteSession session, RuntimeOptions options, CostCache cache,
-                            Callable<List<FloatTensor>> inputs, boolean force, DoubleSupplier load) throws IOException, OrtException {
+                            Calibration calibration) throws IOException, OrtException {
+        Callable<List<FloatTensor>> inputs = calibration.inputs();
+        boolean force = calibration.force();
+        DoubleSupplier load = calibration.load();
         String sha = CostCache.sha256(model);
         Device device = Device.current(env.getVersion(), options.threads(), options.planKernel(session.kernel()));
         var found = cache.find(sha, device);

@@ -63,7 +63,7 @@ public final class DetectionDecoder {
                     // One comparison for the common case; NaN and +inf fail it too, -inf is tested apart.
                     if (!(s <= threshold) || s == Float.NEGATIVE_INFINITY) {
                         checkScore(s, n, c);
-                        add(out, c, s, output[n], output[cells + n], output[2 * cells + n], output[3 * cells + n], n);
+                        add(out, c, s, output, n, cells, n);
                     }
                 }
             }
@@ -77,7 +77,7 @@ public final class DetectionDecoder {
                     checkScore(p, n, c);
                     float s = objectness * p;
                     if (s > threshold) {
-                        add(out, c, s, output[at], output[at + 1], output[at + 2], output[at + 3], n);
+                        add(out, c, s, output, at, 1, n);
                     }
                 }
             }
@@ -92,7 +92,12 @@ public final class DetectionDecoder {
         }
     }
 
-    private static void add(List<Detection> out, int c, float s, float cx, float cy, float w, float h, int cell) throws InvalidOutputException {
+    /** Adds the box of {@code cell} for class {@code c} at score {@code s}: cx, cy, w, h at {@code at}, {@code at + step}, ... of {@code output}. */
+    private static void add(List<Detection> out, int c, float s, float[] output, int at, int step, int cell) throws InvalidOutputException {
+        float cx = output[at];
+        float cy = output[at + step];
+        float w = output[at + 2 * step];
+        float h = output[at + 3 * step];
         if (!Float.isFinite(cx) || !Float.isFinite(cy) || !Float.isFinite(w) || !Float.isFinite(h)) {
             throw new InvalidOutputException(String.format(Locale.ROOT, "the model's output holds a box (cx %s, cy %s, w %s, h %s) that is not "
                     + "finite at cell %d, which scores %.3f for class %d: no detections for this frame", cx, cy, w, h, cell, s, c));

@@ -40,16 +40,32 @@ public final class HasteConvReference {
      * dense path: every channel is its own bucket.
      */
     public static Result haste(ConvSpec conv, float[] x, int h, int w, float[] r, int lmax, int l) {
-        return haste(conv, x, h, w, r, lmax, l, 1, MergeMode.MEAN);
+        return haste(conv, x, h, w, new Hash(r, lmax, l, 1, MergeMode.MEAN));
     }
 
     /**
-     * HASTE as above, hashing on the pixels of a grid of {@code stride} ({@code r}: {@code
+     * How a layer hashes and merges.
+     *
+     * @param r      the hyperplanes, {@code [hashed pixels][lmax]}
+     * @param lmax   the hyperplanes stored
+     * @param l      the hyperplanes used (0: dense, every channel its own bucket)
+     * @param stride the hash grid's stride
+     * @param merge  how filter slices enter their bucket's sum
+     */
+    public record Hash(float[] r, int lmax, int l, int stride, MergeMode merge) {}
+
+    /**
+     * HASTE as above, as {@code hash} says: hashing on the pixels of a grid of {@code stride} ({@code r}: {@code
      * [ceil(h/stride) * ceil(w/stride)][lmax]}) and merging with {@code merge}: for {@link
      * MergeMode#SCALE} every filter slice enters its bucket's sum multiplied by its channel's scale
      * {@code <x_c, m> / <m, m>} against the bucket's mean m, both on the hashed pixels.
      */
-    public static Result haste(ConvSpec conv, float[] x, int h, int w, float[] r, int lmax, int l, int stride, MergeMode merge) {
+    public static Result haste(ConvSpec conv, float[] x, int h, int w, Hash hash) {
+        float[] r = hash.r();
+        int lmax = hash.lmax();
+        int l = hash.l();
+        int stride = hash.stride();
+        MergeMode merge = hash.merge();
         int c = conv.in();
         int pixels = h * w;
         float[] xs = subsample(x, c, h, w, stride);
@@ -90,8 +106,7 @@ public final class HasteConvReference {
      * {@code r} ({@code [window pixels on the hash grid][lmax]}). The result's buckets are every
      * tile's in turn, so its channel count is the sum over the tiles.
      */
-    public static Result hastePatched(ConvSpec conv, float[] x, int h, int w, float[] r, int lmax, int l, int hashStride, MergeMode merge,
-                                      int tile) {
+    public static Result hastePatched(ConvSpec conv, float[] x, int h, int w, Hash hash, int tile) {
         int c = conv.in();
         int[] pads = conv.pads();
         int hp = h + pads[0] + pads[2];
@@ -120,7 +135,7 @@ public final class HasteConvReference {
                         System.arraycopy(padded, (ch * hp + y0 + y) * wp + x0, window, (ch * windowH + y) * windowW, windowW);
                     }
                 }
-                Result part = haste(unpadded, window, windowH, windowW, r, lmax, l, hashStride, merge);
+                Result part = haste(unpadded, window, windowH, windowW, hash);
                 buckets.addAll(part.buckets());
                 for (int o = 0; o < conv.out(); o++) {
                     for (int y = 0; y < tile; y++) {

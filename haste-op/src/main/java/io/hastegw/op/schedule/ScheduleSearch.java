@@ -72,8 +72,7 @@ public final class ScheduleSearch {
         double dense = MacsAccount.dense(info.computeLayers()).denseTotal();
         String output = card.output().name();
         try (OrtSession.SessionOptions so = runtime.sessionOptions()) {
-            Prober prober = new Prober(original, info, output, OutputDamage.of(card), frames, so, run(original, so, output, frames, false),
-                    layers * budget.candidates().size());
+            Prober prober = new Prober(original, info, output, OutputDamage.of(card), frames, so, layers * budget.candidates().size());
             List<List<LayerProbe>> options = prober.probeAll(budget.candidates());
             Levels levels = rows(options, GreedyPath.walk(options), budget, dense);
             return new Result(new LevelSchedule(levels.schedule()), prober.probes(), levels.predicted(), levels.damage());
@@ -119,15 +118,16 @@ public final class ScheduleSearch {
         private final List<LayerProbe> probes = new ArrayList<>();
         private int done;
 
+        /** Probes {@code total} (layer, L) pairs on {@code frames}, against the original model's outputs on them. */
         Prober(ModelProto original, HasteModelInfo info, String output, OutputDamage damage, List<FloatTensor> frames,
-               OrtSession.SessionOptions so, List<Run> reference, int total) {
+               OrtSession.SessionOptions so, int total) throws OrtException {
             this.original = original;
             this.info = info;
             this.output = output;
             this.damage = damage;
             this.frames = frames;
             this.so = so;
-            this.reference = reference;
+            this.reference = run(original, so, output, frames, false);
             this.total = total;
             this.kernel = runtime.kernel().kernel().isPresent() ? HasteKernel.NATIVE : HasteKernel.PORTABLE;
             this.block = kernel == HasteKernel.NATIVE ? runtime.nchwcBlock() : 0;

@@ -157,7 +157,7 @@ class CostPlanTest {
                 cached.haste(), cached.denseModelMillis(), cached.levelMillis(), cached.levelDense(), cached.loadPerCore());
         cache.store(stored);
         try (HasteSession s = new HasteSession(ENV, model, card.output().name(), RuntimeOptions.of(1))) {
-            return CostPlans.load(ENV, model, s, RuntimeOptions.of(1), cache, () -> images, force, () -> now);
+            return CostPlans.load(ENV, model, s, RuntimeOptions.of(1), cache, new CostPlans.Calibration(() -> images, force, () -> now));
         }
     }
 

@@ -142,8 +142,8 @@ class HasteConvReferenceTest {
         float[] x = multiplesOfOneMap(random);
         int hashed = ((H + stride - 1) / stride) * ((W + stride - 1) / stride);
         float[] r = Hyperplanes.sample(7, 0, hashed, LMAX, 2.0 / 3.0);
-        var scaled = HasteConvReference.haste(conv, x, H, W, r, LMAX, LMAX, stride, MergeMode.SCALE);
-        var mean = HasteConvReference.haste(conv, x, H, W, r, LMAX, LMAX, stride, MergeMode.MEAN);
+        var scaled = HasteConvReference.haste(conv, x, H, W, new HasteConvReference.Hash(r, LMAX, LMAX, stride, MergeMode.SCALE));
+        var mean = HasteConvReference.haste(conv, x, H, W, new HasteConvReference.Hash(r, LMAX, LMAX, stride, MergeMode.MEAN));
         assertEquals(2, scaled.reducedChannels(), "above and below the mean multiple: " + scaled.buckets());
         float[] dense = HasteConvReference.dense(conv, x, H, W);
         double meanError = 0;
@@ -165,7 +165,7 @@ class HasteConvReferenceTest {
         assertEquals(16 * 4 * 4, grid.length);
         assertEquals(x[(5 * H + 9) * W + 6], grid[(5 * 4 + 3) * 4 + 2], 0f, "channel 5, row 9, column 6");
         float[] r = Hyperplanes.sample(7, 0, 16, LMAX, 2.0 / 3.0);
-        var strided = HasteConvReference.haste(randomConv(random, 4, 16), x, H, W, r, LMAX, 10, 3, MergeMode.MEAN);
+        var strided = HasteConvReference.haste(randomConv(random, 4, 16), x, H, W, new HasteConvReference.Hash(r, LMAX, 10, 3, MergeMode.MEAN));
         long[] codes = HasteConvReference.codes(grid, 16, 16, r, LMAX, 10);
         for (List<Integer> bucket : strided.buckets()) {
             assertTrue(bucket.stream().allMatch(c -> codes[c] == codes[bucket.get(0)]), "bucket " + bucket);
@@ -191,7 +191,7 @@ class HasteConvReferenceTest {
                 new int[] {1, 1});
         int window = (tile - 1) * convStride + 3;
         float[] r = Hyperplanes.sample(7, 0, window * window, LMAX, 2.0 / 3.0);
-        var patched = HasteConvReference.hastePatched(conv, x, H, W, r, LMAX, LMAX, 1, MergeMode.SCALE, tile);
+        var patched = HasteConvReference.hastePatched(conv, x, H, W, new HasteConvReference.Hash(r, LMAX, LMAX, 1, MergeMode.SCALE), tile);
         int tiles = (conv.outHeight(H) / tile) * (conv.outWidth(W) / tile);
         assertEquals(16 * tiles, patched.reducedChannels(), "every tile keeps its 16 channels");
         float[] dense = HasteConvReference.dense(conv, x, H, W);

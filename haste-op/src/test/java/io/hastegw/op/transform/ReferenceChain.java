@@ -82,8 +82,8 @@ final class ReferenceChain implements AutoCloseable {
     static HasteConvReference.Result reference(ConvSpec conv, FloatTensor x, float[] r, int lmax, int l, HasteLayer layer, MergeMode merge) {
         int h = (int) x.shape()[2];
         int w = (int) x.shape()[3];
-        return layer.patch() == 0 || l == 0 ? HasteConvReference.haste(conv, x.data(), h, w, r, lmax, l, layer.hashStride(), merge)
-                : HasteConvReference.hastePatched(conv, x.data(), h, w, r, lmax, l, layer.hashStride(), merge, layer.patch());
+        return layer.patch() == 0 || l == 0 ? HasteConvReference.haste(conv, x.data(), h, w, new HasteConvReference.Hash(r, lmax, l, layer.hashStride(), merge))
+                : HasteConvReference.hastePatched(conv, x.data(), h, w, new HasteConvReference.Hash(r, lmax, l, layer.hashStride(), merge), layer.patch());
     }
 
     private Map<String, FloatTensor> runOnce(FloatTensor image, Map<String, FloatTensor> convOutputs) throws Exception {
