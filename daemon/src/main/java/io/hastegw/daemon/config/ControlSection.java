@@ -1,6 +1,6 @@
 package io.hastegw.daemon.config;
 
-import io.hastegw.daemon.control.ControlSettings;
+import io.hastegw.daemon.control.ControlMode;
 
 /**
  * The compression controller (docs/operator-guide.md "Adaptive control"). The operator's
@@ -31,7 +31,7 @@ public record ControlSection(String mode, int minLevel, int maxLevel, String pol
 
     /** Adds the problems of this section to {@code c}. */
     void validate(ConfigChecks c) {
-        c.check(ControlSettings.MODES.contains(mode), "control.mode", "one of auto, fixed, off", mode);
+        c.check(ControlMode.parse(mode).isPresent(), "control.mode", "one of " + String.join(", ", ControlMode.WIRE), mode);
         c.check(minLevel >= 0, "control.min_level", "0 or more", minLevel);
         c.check(maxLevel == -1 || maxLevel >= minLevel, "control.max_level", "-1 (the model's highest) or at least control.min_level", maxLevel);
         c.check(policy != null && !policy.isBlank(), "control.policy", "latency, cpu or the name of a plugin's compression policy", policy);

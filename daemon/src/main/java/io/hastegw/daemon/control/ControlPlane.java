@@ -100,7 +100,7 @@ public record ControlPlane(AdaptiveControl control, Optional<ControlStateFile> s
                 LOG.error("control: {}", problem);
             }
         }
-        Controller controller = new Controller(timing.relativeCosts(), start.mode().equals("fixed") ? start.level() : start.minLevel(), c.maxShedEvery(),
+        Controller controller = new Controller(timing.relativeCosts(), start.controlMode() == ControlMode.FIXED ? start.level() : start.minLevel(), c.maxShedEvery(),
                 TimeUnit.MILLISECONDS.toNanos(c.dwellMs()), nowNanos);
         AdaptiveControl control = new AdaptiveControl(start, c, timing, controller, policies, nowNanos);
         return new ControlPlane(control, store, auth, c.samplePeriodMs(), problem);

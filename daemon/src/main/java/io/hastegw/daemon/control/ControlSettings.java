@@ -21,16 +21,19 @@ import java.util.TreeSet;
  */
 public record ControlSettings(String mode, int level, int minLevel, int maxLevel, String policy, double latencyTargetMs,
                               double cpuBudgetPercent, boolean shedding) {
-    /** The modes. */
-    public static final List<String> MODES = List.of("auto", "fixed", "off");
+    /** The mode as its constant (valid settings only: {@link #problems} names a bad mode). */
+    public ControlMode controlMode() {
+        return ControlMode.parse(mode).orElseThrow(() -> new IllegalStateException("mode '" + mode + "' is none of " + ControlMode.WIRE));
+    }
+
     /**
      * Every problem with these settings for a model of {@code levels} levels and the compression
      * policies plugins registered, one message per field; empty when valid.
      */
     public List<String> problems(int levels, Set<String> policies) {
         List<String> out = new ArrayList<>();
-        if (!MODES.contains(mode)) {
-            out.add("mode must be one of " + String.join(", ", MODES) + " (got '" + mode + "')");
+        if (ControlMode.parse(mode).isEmpty()) {
+            out.add("mode must be one of " + String.join(", ", ControlMode.WIRE) + " (got '" + mode + "')");
         }
         checkLevel(out, "level", level, levels);
         checkLevel(out, "min_level", minLevel, levels);
@@ -61,6 +64,6 @@ public record ControlSettings(String mode, int level, int minLevel, int maxLevel
 
     /** These settings in {@code fixed} mode at {@code newLevel} (what the v1 command {@code control/level/set} does). */
     public ControlSettings fixedAt(int newLevel) {
-        return new ControlSettings("fixed", newLevel, minLevel, maxLevel, policy, latencyTargetMs, cpuBudgetPercent, shedding);
+        return new ControlSettings(ControlMode.FIXED.wire(), newLevel, minLevel, maxLevel, policy, latencyTargetMs, cpuBudgetPercent, shedding);
     }
 }

@@ -103,10 +103,10 @@ public final class Controller {
      * @return whether the decision changed
      */
     public boolean settle(ControlSettings settings, long nowNanos) {
-        Decision wanted = switch (settings.mode()) {
-            case "off" -> new Decision(0, 1, "mode off: dense");
-            case "fixed" -> new Decision(settings.level(), 1, "mode fixed at level " + settings.level());
-            default -> {
+        Decision wanted = switch (settings.controlMode()) {
+            case OFF -> new Decision(0, 1, "mode off: dense");
+            case FIXED -> new Decision(settings.level(), 1, "mode fixed at level " + settings.level());
+            case AUTO -> {
                 List<Integer> rungs = ladder(settings);
                 int rung = rungOf(rungs, decision.level());
                 int shed = rung == rungs.size() - 1 && settings.shedding() ? Math.min(decision.shedEvery(), maxShedEvery) : 1;
@@ -125,7 +125,7 @@ public final class Controller {
     public Step step(ControlSettings settings, CompressionPolicy policy, LatencyWindow.Stats window, BoardSampler.Reading board,
                      int queued, long nowNanos) {
         boolean changed = settle(settings, nowNanos);
-        if (!settings.mode().equals("auto")) {
+        if (settings.controlMode() != ControlMode.AUTO) {
             return new Step(decision, changed, null, null);
         }
         List<Integer> rungs = ladder(settings);
