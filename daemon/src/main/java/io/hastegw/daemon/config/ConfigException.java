@@ -10,4 +10,9 @@ public final class ConfigException extends Exception {
     public ConfigException(List<String> problems) {
         super("invalid configuration: " + String.join("; ", problems));
     }
+
+    /** One exception for {@code problems}, found because of {@code cause} (a parser's). */
+    public ConfigException(List<String> problems, Throwable cause) {
+        super("invalid configuration: " + String.join("; ", problems), cause);
+    }
 }

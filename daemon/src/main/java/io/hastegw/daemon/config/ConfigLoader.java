@@ -172,9 +172,9 @@ public final class ConfigLoader {
         } catch (JsonMappingException e) {
             String key = e.getPath().stream().map(r -> r.getFieldName() == null ? "[" + r.getIndex() + "]" : r.getFieldName())
                     .collect(Collectors.joining("."));
-            throw new ConfigException(List.of("key '" + key + "': " + e.getOriginalMessage().split("\n")[0]));
+            throw new ConfigException(List.of("key '" + key + "': " + e.getOriginalMessage().split("\n")[0]), e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ConfigException(List.of(e.getOriginalMessage()));
+            throw new ConfigException(List.of(e.getOriginalMessage()), e);
         }
         List<String> errors = config.validate();
         if (!errors.isEmpty()) {

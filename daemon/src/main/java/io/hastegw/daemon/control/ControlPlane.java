@@ -48,6 +48,10 @@ public record ControlPlane(AdaptiveControl control, Optional<ControlStateFile> s
         SetupException(String message) {
             super(message);
         }
+
+        SetupException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /**
@@ -80,9 +84,9 @@ public record ControlPlane(AdaptiveControl control, Optional<ControlStateFile> s
                 byte[] key = CommandAuth.keyFromFile(Files.readAllBytes(Path.of(c.hmacKeyFile())));
                 auth = Optional.of(new CommandAuth(key, TimeUnit.SECONDS.toMillis(c.hmacWindowSeconds()), System.currentTimeMillis()));
             } catch (IOException e) {
-                throw new SetupException("cannot read control.hmac_key_file " + c.hmacKeyFile() + ": " + e.getMessage());
+                throw new SetupException("cannot read control.hmac_key_file " + c.hmacKeyFile() + ": " + e.getMessage(), e);
             } catch (IllegalArgumentException e) {
-                throw new SetupException("control.hmac_key_file " + c.hmacKeyFile() + ": " + e.getMessage());
+                throw new SetupException("control.hmac_key_file " + c.hmacKeyFile() + ": " + e.getMessage(), e);
             }
         }
         Optional<ControlStateFile> store = ControlStateFile.locate(c.stateFile(), env);

@@ -30,6 +30,10 @@ public record PluginDescriptor(String id, String version, String api, String nam
         InvalidDescriptorException(String message) {
             super(message);
         }
+
+        InvalidDescriptorException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** Reads and checks a descriptor; the exception names every problem. */
@@ -38,7 +42,7 @@ public record PluginDescriptor(String id, String version, String api, String nam
         try {
             root = json.readTree(in);
         } catch (IOException e) {
-            throw new InvalidDescriptorException(FILE + " is not JSON: " + e.getMessage());
+            throw new InvalidDescriptorException(FILE + " is not JSON: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw new InvalidDescriptorException(FILE + " must be a JSON object");
