@@ -20,15 +20,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * deploy/grafana: every metric the dashboard queries is one a real gateway serves (so the
- * dashboard cannot drift from /metrics), it filters on the {@code gateway_id} label, and the
- * example Prometheus configuration sets that label on each target.
+ * deploy/grafana: every metric the dashboard queries is one a real gateway serves from its first
+ * frame on (so the dashboard cannot drift from /metrics, and no panel says "No data" while a counter
+ * has not counted yet), it filters on the {@code gateway_id} label, states read as states (a
+ * disconnected broker or a down gateway is red, not green), and the example Prometheus
+ * configuration sets that label on each target.
  */
-@Tag("broker")
 class GrafanaDashboardTest {
     private static final Path GRAFANA = Path.of(System.getProperty("haste.repo.dir", "..")).resolve("deploy/grafana");
 
     @Test
+    @Tag("broker")
     void everyMetricTheDashboardQueriesIsServedByAGateway(@TempDir Path tmp) throws Exception {
         JsonNode dashboard = new ObjectMapper().readTree(GRAFANA.resolve("haste-gateway.json").toFile());
         Set<String> queried = new TreeSet<>();
@@ -36,7 +38,7 @@ class GrafanaDashboardTest {
             for (JsonNode target : panel.get("targets")) {
                 String expr = target.get("expr").asText();
                 assertTrue(expr.contains("gateway_id=~\"$gateway_id\""), panel.get("title") + ": " + expr);
-                Matcher m = Pattern.compile("haste_[a-z0-9_]+").matcher(expr);
+                Matcher m = Pattern.compile("haste_[a-z0-9_]+|\\bup\\b").matcher(expr);
                 while (m.find()) {
                     queried.add(m.group());
                 }
@@ -56,9 +58,44 @@ class GrafanaDashboardTest {
             LocalHttp.get(port, "/metrics").lines().filter(l -> !l.startsWith("#")).forEach(l -> served.add(l.split("[{ ]")[0]));
             Set<String> missing = new TreeSet<>(queried);
             missing.removeAll(served);
-            // Per-camera drop and shed counters are born with a camera's first dropped or shed frame (none here).
-            assertEquals(Set.of("haste_frames_dropped_total", "haste_frames_shed_total"), missing, "queried by the dashboard but not served");
+            // up is Prometheus' own series about its scrape; everything else comes from the gateway, at 0 before it counts.
+            assertEquals(Set.of("up"), missing, "queried by the dashboard but not served");
+            String metrics = LocalHttp.get(port, "/metrics");
+            assertTrue(metrics.contains("haste_frames_dropped_total{camera=\"cam\"} 0.0"), "no drop yet, served at 0");
+            assertTrue(metrics.contains("haste_frames_shed_total{camera=\"cam\"} 0.0"), "no shedding yet, served at 0");
+            assertTrue(metrics.contains("haste_frame_errors_total{reason=\"dropped\"} 0.0"), "every reason served at 0");
         }
+    }
+
+    @Test
+    void statesReadAsStatesAndTemperatureHasItsUnit() throws Exception {
+        JsonNode dashboard = new ObjectMapper().readTree(GRAFANA.resolve("haste-gateway.json").toFile());
+        Map<String, JsonNode> byTitle = new java.util.HashMap<>();
+        dashboard.get("panels").forEach(p -> byTitle.put(p.get("title").asText(), p));
+        for (String[] state : new String[][] {{"MQTT connected", "disconnected", "connected"}, {"Gateway up (scrape)", "down", "up"}}) {
+            JsonNode defaults = byTitle.get(state[0]).at("/fieldConfig/defaults");
+            assertEquals(state[1], defaults.at("/mappings/0/options/0/text").asText(), state[0]);
+            assertEquals("red", defaults.at("/mappings/0/options/0/color").asText(), state[0]);
+            assertEquals(state[2], defaults.at("/mappings/0/options/1/text").asText(), state[0]);
+            assertEquals("red", defaults.at("/thresholds/steps/0/color").asText(), state[0] + ": below 1 is red");
+            assertEquals("green", defaults.at("/thresholds/steps/1/color").asText(), state[0]);
+        }
+        assertEquals("up{gateway_id=~\"$gateway_id\"}", byTitle.get("Gateway up (scrape)").at("/targets/0/expr").asText());
+        assertEquals("red", byTitle.get("Plugins disabled").at("/fieldConfig/defaults/thresholds/steps/1/color").asText(), "one disabled is red");
+        assertEquals("celsius", byTitle.get("Temperature and throttling").at("/fieldConfig/defaults/unit").asText());
+        for (JsonNode panel : dashboard.get("panels")) {
+            if (panel.get("type").asText().equals("stat")) {
+                String mode = panel.at("/fieldConfig/defaults/color/mode").asText();
+                assertTrue(mode.equals("thresholds") || mode.equals("fixed"), panel.get("title") + ": no default green for a figure");
+            }
+        }
+        int width = 0;
+        for (JsonNode panel : dashboard.get("panels")) {
+            if (panel.at("/gridPos/y").asInt() == 0) {
+                width += panel.at("/gridPos/w").asInt();
+            }
+        }
+        assertEquals(24, width, "the stat row fills the dashboard's 24 columns");
     }
 
     @Test

@@ -36,7 +36,7 @@ class HomeAssistantTest {
         try (MqttTestClient c = new MqttTestClient("homeassistant/+/" + node + "/#");
              MqttTestClient gw = new MqttTestClient("haste/" + id + "/#");
              GatewayFixture g = new GatewayFixture(TestModels.hasteResNet20(), "gateway_id=" + id, "model.level=1", "homeassistant.enabled=true",
-                     "homeassistant.stats_period_s=1", "pipeline.camera_idle_seconds=2").ready()) {
+                     "homeassistant.stats_period_s=1", "pipeline.camera_idle_seconds=2", "homeassistant.camera_retention_s=4").ready()) {
             var level = c.await(r -> r.topic().equals("homeassistant/number/" + node + "/level/config"), 10);
             configs.add(level.topic());
             Map<String, Object> l = level.json();
@@ -64,7 +64,12 @@ class HomeAssistantTest {
                 assertEquals("haste/" + id + "/" + (m.topic().contains("frames_per_second") ? "stats" : "cameras/porch/predictions"),
                         m.json().get("state_topic"));
                 assertTrue(((String) m.json().get("name")).startsWith("porch "), (String) m.json().get("name"));
+                assertEquals("all", m.json().get("availability_mode"), "available while the gateway and the camera both are");
+                assertEquals(Map.of("topic", "haste/" + id + "/cameras/porch/availability", "payload_available", "online",
+                        "payload_not_available", "offline"), ((List<Object>) m.json().get("availability")).get(1));
             }
+            var online = gw.await(r -> r.topic().equals("haste/" + id + "/cameras/porch/availability"), 10);
+            assertEquals("online", new String(online.payload(), StandardCharsets.UTF_8));
             assertEquals(Set.of("homeassistant/sensor/" + node + "/porch_frames_per_second/config", "homeassistant/sensor/" + node
                     + "/porch_label/config", "homeassistant/sensor/" + node + "/porch_score/config"), camera);
 
@@ -80,11 +85,18 @@ class HomeAssistantTest {
             }
             assertEquals(4, g.running.gateway().level());
 
+            // Idle (2 s without a frame): unavailable, not deleted (a camera that sends on motion keeps its entities and history).
+            gw.await(r -> r.topic().equals("haste/" + id + "/cameras/porch/availability")
+                    && new String(r.payload(), StandardCharsets.UTF_8).equals("offline"), 15);
+            long offlineAt = System.nanoTime();
+            // Silent for the retention (4 s): its entities and its availability are removed.
             Set<String> removed = new TreeSet<>();
             for (int i = 0; i < 3; i++) {
                 removed.add(c.await(r -> r.topic().contains("/porch_") && r.payload().length == 0, 15).topic());
             }
-            assertEquals(camera, removed, "the idle camera's entities are removed");
+            assertTrue(System.nanoTime() - offlineAt >= 1_000_000_000L, "removed after the retention, not at idle");
+            assertEquals(camera, removed, "the camera's entities are removed after the retention");
+            gw.await(r -> r.topic().equals("haste/" + id + "/cameras/porch/availability") && r.payload().length == 0, 10);
         } finally {
             try (MqttTestClient clear = new MqttTestClient("none/" + id)) {
                 for (String topic : configs) {

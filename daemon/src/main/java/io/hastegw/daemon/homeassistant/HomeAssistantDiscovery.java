@@ -112,24 +112,32 @@ public final class HomeAssistantDiscovery {
         return List.copyOf(all);
     }
 
+    /**
+     * The retained topic of {@code camera}'s availability ({@code online} while it sends, {@code offline}
+     * once idle): its entities are available while both it and the gateway's status say online.
+     */
+    public String cameraAvailability(String camera) {
+        return base + "cameras/" + camera + "/availability";
+    }
+
     /** The entities of {@code camera}. */
     public List<Message> camera(String camera) {
         String k = key(camera);
         String predictions = base + "cameras/" + camera + "/predictions";
         List<Message> entities = new java.util.ArrayList<>(List.of(
-                config("sensor", k + "_label", entity(k + "_label", camera + " label", predictions,
-                        "{{ " + best + "[0].label if " + best + " else 'none' }}").put("icon", "mdi:cctv")),
+                config("sensor", k + "_label", ofCamera(camera, entity(k + "_label", camera + " label", predictions,
+                        "{{ " + best + "[0].label if " + best + " else 'none' }}").put("icon", "mdi:cctv"))),
                 // Whole percent, no per-frame attributes: the recorder keeps a row when the value changes, not one per frame.
-                config("sensor", k + "_score", entity(k + "_score", camera + " score", predictions,
+                config("sensor", k + "_score", ofCamera(camera, entity(k + "_score", camera + " score", predictions,
                         "{{ (" + best + "[0].score * 100) | round | int if " + best + " else 0 }}").put("unit_of_measurement", "%")
-                        .put("state_class", "measurement")),
-                config("sensor", k + "_frames_per_second", entity(k + "_frames_per_second", camera + " frames/s", statsTopic(),
+                        .put("state_class", "measurement"))),
+                config("sensor", k + "_frames_per_second", ofCamera(camera, entity(k + "_frames_per_second", camera + " frames/s", statsTopic(),
                         "{{ value_json.cameras['" + k + "'].frames_per_second if '" + k + "' in value_json.cameras else 0 }}")
-                        .put("unit_of_measurement", "frames/s").put("state_class", "measurement"))));
+                        .put("unit_of_measurement", "frames/s").put("state_class", "measurement")))));
         if (detector) {
-            entities.add(config("sensor", k + "_objects", entity(k + "_objects", camera + " objects", predictions,
+            entities.add(config("sensor", k + "_objects", ofCamera(camera, entity(k + "_objects", camera + " objects", predictions,
                     "{{ value_json.detections | length }}").put("unit_of_measurement", "objects").put("state_class", "measurement")
-                    .put("icon", "mdi:shape-outline")));
+                    .put("icon", "mdi:shape-outline"))));
         }
         return List.copyOf(entities);
     }
@@ -153,6 +161,12 @@ public final class HomeAssistantDiscovery {
         return new JsonObject().put("name", name).put("unique_id", node + "_" + objectId)
                 .put("state_topic", stateTopic).put("value_template", valueTemplate).put("availability", availability.copy())
                 .put("device", device.copy()).put("origin", new JsonObject().put("name", "haste-gateway"));
+    }
+
+    /** {@code entity} of a camera: available while the gateway and the camera both say online. */
+    private JsonObject ofCamera(String camera, JsonObject entity) {
+        return entity.put("availability", availability.copy().add(new JsonObject().put("topic", cameraAvailability(camera))
+                .put("payload_available", "online").put("payload_not_available", "offline"))).put("availability_mode", "all");
     }
 
     /** The retained config of an entity; its entity id is proposed as {@code default_entity_id} (object_id is gone since HA 2026.4). */

@@ -188,6 +188,12 @@ public final class Topics {
         return all;
     }
 
+    /** Whether {@code topic} is a camera's availability ({@code haste/<gw>/cameras/<camera>/availability}): the gateway's alone. */
+    public boolean isCameraAvailability(String topic) {
+        String prefix = "haste/" + gatewayId + "/cameras/";
+        return topic.startsWith(prefix) && topic.endsWith("/availability") && topic.substring(prefix.length()).split("/", -1).length == 2;
+    }
+
     /** A topic shortened for log lines (camera ids come from outside and may be very long). */
     public static String abbreviated(String topic) {
         return topic.length() <= 200 ? topic : topic.substring(0, 200) + "... (" + topic.length() + " characters)";

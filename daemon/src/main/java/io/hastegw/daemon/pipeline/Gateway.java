@@ -8,7 +8,6 @@ import io.hastegw.daemon.control.ControlPlane;
 import io.hastegw.daemon.control.ControlRequestHandler;
 import io.hastegw.daemon.detection.ZoneCounts;
 import io.hastegw.daemon.energy.EnergyAccounting;
-import io.hastegw.daemon.homeassistant.HomeAssistantDiscovery;
 import io.hastegw.daemon.http.FrameRenderer;
 import io.hastegw.daemon.http.LatestFrames;
 import io.hastegw.daemon.load.BoardSampler;
@@ -126,9 +125,8 @@ public final class Gateway extends VerticleBase {
         metrics.bind(new ControlMetrics(control));
         this.events = new EventPublisher(mqtt, topics, messages, metrics, plane, engine.modelName());
         this.admission = new FrameAdmission(config, topics, cameras, metrics, control, intake, events);
-        this.homeAssistant = config.homeassistant().enabled() ? Optional.of(new HomeAssistantBridge(new HomeAssistantDiscovery(
-                config.homeassistant().discoveryPrefix(), config.gatewayId(), engine.modelName(), version(), processor.detection().isPresent()),
-                mqtt::publish, messages, metrics, control)) : Optional.empty();
+        this.homeAssistant = HomeAssistantBridge.of(config, engine.modelName(), processor.detection().isPresent(), mqtt, messages, metrics,
+                control);
         // Nothing is kept when no HTTP endpoint could serve it.
         this.latest = new LatestFrames(config.http().enabled() ? config.http().latestFramesMb() << 20 : 0, new FrameRenderer(processor::decode));
         this.zones = processor.detection().map(d -> {
@@ -153,7 +151,10 @@ public final class Gateway extends VerticleBase {
         vertx.setPeriodic(Math.max(250, Math.min(idleMs / 2, 60_000)), t -> cameras.expire().forEach(this::forget));
         vertx.setPeriodic(plane.periodMs(), t -> controlLoop.sample());
         vertx.setPeriodic(energy.summaryPeriodMs(), t -> publishEnergy());
-        homeAssistant.ifPresent(ha -> vertx.setPeriodic(TimeUnit.SECONDS.toMillis(config.homeassistant().statsPeriodS()), t -> ha.publishStats()));
+        homeAssistant.ifPresent(ha -> vertx.setPeriodic(TimeUnit.SECONDS.toMillis(config.homeassistant().statsPeriodS()), t -> {
+            ha.publishStats();
+            ha.expire();
+        }));
         return Future.succeededFuture();
     }
 
@@ -161,12 +162,6 @@ public final class Gateway extends VerticleBase {
     private void publishEnergy() {
         mqtt.publish(OutgoingMessage.json(topics.energy(), messages.energySummary(energy.ledger().closePeriod(energy.summaryPeriodMs() / 1000.0)), 1,
                 true));
-    }
-
-    /** The gateway's version (the jar's), or {@code dev} in a build. */
-    private static String version() {
-        String v = Gateway.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 
     /** Forgets a camera gone idle: its metrics series, and what the engine kept for it (off the event loop: it may wait for its frame). */

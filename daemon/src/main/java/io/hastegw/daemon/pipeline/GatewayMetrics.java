@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.function.Supplier;
@@ -49,12 +50,19 @@ public final class GatewayMetrics {
         Gauge.builder("haste_in_flight_frames", inFlight).description("frames being processed").register(registry);
         unsent = Counter.builder("haste_predictions_unsent").description("predictions the MQTT connection did not take (broker down, outbox full)")
                 .register(registry);
+        // Every error reason is served from the start, at 0, so a dashboard shows 0 rather than "No data" until the first error.
+        for (ErrorReason reason : ErrorReason.values()) {
+            counter("haste_frame_errors", "reason", reason.wireName());
+        }
         Gauge.builder("haste_mqtt_connected", connected).description("1 when the broker connection is ready").register(registry);
     }
 
-    /** A frame arrived for {@code camera}. */
+    /** A frame arrived for {@code camera}: its processed, dropped and shed counters exist from now on (at 0 until they count). */
     public void received(String camera) {
         count("haste_frames_received", "camera", camera);
+        for (String born : List.of("haste_frames_processed", "haste_frames_dropped", "haste_frames_shed")) {
+            counter(born, "camera", camera);
+        }
     }
 
     /** A prediction for {@code camera} was published. */

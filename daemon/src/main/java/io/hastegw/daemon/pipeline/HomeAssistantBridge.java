@@ -1,40 +1,72 @@
 package io.hastegw.daemon.pipeline;
 
+import io.hastegw.daemon.config.GatewayConfig;
+import io.hastegw.daemon.config.HomeAssistantSection;
 import io.hastegw.daemon.control.AdaptiveControl;
 import io.hastegw.daemon.homeassistant.HomeAssistantDiscovery;
 import io.hastegw.daemon.messages.Figures;
 import io.hastegw.daemon.messages.Messages;
 import io.hastegw.daemon.mqtt.MessagePublisher;
 import io.hastegw.daemon.mqtt.OutgoingMessage;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The gateway's side of Home Assistant MQTT discovery: the gateway's entities on each connect, a
- * camera's entities when it is first predicted (and removed when it is forgotten), and the
- * statistics its sensors read, once per period. Called on the gateway's event loop.
+ * camera's entities when it is first predicted (its retained availability {@code online}), marked
+ * unavailable ({@code offline}) when it goes idle and removed only after the retention without a
+ * frame, and the statistics its sensors read, once per period. Called on the gateway's event loop.
  */
 final class HomeAssistantBridge {
+    /** Idle cameras whose entities are kept (unavailable) at most; beyond it the longest idle one is removed. */
+    static final int MAX_KEPT = 10_000;
     private final HomeAssistantDiscovery discovery;
     private final MessagePublisher out;
     private final Messages messages;
     private final GatewayMetrics metrics;
     private final AdaptiveControl control;
-    /** The cameras announced (tracked cameras only). */
+    /** The cameras announced and sending (tracked cameras only). */
     private final Set<String> announced = new HashSet<>();
+    /** Idle cameras whose entities are kept, unavailable, with when they went idle (nanos), oldest first. */
+    private final LinkedHashMap<String, Long> idleSince = new LinkedHashMap<>();
+    private final long retentionNanos;
+    private final LongSupplier clock;
     private final CameraRates rates = new CameraRates();
     private final PeriodTotals totals = new PeriodTotals();
 
+    /**
+     * @param retentionNanos how long an idle camera's entities are kept before they are removed
+     * @param clock          nanoseconds now
+     */
     HomeAssistantBridge(HomeAssistantDiscovery discovery, MessagePublisher out, Messages messages, GatewayMetrics metrics,
-                        AdaptiveControl control) {
+                        AdaptiveControl control, long retentionNanos, LongSupplier clock) {
+        this.retentionNanos = retentionNanos;
+        this.clock = clock;
         this.discovery = discovery;
         this.out = out;
         this.messages = messages;
         this.metrics = metrics;
         this.control = control;
+    }
+
+    /** The bridge {@code config} asks for ({@code homeassistant.enabled}), for a gateway running {@code model}; empty when off. */
+    static Optional<HomeAssistantBridge> of(GatewayConfig config, String model, boolean detector, MessagePublisher out, Messages messages,
+                                            GatewayMetrics metrics, AdaptiveControl control) {
+        HomeAssistantSection ha = config.homeassistant();
+        if (!ha.enabled()) {
+            return Optional.empty();
+        }
+        String version = Optional.ofNullable(HomeAssistantBridge.class.getPackage().getImplementationVersion()).orElse("dev");
+        return Optional.of(new HomeAssistantBridge(new HomeAssistantDiscovery(ha.discoveryPrefix(), config.gatewayId(), model, version, detector),
+                out, messages, metrics, control, TimeUnit.SECONDS.toNanos(ha.cameraRetentionS()), System::nanoTime));
     }
 
     /** The discovery messages' maker (zones add their sensors with it). */
@@ -47,18 +79,42 @@ final class HomeAssistantBridge {
         discovery.gateway(control.levels(), readOnly).forEach(m -> out.publish(OutgoingMessage.json(m.topic(), m.payload(), 1, true)));
     }
 
-    /** A prediction for {@code camera} (metrics series {@code series}): its entities the first time since it was last forgotten. */
+    /** A prediction for {@code camera} (metrics series {@code series}): its entities and {@code online}, the first time since it went idle. */
     void predicted(String camera, String series) {
         if (series.equals(camera) && announced.add(camera)) {
+            idleSince.remove(camera);
             discovery.camera(camera).forEach(m -> out.publish(OutgoingMessage.json(m.topic(), m.payload(), 1, true)));
+            availability(camera, "online");
         }
     }
 
-    /** A camera gone idle: its entities removed (empty retained messages). */
+    /** A camera gone idle: its entities unavailable ({@code offline}), kept until the retention has passed. */
     void forget(String camera) {
         if (announced.remove(camera)) {
-            discovery.removeCamera(camera).forEach(m -> out.publish(OutgoingMessage.plain(m.topic(), m.payload(), 1, true)));
+            availability(camera, "offline");
+            idleSince.put(camera, clock.getAsLong());
+            if (idleSince.size() > MAX_KEPT) {
+                remove(idleSince.keySet().iterator().next());
+            }
         }
+    }
+
+    /** Removes the entities of the cameras idle for longer than the retention. */
+    void expire() {
+        long now = clock.getAsLong();
+        List<String> due = idleSince.entrySet().stream().filter(e -> now - e.getValue() >= retentionNanos).map(Map.Entry::getKey).toList();
+        due.forEach(this::remove);
+    }
+
+    /** Removes {@code camera}'s entities and its availability (empty retained messages). */
+    private void remove(String camera) {
+        idleSince.remove(camera);
+        discovery.removeCamera(camera).forEach(m -> out.publish(OutgoingMessage.plain(m.topic(), m.payload(), 1, true)));
+        out.publish(OutgoingMessage.plain(discovery.cameraAvailability(camera), new byte[0], 1, true));
+    }
+
+    private void availability(String camera, String state) {
+        out.publish(OutgoingMessage.plain(discovery.cameraAvailability(camera), state.getBytes(StandardCharsets.UTF_8), 1, true));
     }
 
     /** The statistics the sensors read: level, p95, frames/s (in all and per camera), energy saved over the period. */
