@@ -64,6 +64,13 @@ final class InProcessBroker implements BrokerLink {
         throw new AssertionError("no such message was published within 10 s");
     }
 
+    /** Everything published and not yet taken. */
+    List<OutgoingMessage> drain() {
+        List<OutgoingMessage> out = new java.util.ArrayList<>();
+        published.drainTo(out);
+        return out;
+    }
+
     /** Whether {@code topic} got a message within {@code millis}. */
     boolean anyOn(String topic, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hastegw.daemon.config.ConfigLoader;
 import io.hastegw.daemon.config.GatewayConfig;
 import io.hastegw.daemon.mqtt.OutgoingMessage;
+import io.hastegw.daemon.pipeline.GatewayStatus;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,6 +83,39 @@ class PipelineInProcessTest {
         start("mqtt.publish_predictions=false");
         broker.send("haste/inproc/cameras/cam3/frames", Files.readAllBytes(TestModels.cifar("dog", 1)), "image/jpeg", Map.of());
         assertFalse(broker.anyOn("haste/inproc/cameras/cam3/predictions", 3000));
+    }
+
+    @Test
+    void moreCamerasThanSlotsTakeTurnsAndEveryCameraIsCounted() throws Exception {
+        // 6 cameras, room for 2 to wait, 1 worker: every round the same cameras come first, as in a real fleet.
+        start("pipeline.max_cameras=2", "pipeline.workers=1", "pipeline.max_in_flight=1");
+        byte[] jpeg = Files.readAllBytes(TestModels.cifar("cat", 3));
+        java.util.Map<String, Integer> predicted = new java.util.TreeMap<>();
+        for (int round = 0; round < 6; round++) {
+            for (int c = 0; c < 6; c++) {
+                broker.send("haste/inproc/cameras/cam" + c + "/frames", jpeg, "image/jpeg", Map.of("frame_id", round + "-" + c));
+            }
+            for (int i = 0; i < 400; i++) {
+                GatewayStatus now = running.gateway().status().toCompletionStage().toCompletableFuture().get();
+                if (now.queued() == 0 && now.inFlight() == 0) {
+                    break;
+                }
+                Thread.sleep(10);
+            }
+            for (OutgoingMessage m : broker.drain()) {
+                if (m.topic().endsWith("/predictions")) {
+                    predicted.merge(m.topic().split("/")[3], 1, Integer::sum);
+                }
+            }
+        }
+        assertEquals(List.of("cam0", "cam1", "cam2", "cam3", "cam4", "cam5"), List.copyOf(predicted.keySet()),
+                "no camera starved in every round: " + predicted);
+        var metrics = running.gateway().metrics();
+        java.util.Set<String> listed = new java.util.TreeSet<>(metrics.perCamera("haste_frames_processed").keySet());
+        listed.addAll(metrics.perCamera("haste_frames_dropped").keySet());
+        assertEquals(predicted.keySet(), listed, "every camera that sent a frame is counted (what the console lists)");
+        double answered = metrics.total("haste_frames_processed") + metrics.total("haste_frames_dropped");
+        assertEquals(36.0, answered, "every frame predicted or counted as dropped");
     }
 
     @Test

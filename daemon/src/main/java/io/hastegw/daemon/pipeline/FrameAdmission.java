@@ -108,12 +108,20 @@ final class FrameAdmission {
         long pixels = sniffed.map(f -> FrameHeaders.pixels(frame.payload(), f)).orElse(0L);
         switch (intake.offer(frame, sniffed.or(() -> FrameFormats.declared(frame.contentType())), pixels)) {
             case QUEUED -> { }
-            case QUEUED_DROPPED_OLDEST, DROPPED_NEWEST, DROPPED_BYTES -> {
+            case QUEUED_DROPPED_OLDEST, DROPPED_NEWEST, DROPPED_BYTES -> dropped(series);
+            case QUEUED_EVICTED_OTHER -> intake.takeEvicted().forEach(f -> dropped(cameras.series(f.cameraId())));
+            case TOO_MANY_CAMERAS -> {
+                // Counted for the camera (the console lists it), not for the controller: a faster model would not admit it.
                 metrics.dropped(series);
-                control.dropped(System.nanoTime());
+                events.rejected(ErrorReason.DROPPED, "more than pipeline.max_cameras = " + config.pipeline().maxCameras()
+                        + " cameras have frames waiting, all served less than this one", topic, cameraId, frameId);
             }
-            case TOO_MANY_CAMERAS -> events.rejected(ErrorReason.DROPPED, "more than pipeline.max_cameras = " + config.pipeline().maxCameras()
-                    + " cameras have frames waiting", topic, cameraId, frameId);
         }
+    }
+
+    /** A frame of the camera with metrics series {@code series} did not get to the workers: counted, and the controller told. */
+    private void dropped(String series) {
+        metrics.dropped(series);
+        control.dropped(System.nanoTime());
     }
 }

@@ -2,7 +2,9 @@ package io.hastegw.daemon.pipeline;
 
 import io.hastegw.plugin.api.Frame;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,6 +16,12 @@ import java.util.Optional;
  * <p>Cameras share the workers by the time their frames take, not by frame count (start-time
  * fair queueing): each camera has a virtual clock that advances by the measured processing time
  * of its frames, and the next frame comes from the waiting camera whose clock is furthest behind.
+ * When {@code maxCameras} cameras already have frames waiting, a new camera takes the place of the
+ * waiting camera whose clock is furthest ahead (the one served most), if its own clock is behind
+ * that one's; a camera refused for want of room keeps the virtual time of its first refusal, so it
+ * falls behind while others are served and gets in at its next frame. The cameras admitted rotate
+ * instead of the same ones starving round after round; the frames dropped to make room are handed
+ * out by {@link #takeEvicted()}.
  *
  * <p>Expensive frames go to a <em>heavy lane</em> of their own (one frame at a time, on its own
  * worker), so they never make a cheap frame wait behind them: a frame is heavy when its header
@@ -39,7 +47,9 @@ public final class FrameIntake {
         DROPPED_NEWEST,
         /** Not queued: the queues together hold their byte budget. */
         DROPPED_BYTES,
-        /** Not queued: too many distinct cameras have frames waiting. */
+        /** Queued in place of another camera's waiting frames (served more than this one; see {@link #takeEvicted()}). */
+        QUEUED_EVICTED_OTHER,
+        /** Not queued: too many distinct cameras have frames waiting, none of them served more than this one. */
         TOO_MANY_CAMERAS
     }
 
@@ -70,6 +80,13 @@ public final class FrameIntake {
     private final long heavyPixels;
     /** Cameras with waiting frames, in the order they last got a turn (ties go to the one waiting longest). */
     private final LinkedHashMap<String, ArrayDeque<Waiting>> queues = new LinkedHashMap<>();
+    /**
+     * Cameras refused or evicted for want of room and not served since, with their virtual time then
+     * (bounded, oldest forgotten first): they keep that place while others are served.
+     */
+    private final LinkedHashMap<String, Long> refusedAt;
+    /** Frames dropped to make room for another camera, not yet taken by {@link #takeEvicted()}. */
+    private final List<Frame> evictedFrames = new ArrayList<>();
     /** Recently served cameras; bounded, the least recently served forgotten first. */
     private final Map<String, Served> served;
     private long virtualNow;
@@ -101,6 +118,13 @@ public final class FrameIntake {
                 return size() > remembered;
             }
         };
+        int refusals = Math.max(1024, 4 * maxCameras);
+        this.refusedAt = new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                return size() > refusals;
+            }
+        };
     }
 
     /** Offers a frame of {@code format} whose header declares {@code pixels} pixels (0 when unknown). */
@@ -114,9 +138,14 @@ public final class FrameIntake {
         if (queuedBytes - freed + frame.payload().length > maxQueuedBytes) {
             return Admission.DROPPED_BYTES;
         }
+        boolean evicted = false;
         if (q == null) {
             if (queues.size() >= maxCameras) {
-                return Admission.TOO_MANY_CAMERAS;
+                if (!evictFor(frame.cameraId())) {
+                    refusedAt.putIfAbsent(frame.cameraId(), clockOf(frame.cameraId()));
+                    return Admission.TOO_MANY_CAMERAS;
+                }
+                evicted = true;
             }
             q = new ArrayDeque<>(perCamera);
             queues.put(frame.cameraId(), q);
@@ -129,7 +158,53 @@ public final class FrameIntake {
         }
         q.add(new Waiting(frame, format, pixels));
         queued++;
-        return Admission.QUEUED;
+        return evicted ? Admission.QUEUED_EVICTED_OTHER : Admission.QUEUED;
+    }
+
+    /**
+     * Makes room for {@code newcomer} by dropping the waiting frames of the camera whose virtual
+     * clock is furthest ahead, when the newcomer's is behind it; false when no camera is ahead.
+     */
+    private boolean evictFor(String newcomer) {
+        long mine = place(newcomer);
+        String ahead = null;
+        long most = mine;
+        for (String camera : queues.keySet()) {
+            long t = place(camera);
+            if (t > most) {
+                most = t;
+                ahead = camera;
+            }
+        }
+        if (ahead == null) {
+            return false;
+        }
+        refusedAt.putIfAbsent(ahead, clockOf(ahead));
+        for (Waiting w : queues.remove(ahead)) {
+            evictedFrames.add(w.frame());
+            queued--;
+            queuedBytes -= w.frame().payload().length;
+        }
+        return true;
+    }
+
+    /** Where {@code camera} stands in the fair queue: its virtual clock, or now when it has none (never served, or forgotten). */
+    private long clockOf(String camera) {
+        Served s = served.get(camera);
+        return Math.max(virtualNow, s == null ? 0 : s.clock);
+    }
+
+    /** Where {@code camera} stands when room is short: the virtual time it was refused or evicted at, else its clock. */
+    private long place(String camera) {
+        Long refused = refusedAt.get(camera);
+        return refused != null ? refused : clockOf(camera);
+    }
+
+    /** The frames dropped to make room for other cameras since the last call (oldest first). */
+    public List<Frame> takeEvicted() {
+        List<Frame> out = List.copyOf(evictedFrames);
+        evictedFrames.clear();
+        return out;
     }
 
     /**
@@ -163,6 +238,7 @@ public final class FrameIntake {
         }
         virtualNow = start;
         served.computeIfAbsent(camera, c -> new Served()).clock = start;
+        refusedAt.remove(camera);
         ArrayDeque<Waiting> q = queues.remove(camera);
         Waiting next = q.poll();
         Frame frame = next.frame();

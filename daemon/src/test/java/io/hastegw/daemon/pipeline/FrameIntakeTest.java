@@ -95,6 +95,31 @@ class FrameIntakeTest {
     }
 
     @Test
+    void aNewCameraTakesTheSlotOfTheWaitingCameraServedMostSoAdmissionRotates() {
+        FrameIntake intake = new FrameIntake(2, 1, true, 2, Long.MAX_VALUE, HEAVY_PIXELS);
+        intake.offer(frame("a", "1"), Optional.empty(), 0);
+        intake.offer(frame("b", "1"), Optional.empty(), 0);
+        FrameIntake.Dispatch served = intake.next().orElseThrow();
+        assertEquals("a", served.frame().cameraId());
+        finish(intake, served, 10, true);
+        intake.offer(frame("a", "2"), Optional.empty(), 0);
+        assertEquals(FrameIntake.Admission.QUEUED_EVICTED_OTHER, intake.offer(frame("c", "1"), Optional.empty(), 0),
+                "c has not been served: it takes the place of a, served 10 ms ahead");
+        assertEquals(List.of("2"), intake.takeEvicted().stream().map(f -> f.frameId()).toList());
+        assertEquals(List.of(), intake.takeEvicted(), "handed out once");
+        assertEquals(2, intake.queued());
+        assertEquals(FrameIntake.Admission.TOO_MANY_CAMERAS, intake.offer(frame("d", "1"), Optional.empty(), 0),
+                "b and c have not been served either: d waits for a free slot");
+        List<String> next = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            FrameIntake.Dispatch d = intake.next().orElseThrow();
+            next.add(d.frame().cameraId());
+            finish(intake, d, 10, true);
+        }
+        assertEquals(List.of("b", "c"), next);
+    }
+
+    @Test
     void clearDropsEverythingWaiting() {
         FrameIntake intake = new FrameIntake(2, 1, true, 8, Long.MAX_VALUE, HEAVY_PIXELS);
         intake.offer(frame("a", "1"), Optional.empty(), 0);
