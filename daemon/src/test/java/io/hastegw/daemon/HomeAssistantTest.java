@@ -107,6 +107,46 @@ class HomeAssistantTest {
     }
 
     @Test
+    void aCameraOfAnEarlierRunIsUnavailableAfterARestartAndRemovedAfterTheRetention() throws Exception {
+        String id = "hr" + UUID.randomUUID().toString().substring(0, 6);
+        String node = "haste_" + id;
+        String availability = "haste/" + id + "/cameras/yard/availability";
+        Set<String> configs = new TreeSet<>();
+        try (MqttTestClient c = new MqttTestClient("homeassistant/+/" + node + "/#");
+             MqttTestClient gw = new MqttTestClient("haste/" + id + "/#")) {
+            try (GatewayFixture first = new GatewayFixture(TestModels.hasteResNet20(), "gateway_id=" + id, "homeassistant.enabled=true").ready()) {
+                gw.publish("haste/" + id + "/cameras/yard/frames", Files.readAllBytes(TestModels.cifar("cat", 2)), "image/jpeg", "y1", null);
+                for (int i = 0; i < 3; i++) {
+                    configs.add(c.await(r -> r.topic().contains("/yard_") && r.payload().length > 0, 15).topic());
+                }
+            }
+            c.drain();
+            gw.drain();
+            // The restarted gateway never hears from yard: it reads back yard's retained configs, marks yard unavailable, and
+            // removes its entities once the retention has passed, instead of leaving them orphaned for ever.
+            try (GatewayFixture second = new GatewayFixture(TestModels.hasteResNet20(), "gateway_id=" + id, "homeassistant.enabled=true",
+                    "homeassistant.stats_period_s=1", "homeassistant.camera_retention_s=3").ready()) {
+                gw.await(r -> r.topic().equals(availability) && new String(r.payload(), StandardCharsets.UTF_8).equals("offline"), 10);
+                Set<String> removed = new TreeSet<>();
+                for (int i = 0; i < 3; i++) {
+                    removed.add(c.await(r -> r.topic().contains("/yard_") && r.payload().length == 0, 15).topic());
+                }
+                assertEquals(configs, removed, "every entity of the earlier run's camera removed");
+                gw.await(r -> r.topic().equals(availability) && r.payload().length == 0, 10);
+            }
+        } finally {
+            List<String> clear = new ArrayList<>(configs);
+            clear.add(availability);
+            clear.add("homeassistant/number/" + node + "/level/config");
+            clear.add("homeassistant/select/" + node + "/mode/config");
+            for (String sensor : List.of("p95_latency", "energy_saved", "frames_per_second")) {
+                clear.add("homeassistant/sensor/" + node + "/" + sensor + "/config");
+            }
+            MqttTestClient.clearRetained(clear);
+        }
+    }
+
+    @Test
     void withSignedCommandsTheLevelIsAReadOnlySensor() {
         var messages = new HomeAssistantDiscovery("homeassistant", "gw1", "resnet20", "1.0", false).gateway(9, false);
         assertEquals("homeassistant/sensor/haste_gw1/level/config", messages.get(0).topic());

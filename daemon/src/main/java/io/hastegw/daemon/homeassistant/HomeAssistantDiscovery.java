@@ -152,6 +152,32 @@ public final class HomeAssistantDiscovery {
                 .put("unit_of_measurement", "objects").put("state_class", "measurement").put("icon", "mdi:vector-polygon"));
     }
 
+    /** The filter of this gateway's own retained configs ({@code <prefix>/+/haste_<gateway_id>/+/config}), read back at connect. */
+    public String ownConfigs() {
+        return prefix + "/+/" + node + "/+/config";
+    }
+
+    /**
+     * The camera availability topic a retained config of this gateway names, when {@code topic} is one
+     * of its camera entities ({@code payload} as published); empty for gateway entities, zones and
+     * removals. How a restarted gateway learns the cameras an earlier run announced.
+     */
+    public java.util.Optional<String> cameraOf(String topic, byte[] payload) {
+        if (payload.length == 0 || !topic.startsWith(prefix + "/") || !topic.contains("/" + node + "/") || !topic.endsWith("/config")) {
+            return java.util.Optional.empty();
+        }
+        try {
+            JsonArray avail = new JsonObject(new String(payload, StandardCharsets.UTF_8)).getJsonArray("availability");
+            if (avail == null || avail.size() < 2) {
+                return java.util.Optional.empty();
+            }
+            String t = avail.getJsonObject(1).getString("topic");
+            return t != null && t.startsWith(base + "cameras/") && t.endsWith("/availability") ? java.util.Optional.of(t) : java.util.Optional.empty();
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Empty retained messages that remove {@code camera}'s entities from Home Assistant. */
     public List<Message> removeCamera(String camera) {
         return camera(camera).stream().map(m -> new Message(m.topic(), new byte[0])).toList();

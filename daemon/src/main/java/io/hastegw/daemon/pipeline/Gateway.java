@@ -16,6 +16,7 @@ import io.hastegw.daemon.messages.Messages;
 import io.hastegw.daemon.mqtt.BrokerLink;
 import io.hastegw.daemon.mqtt.IncomingMessage;
 import io.hastegw.daemon.mqtt.OutgoingMessage;
+import io.hastegw.daemon.mqtt.Subscription;
 import io.hastegw.daemon.mqtt.Topics;
 import io.hastegw.daemon.plugin.DeliverySink;
 import io.hastegw.daemon.plugin.PluginRuntime;
@@ -144,7 +145,8 @@ public final class Gateway extends VerticleBase {
         commands = new ControlRequestHandler(topics, messages, plane, engine.modelName(), controlLoop);
         sinks.addAll(plugins.sinks());
         plugins.listen((plugin, reason) -> context.runOnContext(v -> events.pluginError(ErrorReason.PLUGIN_DISABLED, "plugin '" + plugin + "' disabled: " + reason)));
-        firstReady = mqtt.start(context, topics.subscriptions(config.mqtt().qos()), this::onConnected, this::onMessage);
+        List<Subscription> subscriptions = topics.subscriptions(config.mqtt().qos());
+        firstReady = mqtt.start(context, homeAssistant.map(ha -> ha.with(subscriptions)).orElse(subscriptions), this::onConnected, this::onMessage);
         firstReady.onSuccess(v -> plugins.startSources(this::fromSource,
                 (plugin, reason) -> context.runOnContext(x -> events.pluginError(ErrorReason.PLUGIN_REFUSED, "frame source of plugin '" + plugin + "' not started: " + reason))));
         long idleMs = TimeUnit.SECONDS.toMillis(config.pipeline().cameraIdleSeconds());
@@ -287,6 +289,9 @@ public final class Gateway extends VerticleBase {
 
     /** A message on a subscription: a control command (its reply published) or a frame. */
     private void onMessage(IncomingMessage m) {
+        if (homeAssistant.isPresent() && homeAssistant.get().accept(m)) {
+            return;
+        }
         if (topics.isControl(m.topic())) {
             commands.handle(m).ifPresent(mqtt::publish);
             return;

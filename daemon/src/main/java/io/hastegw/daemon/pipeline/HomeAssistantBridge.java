@@ -6,8 +6,10 @@ import io.hastegw.daemon.control.AdaptiveControl;
 import io.hastegw.daemon.homeassistant.HomeAssistantDiscovery;
 import io.hastegw.daemon.messages.Figures;
 import io.hastegw.daemon.messages.Messages;
+import io.hastegw.daemon.mqtt.IncomingMessage;
 import io.hastegw.daemon.mqtt.MessagePublisher;
 import io.hastegw.daemon.mqtt.OutgoingMessage;
+import io.hastegw.daemon.mqtt.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -37,6 +39,15 @@ final class HomeAssistantBridge {
     private final Set<String> announced = new HashSet<>();
     /** Idle cameras whose entities are kept, unavailable, with when they went idle (nanos), oldest first. */
     private final LinkedHashMap<String, Long> idleSince = new LinkedHashMap<>();
+    /**
+     * Cameras an earlier run announced (their retained configs read back at connect), by availability
+     * topic: their config topics and when they were first seen in this run; removed after the
+     * retention unless they send again.
+     */
+    private final LinkedHashMap<String, Earlier> earlier = new LinkedHashMap<>();
+
+    /** An earlier run's camera: its retained config topics, and since when this run has known it (nanos). */
+    private record Earlier(java.util.Set<String> configs, long since) {}
     private final long retentionNanos;
     private final LongSupplier clock;
     private final CameraRates rates = new CameraRates();
@@ -69,6 +80,22 @@ final class HomeAssistantBridge {
                 out, messages, metrics, control, TimeUnit.SECONDS.toNanos(ha.cameraRetentionS()), System::nanoTime));
     }
 
+    /** Adds to {@code subscriptions} the filter of this gateway's own retained configs (read back at every connect). */
+    List<Subscription> with(List<Subscription> subscriptions) {
+        List<Subscription> all = new java.util.ArrayList<>(subscriptions);
+        all.add(new Subscription(discovery.ownConfigs(), 1, false));
+        return all;
+    }
+
+    /** Takes {@code m} when it is one of this gateway's retained configs read back; false for any other message. */
+    boolean accept(IncomingMessage m) {
+        if (!m.topic().startsWith(discovery.ownConfigs().substring(0, discovery.ownConfigs().indexOf('+')))) {
+            return false;
+        }
+        retained(m.topic(), m.payload());
+        return true;
+    }
+
     /** The discovery messages' maker (zones add their sensors with it). */
     HomeAssistantDiscovery discovery() {
         return discovery;
@@ -83,6 +110,7 @@ final class HomeAssistantBridge {
     void predicted(String camera, String series) {
         if (series.equals(camera) && announced.add(camera)) {
             idleSince.remove(camera);
+            earlier.remove(discovery.cameraAvailability(camera));
             discovery.camera(camera).forEach(m -> out.publish(OutgoingMessage.json(m.topic(), m.payload(), 1, true)));
             availability(camera, "online");
         }
@@ -99,11 +127,41 @@ final class HomeAssistantBridge {
         }
     }
 
-    /** Removes the entities of the cameras idle for longer than the retention. */
+    /**
+     * A retained config read back from the broker ({@link HomeAssistantDiscovery#ownConfigs()}): a
+     * camera entity of an earlier run whose camera has not sent since this run started is kept
+     * (unavailable: its availability is set {@code offline}) and removed after the retention.
+     */
+    void retained(String topic, byte[] payload) {
+        discovery.cameraOf(topic, payload).ifPresent(availability -> {
+            if (announced.stream().anyMatch(c -> discovery.cameraAvailability(c).equals(availability))) {
+                return;
+            }
+            Earlier e = earlier.computeIfAbsent(availability, a -> {
+                out.publish(OutgoingMessage.plain(a, "offline".getBytes(StandardCharsets.UTF_8), 1, true));
+                return new Earlier(new java.util.HashSet<>(), clock.getAsLong());
+            });
+            e.configs().add(topic);
+            if (earlier.size() > MAX_KEPT) {
+                removeEarlier(earlier.keySet().iterator().next());
+            }
+        });
+    }
+
+    /** Removes the entities of the cameras idle (or unseen since an earlier run) for longer than the retention. */
     void expire() {
         long now = clock.getAsLong();
         List<String> due = idleSince.entrySet().stream().filter(e -> now - e.getValue() >= retentionNanos).map(Map.Entry::getKey).toList();
         due.forEach(this::remove);
+        earlier.entrySet().stream().filter(e -> now - e.getValue().since() >= retentionNanos).map(Map.Entry::getKey).toList()
+                .forEach(this::removeEarlier);
+    }
+
+    /** Removes an earlier run's camera: its config topics and its availability (empty retained messages). */
+    private void removeEarlier(String availability) {
+        Earlier e = earlier.remove(availability);
+        e.configs().forEach(t -> out.publish(OutgoingMessage.plain(t, new byte[0], 1, true)));
+        out.publish(OutgoingMessage.plain(availability, new byte[0], 1, true));
     }
 
     /** Removes {@code camera}'s entities and its availability (empty retained messages). */
