@@ -78,8 +78,28 @@ function draw(key, svgId, rangeId) {
       + " · last " + Math.round(span / 60000) + " min";
 }
 
+/** Seconds as the largest two units ("3 d 4 h", "5 min 2 s"). */
+function duration(seconds) {
+  const units = [["d", 86400], ["h", 3600], ["min", 60], ["s", 1]];
+  const parts = [];
+  let left = Math.max(0, Math.floor(seconds));
+  for (const [name, size] of units) {
+    if (left >= size || (name === "s" && parts.length === 0)) {
+      parts.push(Math.floor(left / size) + " " + name);
+      left %= size;
+    }
+    if (parts.length === 2) { break; }
+  }
+  return parts.join(" ");
+}
+
+let last = null;
+
 function render(s) {
+  last = s;
   text("model", s.model, "");
+  text("version", "version " + s.version, "");
+  text("uptime", "up " + duration(s.uptime_s), "");
   const mqtt = $("mqtt");
   mqtt.textContent = s.mqtt_connected ? "MQTT connected" : "MQTT disconnected";
   mqtt.className = "badge " + (s.mqtt_connected ? "up" : "down");
@@ -120,7 +140,9 @@ function render(s) {
       ["", "reason", "camera-id", "message"])));
   controlEnabled = s.control_enabled;
   $("readonly").classList.toggle("hidden", controlEnabled);
-  $("set-apply").disabled = !controlEnabled;
+  // Read-only: every control is disabled and the form greyed, so nothing looks clickable.
+  $("control-form").classList.toggle("readonly", !controlEnabled);
+  for (const el of $("control-form").elements) { el.disabled = !controlEnabled; }
 }
 
 function redraw() {

@@ -149,6 +149,24 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void readOnlyLooksReadOnlyAndTheHeaderShowsVersionAndUptime() {
+        waitFor(() -> text("uptime").startsWith("up "));
+        assertTrue(text("uptime").matches("up \\d+ (s|min \\d+ s)"), text("uptime"));
+        assertEquals("version dev", text("version"), "a build from the repository says dev");
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        // What a gateway without http.console_token_file sends: control_enabled false.
+        Map<String, Object> readOnly = (Map<String, Object>) js.executeScript("render(Object.assign({}, last, {control_enabled: false}));"
+                + "const f = document.getElementById('control-form');"
+                + "return {disabled: Array.from(f.elements).every(e => e.disabled), opacity: getComputedStyle(f).opacity,"
+                + " note: !document.getElementById('readonly').classList.contains('hidden')};");
+        js.executeScript("render(Object.assign({}, last, {control_enabled: true}))");
+        assertEquals(Map.of("disabled", true, "opacity", "0.45", "note", true), readOnly);
+        assertEquals("nowrap", js.executeScript("return getComputedStyle(document.querySelector('#panel-cameras th.num')).whiteSpace"),
+                "a column header never breaks inside a word");
+    }
+
+    @Test
     void aCameraIdHoldingMarkupIsShownAsText() throws Exception {
         send(HOSTILE, "hostile-1");
         client.publish("haste/" + gateway.running.config().gatewayId() + "/cameras/" + HOSTILE + "/frames",

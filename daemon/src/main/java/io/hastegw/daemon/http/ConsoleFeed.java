@@ -3,6 +3,7 @@ package io.hastegw.daemon.http;
 import io.hastegw.daemon.load.BoardSampler;
 import io.hastegw.daemon.load.LatencyWindow;
 import io.hastegw.daemon.messages.Figures;
+import io.hastegw.daemon.messages.GatewayVersion;
 import io.hastegw.daemon.pipeline.CameraRates;
 import io.hastegw.daemon.pipeline.Gateway;
 import io.hastegw.daemon.pipeline.GatewayMetrics;
@@ -75,6 +76,8 @@ final class ConsoleFeed {
         JsonObject state = new JsonObject()
                 .put("t", nowMillis)
                 .put("model", now.model())
+                .put("version", GatewayVersion.current())
+                .put("uptime_s", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000)
                 .put("mqtt_connected", now.mqttReady())
                 .put("control", new JsonObject().put("mode", ((Map<?, ?>) control.get("settings")).get("mode"))
                         .put("level", control.get("level")).put("levels", now.levels())

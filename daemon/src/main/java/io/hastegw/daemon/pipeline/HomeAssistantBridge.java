@@ -5,6 +5,7 @@ import io.hastegw.daemon.config.HomeAssistantSection;
 import io.hastegw.daemon.control.AdaptiveControl;
 import io.hastegw.daemon.homeassistant.HomeAssistantDiscovery;
 import io.hastegw.daemon.messages.Figures;
+import io.hastegw.daemon.messages.GatewayVersion;
 import io.hastegw.daemon.messages.Messages;
 import io.hastegw.daemon.mqtt.IncomingMessage;
 import io.hastegw.daemon.mqtt.MessagePublisher;
@@ -75,8 +76,8 @@ final class HomeAssistantBridge {
         if (!ha.enabled()) {
             return Optional.empty();
         }
-        String version = Optional.ofNullable(HomeAssistantBridge.class.getPackage().getImplementationVersion()).orElse("dev");
-        return Optional.of(new HomeAssistantBridge(new HomeAssistantDiscovery(ha.discoveryPrefix(), config.gatewayId(), model, version, detector),
+        return Optional.of(new HomeAssistantBridge(new HomeAssistantDiscovery(ha.discoveryPrefix(), config.gatewayId(), model,
+                GatewayVersion.current(), detector),
                 out, messages, metrics, control, TimeUnit.SECONDS.toNanos(ha.cameraRetentionS()), System::nanoTime));
     }
 
