@@ -173,6 +173,22 @@ class ControllerTest {
     }
 
     @Test
+    void burstsOfFramesOnAnIdleBoardNeitherRaiseTheLevelNorShed() {
+        // Issue 23 item 14, as measured: 4 cameras at 1 frame/s each sending at the same instant, one worker, an idle board.
+        var burst = new io.hastegw.plugin.api.LoadSignals(40, 25.0, 6.7, 18.2, 4.0, 0, 0, 0.05, 0.03, Double.NaN, 0, 1, Double.NaN);
+        CompressionPolicy.Assessment a = new LatencyTargetPolicy(15, 0.25).assess(burst);
+        assertEquals(CompressionPolicy.Pressure.HOLD, a.pressure(), a.reason());
+        assertEquals("p95 latency 25.0 ms over the target 15.0 ms only by waiting (p95 18.2 ms) while a worker is busy 3 % of the time and "
+                + "the board 5 %: bursts, not load", a.reason());
+        // The same latency from a worker busy most of the time is load: raise.
+        var loaded = new io.hastegw.plugin.api.LoadSignals(40, 25.0, 6.7, 18.2, 100.0, 0, 3, 0.9, 0.8, Double.NaN, 0, 1, Double.NaN);
+        assertEquals(CompressionPolicy.Pressure.RAISE, new LatencyTargetPolicy(15, 0.25).assess(loaded).pressure());
+        // Inference alone over the target (a hog stretching every run) is load whatever the rate.
+        var stretched = new io.hastegw.plugin.api.LoadSignals(40, 40.0, 30.0, 5.0, 4.0, 0, 0, 0.9, 0.1, Double.NaN, 0, 1, Double.NaN);
+        assertEquals(CompressionPolicy.Pressure.RAISE, new LatencyTargetPolicy(15, 0.25).assess(stretched).pressure());
+    }
+
+    @Test
     void sheddingThatStopsLoweringTheP95IsTakenBackAndNotRetried() {
         // 15 ms of every frame's latency is neither waiting nor inference, and a policy that always says shedding helps: shedding
         // lowers the p95 from 235 to 106, 85 and 76 ms, then to 71 ms: by under 10 %.
