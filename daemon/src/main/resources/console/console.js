@@ -107,7 +107,7 @@ function render(s) {
   text("mode", s.control.mode, "—");
   text("level", s.control.level, "—");
   text("levels", s.control.levels - 1, "—");
-  text("shed", s.control.shed_every === 1 ? "every frame served" : "1 frame in " + s.control.shed_every + " per camera", "—");
+  text("shed", s.control.shed_every === 1 ? "every frame served" : "1 frame in " + s.control.shed_every + ", fairly by cost", "—");
   text("reason", s.control.reason, "no decision yet");
   text("cpu", s.board.cpu_percent === null ? null : fixed(s.board.cpu_percent, 0) + " %", "not measured yet");
   text("temp", s.board.temperature_c === null ? null : fixed(s.board.temperature_c, 1) + " °C", "not available on this board");

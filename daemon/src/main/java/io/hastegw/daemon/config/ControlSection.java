@@ -13,7 +13,7 @@ import io.hastegw.daemon.control.ControlMode;
  * @param policy            {@code latency} (p95 frame latency under a target) or {@code cpu} (board CPU under a budget)
  * @param latencyTargetMs   the p95 target; 0: derived at start, twice the dense model's measured time plus 10 ms
  * @param cpuBudgetPercent  the cpu policy's budget, percent of all cores
- * @param shedding          let {@code auto} shed frames (one in k of every camera) once its highest useful level is not enough
+ * @param shedding          let {@code auto} shed frames (one k-th of the cameras' work, fairly by cost) once its highest useful level is not enough
  * @param maxShedEvery      the most shedding: one frame in this many per camera
  * @param samplePeriodMs    how often load is sampled and the controller decides
  * @param windowMs          the latency window the p95 is taken over

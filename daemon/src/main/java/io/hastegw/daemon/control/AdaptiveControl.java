@@ -67,7 +67,7 @@ public final class AdaptiveControl implements IntSupplier {
         return controller.decision().level();
     }
 
-    /** One frame in this many of every camera is served (1: all). */
+    /** One k-th of the cameras' work is served (k; 1: all), shared fairly by cost. */
     public int shedEvery() {
         return controller.decision().shedEvery();
     }

@@ -15,7 +15,7 @@ import java.util.Locale;
  * min_level}, taking only levels that the device's measured per-level times (the cost plan) say
  * are faster than the level below them, up to {@code max_level}; on the top rung, when the
  * policy still reports pressure that shedding would relieve and shedding is allowed, it sheds
- * frames (serves one frame in {@code k} of every camera, {@code k} up to a bound). When pressure goes it steps back: less
+ * frames (serves one k-th of the cameras' work, fairly by cost, {@code k} up to a bound). When pressure goes it steps back: less
  * shedding first, then lower levels, down to {@code min_level} at full rate. A change waits at
  * least the dwell time after the previous one (the new level's latencies must be seen before
  * judging it). Pure and deterministic: time is passed in, so it is tested on simulated traces.
@@ -35,7 +35,7 @@ public final class Controller {
      * What the gateway runs.
      *
      * @param level     the compression level
-     * @param shedEvery 1: every frame served; k: one frame in k of every camera
+     * @param shedEvery 1: every frame served; k: one k-th of the cameras' work served
      * @param reason    why it runs this, in words
      */
     public record Decision(int level, int shedEvery, String reason) {}
@@ -144,7 +144,7 @@ public final class Controller {
             case RAISE -> rung < rungs.size() - 1 ? new Decision(rungs.get(rung + 1), 1, "auto: raised: " + a.reason())
                     : a.sheddingHelps() ? shed(settings, a, shed, nowNanos) : withoutShedding(a, shed);
             case LOWER -> shed > 1 ? new Decision(decision.level(), shed - 1, shed == 2 ? "auto: serving every frame again: " + a.reason()
-                    : "auto: shedding less, 1 frame in " + (shed - 1) + " per camera: " + a.reason())
+                    : "auto: shedding less, 1 frame in " + (shed - 1) + ", fairly by cost: " + a.reason())
                     : rung > 0 ? new Decision(rungs.get(rung - 1), 1, "auto: lowered: " + a.reason()) : decision;
             case HOLD -> decision;
         };
@@ -164,7 +164,7 @@ public final class Controller {
     private Decision shed(ControlSettings settings, Assessment a, int shed, long nowNanos) {
         int level = decision.level();
         if (shed > 1 && !Double.isNaN(measureBeforeShed) && !Double.isNaN(a.measure()) && a.measure() > measureBeforeShed * (1 - SHED_MIN_GAIN)) {
-            String tried = String.format(Locale.ROOT, "auto: shedding to 1 frame in %d per camera did not help (%.4g before, %.4g after), "
+            String tried = String.format(Locale.ROOT, "auto: shedding to 1 frame in %d did not help (%.4g before, %.4g after), "
                     + "back to 1 in %d: %s", shed, measureBeforeShed, a.measure(), shed - 1, a.reason());
             measureBeforeShed = Double.NaN;
             shedBlockedUntilNanos = nowNanos + SHED_BLOCK_DWELLS * dwellNanos;
@@ -175,13 +175,13 @@ public final class Controller {
         }
         measureBeforeShed = a.measure();
         return new Decision(level, shed + 1, "auto: at the highest useful level " + level + ", shedding to 1 frame in " + (shed + 1)
-                + " per camera: " + a.reason());
+                + ", fairly by cost: " + a.reason());
     }
 
     /** Pressure on the top rung that shedding cannot relieve: shed less if shedding, else stay, saying why. */
     private Decision withoutShedding(Assessment a, int shed) {
         String why = "the latency without waiting is over the target: " + a.reason();
-        return shed > 1 ? new Decision(decision.level(), shed - 1, "auto: shedding less, 1 frame in " + (shed - 1) + " per camera: it does not help, "
+        return shed > 1 ? new Decision(decision.level(), shed - 1, "auto: shedding less, 1 frame in " + (shed - 1) + ", fairly by cost: it does not help, "
                 + why) : new Decision(decision.level(), 1, "auto: at the highest useful level " + decision.level() + "; shedding would not help, " + why);
     }
 

@@ -58,6 +58,11 @@ public final class CameraTracker {
         return OTHER;
     }
 
+    /** {@code cameraId}'s series without noting it as seen: the id while tracked, else {@value #OTHER}. */
+    public String seriesIfTracked(String cameraId) {
+        return lastSeen.containsKey(cameraId) ? cameraId : OTHER;
+    }
+
     /** Forgets the cameras silent for the idle time; returns their ids (so their series can be removed). */
     public List<String> expire() {
         long now = clock.getAsLong();

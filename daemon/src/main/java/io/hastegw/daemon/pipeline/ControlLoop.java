@@ -60,7 +60,7 @@ final class ControlLoop implements ControlRequestHandler.Effects {
     /** The level or the shedding changed: logged with its reason, counted, published (retained). */
     void changed() {
         Controller.Decision d = control.decision();
-        LOG.info("control: level {}, {}: {}", d.level(), d.shedEvery() == 1 ? "every frame served" : "1 frame in " + d.shedEvery() + " per camera",
+        LOG.info("control: level {}, {}: {}", d.level(), d.shedEvery() == 1 ? "every frame served" : "1 frame in " + d.shedEvery() + ", fairly by cost",
                 d.reason());
         events.state();
     }

@@ -36,7 +36,7 @@ final class ControlMetrics implements MeterBinder {
         gauge(registry, "haste_window_queue_p95_ms", "95th percentile wait for a worker over the window", c -> c.stats().queueP95Ms());
         gauge(registry, "haste_window_frames_per_second", "predictions per second over the window", c -> c.stats().framesPerSecond());
         gauge(registry, "haste_window_drop_ratio", "share of arriving frames dropped by back-pressure over the window", c -> c.stats().dropRate());
-        gauge(registry, "haste_shed_every", "1: every frame served; k: one frame in k of every camera", AdaptiveControl::shedEvery);
+        gauge(registry, "haste_shed_every", "1: every frame served; k: one k-th of the cameras' work served, fairly by cost", AdaptiveControl::shedEvery);
         gauge(registry, "haste_compression_level", "HASTE level in use (0 = dense)", AdaptiveControl::getAsInt);
         FunctionCounter.builder("haste_control_changes", control, AdaptiveControl::changes)
                 .description("changes of level or shedding since start").register(registry);

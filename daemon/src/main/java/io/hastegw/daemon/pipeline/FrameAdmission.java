@@ -25,7 +25,7 @@ final class FrameAdmission {
     private final AdaptiveControl control;
     private final FrameIntake intake;
     private final EventPublisher events;
-    private final FrameShedder shedder = new FrameShedder();
+    private final FrameShedder shedder = new FrameShedder(System::nanoTime);
     private volatile boolean accepting = true;
 
     FrameAdmission(GatewayConfig config, Topics topics, CameraTracker cameras, GatewayMetrics metrics, AdaptiveControl control,
@@ -74,6 +74,11 @@ final class FrameAdmission {
     /** The frame topic {@code frame}'s camera would use (what its error events name). */
     String topicOf(Frame frame) {
         return config.frameFilter().replace("+", frame.cameraId());
+    }
+
+    /** A frame of {@code camera} took {@code costNanos} to process (what fair shedding weighs it by). */
+    void served(String camera, long costNanos) {
+        shedder.served(cameras.seriesIfTracked(camera), costNanos);
     }
 
     /** Forgets a camera gone idle (its shedding phase). */

@@ -313,6 +313,7 @@ public final class Gateway extends VerticleBase {
             (dispatch.heavy() ? heavyLane : workers).executeBlocking(() -> processor.process(frame, dispatch.format(), wallMillis), false).onComplete(ar -> {
                 boolean ok = ar.succeeded();
                 intake.done(dispatch, ok ? ar.result().costNanos() : 0, ok && ar.result().prediction() != null);
+                admission.served(frame.cameraId(), ok ? ar.result().costNanos() : 0);
                 lastProgressNanos = System.nanoTime();
                 if (ok) {
                     deliver(frame, ar.result());
