@@ -54,6 +54,8 @@ public final class HostileSoak {
     private final Map<String, String> kindOfFrame = new ConcurrentHashMap<>();
     private final AtomicInteger controlRefusals = new AtomicInteger();
     private final AtomicInteger retainRefusals = new AtomicInteger();
+    /** The cameras that got at least one prediction (the 200-camera rotation). */
+    private final java.util.Set<String> predictedCameras = ConcurrentHashMap.newKeySet();
     private final Random random = new Random(7);
 
     private HostileSoak(int brokerPort) {
@@ -136,6 +138,9 @@ public final class HostileSoak {
         }
         JsonNode json = JSON.readTree(m.getPayload());
         String frameId = json.path("frame_id").asText(null);
+        if (topic.endsWith("/predictions")) {
+            predictedCameras.add(topic.split("/")[3]);
+        }
         if (topic.endsWith("/predictions") || topic.endsWith("/errors")) {
             if (frameId != null && goodSent.containsKey(frameId)) {
                 goodAnswered.put(frameId, now);
@@ -171,14 +176,17 @@ public final class HostileSoak {
         double[] oneHugeCamera = underAttack(good, jpeg, seconds / 2, () -> attacks.cameras(hostile, seconds / 2, false));
         double[] cameraAttacks = underAttack(good, jpeg, seconds, () -> attacks.cameras(hostile, seconds, true));
         double[] protocolAttacks = underAttack(good, jpeg, seconds / 2, () -> attacks.protocol(hostile, seconds / 2));
+        double[] flood = underAttack(good, jpeg, seconds / 2, () -> attacks.flood(hostile, seconds / 2));
+        double[] manyCameras = underAttack(good, jpeg, seconds / 2, () -> attacks.manyCameras(hostile, seconds / 2));
         Thread.sleep(5_000);
         String metricsAfter = scrape(httpPort);
         long rssAfter = rssKiB(gateway.pid());
 
         System.out.printf(Locale.ROOT, "hostile-client soak: gateway %s on its own Mosquitto (127.0.0.1:%d), resnet20, unit JVM flags "
                 + "(-Xmx384m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError), default pipeline (1 worker + heavy lane), %d cores shared with "
-                + "Mosquitto and this load generator; %d s of one hostile camera, %d s of all hostile cameras, then %d s of protocol attacks%n%n",
-                id, brokerPort, Runtime.getRuntime().availableProcessors(), seconds / 2, seconds, seconds / 2);
+                + "Mosquitto and this load generator; %d s of one hostile camera, %d s of all hostile cameras, %d s of protocol attacks, "
+                + "%d s of a valid-JPEG flood, then %d s of 200 camera ids%n%n",
+                id, brokerPort, Runtime.getRuntime().availableProcessors(), seconds / 2, seconds, seconds / 2, seconds / 2, seconds / 2);
         System.out.printf(Locale.ROOT, "%-44s %8s %9s%n", "payload kind", "sent", "answered");
         for (Map.Entry<String, AtomicInteger> e : sent.entrySet()) {
             String kind = e.getKey();
@@ -209,6 +217,11 @@ public final class HostileSoak {
         latencyRow("with one 5700x5700 PNG camera", oneHugeCamera, seconds / 2, alone);
         latencyRow("with all hostile cameras", cameraAttacks, seconds, alone);
         latencyRow("with the protocol attacks", protocolAttacks, seconds / 2, alone);
+        latencyRow("with 4 cameras at 250 JPEG/s", flood, seconds / 2, alone);
+        latencyRow("with 200 camera ids at 1 frame/s", manyCameras, seconds / 2, alone);
+        long rotated = predictedCameras.stream().filter(c -> c.startsWith("rot")).count();
+        System.out.printf(Locale.ROOT, "200 camera ids, one JPEG each per second for %d s: %d of 200 got at least one prediction%n",
+                seconds / 2, rotated);
         System.out.printf(Locale.ROOT, "gateway connects: %s (1 + a reconnect after each of the 2 client-id take-overs)%n",
                 status(httpPort).path("mqtt_connects").asText());
         System.out.println("* retained level command: refused each time the gateway resubscribed after a take-over, never applied "
@@ -327,6 +340,32 @@ public final class HostileSoak {
             });
             // Clearing the retained command: the gateway, subscribed, gets an empty command and refuses it too.
             publish(c, set, new byte[0], true, null, "control: invalid level");
+        }
+
+        /** Four cameras flooding valid JPEG frames, 250 frames/s each (25 every 100 ms), for {@code seconds}. */
+        void flood(MqttAsyncClient c, int seconds) {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            try {
+                while (System.nanoTime() < end) {
+                    for (int i = 0; i < 25; i++) {
+                        for (int cam = 0; cam < 4; cam++) {
+                            frame(c, "flood" + cam, jpeg, "valid JPEG flood, 4 cameras x 250/s");
+                        }
+                    }
+                    Thread.sleep(100);
+                }
+            } catch (Exception e) {
+                System.err.println("attacker stopped: " + e);
+            }
+        }
+
+        /** 200 camera ids, each sending one valid JPEG a second, always in the same order, for {@code seconds}. */
+        void manyCameras(MqttAsyncClient c, int seconds) {
+            rounds(seconds, round -> {
+                for (int cam = 0; cam < 200; cam++) {
+                    frame(c, "rot" + cam, jpeg, "valid JPEG, 200 camera ids x 1/s");
+                }
+            });
         }
 
         /** Runs {@code round} once a second for {@code seconds}. */
