@@ -51,6 +51,8 @@ final class HomeAssistantBridge {
     private record Earlier(java.util.Set<String> configs, long since) {}
     private final long retentionNanos;
     private final LongSupplier clock;
+    /** The discovery prefix's first level, {@code <prefix>/}: what the gateway's read-back configs start with (every message is tested). */
+    private final String configPrefix;
     private final CameraRates rates = new CameraRates();
     private final PeriodTotals totals = new PeriodTotals();
 
@@ -63,6 +65,7 @@ final class HomeAssistantBridge {
         this.retentionNanos = retentionNanos;
         this.clock = clock;
         this.discovery = discovery;
+        this.configPrefix = discovery.ownConfigs().substring(0, discovery.ownConfigs().indexOf('+'));
         this.out = out;
         this.messages = messages;
         this.metrics = metrics;
@@ -90,7 +93,7 @@ final class HomeAssistantBridge {
 
     /** Takes {@code m} when it is one of this gateway's retained configs read back; false for any other message. */
     boolean accept(IncomingMessage m) {
-        if (!m.topic().startsWith(discovery.ownConfigs().substring(0, discovery.ownConfigs().indexOf('+')))) {
+        if (!m.topic().startsWith(configPrefix)) {
             return false;
         }
         retained(m.topic(), m.payload());
