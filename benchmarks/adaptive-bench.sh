@@ -3,8 +3,9 @@
 # (127.0.0.1:1883) with VGG-11-BN made HASTE-enabled with a searched schedule (the same command and file as
 # benchmarks/haste-stream-bench.sh: build/stream/vgg11bn-budget.onnx) and receives camera streams at a fixed
 # rate; under one CPU hog (busy-loop processes) it reports p95 latency, frames/s, frames shed or dropped and
-# top-1 for fixed 0, fixed MAX_LEVEL and auto (levels 0..MAX_LEVEL), plus the gateway's frames/s against a
-# bare ONNX Runtime loop. The table is also written to benchmarks/results/adaptive-vgg11bn.md.
+# top-1 for fixed 0, fixed MAX_LEVEL and auto (levels 0..MAX_LEVEL); unloaded, fixed 0, auto, and auto with the
+# cameras sending 1 frame/s each at the same instant (bursts on an idle board: auto must stay at its minimum and shed
+# nothing); plus the gateway's frames/s against a bare ONNX Runtime loop. The table is also written to benchmarks/results/adaptive-vgg11bn.md.
 # MAX_LEVEL (default 3): the highest level within 0.5 pp of dense top-1 in benchmarks/results/eval-vgg11bn.txt
 # (searched schedule: level 3 -0.10 pp, level 4 -0.80 pp), as an operator bounds auto to stay within 1 pp.
 # MODEL=detector runs the shared object detector instead (the searched model of benchmarks/detection-bench.sh,

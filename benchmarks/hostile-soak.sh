@@ -6,9 +6,11 @@
 # misdirected control commands, client-id take-overs, oversized packets, a garbage mix) for a
 # bounded time. Prints one table; it is also written to benchmarks/results/hostile-soak.txt.
 # Options (environment): SHARED_DIR (default ../shared), SECONDS_UNDER_ATTACK (default 60),
+# SOAK_PHASES (some of huge,cameras,protocol,flood,many,replay; default all: a partial run does not overwrite the results),
 # SOAK_GATEWAY_JVM_FLAGS (more JVM flags for the gateway, e.g. -Xlog:gc:file=gc.log).
 set -euo pipefail
 # shellcheck source=benchmarks/gateway-build.sh
 source "$(dirname "$0")/gateway-build.sh"
 java -Xmx2g -cp "$root/daemon/target/test-classes:$jar" io.hastegw.daemon.bench.HostileSoak --jar "$jar" --shared "$shared" \
-  --seconds "${SECONDS_UNDER_ATTACK:-60}" | tee "$root/benchmarks/results/hostile-soak.txt"
+  --seconds "${SECONDS_UNDER_ATTACK:-60}" ${SOAK_PHASES:+--phases "$SOAK_PHASES"} \
+  | tee "$root/benchmarks/results/hostile-soak${SOAK_PHASES:+-partial}.txt"

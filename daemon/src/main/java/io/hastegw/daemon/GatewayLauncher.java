@@ -17,6 +17,7 @@ import io.hastegw.daemon.mqtt.Topics;
 import io.hastegw.daemon.pipeline.FrameProcessor;
 import io.hastegw.daemon.pipeline.Gateway;
 import io.hastegw.daemon.plugin.PluginRuntime;
+import io.hastegw.daemon.plugin.PluginSafety;
 import io.hastegw.daemon.systemd.SystemdIntegration;
 import io.hastegw.op.card.ModelCard;
 import io.hastegw.plugin.api.PostProcessor;
@@ -86,8 +87,11 @@ final class GatewayLauncher {
         CompositeMeterRegistry pluginMeters = new CompositeMeterRegistry();
         Topics topics = new Topics(config);
         BrokerLink mqtt = links.open(config, topics, new Messages(config.gatewayId()).lastWill(engine.modelName()));
-        PluginRuntime plugins = PipelineParts.plugins(config, card, env, pluginMeters, new MqttPluginOutput(topics, config.gatewayId(), mqtt));
+        PluginRuntime plugins = PipelineParts.plugins(config, card, env, pluginMeters, new MqttPluginOutput(topics, config.gatewayId(), mqtt),
+                pluginSafety(config, env));
         closing.add("the plugins", () -> plugins.stop(config.pipeline().shutdownGraceMs()));
+        Thread witness = ExitWitness.register(plugins);
+        closing.add("the exit witness", () -> ExitWitness.remove(witness));
         plugins.start();
         double[] levelMillis = engine.measuredLevelMillis();
         List<PostProcessor> chain = plugins.postProcessors(config.pipeline().postProcessors());
@@ -155,6 +159,17 @@ final class GatewayLauncher {
             return closing.add("the systemd notifier", SystemdIntegration.fromEnvironment(env));
         } catch (IOException e) {
             throw new StartupException("cannot open NOTIFY_SOCKET " + env.get("NOTIFY_SOCKET") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The plugins' call ledger and quarantine; a folder or file that cannot be used is logged, and they are kept in memory only. */
+    private static PluginSafety pluginSafety(GatewayConfig config, Map<String, String> env) {
+        java.util.Optional<java.nio.file.Path> dir = config.plugins().stateFolder(env);
+        try {
+            return PluginSafety.forRun(dir);
+        } catch (java.io.IOException e) {
+            LOG.error("plugins: no crash attribution or quarantine across restarts: {} (plugins.state_dir {})", e.getMessage(), dir.orElse(null));
+            return PluginSafety.inMemory();
         }
     }
 }

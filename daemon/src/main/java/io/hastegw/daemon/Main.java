@@ -63,6 +63,7 @@ public final class Main implements Callable<Integer> {
     public static int start(String[] args, Map<String, String> env, PrintStream out, PrintStream err, AtomicReference<RunningGateway> running) {
         CommandLine cli = new CommandLine(new Main(env, out, err, running));
         cli.addSubcommand("list-plugins", new ListPluginsCommand(env, out, err));
+        cli.addSubcommand("clear-quarantine", new io.hastegw.daemon.cli.ClearQuarantineCommand(env, out, err));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((e, a) -> {

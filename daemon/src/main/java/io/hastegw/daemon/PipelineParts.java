@@ -8,6 +8,7 @@ import io.hastegw.daemon.messages.Messages;
 import io.hastegw.daemon.pipeline.CardPreprocessor;
 import io.hastegw.daemon.plugin.Host;
 import io.hastegw.daemon.plugin.PluginRuntime;
+import io.hastegw.daemon.plugin.PluginSafety;
 import io.hastegw.op.card.ModelCard;
 import io.hastegw.op.card.OutputKind;
 import io.hastegw.plugin.api.EnergyModel;
@@ -36,8 +37,12 @@ public final class PipelineParts {
         return ModelOpener.card(config);
     }
 
-    /** Loads the plugins {@code config} enables, for a model described by {@code card}, publishing through {@code mqtt}. */
-    public static PluginRuntime plugins(GatewayConfig config, ModelCard card, Map<String, String> env, MeterRegistry meters, MqttOutput mqtt) {
+    /**
+     * Loads the plugins {@code config} enables, for a model described by {@code card}, publishing through {@code mqtt}, with
+     * {@code safety}'s ledger and quarantine.
+     */
+    public static PluginRuntime plugins(GatewayConfig config, ModelCard card, Map<String, String> env, MeterRegistry meters, MqttOutput mqtt,
+                                        PluginSafety safety) {
         int[] chw = card.chw();
         PipelineSection p = config.pipeline();
         Host host = new Host(config.gatewayId(), new ModelInfo(card.name(), chw[0], chw[1], chw[2], card.labels(),
@@ -47,7 +52,7 @@ public final class PipelineParts {
                 new Messages(config.gatewayId())::prediction,
                 env.containsKey("STATE_DIRECTORY") ? Path.of(env.get("STATE_DIRECTORY").split(":")[0], "plugins")
                         : Path.of(System.getProperty("java.io.tmpdir"), "haste-gateway", "plugins"), mqtt);
-        return PluginRuntime.load(config.plugins(), builtinPlugins(), host, meters, System.getProperty("user.name"));
+        return PluginRuntime.load(config.plugins(), builtinPlugins(), host, meters, System.getProperty("user.name"), safety);
     }
 
     /**

@@ -1,10 +1,10 @@
 package io.hastegw.daemon;
 
+import static io.hastegw.daemon.SignedCommands.signed;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hastegw.daemon.control.CommandAuth;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -286,16 +285,5 @@ class ControlV2Test {
         assertEquals(false, ack.json().get("accepted"));
         assertEquals(List.of(reason), ack.json().get("errors"));
         assertEquals(level, gateway.running.gateway().level(), "settings unchanged");
-    }
-
-    /** A command with the signature properties (none when {@code key} is null). */
-    private static MqttMessage signed(String topic, String payload, byte[] key, long timestamp, String nonce) {
-        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
-        MqttProperties props = new MqttProperties();
-        if (key != null) {
-            props.setUserProperties(List.of(new UserProperty(CommandAuth.TIMESTAMP, Long.toString(timestamp)),
-                    new UserProperty(CommandAuth.NONCE, nonce), new UserProperty(CommandAuth.MAC, CommandAuth.sign(key, topic, timestamp, nonce, bytes))));
-        }
-        return new MqttMessage(bytes, 1, false, props);
     }
 }

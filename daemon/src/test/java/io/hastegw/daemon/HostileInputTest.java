@@ -63,8 +63,13 @@ class HostileInputTest {
     }
 
     @Test
-    void camerasBeyondTheTrackedOnesShareOneSeries() throws Exception {
-        for (int i = 0; i < 6; i++) {
+    void camerasBeyondTheTrackedOnesWithPredictionsShareOneSeries() throws Exception {
+        byte[] jpeg = java.nio.file.Files.readAllBytes(TestModels.cifar("cat", 0));
+        for (int i = 0; i < 3; i++) {
+            client.publish(gateway.frames("cam" + i), jpeg, null, "p" + i, null);
+            client.await(r -> r.topic().endsWith("/predictions"), 10);
+        }
+        for (int i = 3; i < 6; i++) {
             client.publish(gateway.frames("cam" + i), NOT_AN_IMAGE, null, "f" + i, null);
             client.await(r -> r.topic().endsWith("/errors"), 10);
         }
@@ -74,6 +79,23 @@ class HostileInputTest {
         }
         assertEquals(3.0, value(scrape, "haste_frames_received_total{camera=\"other\"}"));
         assertFalse(scrape.contains("cam3") || scrape.contains("cam4") || scrape.contains("cam5"), scrape);
+    }
+
+    /** A flood of fresh ids sending junk holds no series a real camera needs: the newcomer displaces the oldest junk id. */
+    @Test
+    void junkOnFreshIdsCannotKeepARealCameraOutOfItsOwnSeries() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            client.publish(gateway.frames("junk" + i), NOT_AN_IMAGE, null, "j" + i, null);
+            client.await(r -> r.topic().endsWith("/errors"), 10);
+        }
+        client.publish(gateway.frames("real"), java.nio.file.Files.readAllBytes(TestModels.cifar("cat", 0)), null, "real-1", null);
+        client.await(r -> r.topic().endsWith("/predictions"), 10);
+        String scrape = scrape();
+        assertEquals(1.0, value(scrape, "haste_frames_received_total{camera=\"real\"}"));
+        assertEquals(1.0, value(scrape, "haste_frames_processed_total{camera=\"real\"}"));
+        assertEquals(3.0, value(scrape, "haste_frames_received_total{camera=\"other\"}"), "the displaced junk ids' frames are counted, as other");
+        assertEquals(6.0, gateway.running.gateway().metrics().total("haste_frames_received"));
+        assertFalse(scrape.contains("junk0") || scrape.contains("junk1") || scrape.contains("junk2"), scrape);
     }
 
     @Test

@@ -19,6 +19,26 @@ public final class LocalHttp {
                         HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /**
+     * The first {@code state} event of the console's event stream ({@code /console/api/events}):
+     * what the console shows, as JSON text.
+     */
+    public static String consoleState(int port) throws IOException, InterruptedException {
+        HttpResponse<java.util.stream.Stream<String>> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build()
+                .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/console/api/events")).timeout(Duration.ofSeconds(20)).build(),
+                        HttpResponse.BodyHandlers.ofLines());
+        try (java.util.stream.Stream<String> lines = r.body()) {
+            java.util.Iterator<String> it = lines.iterator();
+            while (it.hasNext()) {
+                if (it.next().equals("event: state") && it.hasNext()) {
+                    return it.next().substring("data: ".length());
+                }
+            }
+        }
+        throw new IOException("the console's event stream ended before a state event");
+    }
+
     /** GET /status, parsed. */
     static Map<String, Object> status(int port) throws IOException, InterruptedException {
         return Json.parse(get(port, "/status").getBytes(java.nio.charset.StandardCharsets.UTF_8));

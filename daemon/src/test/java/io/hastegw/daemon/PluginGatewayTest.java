@@ -26,15 +26,17 @@ import org.junit.jupiter.params.provider.CsvSource;
  * gateway (real Mosquitto, the HASTE ResNet-20, CIFAR-10 JPEGs): a working one changes the
  * predictions; a wrong API version, a missing class and a throwing init are refused and
  * reported; a throwing stage and a hanging stage fail their frames with plugin_failed and are
- * disabled after plugins.max_failures in a row while the rest goes on; two plugins bundling
- * different versions of one library each get their own.
+ * disabled after plugins.max_failures of their recent calls failed (in a row or not) while the
+ * rest goes on; a stage that ignores interrupts holds at most plugins.max_stuck_calls
+ * threads, further calls fail at once; two plugins bundling different versions of one library
+ * each get their own.
  */
 @Tag("broker")
 class PluginGatewayTest {
     private static final int MAX_FAILURES = 3;
     private static final int BUDGET_MS = 500;
     private static final List<String> ENABLED = List.of("relabel", "old-api", "missing-class", "bad-init", "thrower", "breaker", "sleeper",
-            "lib-a", "lib-b");
+            "alternator", "stubborn", "lib-a", "lib-b");
     private static Path dir;
     private static GatewayFixture gateway;
     private static MqttTestClient client;
@@ -56,6 +58,12 @@ class PluginGatewayTest {
         TestPlugins.postProcessor(plugins.resolve("sleeper.jar"), "sleeper",
                 "if (frame.cameraId().equals(\"hang\")) { try { Thread.sleep(60_000); } catch (InterruptedException e) { } } return labels;",
                 List.of());
+        TestPlugins.postProcessor(plugins.resolve("alternator.jar"), "alternator",
+                "if (frame.cameraId().equals(\"alt\")) throw new IllegalStateException(\"odd\"); return labels;", List.of());
+        // Ignores interrupts for 15 s: its threads cannot be taken back.
+        TestPlugins.postProcessor(plugins.resolve("stubborn.jar"), "stubborn",
+                "if (frame.cameraId().equals(\"stuck\")) { long end = System.nanoTime() + 15_000_000_000L; while (System.nanoTime() < end) {"
+                        + " try { Thread.sleep(100); } catch (InterruptedException ignored) { } } } return labels;", List.of());
         TestPlugins.postProcessor(plugins.resolve("unlisted.jar"), "unlisted", "return labels;", List.of());
         TestPlugins.jar(plugins.resolve("old-api.jar"), Map.of(), Map.of("haste-plugin.json",
                 TestPlugins.descriptor("old-api", "0.9.0", "1.0", "{\"type\": \"object\"}"),
@@ -84,7 +92,7 @@ class PluginGatewayTest {
         client = new MqttTestClient("haste/" + id + "/#");
         httpPort = LocalMosquitto.freePort();
         List<String> sets = new ArrayList<>(List.of("gateway_id=" + id, "model.level=2", "plugins.dir=" + plugins,
-                "plugins.stage_timeout_ms=" + BUDGET_MS, "plugins.max_failures=" + MAX_FAILURES, "http.enabled=true", "http.port=" + httpPort));
+                "plugins.stage_timeout_ms=" + BUDGET_MS, "plugins.max_failures=" + MAX_FAILURES, "http.enabled=true", "http.console=true", "http.port=" + httpPort));
         ENABLED.forEach(p -> sets.add("plugins.settings." + p + ".enabled=true"));
         gateway = new GatewayFixture(TestModels.hasteResNet20(), sets.toArray(new String[0])).ready();
         for (int i = 0; i < 3; i++) {
@@ -183,17 +191,25 @@ class PluginGatewayTest {
     }
 
     @Test
-    void aStageFailingMaxFailuresTimesInARowDisablesItsPluginAndTheRestGoesOn() throws Exception {
+    void aStageFailingMaxFailuresTimesDisablesItsPluginEndsItsThreadsAndTheRestGoesOn() throws Exception {
         for (int i = 0; i < MAX_FAILURES; i++) {
             send("break", "break-" + i);
             assertEquals("post-processor 'step' of plugin 'breaker' failed: java.lang.IllegalStateException: break",
                     answer("break-" + i).json().get("message"));
         }
-        assertEquals("plugin 'breaker' disabled: 3 failures in a row (plugins.max_failures), the last: post-processor 'step' of plugin "
-                + "'breaker' failed: java.lang.IllegalStateException: break", disabled("breaker"));
+        String reason = disabled("breaker");
+        assertTrue(reason.startsWith("plugin 'breaker' disabled: 3 of its last "), reason);
+        assertTrue(reason.endsWith(" calls failed (plugins.max_failures, plugins.failure_window), the last: post-processor 'step' of plugin "
+                + "'breaker' failed: java.lang.IllegalStateException: break"), reason);
         send("break", "break-after");
         assertTrue(bestLabel(answer("break-after")).endsWith(" lib1 lib2"), "the disabled plugin is skipped, the chain goes on");
         assertEquals("disabled", pluginState("breaker"));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("plugin-breaker-")) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream().map(Thread::getName).filter(n -> n.startsWith("plugin-breaker-")).toList(),
+                "a disabled plugin's threads are ended");
     }
 
     @Test
@@ -205,10 +221,51 @@ class PluginGatewayTest {
             assertEquals("post-processor 'step' of plugin 'sleeper' did not return within " + BUDGET_MS + " ms (plugins.stage_timeout_ms)",
                     error.json().get("message"));
         }
-        assertTrue(disabled("sleeper").startsWith("plugin 'sleeper' disabled: 3 failures in a row"));
-        send("hang", "hang-after");
-        bestLabel(answer("hang-after"));
-        assertEquals("disabled", pluginState("sleeper"));
+        assertDisabledAndSkipped("sleeper", "hang");
+    }
+
+    /** {@code plugin} was disabled after 3 failures, and a frame of {@code camera} now goes through without it. */
+    private static void assertDisabledAndSkipped(String plugin, String camera) throws Exception {
+        String reason = disabled(plugin);
+        assertTrue(reason.startsWith("plugin '" + plugin + "' disabled: 3 of its last "), reason);
+        send(camera, camera + "-after");
+        bestLabel(answer(camera + "-after"));
+        assertEquals("disabled", pluginState(plugin));
+    }
+
+    /** Failing on every other frame never makes 3 failures in a row; 3 of the last calls is enough. */
+    @Test
+    void aStageFailingOnEveryOtherFrameIsDisabledByItsFailureRate() throws Exception {
+        for (int i = 0; i < MAX_FAILURES; i++) {
+            send("alt", "alt-" + i);
+            assertEquals("post-processor 'step' of plugin 'alternator' failed: java.lang.IllegalStateException: odd",
+                    answer("alt-" + i).json().get("message"));
+            send("cam", "between-" + i);
+            assertEquals("predictions", lastLeaf(answer("between-" + i)));
+        }
+        assertDisabledAndSkipped("alternator", "alt");
+    }
+
+    /**
+     * A stage that ignores interrupts keeps the plugin's threads; once plugins.max_stuck_calls
+     * of them are held, the next call fails at once instead of holding a shared worker for its budget.
+     */
+    @Test
+    void aStageThatIgnoresInterruptsHoldsAtMostMaxStuckCallsThreadsAndFurtherCallsFailAtOnce() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            send("stuck", "stuck-" + i);
+            assertEquals("post-processor 'step' of plugin 'stubborn' did not return within " + BUDGET_MS + " ms (plugins.stage_timeout_ms)",
+                    answer("stuck-" + i).json().get("message"));
+        }
+        send("stuck", "stuck-2");
+        assertEquals("post-processor 'step' of plugin 'stubborn' not called: 2 of its calls are still running past their budget "
+                + "(plugins.max_stuck_calls)", answer("stuck-2").json().get("message"));
+        assertDisabledAndSkipped("stubborn", "stuck");
+        assertTrue(gateway.running.gateway().metrics().scrape().contains("haste_plugin_stuck_calls{plugin=\"stubborn\"} 2.0"));
+    }
+
+    private static String lastLeaf(MqttTestClient.Received r) {
+        return r.topic().substring(r.topic().lastIndexOf('/') + 1);
     }
 
     @Test
@@ -221,6 +278,18 @@ class PluginGatewayTest {
                 .filter(p -> "top-k".equals(p.get("id"))).findFirst().orElseThrow();
         assertEquals(Map.of("id", "top-k", "version", "1.0.0", "api", "2.0", "origin", "builtin", "state", "running", "stages",
                 List.of("post:top-k"), "failures", 0, "healthy", true), withoutNulls(topK, "location"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theConsoleListsEveryPluginWithItsState() throws Exception {
+        Map<String, Object> state = Json.parse(LocalHttp.consoleState(httpPort).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Map<String, Map<String, Object>> byId = new HashMap<>();
+        ((List<Map<String, Object>>) state.get("plugins")).forEach(p -> byId.put((String) p.get("id"), p));
+        assertEquals("running", byId.get("relabel").get("state"));
+        assertEquals("not_enabled", byId.get("unlisted").get("state"));
+        assertEquals("refused", byId.get("old-api").get("state"));
+        assertEquals("needs plugin API 1.0, this gateway implements 2.2 (major versions differ)", byId.get("old-api").get("reason"));
     }
 
     @org.junit.jupiter.params.ParameterizedTest

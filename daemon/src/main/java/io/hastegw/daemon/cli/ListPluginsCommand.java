@@ -6,14 +6,12 @@ import io.hastegw.daemon.config.GatewayConfig;
 import io.hastegw.daemon.mqtt.MqttPluginOutput;
 import io.hastegw.daemon.mqtt.Topics;
 import io.hastegw.daemon.plugin.PluginRuntime;
+import io.hastegw.daemon.plugin.PluginSafety;
 import io.hastegw.plugin.api.PluginApi;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /**
  * {@code haste-gateway list-plugins} (or {@code --list-plugins}): loads, starts and stops the
@@ -22,41 +20,34 @@ import picocli.CommandLine.Mixin;
  */
 @Command(name = "list-plugins", description = "load the plugins as a start would, print what was found, enabled, refused and why, and exit "
         + "(status 0 when none was refused, 3 otherwise)")
-public final class ListPluginsCommand implements Callable<Integer> {
-    @Mixin
-    private ConfigOptions options;
-    private final Map<String, String> env;
-    private final PrintStream out;
-    private final PrintStream err;
-
+public final class ListPluginsCommand extends ConfiguredCommand {
     /** Reads the environment {@code env}, prints to {@code out}, errors to {@code err}. */
     public ListPluginsCommand(Map<String, String> env, PrintStream out, PrintStream err) {
-        this.env = env;
-        this.out = out;
-        this.err = err;
+        super(env, out, err);
     }
 
     @Override
-    public Integer call() {
-        Vertx vertx = Vertx.vertx();
-        try {
-            return run(options.load(vertx, env), env, out);
-        } catch (StartupException e) {
-            err.println("haste-gateway: " + e.getMessage());
-            return 1;
-        } finally {
-            vertx.close();
-        }
+    protected int run(GatewayConfig config) throws StartupException {
+        return run(config, env, out);
     }
 
     /** Lists the plugins {@code config} would run; the exit status. */
     public static int run(GatewayConfig config, Map<String, String> env, PrintStream out) throws StartupException {
         try (PluginRuntime plugins = PipelineParts.plugins(config, PipelineParts.card(config), env, new CompositeMeterRegistry(),
-                new MqttPluginOutput(new Topics(config), config.gatewayId(), message -> false))) {
+                new MqttPluginOutput(new Topics(config), config.gatewayId(), message -> false), inspection(config, env))) {
             plugins.start();
             out.println("plugins of haste-gateway (plugin API " + PluginApi.VERSION + "):");
             plugins.status().forEach(st -> out.println("  " + st.line()));
             return plugins.refused().isEmpty() ? 0 : 3;
+        }
+    }
+
+    /** The quarantine as the gateway would see it (read only; the gateway's call ledger is left alone). */
+    private static PluginSafety inspection(GatewayConfig config, Map<String, String> env) throws StartupException {
+        try {
+            return PluginSafety.forInspection(config.plugins().stateFolder(env));
+        } catch (java.io.IOException e) {
+            throw new StartupException(e.getMessage(), e);
         }
     }
 }

@@ -7,14 +7,20 @@ import java.util.Map;
  *
  * @param builtinDir     the built-in plugins' folder; null: the {@code plugins} folder next to the gateway's jar
  * @param dir            the operator's plugins folder; null: none
+ * @param stateDir       where the plugin call ledger and the quarantine are kept; null: {@code $STATE_DIRECTORY} when systemd
+ *                       sets it, else nowhere (no crash attribution across runs)
  * @param stageTimeoutMs how long one call of a plugin's stage may take before it counts as failed (its frame is answered)
- * @param maxFailures    consecutive failures (throws, time-outs) after which a plugin is disabled
+ * @param maxFailures    failures (throws, time-outs, calls refused as busy) among a plugin's last {@code failureWindow}
+ *                       calls that disable it
+ * @param failureWindow  how many of a plugin's latest calls are weighed
+ * @param maxStuckCalls  how many calls of an operator plugin may still run past their time budget (ignoring the
+ *                       interrupt) before its further calls fail at once: a hanging plugin cannot hold the shared workers
  * @param sinkQueue      predictions waiting per sink; beyond it the sink's predictions are dropped and counted
  * @param settings       per plugin id: whether it is enabled (built-in ones are unless set false; the operator's only
  *                       when set true) and its configuration
  */
-public record PluginsSection(String builtinDir, String dir, long stageTimeoutMs, int maxFailures, int sinkQueue,
-                             Map<String, PluginSettings> settings) {
+public record PluginsSection(String builtinDir, String dir, String stateDir, long stageTimeoutMs, int maxFailures, int failureWindow, int maxStuckCalls,
+                             int sinkQueue, Map<String, PluginSettings> settings) {
     /** Copies the settings (none: an empty map). */
     public PluginsSection {
         settings = settings == null ? Map.of() : Map.copyOf(settings);
@@ -28,10 +34,22 @@ public record PluginsSection(String builtinDir, String dir, long stageTimeoutMs,
      */
     public record PluginSettings(Boolean enabled, Map<String, Object> config) {}
 
+    /** Where the ledger and quarantine are kept: {@code state_dir}, else systemd's {@code STATE_DIRECTORY} (its first entry) in {@code env}. */
+    public java.util.Optional<java.nio.file.Path> stateFolder(Map<String, String> env) {
+        if (stateDir != null) {
+            return java.util.Optional.of(java.nio.file.Path.of(stateDir));
+        }
+        String dirs = env.get("STATE_DIRECTORY");
+        return dirs == null || dirs.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(java.nio.file.Path.of(dirs.split(":")[0]));
+    }
+
     /** Adds the problems of this section to {@code c}. */
     void validate(ConfigChecks c) {
         c.check(stageTimeoutMs >= 1 && stageTimeoutMs <= 600_000, "plugins.stage_timeout_ms", "1 to 600000", stageTimeoutMs);
         c.check(maxFailures >= 1 && maxFailures <= 1_000_000, "plugins.max_failures", "1 to 1000000", maxFailures);
+        c.check(failureWindow >= maxFailures && failureWindow <= 10_000, "plugins.failure_window", "plugins.max_failures to 10000",
+                failureWindow);
+        c.check(maxStuckCalls >= 1 && maxStuckCalls <= 64, "plugins.max_stuck_calls", "1 to 64", maxStuckCalls);
         c.check(sinkQueue >= 1 && sinkQueue <= 1_000_000, "plugins.sink_queue", "1 to 1000000", sinkQueue);
         settings.forEach((id, p) -> c.check(p != null, "plugins.settings." + id, "an object with enabled and config", null));
         c.check(!settings.containsKey("mqtt-sink"), "plugins.settings.mqtt-sink",

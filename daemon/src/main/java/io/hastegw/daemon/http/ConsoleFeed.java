@@ -10,6 +10,7 @@ import io.hastegw.daemon.pipeline.GatewayMetrics;
 import io.hastegw.daemon.pipeline.GatewayStatus;
 import io.hastegw.daemon.pipeline.PeriodTotals;
 import io.hastegw.daemon.pipeline.RecentErrors;
+import io.hastegw.daemon.plugin.PluginStatus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
@@ -92,6 +93,7 @@ final class ConsoleFeed {
                 .put("totals", new JsonObject().put("received", (long) m.total("haste_frames_received"))
                         .put("processed", (long) m.total("haste_frames_processed")).put("dropped", (long) m.total("haste_frames_dropped"))
                         .put("shed", (long) m.total("haste_frames_shed")).put("errors", (long) m.total("haste_frame_errors")))
+                .put("plugins", plugins())
                 .put("errors", errors(now));
         lastAt = nowMillis;
         if (history.size() == HISTORY) {
@@ -105,6 +107,16 @@ final class ConsoleFeed {
     /** The history, oldest first. */
     JsonArray history() {
         return new JsonArray(java.util.List.copyOf(history));
+    }
+
+    /** Every plugin with its state (running, disabled, refused, quarantined, not enabled), without asking their health. */
+    private JsonArray plugins() {
+        JsonArray out = new JsonArray();
+        for (PluginStatus p : gateway.plugins().states()) {
+            out.add(new JsonObject().put("id", p.id() == null ? p.location() : p.id()).put("origin", p.origin()).put("state", p.state())
+                    .put("failures", p.failures()).put("reason", p.reason()));
+        }
+        return out;
     }
 
     private static JsonArray errors(GatewayStatus now) {

@@ -29,7 +29,9 @@ public enum ErrorReason {
     /** A plugin refused at start, or a source of it that did not start. */
     PLUGIN_REFUSED,
     /** A plugin disabled after failing too often. */
-    PLUGIN_DISABLED;
+    PLUGIN_DISABLED,
+    /** A plugin quarantined: the gateway's previous run ended while it was running; not loaded until an operator clears it. */
+    PLUGIN_QUARANTINED;
 
     /** Its name on the wire ({@code payload_too_large}). */
     public String wireName() {

@@ -30,10 +30,12 @@ public final class MqttPluginOutput implements MqttOutput {
     public boolean publish(String topic, byte[] payload, int qos, boolean retained, Map<String, String> userProperties, byte[] correlationData,
                            String contentType) {
         if (topic == null || !topic.startsWith(prefix) || topic.contains("+") || topic.contains("#") || topics.isControl(topic)
+                || topic.startsWith(prefix + "control/") || topic.equals(topics.errors()) || topic.equals(topics.events())
+                || topic.startsWith(prefix + "cameras/") && topic.endsWith("/predictions")
                 || topics.cameraId(topic).isPresent() || Topics.RETAINED_LEAVES.stream().anyMatch(l -> topic.equals(prefix + l))
                 || topics.isZoneState(topic) || topics.isCameraAvailability(topic)) {
             throw new IllegalArgumentException("a plugin may publish only under " + prefix + ", without wildcards, and not on the "
-                    + "gateway's frame, control, retained state, event, zone or camera availability topics (got '" + topic + "')");
+                    + "gateway's frame, prediction, control, retained state, error, event, zone or camera availability topics (got '" + topic + "')");
         }
         if (qos < 0 || qos > 1) {
             throw new IllegalArgumentException("qos must be 0 or 1 (got " + qos + ")");

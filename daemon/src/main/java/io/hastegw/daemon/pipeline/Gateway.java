@@ -121,7 +121,7 @@ public final class Gateway extends VerticleBase {
         this.intake = new FrameIntake(p.queuePerCamera(), p.maxInFlight(), p.drop() == DropPolicy.DROP_OLDEST, p.maxCameras(),
                 p.queuedBytesBudget(heap), p.heavyImagePixels());
         this.cameras = new CameraTracker(p.maxCameraIdLength(), p.maxTrackedCameras(), TimeUnit.SECONDS.toNanos(p.cameraIdleSeconds()),
-                System::nanoTime);
+                System::nanoTime, camera -> forget(camera, true));
         this.metrics = new GatewayMetrics(intake::queued, intake::inFlight, () -> mqtt.isReady() ? 1 : 0);
         metrics.bind(new ControlMetrics(control));
         this.events = new EventPublisher(mqtt, topics, messages, metrics, plane, engine.modelName());
@@ -150,7 +150,7 @@ public final class Gateway extends VerticleBase {
         firstReady.onSuccess(v -> plugins.startSources(this::fromSource,
                 (plugin, reason) -> context.runOnContext(x -> events.pluginError(ErrorReason.PLUGIN_REFUSED, "frame source of plugin '" + plugin + "' not started: " + reason))));
         long idleMs = TimeUnit.SECONDS.toMillis(config.pipeline().cameraIdleSeconds());
-        vertx.setPeriodic(Math.max(250, Math.min(idleMs / 2, 60_000)), t -> cameras.expire().forEach(this::forget));
+        vertx.setPeriodic(Math.max(250, Math.min(idleMs / 2, 60_000)), t -> cameras.expire().forEach(c -> forget(c, false)));
         vertx.setPeriodic(plane.periodMs(), t -> controlLoop.sample());
         vertx.setPeriodic(energy.summaryPeriodMs(), t -> publishEnergy());
         homeAssistant.ifPresent(ha -> vertx.setPeriodic(TimeUnit.SECONDS.toMillis(config.homeassistant().statsPeriodS()), t -> {
@@ -166,10 +166,10 @@ public final class Gateway extends VerticleBase {
                 true));
     }
 
-    /** Forgets a camera gone idle: its metrics series, and what the engine kept for it (off the event loop: it may wait for its frame). */
-    private void forget(String camera) {
+    /** Forgets a camera gone idle or displaced by a newcomer, and what the engine kept for it (off the event loop: it may wait). */
+    private void forget(String camera, boolean displaced) {
         homeAssistant.ifPresent(ha -> ha.forget(camera));
-        metrics.forget(camera);
+        metrics.forget(camera, displaced);
         latest.forget(camera);
         admission.forget(camera);
         energy.ledger().forget(camera);
@@ -260,8 +260,7 @@ public final class Gateway extends VerticleBase {
         }
         if (!refusalsReported) {
             refusalsReported = true;
-            plugins.refused().forEach(r -> events.pluginError(ErrorReason.PLUGIN_REFUSED, "plugin " + (r.id() == null ? r.location()
-                    : "'" + r.id() + "'" + (r.location() == null ? "" : " (" + r.location() + ")")) + " refused: " + r.reason()));
+            plugins.startEvents().forEach(e -> events.pluginError(e.reason(), e.message()));
         }
     }
 
@@ -348,6 +347,7 @@ public final class Gateway extends VerticleBase {
             latest.put(frame.cameraId(), frame, outcome.prediction());
             zones.ifPresent(z -> z.predicted(frame, outcome.prediction()));
             String series = cameras.series(frame.cameraId());
+            cameras.predicted(frame.cameraId());
             homeAssistant.ifPresent(ha -> ha.predicted(frame.cameraId(), series));
             metrics.processed(series, latency.totalMs(), latency.inferenceMs());
             if (outcome.prediction().energy() != null) {

@@ -98,12 +98,18 @@ public final class GatewayMetrics {
         count("haste_frames_shed", "camera", camera);
     }
 
-    /** Removes every per-camera series of {@code camera} (a camera forgotten after its idle time). */
-    public void forget(String camera) {
+    /**
+     * Removes every per-camera series of {@code camera}: a camera forgotten after its idle time, or,
+     * {@code intoOther}, one displaced by a newcomer, whose counts then join the {@value CameraTracker#OTHER} series.
+     */
+    public void forget(String camera, boolean intoOther) {
         for (String name : PER_CAMERA) {
             Counter c = counters.remove(name + '\0' + camera);
             if (c != null) {
                 registry.remove(c);
+                if (intoOther) {
+                    counter(name, "camera", CameraTracker.OTHER).increment(c.count());
+                }
             }
         }
     }

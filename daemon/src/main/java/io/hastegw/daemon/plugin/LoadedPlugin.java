@@ -42,19 +42,19 @@ final class LoadedPlugin implements AutoCloseable {
     private ScheduledExecutorService scheduler;
 
     /**
-     * @param budgetMs    one stage call's budget ({@code plugins.stage_timeout_ms})
-     * @param maxFailures failures in a row that disable it
-     * @param onDisabled  told of the reason when it is disabled
+     * @param limits     what its guard allows (budget, failure rate, concurrency)
+     * @param ledger     where its calls are noted while they run
+     * @param onDisabled told of the reason when it is disabled
      */
-    LoadedPlugin(PluginCandidate candidate, PluginDescriptor descriptor, URLClassLoader loader, long budgetMs, int maxFailures,
+    LoadedPlugin(PluginCandidate candidate, PluginDescriptor descriptor, URLClassLoader loader, GuardLimits limits, CallLedger ledger,
                  Consumer<String> onDisabled) {
         this.candidate = candidate;
         this.descriptor = descriptor;
         this.loader = loader;
         this.calls = Executors.newCachedThreadPool(threads(descriptor.id(), loader));
-        this.guard = new PluginGuard(descriptor.id(), candidate.origin() == PluginOrigin.OPERATOR, calls, budgetMs, maxFailures, onDisabled);
+        this.guard = new PluginGuard(descriptor.id(), candidate.origin() == PluginOrigin.OPERATOR, calls, limits, ledger, onDisabled);
         this.stages = new StageRegistry(descriptor.id());
-        this.lifecycleMs = Math.max(budgetMs, LIFECYCLE_MS);
+        this.lifecycleMs = Math.max(limits.budgetMs(), LIFECYCLE_MS);
     }
 
     String id() {
@@ -108,8 +108,16 @@ final class LoadedPlugin implements AutoCloseable {
 
     /** Its status for /status and listings, with its own health while it runs. */
     PluginStatus status() {
+        return status(guard.disabled() == null ? health() : null);
+    }
+
+    /** Its status without its health (no call into the plugin). */
+    PluginStatus state() {
+        return status(null);
+    }
+
+    private PluginStatus status(Health h) {
         String off = guard.disabled();
-        Health h = off == null ? health() : null;
         return new PluginStatus(descriptor.id(), descriptor.version(), descriptor.api(), candidate.origin().wire(), candidate.where(),
                 off == null ? PluginStatus.RUNNING : PluginStatus.DISABLED, off, stages.names(), guard.failures(),
                 h == null ? null : h.healthy(), h == null ? null : h.detail());

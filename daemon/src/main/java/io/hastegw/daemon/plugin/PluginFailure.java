@@ -17,6 +17,8 @@ public final class PluginFailure extends RuntimeException {
         THREW,
         /** The call did not return within its budget ({@code plugins.stage_timeout_ms}). */
         TIMED_OUT,
+        /** The call was not made: as many of the plugin's calls as allowed still run past their budget ({@code plugins.max_stuck_calls}). */
+        BUSY,
         /** The plugin answered against the API's contract (null, or a rejection where none is allowed). */
         BROKE_CONTRACT,
         /** The plugin was disabled after failing too often; its stages are no longer called. */

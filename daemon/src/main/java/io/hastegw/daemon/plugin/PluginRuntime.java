@@ -2,6 +2,7 @@ package io.hastegw.daemon.plugin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hastegw.daemon.config.PluginsSection;
+import io.hastegw.daemon.messages.ErrorReason;
 import io.hastegw.plugin.api.CompressionPolicy;
 import io.hastegw.plugin.api.EnergyModel;
 import io.hastegw.plugin.api.FrameDecoder;
@@ -34,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * enabled and checks its configuration, a {@link LoadedPlugin} owns what a running plugin holds,
  * and {@link StageChains} hands its stages to the pipeline, guarded. Every problem refuses that one
  * plugin with one log line, listed in {@link #status()} and reported as an error event by the
- * gateway; the gateway runs without it.
+ * gateway; the gateway runs without it. Every guarded call is noted in the {@link CallLedger} of
+ * its {@link PluginSafety}: when the previous run ended uncleanly (halt, exit, crash, kill) while
+ * an operator's plugin was running, that plugin is quarantined and not loaded until an operator
+ * clears it.
  */
 public final class PluginRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PluginRuntime.class);
@@ -42,6 +46,9 @@ public final class PluginRuntime implements AutoCloseable {
     /** Built-in plugins the gateway replaced by its own code: a jar of one left behind (an old install) is refused, saying why. */
     private static final Map<String, String> RETIRED = Map.of("mqtt-sink", "retired: the gateway publishes predictions itself since plugin "
             + "API 2.2 (mqtt.publish_predictions, mqtt.prediction_qos); delete this jar");
+
+    /** An error event the gateway publishes once connected: a plugin refused or quarantined at start. */
+    public record StartEvent(ErrorReason reason, String message) {}
 
     /** Told when a running plugin is disabled after failing too often. */
     public interface Listener {
@@ -58,11 +65,16 @@ public final class PluginRuntime implements AutoCloseable {
     private final List<PluginStatus> others = new CopyOnWriteArrayList<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final StageChains chains;
+    private final PluginSafety safety;
+    /** The plugins that were running a call when the previous run ended uncleanly, with that call. */
+    private final Map<String, CallLedger.Call> crashedIn = new java.util.HashMap<>();
 
-    private PluginRuntime(PluginsSection config, Host host, MeterRegistry registry) {
+    private PluginRuntime(PluginsSection config, Host host, MeterRegistry registry, PluginSafety safety) {
         this.config = config;
         this.host = host;
         this.registry = registry;
+        this.safety = safety;
+        safety.ledger().unclean().forEach(c -> crashedIn.putIfAbsent(c.plugin(), c));
         this.settings = new PluginSettingsValidator(config.settings(), JSON);
         this.chains = new StageChains(running, config.sinkQueue(), registry);
     }
@@ -73,9 +85,13 @@ public final class PluginRuntime implements AutoCloseable {
      *
      * @param builtinDefault the built-in folder when {@code plugins.builtin_dir} is not set
      * @param user           the gateway's user (plugin files must be owned by it or root)
+     * @param safety         the call ledger and quarantine of this run
      */
-    public static PluginRuntime load(PluginsSection config, Path builtinDefault, Host host, MeterRegistry registry, String user) {
-        PluginRuntime runtime = new PluginRuntime(config, host, registry);
+    public static PluginRuntime load(PluginsSection config, Path builtinDefault, Host host, MeterRegistry registry, String user,
+                                     PluginSafety safety) {
+        PluginRuntime runtime = new PluginRuntime(config, host, registry, safety);
+        runtime.crashedIn.values().forEach(c -> LOG.error("plugin {}: the previous run ended without a clean stop (halt, exit, crash or kill) "
+                + "while its {} was running (thread {})", c.plugin(), c.what(), c.threadId()));
         Path builtin = config.builtinDir() == null ? builtinDefault : Path.of(config.builtinDir());
         PluginScanner scanner = new PluginScanner(new PluginFiles(user), runtime::report);
         scanner.scan(builtin, PluginOrigin.BUILTIN).forEach(runtime::load);
@@ -115,7 +131,7 @@ public final class PluginRuntime implements AutoCloseable {
             return;
         }
         String id = d.id();
-        LoadedPlugin p = new LoadedPlugin(c, d, classes, config.stageTimeoutMs(), config.maxFailures(), reason -> disabled(id, reason));
+        LoadedPlugin p = new LoadedPlugin(c, d, classes, GuardLimits.of(config), safety.ledger(), reason -> disabled(id, reason));
         try {
             Plugin plugin = loader.instantiate(classes);
             p.init(plugin, new DaemonPluginContext(id, host, Collections.unmodifiableMap(settings.configOf(id)), registry, p::scheduler));
@@ -127,8 +143,10 @@ public final class PluginRuntime implements AutoCloseable {
         running.add(p);
         Gauge.builder("haste_plugin_disabled", () -> p.guard().disabled() == null ? 0 : 1).description("1 once a plugin is disabled")
                 .tag("plugin", id).register(registry);
-        Gauge.builder("haste_plugin_failures", p.guard()::failures).description("a plugin's failures (throws, time-outs)")
+        Gauge.builder("haste_plugin_failures", p.guard()::failures).description("a plugin's failures (throws, time-outs, busy)")
                 .tag("plugin", id).register(registry);
+        Gauge.builder("haste_plugin_stuck_calls", p.guard()::stuck).description("a plugin's calls still running past their budget "
+                + "(calls fail at once while plugins.max_stuck_calls are)").tag("plugin", id).register(registry);
         LOG.info("plugin {} {} loaded from {} ({}): {}", id, d.version(), c.location(), c.origin().wire(),
                 p.stages().names().isEmpty() ? "no stages (nothing configured)" : String.join(", ", p.stages().names()));
     }
@@ -147,14 +165,35 @@ public final class PluginRuntime implements AutoCloseable {
                     ? "found in plugins.dir but not enabled (set plugins.settings." + d.id() + ".enabled: true)"
                     : "built in, off in the configuration (plugins.settings." + d.id() + ".enabled: false)"));
         }
+        if (problem.isEmpty() && c.origin() == PluginOrigin.OPERATOR) {
+            Optional<PluginQuarantine.Entry> q = quarantine(d.id());
+            if (q.isPresent()) {
+                return Optional.of(PluginStatus.unloaded(PluginStatus.QUARANTINED, c, d, null, "quarantined since " + q.get().since() + ": "
+                        + q.get().reason() + "; clear it with: haste-gateway clear-quarantine " + d.id() + ", then restart"));
+            }
+        }
         return problem.or(() -> settings.problem(d)).map(why -> PluginStatus.unloaded(PluginStatus.REFUSED, c, d, null, why));
+    }
+
+    /** {@code id}'s quarantine: earlier, or now when the previous run ended while it was running. */
+    private Optional<PluginQuarantine.Entry> quarantine(String id) {
+        CallLedger.Call crash = crashedIn.get(id);
+        if (crash != null) {
+            try {
+                safety.quarantine().add(id, "the gateway's previous run ended without a clean stop (halt, exit, crash or kill) while its "
+                        + crash.what() + " was running");
+            } catch (java.io.IOException e) {
+                LOG.error("plugin {}: cannot save its quarantine: {}", id, e.getMessage());
+            }
+        }
+        return safety.quarantine().of(id);
     }
 
     /** Records a plugin that does not run, with one log line. */
     private void report(PluginStatus status) {
         String who = status.id() == null ? status.location() : status.location().equals("null") ? status.id()
                 : status.id() + " (" + status.location() + ")";
-        if (status.state().equals(PluginStatus.REFUSED)) {
+        if (status.state().equals(PluginStatus.REFUSED) || status.state().equals(PluginStatus.QUARANTINED)) {
             LOG.error("plugin {} refused: {}", who, status.reason());
         } else {
             LOG.info("plugin {} not enabled: {}", who, status.reason());
@@ -184,9 +223,19 @@ public final class PluginRuntime implements AutoCloseable {
         listeners.add(listener);
     }
 
+    /** A plugin is disabled: its threads are interrupted and ended, its scheduler stopped, its class loader closed. */
     private void disabled(String id, String reason) {
         LOG.error("plugin {} disabled: {}", id, reason);
+        find(id).ifPresent(LoadedPlugin::close);
         listeners.forEach(l -> l.disabled(id, reason));
+    }
+
+    /** Every plugin found, as {@link #status()} but without asking the running ones for their health (cheap: the console's every second). */
+    public List<PluginStatus> states() {
+        List<PluginStatus> all = new ArrayList<>();
+        running.forEach(p -> all.add(p.state()));
+        all.addAll(others);
+        return all;
     }
 
     /** Every plugin found: running, disabled, refused, not enabled. */
@@ -197,9 +246,28 @@ public final class PluginRuntime implements AutoCloseable {
         return all;
     }
 
-    /** The refused plugins (for the error events the gateway publishes once connected). */
+    /** The refused plugins. */
     public List<PluginStatus> refused() {
         return others.stream().filter(s -> s.state().equals(PluginStatus.REFUSED)).toList();
+    }
+
+    /** The error events to publish once connected: one per plugin refused ({@code plugin_refused}) or quarantined ({@code plugin_quarantined}). */
+    public List<StartEvent> startEvents() {
+        List<StartEvent> out = new ArrayList<>();
+        for (PluginStatus s : others) {
+            String who = s.id() == null ? s.location() : "'" + s.id() + "'" + (s.location() == null ? "" : " (" + s.location() + ")");
+            if (s.state().equals(PluginStatus.REFUSED)) {
+                out.add(new StartEvent(ErrorReason.PLUGIN_REFUSED, "plugin " + who + " refused: " + s.reason()));
+            } else if (s.state().equals(PluginStatus.QUARANTINED)) {
+                out.add(new StartEvent(ErrorReason.PLUGIN_QUARANTINED, "plugin " + who + " " + s.reason()));
+            }
+        }
+        return out;
+    }
+
+    /** The plugin call {@code thread} is in now ({@code what} of plugin 'id'), if any: who called exit. */
+    public Optional<String> callOn(Thread thread) {
+        return safety.ledger().current(thread.getId()).map(c -> c.what() + " of plugin '" + c.plugin() + "'");
     }
 
     /** The decoders of running plugins, guarded; the operator's first, so they can take over a format. */
@@ -262,6 +330,7 @@ public final class PluginRuntime implements AutoCloseable {
         chains.closeSinks(System.currentTimeMillis() + graceMs);
         running.forEach(LoadedPlugin::stop);
         running.clear();
+        safety.ledger().closeClean();
     }
 
     @Override

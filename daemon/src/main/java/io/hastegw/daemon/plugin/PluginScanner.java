@@ -35,7 +35,7 @@ final class PluginScanner {
             refuse(dir, origin, "plugins folder " + dir + " does not exist");
             return found;
         }
-        Optional<String> bad = files.refusal(dir);
+        Optional<String> bad = files.refusal(dir).or(() -> origin == PluginOrigin.OPERATOR ? files.parentsRefusal(dir) : Optional.empty());
         if (bad.isPresent()) {
             refuse(dir, origin, "plugins folder refused: " + bad.get());
             return found;

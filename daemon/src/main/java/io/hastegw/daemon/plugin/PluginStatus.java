@@ -10,7 +10,7 @@ import java.util.List;
  * @param api      the API version it needs, or null
  * @param origin   {@code builtin} or {@code operator} (from {@code plugins.dir})
  * @param location its jar or folder
- * @param state    {@code running}, {@code disabled} (failed too often), {@code refused}, {@code not_enabled}
+ * @param state    {@code running}, {@code disabled} (failed too often), {@code refused}, {@code quarantined}, {@code not_enabled}
  * @param reason   why it is not running, or null
  * @param stages   the stages it registered ({@code decoder:jpeg}, ...)
  * @param failures its failures so far
@@ -21,10 +21,12 @@ public record PluginStatus(String id, String version, String api, String origin,
                            List<String> stages, long failures, Boolean healthy, String health) {
     /** Running. */
     public static final String RUNNING = "running";
-    /** Disabled after failing {@code plugins.max_failures} times in a row. */
+    /** Disabled after failing {@code plugins.max_failures} times among its last {@code plugins.failure_window} calls. */
     public static final String DISABLED = "disabled";
     /** Not loaded: a problem named in {@code reason}. */
     public static final String REFUSED = "refused";
+    /** Not loaded: quarantined after the gateway's run ended while it was running (until an operator clears it). */
+    public static final String QUARANTINED = "quarantined";
     /** Found but not enabled (by the configuration or a DISABLED marker file). */
     public static final String NOT_ENABLED = "not_enabled";
 

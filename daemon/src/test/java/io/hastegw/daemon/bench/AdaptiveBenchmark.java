@@ -35,13 +35,23 @@ import java.util.stream.Stream;
  * camera clips) at a fixed total rate. Under the same CPU hog (busy-loop processes per core) it
  * measures, in one run, p95 latency, frames/s, frames not answered (dropped or shed) and top-1 or
  * mAP@0.5 with {@code fixed 0}, {@code fixed max} and {@code auto}; unloaded, {@code fixed 0} for
- * reference and {@code auto} (which must stay low when the board has headroom). Also the gateway's own cost: its
+ * reference and {@code auto} (which must stay low when the board has headroom), also with the
+ * cameras sending one frame a second each at the same instant (bursts: queueing that is not load). Also the gateway's own cost: its
  * saturated frames/s (MQTT in, decode, inference, publish) against a bare ONNX Runtime loop on
  * the same model, level 0 and one thread. Usage: benchmarks/adaptive-bench.sh.
  */
 public final class AdaptiveBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private AdaptiveBenchmark() {}
+
+    /** Where the phases' frames and commands go: the client, the gateway's id, its HTTP port, its control topic. */
+    private record Target(BenchClient client, String id, int port, String set) {}
+
+    /**
+     * The frames of a phase: {@code cameras} cameras of {@code work} at {@code rate} frames/s in
+     * total, spread evenly in time, or, {@code simultaneous}, each camera's frame at the same instant.
+     */
+    private record Load(BenchWorkload work, int cameras, double rate, boolean simultaneous) {}
 
     /** One measured phase. */
     private record Phase(String name, int sent, int answered, double framesPerSecond, double p95Client, double p95Gateway, double p95Inference,
@@ -114,29 +124,38 @@ public final class AdaptiveBenchmark {
                         + "measured per mode; latency target %.1f ms (%s); dense %.3f ms; ladder %s%n%n",
                         cameras, rate, work.description(), hogPerCore, nice, settle, seconds, control.path("settings").path("latency_target_ms").asDouble(),
                         control.path("latency_target").asText(), control.path("dense_ms").asDouble(), control.path("ladder"));
-                String set = "haste/" + id + "/control/set";
-                double capacity = capacity(client, id, httpPort, set, work, cameras, bare);
+                Target to = new Target(client, id, httpPort, "haste/" + id + "/control/set");
+                Load load = new Load(work, cameras, rate, false);
+                // Bursts on an idle board: every camera sends at the same instant, once a second; waiting behind each other is not
+                // load, so auto must stay at its minimum and shed nothing. First, before any load has raised a level or filled the
+                // controller's window with drops; later again, after an overload, where auto must give back what the load made it take.
+                Load bursts = new Load(work, cameras, cameras, true);
+                String burstName = "auto, no hog, " + cameras + " cameras at 1 frame/s at the same instant";
+                List<Phase> phases = new ArrayList<>();
+                System.out.printf(Locale.ROOT, "before the first row: %.0f s until the board was idle (under 20 %% CPU for 3 s; the gateway measures "
+                        + "its cost plan at start)%n%n", waitIdle(httpPort));
+                phases.add(phase(to, "{\"mode\": \"auto\"}", burstName + " (first)", bursts, settle, seconds));
+                client.command(to.set(), "{\"mode\": \"fixed\", \"level\": 0}");
+                double capacity = capacity(to, new Load(work, cameras, bare, false));
                 System.out.printf(Locale.ROOT, "%ngateway's own cost, unloaded, level 0: the gateway's most frames/s (MQTT in, decode, inference, "
                         + "publish; highest answered rate of the sweep above) %.1f vs a bare ONNX Runtime loop %.1f frames/s (same model, level 0, "
                         + "1 thread, preprocessed tensors): %.1f %%%n%n", capacity, bare, 100 * capacity / bare);
-                List<Phase> phases = new ArrayList<>();
-                phases.add(phase(client, id, httpPort, set, "{\"mode\": \"fixed\", \"level\": 0}", "fixed 0, no hog", work, cameras, rate, settle,
-                        seconds));
-                phases.add(phase(client, id, httpPort, set, "{\"mode\": \"auto\"}", "auto, no hog", work, cameras, rate, settle, seconds));
+                phases.add(phase(to, "{\"mode\": \"fixed\", \"level\": 0}", "fixed 0, no hog", load, settle, seconds));
+                phases.add(phase(to, "{\"mode\": \"auto\"}", "auto, no hog", load, settle, seconds));
+                phases.add(phase(to, "{\"mode\": \"auto\"}", burstName + " (after the row above)", bursts, settle, seconds));
                 List<Process> hog = new ArrayList<>();
                 try {
                     for (int i = 0; i < hogPerCore * Runtime.getRuntime().availableProcessors(); i++) {
                         hog.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
                     }
-                    phases.add(phase(client, id, httpPort, set, "{\"mode\": \"fixed\", \"level\": 0}", "fixed 0, hog", work, cameras, rate,
-                            settle, seconds));
-                    phases.add(phase(client, id, httpPort, set, "{\"mode\": \"fixed\", \"level\": " + max + "}", "fixed " + max + ", hog", work,
-                            cameras, rate, settle, seconds));
-                    phases.add(phase(client, id, httpPort, set, "{\"mode\": \"auto\"}", "auto, hog", work, cameras, rate, settle, seconds));
+                    phases.add(phase(to, "{\"mode\": \"fixed\", \"level\": 0}", "fixed 0, hog", load, settle, seconds));
+                    phases.add(phase(to, "{\"mode\": \"fixed\", \"level\": " + max + "}", "fixed " + max + ", hog", load, settle, seconds));
+                    phases.add(phase(to, "{\"mode\": \"auto\"}", "auto, hog", load, settle, seconds));
                 } finally {
                     hog.forEach(Process::destroy);
                 }
                 double target = control.path("settings").path("latency_target_ms").asDouble();
+                Phase reference = phases.stream().filter(p -> p.name().equals("fixed 0, no hog")).findFirst().orElseThrow();
                 System.out.println("| mode | frames sent | answered | frames/s | p95 ms (gateway) | within target | p95 inference ms | p95 ms (client) "
                         + "| " + work.scoreName() + " | vs fixed 0 unloaded | shed | dropped | levels run (frames) |");
                 System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -144,7 +163,7 @@ public final class AdaptiveBenchmark {
                     System.out.printf(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %s | %.1f | %.1f | %.2f %% | %+.2f pp | %d | %d | %s |%n", p.name(),
                             p.sent(), p.answered(), p.framesPerSecond(), p.p95Gateway(), p.p95Gateway() <= target ? "yes"
                                     : String.format(Locale.ROOT, "no (%.1fx)", p.p95Gateway() / target), p.p95Inference(), p.p95Client(), 100 * p.score(),
-                            100 * (p.score() - phases.get(0).score()), p.shed(), p.dropped(), p.levels());
+                            100 * (p.score() - reference.score()), p.shed(), p.dropped(), p.levels());
                 }
                 System.out.println("\np95 (gateway): arrival at the gateway to publication, from each prediction's latency_ms.total, the figure "
                         + "the latency policy holds under its target; p95 inference: the model run alone (latency_ms.inference); p95 (client): publish to prediction received by this benchmark's client, "
@@ -164,6 +183,18 @@ public final class AdaptiveBenchmark {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /** Waits (at most 3 minutes) until the board's CPU, as the gateway reads it, stays under 20 % for 3 s; returns the seconds waited. */
+    private static double waitIdle(int port) throws Exception {
+        long start = System.nanoTime();
+        int quiet = 0;
+        while (quiet < 3 && System.nanoTime() - start < TimeUnit.MINUTES.toNanos(3)) {
+            Thread.sleep(1000);
+            double cpu = JSON.readTree(LocalHttp.get(port, "/status")).path("load").path("board_cpu").asDouble(1);
+            quiet = cpu < 0.2 ? quiet + 1 : 0;
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /** Frames per second of a plain ONNX Runtime session of {@code onnx} (1 thread, all optimisations), on preprocessed tensors. */
@@ -203,14 +234,13 @@ public final class AdaptiveBenchmark {
      * (0.6 to 1.5 times the bare loop's) for 8 s each (past saturation the queues drop the oldest
      * frames); the highest answered rate.
      */
-    private static double capacity(BenchClient client, String id, int port, String set, BenchWorkload work, int cameras, double bare)
-            throws Exception {
+    private static double capacity(Target to, Load bare) throws Exception {
         double best = 0;
         System.out.println("| offered frames/s (fixed 0, no hog) | answered frames/s | dropped |");
         System.out.println("|---|---|---|");
         for (double share : new double[] {0.6, 0.9, 1.2, 1.5}) {
-            double rate = share * bare;
-            Phase p = phase(client, id, port, set, "{\"mode\": \"fixed\", \"level\": 0}", "sweep " + rate, work, cameras, rate, 2, 8);
+            double rate = share * bare.rate();
+            Phase p = phase(to, "{\"mode\": \"fixed\", \"level\": 0}", "sweep " + rate, new Load(bare.work(), bare.cameras(), rate, false), 2, 8);
             System.out.printf(Locale.ROOT, "| %.0f | %.1f | %d |%n", rate, p.framesPerSecond(), p.dropped());
             best = Math.max(best, p.framesPerSecond());
         }
@@ -218,12 +248,15 @@ public final class AdaptiveBenchmark {
     }
 
     /** Sets {@code command}, sends camera streams for {@code settle} s unmeasured, then {@code seconds} s measured. */
-    private static Phase phase(BenchClient client, String id, int port, String set, String command, String name, BenchWorkload work,
-                               int cameras, double rate, int settle, int seconds) throws Exception {
-        client.command(set, command);
-        long interval = (long) (1e9 / rate);
-        int settleFrames = (int) (settle * rate);
-        int frames = (int) (seconds * rate);
+    private static Phase phase(Target to, String command, String name, Load load, int settle, int seconds) throws Exception {
+        BenchClient client = to.client();
+        int port = to.port();
+        int cameras = load.cameras();
+        BenchWorkload work = load.work();
+        client.command(to.set(), command);
+        long interval = (long) (1e9 / load.rate());
+        int settleFrames = (int) (settle * load.rate());
+        int frames = (int) (seconds * load.rate());
         double shedBefore = 0;
         double droppedBefore = 0;
         long start = System.nanoTime();
@@ -235,7 +268,7 @@ public final class AdaptiveBenchmark {
                 shedBefore = BenchSupport.metric(port, "haste_frames_shed_total");
                 droppedBefore = BenchSupport.metric(port, "haste_frames_dropped_total");
             }
-            long wait = start + i * interval - System.nanoTime();
+            long wait = start + (load.simultaneous() ? (long) (i / cameras) * cameras : i) * interval - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
@@ -243,7 +276,7 @@ public final class AdaptiveBenchmark {
             int step = i / cameras;
             BenchWorkload.Shot shot = work.next(camera, step);
             String frameId = name + "-" + i;
-            client.publish("haste/" + id + "/cameras/cam" + camera + "/frames", shot.jpeg(), frameId);
+            client.publish("haste/" + to.id() + "/cameras/cam" + camera + "/frames", shot.jpeg(), frameId);
             if (i >= settleFrames) {
                 measured.add(frameId);
                 shotOf.put(frameId, shot.index());

@@ -58,10 +58,10 @@ class PluginRuntimeTest {
     }
 
     private PluginRuntime load(Map<String, PluginsSection.PluginSettings> settings) {
-        PluginsSection config = new PluginsSection(builtin.toString(), dir.toString(), 500, 3, 16, settings);
+        PluginsSection config = new PluginsSection(builtin.toString(), dir.toString(), null, 500, 3, 20, 2, 16, settings);
         Host host = new Host("gw", new ModelInfo("m", 3, 32, 32, List.of("a", "b"), false), new PipelineLimits(1 << 20, 1 << 20, 1 << 24, 500),
                 p -> "{}".getBytes(StandardCharsets.UTF_8), tmp.resolve("data"), NOT_CONNECTED);
-        return PluginRuntime.load(config, builtin, host, new SimpleMeterRegistry(), USER);
+        return PluginRuntime.load(config, builtin, host, new SimpleMeterRegistry(), USER, PluginSafety.inMemory());
     }
 
     private static Map<String, PluginsSection.PluginSettings> enabled(String id) {
@@ -114,6 +114,19 @@ class PluginRuntimeTest {
         Files.createFile(folder.resolve("DISABLED"));
         try (PluginRuntime runtime = load(enabled("hello"))) {
             assertEquals("disabled by the marker file " + folder.resolve("DISABLED"), only(runtime).reason());
+        }
+    }
+
+    @Test
+    void aPluginsFolderUnderAGroupWritableFolderIsRefused() throws IOException {
+        Path shared = Files.createDirectories(tmp.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxr-x"));
+        dir = Files.createDirectories(shared.resolve("plugins"));
+        working(dir.resolve("hello.jar"), "hello");
+        try (PluginRuntime runtime = load(enabled("hello"))) {
+            PluginStatus s = runtime.status().stream().filter(p -> PluginStatus.REFUSED.equals(p.state())).findFirst().orElseThrow();
+            assertEquals("plugins folder refused: folder " + shared.toRealPath() + " above it: is group-writable (mode rwxrwxr-x); remove the "
+                    + "write permission: chmod go-w " + shared.toRealPath() + " (whoever can write it can replace the plugins folder)", s.reason());
         }
     }
 

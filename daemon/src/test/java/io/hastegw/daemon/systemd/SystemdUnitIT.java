@@ -111,6 +111,15 @@ class SystemdUnitIT {
         assertTrue(exposure <= 2.0, "exposure " + exposure + " (0 = locked down, 10 = exposed)\n" + out);
     }
 
+    /** Any exit, status 0 included (a plugin's System.exit(0)), is restarted; a crash loop stops after 5 starts in 10 minutes. */
+    @Test
+    void theUnitRestartsAfterEveryExitAndStopsACrashLoop() {
+        assertEquals("always", one("Restart"));
+        assertEquals("5", one("RestartSec"));
+        assertEquals("5", one("StartLimitBurst"));
+        assertEquals("600", one("StartLimitIntervalSec"));
+    }
+
     @Test
     void execStartAsTheUnitRunsItTalksToTheNotifySocket() throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "switching to the service user needs root");
