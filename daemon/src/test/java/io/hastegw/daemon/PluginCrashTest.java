@@ -54,8 +54,10 @@ class PluginCrashTest {
 
     /** Forks a gateway and waits until it is online; its output goes to {@code log}. */
     private Process fork(Path plugins, Path log) throws Exception {
+        // Its temporary files (ONNX Runtime's native library) in this test's folder: a halted process cleans nothing up.
+        Path javaTmp = Files.createDirectories(tmp.resolve("java-tmp"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-Djava.io.tmpdir=" + javaTmp, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         sets(plugins).forEach(s -> cmd.addAll(List.of("--set", s)));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         gateways.add(p);
