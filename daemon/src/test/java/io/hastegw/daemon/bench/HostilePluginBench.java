@@ -1,0 +1,156 @@
+package io.hastegw.daemon.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hastegw.daemon.LocalHttp;
+import io.hastegw.daemon.LocalMosquitto;
+import io.hastegw.daemon.TestPlugins;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Hostile plugins, one at a time (not a test; benchmarks/hostile-plugin-bench.sh): for each, an
+ * operator post-processor built here that misbehaves only on frames of camera {@code evil}; the
+ * gateway (the unit's JVM flags, default plugin settings, ResNet-20) on the local Mosquitto gets
+ * 10 frames/s from camera {@code good} and 10 frames/s from {@code evil} for the given seconds.
+ * One row per plugin: the good camera's frames predicted, whether the gateway process is still up
+ * (or its exit status), the plugin's state and reason in /status; when the process ended, it is
+ * started again once (as systemd's Restart=always would) and the plugin's state there.
+ */
+public final class HostilePluginBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What each hostile plugin does on a frame of camera evil (Java statements before {@code return labels;}). */
+    private static final Map<String, String> PLUGINS = new LinkedHashMap<>();
+
+    static {
+        PLUGINS.put("throws in its stage", "throw new IllegalStateException(\"evil\");");
+        PLUGINS.put("throws on every other evil frame", "if (frame.frameId().hashCode() % 2 == 0) throw new IllegalStateException(\"odd\");");
+        PLUGINS.put("hangs, ignoring interrupts", "while (true) { try { Thread.sleep(1000); } catch (InterruptedException ignored) { } }");
+        PLUGINS.put("sleeps 2 s per frame", "try { Thread.sleep(2000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }");
+        PLUGINS.put("calls System.exit(0)", "System.exit(0);");
+        PLUGINS.put("calls Runtime.halt(1)", "Runtime.getRuntime().halt(1);");
+        PLUGINS.put("fills the heap", "List<long[]> hoard = new ArrayList<>(); while (true) { hoard.add(new long[1 << 20]); }");
+    }
+
+    private HostilePluginBench() {}
+
+    /** {@code --jar JAR --shared DIR --seconds S}. */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = BenchSupport.args(args);
+        Path jar = Path.of(a.get("jar"));
+        Path shared = Path.of(a.getOrDefault("shared", "../shared"));
+        int seconds = Integer.parseInt(a.getOrDefault("seconds", "60"));
+        byte[] jpeg = Files.readAllBytes(shared.resolve("data/cifar10-jpeg/test/cat/0001.jpg"));
+        Path tmp = Files.createTempDirectory("haste-hostile-plugins");
+        System.out.printf(Locale.ROOT, "hostile plugins, one at a time, in-process (the only mode built so far): camera good and camera evil at "
+                + "10 frames/s each for %d s; the unit's JVM flags; default plugins.* settings%n%n", seconds);
+        System.out.printf(Locale.ROOT, "| the plugin, on evil's frames | good's frames predicted | gateway process | plugin in /status | after a "
+                + "restart |%n|---|---|---|---|---|%n");
+        try {
+            int n = 0;
+            for (Map.Entry<String, String> p : PLUGINS.entrySet()) {
+                Path dir = Files.createDirectories(tmp.resolve("case" + n++).resolve("plugins")).getParent();
+                TestPlugins.postProcessor(dir.resolve("plugins").resolve("hostile.jar"), "hostile",
+                        "if (frame.cameraId().equals(\"evil\")) { " + p.getValue() + " }\nreturn labels;", List.of());
+                System.out.println(row(p.getKey(), jar, shared, dir, jpeg, seconds));
+            }
+        } finally {
+            try (Stream<Path> walk = Files.walk(tmp)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        System.exit(0);
+    }
+
+    private static String row(String what, Path jar, Path shared, Path dir, byte[] jpeg, int seconds) throws Exception {
+        String id = "hp" + UUID.randomUUID().toString().substring(0, 6);
+        int port = LocalMosquitto.freePort();
+        Process gateway = start(jar, shared, dir, id, port);
+        try (BenchClient client = new BenchClient("haste/" + id + "/#")) {
+            if (!client.online.await(120, TimeUnit.SECONDS)) {
+                return "| " + what + " | gateway did not start | | | |";
+            }
+            long interval = 100_000_000L;
+            long begin = System.nanoTime();
+            for (int i = 0; i < seconds * 10; i++) {
+                long wait = begin + i * interval - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                client.publish("haste/" + id + "/cameras/good/frames", jpeg, "good-" + i);
+                client.publish("haste/" + id + "/cameras/evil/frames", jpeg, "evil-" + i);
+            }
+            Thread.sleep(3_000);
+            long good = client.received().keySet().stream().filter(k -> k.startsWith("good-")).count();
+            String process = gateway.isAlive() ? "up" : "ended, status " + gateway.exitValue();
+            String state = gateway.isAlive() ? pluginState(port) : "";
+            String after = "";
+            if (!gateway.isAlive()) {
+                Process again = start(jar, shared, dir, id, port);
+                try {
+                    waitHttp(port);
+                    after = pluginState(port);
+                } finally {
+                    stop(again);
+                }
+            }
+            client.clearRetained(id);
+            return String.format(Locale.ROOT, "| %s | %d of %d (%.1f %%) | %s | %s | %s |", what, good, seconds * 10, 10.0 * good / seconds, process,
+                    state, after);
+        } finally {
+            stop(gateway);
+        }
+    }
+
+    private static Process start(Path jar, Path shared, Path dir, String id, int port) throws Exception {
+        Path models = shared.resolve("models/cifar10-resnet-akamaster");
+        Path javaTmp = Files.createDirectories(dir.resolve("java-tmp"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms64m", "-Xmx384m",
+                "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=" + javaTmp, "-jar", jar.toString()));
+        for (String s : List.of("gateway_id=" + id, "mqtt.host=127.0.0.1", "model.path=" + models.resolve("resnet20.onnx"),
+                "model.card=" + models.resolve("resnet20.json"), "model.cost_cache=" + dir.resolve("cost"), "plugins.dir=" + dir.resolve("plugins"),
+                "plugins.settings.hostile.enabled=true", "plugins.state_dir=" + dir.resolve("state"), "http.enabled=true", "http.port=" + port)) {
+            cmd.addAll(List.of("--set", s));
+        }
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    private static void waitHttp(int port) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            try {
+                LocalHttp.get(port, "/health");
+                return;
+            } catch (java.io.IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** The hostile plugin's state and reason, from /status. */
+    private static String pluginState(int port) throws Exception {
+        for (JsonNode p : JSON.readTree(LocalHttp.get(port, "/status")).path("plugins")) {
+            if ("hostile".equals(p.path("id").asText())) {
+                String reason = p.path("reason").asText("");
+                return p.path("state").asText() + (reason.isEmpty() ? "" : ": " + (reason.length() > 160 ? reason.substring(0, 160) + "..." : reason));
+            }
+        }
+        return "absent";
+    }
+}
