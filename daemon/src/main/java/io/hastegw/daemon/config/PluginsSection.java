@@ -16,11 +16,12 @@ import java.util.Map;
  * @param maxStuckCalls  how many calls of an operator plugin may still run past their time budget (ignoring the
  *                       interrupt) before its further calls fail at once: a hanging plugin cannot hold the shared workers
  * @param sinkQueue      predictions waiting per sink; beyond it the sink's predictions are dropped and counted
+ * @param host           the limits of a plugin host process ({@code isolation: process})
  * @param settings       per plugin id: whether it is enabled (built-in ones are unless set false; the operator's only
  *                       when set true) and its configuration
  */
 public record PluginsSection(String builtinDir, String dir, String stateDir, long stageTimeoutMs, int maxFailures, int failureWindow, int maxStuckCalls,
-                             int sinkQueue, Map<String, PluginSettings> settings) {
+                             int sinkQueue, HostLimits host, Map<String, PluginSettings> settings) {
     /** Copies the settings (none: an empty map). */
     public PluginsSection {
         settings = settings == null ? Map.of() : Map.copyOf(settings);
@@ -32,7 +33,33 @@ public record PluginsSection(String builtinDir, String dir, String stateDir, lon
      * @param enabled load it (null: built-in plugins yes, the operator's no)
      * @param config  its configuration, checked against the JSON Schema in its descriptor (null: empty)
      */
-    public record PluginSettings(Boolean enabled, Map<String, Object> config) {}
+    public record PluginSettings(Boolean enabled, Map<String, Object> config, Isolation isolation) {
+        /** Enabled or not, with a configuration, in-process. */
+        public PluginSettings(Boolean enabled, Map<String, Object> config) {
+            this(enabled, config, null);
+        }
+    }
+
+    /** Where an operator's plugin runs (docs/plugins.md "Isolation"). Built-in plugins always run in-process. */
+    public enum Isolation {
+        /** In the gateway's JVM, behind its guard (fast; a halt, exit or heap exhaustion ends the gateway). */
+        @com.fasterxml.jackson.annotation.JsonProperty("in-process")
+        IN_PROCESS,
+        /** In a plugin host process of its own, over a Unix socket: its crash, hang or exhaustion ends only the host. */
+        @com.fasterxml.jackson.annotation.JsonProperty("process")
+        PROCESS
+    }
+
+    /**
+     * The limits of a plugin host process.
+     *
+     * @param heapMb       its Java heap ({@code -Xmx}); exhausting it ends the host
+     * @param maxThreads   threads it may run; the gateway kills a host over it (read from /proc every 50 ms)
+     * @param maxRssMb     resident memory (heap, native, threads) it may use; the gateway kills a host over it
+     * @param maxDeaths    deaths (exit, crash, kill by a limit, hang) within {@code deathWindowS} that quarantine the plugin
+     * @param deathWindowS the window deaths are counted in, seconds
+     */
+    public record HostLimits(int heapMb, int maxThreads, int maxRssMb, int maxDeaths, int deathWindowS) {}
 
     /** Where the ledger and quarantine are kept: {@code state_dir}, else systemd's {@code STATE_DIRECTORY} (its first entry) in {@code env}. */
     public java.util.Optional<java.nio.file.Path> stateFolder(Map<String, String> env) {
@@ -50,6 +77,15 @@ public record PluginsSection(String builtinDir, String dir, String stateDir, lon
         c.check(failureWindow >= maxFailures && failureWindow <= 10_000, "plugins.failure_window", "plugins.max_failures to 10000",
                 failureWindow);
         c.check(maxStuckCalls >= 1 && maxStuckCalls <= 64, "plugins.max_stuck_calls", "1 to 64", maxStuckCalls);
+        c.check(host != null && host.heapMb() >= 16 && host.heapMb() <= 65_536, "plugins.host.heap_mb", "16 to 65536",
+                host == null ? null : host.heapMb());
+        c.check(host != null && host.maxThreads() >= 8 && host.maxThreads() <= 10_000, "plugins.host.max_threads", "8 to 10000",
+                host == null ? null : host.maxThreads());
+        c.check(host != null && host.maxRssMb() > host.heapMb(), "plugins.host.max_rss_mb", "above plugins.host.heap_mb",
+                host == null ? null : host.maxRssMb());
+        c.check(host != null && host.maxDeaths() >= 1 && host.maxDeaths() <= 1000, "plugins.host.max_deaths", "1 to 1000",
+                host == null ? null : host.maxDeaths());
+        c.check(host != null && host.deathWindowS() >= 1, "plugins.host.death_window_s", "1 or more", host == null ? null : host.deathWindowS());
         c.check(sinkQueue >= 1 && sinkQueue <= 1_000_000, "plugins.sink_queue", "1 to 1000000", sinkQueue);
         settings.forEach((id, p) -> c.check(p != null, "plugins.settings." + id, "an object with enabled and config", null));
         c.check(!settings.containsKey("mqtt-sink"), "plugins.settings.mqtt-sink",

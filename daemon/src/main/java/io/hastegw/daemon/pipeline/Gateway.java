@@ -144,7 +144,7 @@ public final class Gateway extends VerticleBase {
         controlLoop = new ControlLoop(vertx, plane, sampler, energy, intake::queued, events);
         commands = new ControlRequestHandler(topics, messages, plane, engine.modelName(), controlLoop);
         sinks.addAll(plugins.sinks());
-        plugins.listen((plugin, reason) -> context.runOnContext(v -> events.pluginError(ErrorReason.PLUGIN_DISABLED, "plugin '" + plugin + "' disabled: " + reason)));
+        plugins.listen((plugin, reason, message) -> context.runOnContext(v -> events.pluginError(reason, message)));
         List<Subscription> subscriptions = topics.subscriptions(config.mqtt().qos());
         firstReady = mqtt.start(context, homeAssistant.map(ha -> ha.with(subscriptions)).orElse(subscriptions), this::onConnected, this::onMessage);
         firstReady.onSuccess(v -> plugins.startSources(this::fromSource,

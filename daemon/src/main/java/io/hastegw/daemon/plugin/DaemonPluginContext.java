@@ -1,5 +1,6 @@
 package io.hastegw.daemon.plugin;
 
+import io.hastegw.pluginhost.StageExtensions;
 import io.hastegw.plugin.api.ModelInfo;
 import io.hastegw.plugin.api.MqttOutput;
 import io.hastegw.plugin.api.PipelineLimits;
@@ -24,7 +25,6 @@ import org.slf4j.LoggerFactory;
 
 /** One plugin's {@link PluginContext}: its configuration, a logger named for it, its meters, scheduler and data directory. */
 final class DaemonPluginContext implements PluginContext {
-    private static final java.util.regex.Pattern METER_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
     private final String id;
     private final Host host;
@@ -68,22 +68,15 @@ final class DaemonPluginContext implements PluginContext {
         return new PluginMetrics() {
             @Override
             public void count(String name, long amount) {
-                counters.computeIfAbsent(meterName(name), n -> Counter.builder("haste_plugin_" + n).tag("plugin", id).register(registry))
+                counters.computeIfAbsent(StageExtensions.meterName(name), n -> Counter.builder("haste_plugin_" + n).tag("plugin", id).register(registry))
                         .increment(amount);
             }
 
             @Override
             public void gauge(String name, DoubleSupplier value) {
-                Gauge.builder("haste_plugin_" + meterName(name), value::getAsDouble).tag("plugin", id).register(registry);
+                Gauge.builder("haste_plugin_" + StageExtensions.meterName(name), value::getAsDouble).tag("plugin", id).register(registry);
             }
         };
-    }
-
-    private static String meterName(String name) {
-        if (name == null || !METER_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("meter name '" + name + "' must be 1-64 of a-z 0-9 _ starting with a letter");
-        }
-        return name;
     }
 
     @Override

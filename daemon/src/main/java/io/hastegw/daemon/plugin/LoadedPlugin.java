@@ -1,5 +1,6 @@
 package io.hastegw.daemon.plugin;
 
+import io.hastegw.pluginhost.StageKind;
 import io.hastegw.plugin.api.FrameInput;
 import io.hastegw.plugin.api.FrameRejectedException;
 import io.hastegw.plugin.api.FrameSource;
@@ -40,19 +41,21 @@ final class LoadedPlugin implements AutoCloseable {
     private final long lifecycleMs;
     private Plugin plugin;
     private ScheduledExecutorService scheduler;
+    private volatile String quarantined;
 
     /**
      * @param limits     what its guard allows (budget, failure rate, concurrency)
      * @param ledger     where its calls are noted while they run
      * @param onDisabled told of the reason when it is disabled
+     * @param remote     whether it runs in a host process (its calls are then made on the caller's thread: the host bounds them)
      */
     LoadedPlugin(PluginCandidate candidate, PluginDescriptor descriptor, URLClassLoader loader, GuardLimits limits, CallLedger ledger,
-                 Consumer<String> onDisabled) {
+                 Consumer<String> onDisabled, boolean remote) {
         this.candidate = candidate;
         this.descriptor = descriptor;
         this.loader = loader;
         this.calls = Executors.newCachedThreadPool(threads(descriptor.id(), loader));
-        this.guard = new PluginGuard(descriptor.id(), candidate.origin() == PluginOrigin.OPERATOR, calls, limits, ledger, onDisabled);
+        this.guard = new PluginGuard(descriptor.id(), candidate.origin() == PluginOrigin.OPERATOR && !remote, calls, limits, ledger, onDisabled);
         this.stages = new StageRegistry(descriptor.id());
         this.lifecycleMs = Math.max(limits.budgetMs(), LIFECYCLE_MS);
     }
@@ -106,6 +109,22 @@ final class LoadedPlugin implements AutoCloseable {
         startedSources.add(s);
     }
 
+    /** Quarantines it (its host died too often): disabled, and listed as quarantined. */
+    void quarantine(String reason) {
+        quarantined = reason;
+        guard.disable(reason);
+    }
+
+    /** Why it was quarantined while running, or null. */
+    String quarantined() {
+        return quarantined;
+    }
+
+    /** Its host process, when it runs in one. */
+    java.util.Optional<PluginProcess> process() {
+        return plugin instanceof RemotePlugin r && r.process() != null ? java.util.Optional.of(r.process()) : java.util.Optional.empty();
+    }
+
     /** Its status for /status and listings, with its own health while it runs. */
     PluginStatus status() {
         return status(guard.disabled() == null ? health() : null);
@@ -119,7 +138,7 @@ final class LoadedPlugin implements AutoCloseable {
     private PluginStatus status(Health h) {
         String off = guard.disabled();
         return new PluginStatus(descriptor.id(), descriptor.version(), descriptor.api(), candidate.origin().wire(), candidate.where(),
-                off == null ? PluginStatus.RUNNING : PluginStatus.DISABLED, off, stages.names(), guard.failures(),
+                off == null ? PluginStatus.RUNNING : quarantined != null ? PluginStatus.QUARANTINED : PluginStatus.DISABLED, off, stages.names(), guard.failures(),
                 h == null ? null : h.healthy(), h == null ? null : h.detail());
     }
 
@@ -154,6 +173,7 @@ final class LoadedPlugin implements AutoCloseable {
     /** Ends its threads and closes its class loader. */
     @Override
     public void close() {
+        process().ifPresent(PluginProcess::close);
         calls.shutdownNow();
         synchronized (this) {
             if (scheduler != null) {

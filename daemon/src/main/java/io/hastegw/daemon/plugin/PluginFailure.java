@@ -26,7 +26,12 @@ public final class PluginFailure extends RuntimeException {
         /** The plugin is stopped (its threads are gone). */
         STOPPED,
         /** The gateway's own thread was interrupted while waiting for the plugin. */
-        INTERRUPTED
+        INTERRUPTED,
+        /**
+         * The plugin's host process ({@code isolation: process}) ended during the call or is restarting; counted as the
+         * host's death, not as a failure of the call.
+         */
+        HOST_DOWN
     }
 
     private final Reason reason;

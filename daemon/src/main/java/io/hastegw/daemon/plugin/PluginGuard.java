@@ -93,6 +93,12 @@ final class PluginGuard {
         } catch (FrameRejectedException rejected) {
             succeeded();
             throw rejected;
+        } catch (PluginFailure f) {
+            // A process-isolated stage's own verdict: a death of its host is counted by the host's supervision.
+            if (f.reason() == PluginFailure.Reason.HOST_DOWN) {
+                throw new PluginFailure(f.reason(), what + " of plugin '" + id + "' failed: " + f.getMessage(), f);
+            }
+            throw failed(f.reason(), what + " of plugin '" + id + "' " + f.getMessage(), f);
         } catch (Exception | LinkageError e) {
             throw failed(PluginFailure.Reason.THREW, what + " of plugin '" + id + "' failed: " + e, e);
         } finally {

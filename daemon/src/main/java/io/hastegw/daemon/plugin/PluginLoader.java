@@ -2,6 +2,7 @@ package io.hastegw.daemon.plugin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hastegw.plugin.api.Plugin;
+import io.hastegw.pluginhost.ApiOnlyClassLoader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.MalformedURLException;

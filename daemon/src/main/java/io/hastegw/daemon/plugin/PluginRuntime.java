@@ -1,5 +1,6 @@
 package io.hastegw.daemon.plugin;
 
+import io.hastegw.pluginhost.StageKind;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hastegw.daemon.config.PluginsSection;
 import io.hastegw.daemon.messages.ErrorReason;
@@ -50,10 +51,10 @@ public final class PluginRuntime implements AutoCloseable {
     /** An error event the gateway publishes once connected: a plugin refused or quarantined at start. */
     public record StartEvent(ErrorReason reason, String message) {}
 
-    /** Told when a running plugin is disabled after failing too often. */
+    /** Told when a running plugin is disabled after failing too often, or quarantined after its host died too often. */
     public interface Listener {
-        /** {@code plugin} was disabled because of {@code reason}. */
-        void disabled(String plugin, String reason);
+        /** {@code plugin} was disabled ({@code PLUGIN_DISABLED}) or quarantined ({@code PLUGIN_QUARANTINED}); {@code message} says why. */
+        void disabled(String plugin, ErrorReason reason, String message);
     }
 
     private final PluginsSection config;
@@ -66,6 +67,7 @@ public final class PluginRuntime implements AutoCloseable {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final StageChains chains;
     private final PluginSafety safety;
+    private final PluginHosts hosts;
     /** The plugins that were running a call when the previous run ended uncleanly, with that call. */
     private final Map<String, CallLedger.Call> crashedIn = new java.util.HashMap<>();
 
@@ -77,6 +79,7 @@ public final class PluginRuntime implements AutoCloseable {
         safety.ledger().unclean().forEach(c -> crashedIn.putIfAbsent(c.plugin(), c));
         this.settings = new PluginSettingsValidator(config.settings(), JSON);
         this.chains = new StageChains(running, config.sinkQueue(), registry);
+        this.hosts = new PluginHosts(safety.quarantine());
     }
 
     /**
@@ -131,9 +134,10 @@ public final class PluginRuntime implements AutoCloseable {
             return;
         }
         String id = d.id();
-        LoadedPlugin p = new LoadedPlugin(c, d, classes, GuardLimits.of(config), safety.ledger(), reason -> disabled(id, reason));
+        boolean remote = c.origin() == PluginOrigin.OPERATOR && isolation(id) == PluginsSection.Isolation.PROCESS;
+        LoadedPlugin p = new LoadedPlugin(c, d, classes, GuardLimits.of(config), safety.ledger(), reason -> disabled(id, reason), remote);
         try {
-            Plugin plugin = loader.instantiate(classes);
+            Plugin plugin = remote ? hosts.plugin(c, id, host.dataRoot().resolve(id), config, p) : loader.instantiate(classes);
             p.init(plugin, new DaemonPluginContext(id, host, Collections.unmodifiableMap(settings.configOf(id)), registry, p::scheduler));
         } catch (PluginFailure | FrameRejectedException e) {
             p.close();
@@ -147,6 +151,12 @@ public final class PluginRuntime implements AutoCloseable {
                 .tag("plugin", id).register(registry);
         Gauge.builder("haste_plugin_stuck_calls", p.guard()::stuck).description("a plugin's calls still running past their budget "
                 + "(calls fail at once while plugins.max_stuck_calls are)").tag("plugin", id).register(registry);
+        p.process().ifPresent(proc -> {
+            Gauge.builder("haste_plugin_host_deaths", proc::deaths).description("times a plugin's host process died (exit, crash, a limit, a hang)")
+                    .tag("plugin", id).register(registry);
+            Gauge.builder("haste_plugin_host_output_dropped_lines", proc::droppedLines).description("lines of a plugin host's stdout and "
+                    + "stderr not logged (over the rate limit)").tag("plugin", id).register(registry);
+        });
         LOG.info("plugin {} {} loaded from {} ({}): {}", id, d.version(), c.location(), c.origin().wire(),
                 p.stages().names().isEmpty() ? "no stages (nothing configured)" : String.join(", ", p.stages().names()));
     }
@@ -223,11 +233,23 @@ public final class PluginRuntime implements AutoCloseable {
         listeners.add(listener);
     }
 
-    /** A plugin is disabled: its threads are interrupted and ended, its scheduler stopped, its class loader closed. */
+    private PluginsSection.Isolation isolation(String id) {
+        PluginsSection.PluginSettings s = config.settings().get(id);
+        return s == null || s.isolation() == null ? PluginsSection.Isolation.IN_PROCESS : s.isolation();
+    }
+
+    /**
+     * A plugin is disabled (or quarantined): its threads are interrupted and ended, its scheduler stopped, its class loader
+     * closed, its host process ended.
+     */
     private void disabled(String id, String reason) {
-        LOG.error("plugin {} disabled: {}", id, reason);
-        find(id).ifPresent(LoadedPlugin::close);
-        listeners.forEach(l -> l.disabled(id, reason));
+        Optional<LoadedPlugin> p = find(id);
+        boolean quarantined = p.map(LoadedPlugin::quarantined).isPresent();
+        LOG.error("plugin {} {}: {}", id, quarantined ? "quarantined" : "disabled", reason);
+        p.ifPresent(LoadedPlugin::close);
+        String message = "plugin '" + id + "' " + (quarantined ? "quarantined: " + reason + "; clear it with: haste-gateway clear-quarantine " + id
+                + ", then restart" : "disabled: " + reason);
+        listeners.forEach(l -> l.disabled(id, quarantined ? ErrorReason.PLUGIN_QUARANTINED : ErrorReason.PLUGIN_DISABLED, message));
     }
 
     /** Every plugin found, as {@link #status()} but without asking the running ones for their health (cheap: the console's every second). */
@@ -330,6 +352,7 @@ public final class PluginRuntime implements AutoCloseable {
         chains.closeSinks(System.currentTimeMillis() + graceMs);
         running.forEach(LoadedPlugin::stop);
         running.clear();
+        hosts.close();
         safety.ledger().closeClean();
     }
 

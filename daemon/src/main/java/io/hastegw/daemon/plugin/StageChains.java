@@ -1,5 +1,6 @@
 package io.hastegw.daemon.plugin;
 
+import io.hastegw.pluginhost.StageKind;
 import io.hastegw.plugin.api.CompressionPolicy;
 import io.hastegw.plugin.api.EnergyModel;
 import io.hastegw.plugin.api.FrameDecoder;

@@ -1,13 +1,8 @@
 package io.hastegw.daemon.plugin;
 
-import io.hastegw.plugin.api.CompressionPolicy;
-import io.hastegw.plugin.api.EnergyModel;
+import io.hastegw.pluginhost.StageExtensions;
+import io.hastegw.pluginhost.StageKind;
 import io.hastegw.plugin.api.Extensions;
-import io.hastegw.plugin.api.FrameDecoder;
-import io.hastegw.plugin.api.FrameSource;
-import io.hastegw.plugin.api.ImagePreprocessor;
-import io.hastegw.plugin.api.PostProcessor;
-import io.hastegw.plugin.api.PredictionSink;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -18,7 +13,7 @@ import java.util.Map;
  * checked (1-64 of A-Z a-z 0-9 . _ -, unique per kind), and once {@link #seal() sealed} nothing
  * more can be registered. What a plugin sees as its {@link Extensions}.
  */
-final class StageRegistry implements Extensions {
+final class StageRegistry extends StageExtensions {
     /** A stage a running plugin registered. */
     record Stage<T>(String plugin, String name, T stage) {}
 
@@ -49,7 +44,8 @@ final class StageRegistry implements Extensions {
         return List.copyOf(names);
     }
 
-    private synchronized <T> void add(StageKind kind, String name, T stage) {
+    @Override
+    protected synchronized void add(StageKind kind, String name, Object stage) {
         if (sealed) {
             throw new IllegalStateException("stages are registered during init only");
         }
@@ -63,40 +59,5 @@ final class StageRegistry implements Extensions {
         }
         names.add(listed);
         stages.computeIfAbsent(kind, k -> new ArrayList<>()).add(new Stage<>(plugin, name, stage));
-    }
-
-    @Override
-    public void frameSource(String name, FrameSource source) {
-        add(StageKind.SOURCE, name, source);
-    }
-
-    @Override
-    public void decoder(String name, FrameDecoder decoder) {
-        add(StageKind.DECODER, name, decoder);
-    }
-
-    @Override
-    public void preprocessor(String name, ImagePreprocessor preprocessor) {
-        add(StageKind.PREPROCESSOR, name, preprocessor);
-    }
-
-    @Override
-    public void postProcessor(String name, PostProcessor postProcessor) {
-        add(StageKind.POST_PROCESSOR, name, postProcessor);
-    }
-
-    @Override
-    public void predictionSink(String name, PredictionSink sink) {
-        add(StageKind.SINK, name, sink);
-    }
-
-    @Override
-    public void energyModel(String name, EnergyModel model) {
-        add(StageKind.ENERGY_MODEL, name, model);
-    }
-
-    @Override
-    public void compressionPolicy(String name, CompressionPolicy.Factory factory) {
-        add(StageKind.POLICY, name, factory);
     }
 }

@@ -40,29 +40,45 @@ public final class HostilePluginBench {
         PLUGINS.put("calls System.exit(0)", "System.exit(0);");
         PLUGINS.put("calls Runtime.halt(1)", "Runtime.getRuntime().halt(1);");
         PLUGINS.put("fills the heap", "List<long[]> hoard = new ArrayList<>(); while (true) { hoard.add(new long[1 << 20]); }");
+        PLUGINS.put("starts 10,000 threads (once)", "synchronized (List.class) { if (System.getProperty(\"spawned\") == null) {"
+                + " System.setProperty(\"spawned\", \"1\"); for (int i = 0; i < 10_000; i++) { Thread t = new Thread(() -> { try {"
+                + " Thread.sleep(600_000); } catch (InterruptedException e) { } }); t.setDaemon(true); t.start(); } } }");
+        PLUGINS.put("allocates 2 GiB of native memory (once)", "synchronized (List.class) { if (System.getProperty(\"native\") == null) {"
+                + " System.setProperty(\"native\", \"1\"); try { java.lang.reflect.Field f = Class.forName(\"sun.misc.Unsafe\")"
+                + ".getDeclaredField(\"theUnsafe\"); f.setAccessible(true); Object u = f.get(null); java.lang.reflect.Method alloc ="
+                + " u.getClass().getMethod(\"allocateMemory\", long.class); java.lang.reflect.Method set = u.getClass().getMethod("
+                + "\"setMemory\", long.class, long.class, byte.class); for (int i = 0; i < 32; i++) { long a = (Long) alloc.invoke(u,"
+                + " 64L << 20); set.invoke(u, a, 64L << 20, (byte) 1); } } catch (ReflectiveOperationException e) { throw new"
+                + " IllegalStateException(e); } } }");
+        PLUGINS.put("writes to stdout in a loop", "while (true) { System.out.println(\"evil output \" + System.nanoTime()); }");
     }
 
     private HostilePluginBench() {}
 
-    /** {@code --jar JAR --shared DIR --seconds S}. */
+    /** {@code --jar JAR --shared DIR --seconds S --isolation process|in-process [--only TEXT]} (only the plugins whose row contains TEXT). */
     public static void main(String[] args) throws Exception {
         Map<String, String> a = BenchSupport.args(args);
         Path jar = Path.of(a.get("jar"));
         Path shared = Path.of(a.getOrDefault("shared", "../shared"));
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "60"));
+        String isolation = a.getOrDefault("isolation", "process");
+        String only = a.getOrDefault("only", "");
         byte[] jpeg = Files.readAllBytes(shared.resolve("data/cifar10-jpeg/test/cat/0001.jpg"));
         Path tmp = Files.createTempDirectory("haste-hostile-plugins");
-        System.out.printf(Locale.ROOT, "hostile plugins, one at a time, in-process (the only mode built so far): camera good and camera evil at "
-                + "10 frames/s each for %d s; the unit's JVM flags; default plugins.* settings%n%n", seconds);
+        System.out.printf(Locale.ROOT, "hostile plugins, one at a time, isolation: %s: camera good and camera evil at "
+                + "10 frames/s each for %d s; the unit's JVM flags; default plugins.* settings%n%n", isolation, seconds);
         System.out.printf(Locale.ROOT, "| the plugin, on evil's frames | good's frames predicted | gateway process | plugin in /status | after a "
                 + "restart |%n|---|---|---|---|---|%n");
         try {
             int n = 0;
             for (Map.Entry<String, String> p : PLUGINS.entrySet()) {
+                if (!p.getKey().contains(only)) {
+                    continue;
+                }
                 Path dir = Files.createDirectories(tmp.resolve("case" + n++).resolve("plugins")).getParent();
                 TestPlugins.postProcessor(dir.resolve("plugins").resolve("hostile.jar"), "hostile",
                         "if (frame.cameraId().equals(\"evil\")) { " + p.getValue() + " }\nreturn labels;", List.of());
-                System.out.println(row(p.getKey(), jar, shared, dir, jpeg, seconds));
+                System.out.println(row(p.getKey(), new Run(jar, shared, dir, isolation), jpeg, seconds));
             }
         } finally {
             try (Stream<Path> walk = Files.walk(tmp)) {
@@ -72,10 +88,13 @@ public final class HostilePluginBench {
         System.exit(0);
     }
 
-    private static String row(String what, Path jar, Path shared, Path dir, byte[] jpeg, int seconds) throws Exception {
+    /** One gateway's set-up: its jar, the shared data, its folder, the plugin's isolation. */
+    private record Run(Path jar, Path shared, Path dir, String isolation) {}
+
+    private static String row(String what, Run run, byte[] jpeg, int seconds) throws Exception {
         String id = "hp" + UUID.randomUUID().toString().substring(0, 6);
         int port = LocalMosquitto.freePort();
-        Process gateway = start(jar, shared, dir, id, port);
+        Process gateway = start(run, id, port);
         try (BenchClient client = new BenchClient("haste/" + id + "/#")) {
             if (!client.online.await(120, TimeUnit.SECONDS)) {
                 return "| " + what + " | gateway did not start | | | |";
@@ -96,7 +115,7 @@ public final class HostilePluginBench {
             String state = gateway.isAlive() ? pluginState(port) : "";
             String after = "";
             if (!gateway.isAlive()) {
-                Process again = start(jar, shared, dir, id, port);
+                Process again = start(run, id, port);
                 try {
                     waitHttp(port);
                     after = pluginState(port);
@@ -112,14 +131,15 @@ public final class HostilePluginBench {
         }
     }
 
-    private static Process start(Path jar, Path shared, Path dir, String id, int port) throws Exception {
-        Path models = shared.resolve("models/cifar10-resnet-akamaster");
+    private static Process start(Run run, String id, int port) throws Exception {
+        Path dir = run.dir();
+        Path models = run.shared().resolve("models/cifar10-resnet-akamaster");
         Path javaTmp = Files.createDirectories(dir.resolve("java-tmp"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms64m", "-Xmx384m",
-                "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=" + javaTmp, "-jar", jar.toString()));
+                "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=" + javaTmp, "-jar", run.jar().toString()));
         for (String s : List.of("gateway_id=" + id, "mqtt.host=127.0.0.1", "model.path=" + models.resolve("resnet20.onnx"),
                 "model.card=" + models.resolve("resnet20.json"), "model.cost_cache=" + dir.resolve("cost"), "plugins.dir=" + dir.resolve("plugins"),
-                "plugins.settings.hostile.enabled=true", "plugins.state_dir=" + dir.resolve("state"), "http.enabled=true", "http.port=" + port)) {
+                "plugins.settings.hostile.enabled=true", "plugins.settings.hostile.isolation=" + run.isolation(), "plugins.state_dir=" + dir.resolve("state"), "http.enabled=true", "http.port=" + port)) {
             cmd.addAll(List.of("--set", s));
         }
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();

@@ -1,4 +1,4 @@
-package io.hastegw.daemon.plugin;
+package io.hastegw.pluginhost;
 
 /**
  * The parent of every plugin's class loader: it shows a plugin the JDK (the platform class
@@ -7,9 +7,9 @@ package io.hastegw.daemon.plugin;
  * its own. Resources are the JDK's only: {@link java.util.ServiceLoader} finds a plugin's
  * providers in its own jars, never on the daemon's class path.
  */
-final class ApiOnlyClassLoader extends ClassLoader {
+public final class ApiOnlyClassLoader extends ClassLoader {
     /** The only package of the daemon's class path plugins see. */
-    static final String API_PACKAGE = "io.hastegw.plugin.api.";
+    public static final String API_PACKAGE = "io.hastegw.plugin.api.";
 
     static {
         registerAsParallelCapable();
@@ -17,8 +17,8 @@ final class ApiOnlyClassLoader extends ClassLoader {
 
     private final ClassLoader api;
 
-    /** Exposes the API classes that {@code api} (the daemon's loader) has. */
-    ApiOnlyClassLoader(ClassLoader api) {
+    /** Exposes the API classes that {@code api} (the daemon's or the plugin host's loader) has. */
+    public ApiOnlyClassLoader(ClassLoader api) {
         super("haste-plugin-api", ClassLoader.getPlatformClassLoader());
         this.api = api;
     }

@@ -1,4 +1,4 @@
-package io.hastegw.daemon.plugin;
+package io.hastegw.pluginhost;
 
 /**
  * The kinds of stage a plugin can register ({@link io.hastegw.plugin.api.Extensions}); the

@@ -1,0 +1,384 @@
+package io.hastegw.daemon.plugin;
+
+import io.hastegw.daemon.config.PluginsSection;
+import io.hastegw.pluginhost.HostMain;
+import io.hastegw.pluginhost.Link;
+import io.hastegw.pluginhost.Op;
+import io.hastegw.pluginhost.Requests;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One operator plugin's host process ({@code isolation: process}) and its supervision: it
+ * launches the host JVM ({@link HostMain}) with the API and host classes only, its own heap and
+ * {@code -XX:+ExitOnOutOfMemoryError}, connects over a Unix socket in a private folder, and
+ * replays the plugin's set-up ({@link Setup}) on every new host. A host that ends (exit, halt,
+ * crash, heap exhausted), that the watchdog kills (threads or resident memory over the limits
+ * in /proc, or {@code maxStuck} calls still running past their budget) is a death: its waiting
+ * calls fail at once with the cause, it is restarted with back-off, and the
+ * {@code maxDeaths}-th death within the window ends it for good ({@link Deaths#quarantine}).
+ */
+final class PluginProcess implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PluginProcess.class);
+    /** How long a new host may take to connect and finish its set-up. */
+    static final long START_MS = 15_000;
+    private static final long WATCH_MS = 50;
+
+    /** What a new host is given before it serves: its INIT and the calls that bring it to the plugin's state. */
+    interface Setup {
+        /** Brings the freshly connected host at {@code requests} to where the last one was (INIT, START, sources). */
+        void replay(Requests requests) throws Exception;
+    }
+
+    /** Told of deaths. */
+    interface Deaths {
+        /** The host died ({@code why}); the process restarts it unless {@code last}. */
+        void died(String why, int inWindow);
+
+        /** The {@code maxDeaths}-th death within the window: the plugin is not restarted again. */
+        void quarantine(String why);
+    }
+
+    /** A served request from the host ({@link Op#SUBMIT}, {@link Op#PUBLISH}, ...). */
+    interface Service {
+        /** Answers (or, for a one-way message, handles) {@code m} from the host on {@code link}. */
+        void serve(Link.Message m, Link link) throws IOException;
+    }
+
+    private final String id;
+    private final PluginsSection.HostLimits limits;
+    private final int maxStuck;
+    private final Path folder;
+    private final ScheduledExecutorService supervisor;
+    private final Service service;
+    private final Deaths deaths;
+    private final HostOutput output;
+    private final Deque<Long> deathTimes = new ArrayDeque<>();
+    private final Set<Integer> overdue = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong deathCount = new java.util.concurrent.atomic.AtomicLong();
+    private Setup setup;
+    private Process process;
+    private Requests requests;
+    private String ended;
+    private volatile boolean closed;
+    private final java.util.concurrent.ScheduledFuture<?> watchdog;
+
+    /**
+     * @param folder     a private folder (0700) for the socket
+     * @param supervisor runs the restarts and the watchdog
+     */
+    PluginProcess(String id, PluginsSection.HostLimits limits, int maxStuck, Path folder, ScheduledExecutorService supervisor, Service service,
+                  Deaths deaths) {
+        this.id = id;
+        this.limits = limits;
+        this.maxStuck = maxStuck;
+        this.folder = folder;
+        this.supervisor = supervisor;
+        this.service = service;
+        this.deaths = deaths;
+        this.output = new HostOutput(id);
+        this.watchdog = supervisor.scheduleWithFixedDelay(this::watch, WATCH_MS, WATCH_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts the first host and runs {@code s} on it; a failure here ends the host (the plugin is refused). */
+    void start(Setup s) throws Exception {
+        this.setup = s;
+        try {
+            launch();
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * Sends {@code op} to the current host and waits up to {@code budgetMs} for its answer; while
+     * a host restarts, waits for it within the same budget.
+     *
+     * @throws Requests.Failed the plugin threw or rejected
+     * @throws PluginFailure   the host is down, died during the call ({@code HOST_DOWN}) or the call overran its budget ({@code TIMED_OUT})
+     */
+    <T> T call(Op op, Link.Body body, Requests.Reader<T> reader, long budgetMs) throws Requests.Failed, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMs);
+        Requests r = current(deadline);
+        try {
+            return r.call(op, body, reader, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        } catch (Requests.Late e) {
+            lateCall(e.id());
+            throw new PluginFailure(PluginFailure.Reason.TIMED_OUT, "did not return within " + budgetMs + " ms (plugins.stage_timeout_ms)", null);
+        } catch (IOException e) {
+            throw new PluginFailure(PluginFailure.Reason.HOST_DOWN, "its host process ended during the call: " + e.getMessage(), e);
+        }
+    }
+
+    /** The requests of the live host, waiting for a restart until {@code deadline}. */
+    private synchronized Requests current(long deadline) throws InterruptedException {
+        while (requests == null && !closed) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0 || ended != null && deathTimes.size() >= limits.maxDeaths()) {
+                break;
+            }
+            wait(left);
+        }
+        if (requests == null) {
+            throw new PluginFailure(PluginFailure.Reason.HOST_DOWN, "its host process is not running (" + (closed ? "stopped" : why()) + ")", null);
+        }
+        return requests;
+    }
+
+    private synchronized String why() {
+        return ended == null ? "restarting" : ended;
+    }
+
+    /** The host's pid, or -1 while none runs. */
+    synchronized long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
+    /** Deaths of its hosts so far. */
+    long deaths() {
+        return deathCount.get();
+    }
+
+    /** Output lines of the host dropped by the rate limit. */
+    long droppedLines() {
+        return output.dropped();
+    }
+
+    private void launch() throws Exception {
+        Path socket = folder.resolve("host.sock");
+        Files.deleteIfExists(socket);
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            Process p = new ProcessBuilder(command(socket)).redirectErrorStream(true).start();
+            output.follow(p.getInputStream());
+            SocketChannel channel = accept(server, p);
+            Link l = Link.of(channel);
+            Requests r = new Requests(l);
+            synchronized (this) {
+                process = p;
+            }
+            Thread reader = new Thread(() -> read(p, l, r), "plugin-" + id + "-link");
+            reader.setDaemon(true);
+            reader.start();
+            try {
+                setup.replay(r);
+            } catch (Exception e) {
+                p.destroyForcibly();
+                throw e;
+            }
+            synchronized (this) {
+                requests = r;
+                notifyAll();
+            }
+            LOG.info("plugin {}: host process {} started", id, p.pid());
+        } finally {
+            Files.deleteIfExists(socket);
+        }
+    }
+
+    /** The host's connection, or a failure when it ends or does not connect within {@link #START_MS}. */
+    private SocketChannel accept(ServerSocketChannel server, Process p) throws IOException {
+        var timer = supervisor.schedule(() -> {
+            p.destroyForcibly();
+            closeQuietly(server);
+        }, START_MS, TimeUnit.MILLISECONDS);
+        p.onExit().thenRun(() -> closeQuietly(server));
+        try {
+            return server.accept();
+        } catch (IOException e) {
+            throw new IOException("its host process did not connect (" + (p.isAlive() ? "no connection in " + START_MS + " ms"
+                    : "it ended with status " + p.exitValue() + output.last()) + ")", e);
+        } finally {
+            timer.cancel(false);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // closing to wake a waiting accept
+        }
+    }
+
+    /** The host's command line: this JVM's java, the heap limit, the API and host classes only. */
+    private List<String> command(Path socket) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of("-Xmx" + limits.heapMb() + "m", "-Xss512k", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:MaxDirectMemorySize=" + limits.heapMb() + "m",
+                "-Djava.io.tmpdir=" + folder, "-cp", HostClassPath.of(), HostMain.class.getName(), socket.toString()));
+        return cmd;
+    }
+
+    /** Reads the host's messages until its connection ends, then handles its death. */
+    private void read(Process p, Link l, Requests r) {
+        String cause;
+        try {
+            while (true) {
+                Link.Message m = l.read();
+                switch (m.op()) {
+                    case REPLY, FAILED -> {
+                        overdue.remove(m.id());
+                        r.answer(m);
+                    }
+                    default -> serve(m, l);
+                }
+            }
+        } catch (IOException e) {
+            cause = e.getMessage();
+        }
+        try {
+            p.waitFor(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        p.destroyForcibly();
+        String why = p.isAlive() ? "its connection ended (" + cause + ")" : exit(p.exitValue());
+        r.end(new IOException(why));
+        l.close();
+        died(p, why);
+    }
+
+    /** One request of the host; a fault in serving it is logged, the link goes on. */
+    private void serve(Link.Message m, Link l) throws IOException {
+        try {
+            service.serve(m, l);
+        } catch (RuntimeException e) {
+            LOG.warn("plugin {}: its host's {} failed: {}", id, m.op(), e.toString());
+            l.fail(m.id(), Op.Failure.INVALID, e.toString(), null);
+        }
+    }
+
+    private String exit(int status) {
+        String what = switch (status) {
+            case 0 -> "it exited with status 0 (System.exit(0))";
+            case 3 -> "its heap (plugins.host.heap_mb) was exhausted (exit status 3)";
+            case 137 -> "it was killed (SIGKILL)";
+            default -> "it exited with status " + status;
+        };
+        return what + output.last();
+    }
+
+    private void died(Process p, String why) {
+        int inWindow;
+        synchronized (this) {
+            if (process != p) {
+                return;
+            }
+            process = null;
+            requests = null;
+            overdue.clear();
+            if (closed) {
+                return;
+            }
+            ended = why;
+            deathCount.incrementAndGet();
+            long now = System.nanoTime();
+            deathTimes.addLast(now);
+            while (now - deathTimes.peekFirst() > TimeUnit.SECONDS.toNanos(limits.deathWindowS())) {
+                deathTimes.removeFirst();
+            }
+            inWindow = deathTimes.size();
+            notifyAll();
+        }
+        LOG.error("plugin {}: host process {} died: {} ({} of plugins.host.max_deaths {} within {} s)", id, p.pid(), why, inWindow,
+                limits.maxDeaths(), limits.deathWindowS());
+        if (inWindow >= limits.maxDeaths()) {
+            deaths.quarantine("its host process died " + inWindow + " times within " + limits.deathWindowS() + " s (plugins.host.max_deaths), "
+                    + "the last time because " + why);
+            return;
+        }
+        deaths.died(why, inWindow);
+        long backoff = Math.min(10_000, 250L << Math.min(6, inWindow - 1));
+        supervisor.schedule(this::restart, backoff, TimeUnit.MILLISECONDS);
+    }
+
+    private void restart() {
+        if (closed) {
+            return;
+        }
+        try {
+            launch();
+        } catch (Exception e) {
+            // A host that ended during its set-up is a death like any other: counted, restarted or quarantined.
+            LOG.error("plugin {}: its host process did not restart: {}", id, e.getMessage());
+        }
+    }
+
+    /** A call gave up: its thread in the host still runs until it answers; {@code maxStuck} such calls kill the host. */
+    private void lateCall(int callId) {
+        overdue.add(callId);
+        if (overdue.size() >= maxStuck) {
+            kill(overdue.size() + " of its calls still ran past their budget (plugins.max_stuck_calls)");
+        }
+    }
+
+    /** The watchdog: threads and resident memory of the host, from /proc (Linux; elsewhere only the heap limit holds). */
+    private void watch() {
+        long pid = pid();
+        if (pid < 0) {
+            return;
+        }
+        ProcStatus.read(pid).ifPresent(s -> {
+            if (s.threads() > limits.maxThreads()) {
+                kill("it ran " + s.threads() + " threads, over plugins.host.max_threads " + limits.maxThreads());
+            } else if (s.rssKb() > limits.maxRssMb() * 1024L) {
+                kill("it held " + s.rssKb() / 1024 + " MiB resident, over plugins.host.max_rss_mb " + limits.maxRssMb());
+            }
+        });
+    }
+
+    /** Kills the host because of {@code why} (its death is then handled as any other). */
+    private void kill(String why) {
+        Process p;
+        synchronized (this) {
+            p = process;
+            if (p == null) {
+                return;
+            }
+            output.note("killed by the gateway: " + why);
+        }
+        p.destroyForcibly();
+    }
+
+    /** Asks the host to stop (STOP, within {@code budgetMs}), then ends it and the supervision. */
+    void stop(long budgetMs) {
+        try {
+            call(Op.STOP, out -> { }, in -> null, budgetMs);
+        } catch (Exception e) {
+            LOG.warn("plugin {}: its host did not stop cleanly: {}", id, e.getMessage());
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        Process p;
+        synchronized (this) {
+            closed = true;
+            p = process;
+            notifyAll();
+        }
+        watchdog.cancel(false);
+        if (p != null) {
+            p.destroyForcibly();
+        }
+    }
+}
