@@ -37,6 +37,8 @@ final class RemotePlugin implements Plugin, PluginProcess.Service {
     private final long budgetMs;
     private final java.util.function.Function<PluginProcess.Service, PluginProcess> processes;
     private final Map<String, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
+    /** Each energy model's {@code method()}, as its host reported it at INIT. */
+    private final Map<String, String> methods = new ConcurrentHashMap<>();
     private final AtomicReference<FrameInput> input = new AtomicReference<>();
     private volatile PluginProcess process;
     private volatile PluginContext context;
@@ -74,8 +76,6 @@ final class RemotePlugin implements Plugin, PluginProcess.Service {
             register(extensions, kind, name, stage);
         }
     }
-
-    private final Map<String, String> methods = new ConcurrentHashMap<>();
 
     private static StageKind kindOf(String tag) throws IOException {
         for (StageKind k : StageKind.values()) {
@@ -156,7 +156,7 @@ final class RemotePlugin implements Plugin, PluginProcess.Service {
     }
 
     @Override
-    public Health health() throws IllegalStateException {
+    public Health health() {
         try {
             return process.call(Op.HEALTH, out -> { }, ApiWire::health, budgetMs);
         } catch (Requests.Failed e) {
