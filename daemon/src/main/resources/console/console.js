@@ -136,8 +136,8 @@ function render(s) {
     tr.insertBefore(cell, tr.children[1]);
     return tr;
   }));
-  fill("plugins", "plugins-none", (s.plugins || []).map(p => row([p.id, p.origin, p.state, p.failures, p.reason],
-      ["camera-id", "", "state-" + p.state, "num", "message"])));
+  fill("plugins", "plugins-none", (s.plugins || []).map(p => row([p.id, p.origin, p.isolation || "", p.state, p.failures, p.reason],
+      ["camera-id", "", "", "state-" + p.state, "num", "message"])));
   fill("errors", "errors-none", s.errors.map(e => row([new Date(e.t).toLocaleTimeString(), e.reason, e.camera_id, e.message],
       ["", "reason", "camera-id", "message"])));
   controlEnabled = s.control_enabled;

@@ -49,6 +49,7 @@ class PluginCrashTest {
     private List<String> sets(Path plugins) {
         return List.of("gateway_id=" + id, "mqtt.host=127.0.0.1", "model.path=" + TestModels.resnet20(), "model.card=" + TestModels.resnet20Card(),
                 "model.cost_plan=false", "control.mode=fixed", "plugins.dir=" + plugins, "plugins.settings.ender.enabled=true",
+                "plugins.settings.ender.isolation=in-process" /* crash attribution is for in-process plugins */,
                 "plugins.state_dir=" + tmp.resolve("state"));
     }
 

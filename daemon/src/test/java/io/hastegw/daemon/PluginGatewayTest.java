@@ -94,6 +94,9 @@ class PluginGatewayTest {
         List<String> sets = new ArrayList<>(List.of("gateway_id=" + id, "model.level=2", "plugins.dir=" + plugins,
                 "plugins.stage_timeout_ms=" + BUDGET_MS, "plugins.max_failures=" + MAX_FAILURES, "http.enabled=true", "http.console=true", "http.port=" + httpPort));
         ENABLED.forEach(p -> sets.add("plugins.settings." + p + ".enabled=true"));
+        // The in-process guard's stuck-call bound is what the stubborn plugin tests; in a host of its own (the default)
+        // a hang ends the host instead (ProcessIsolationTest).
+        sets.add("plugins.settings.stubborn.isolation=in-process");
         gateway = new GatewayFixture(TestModels.hasteResNet20(), sets.toArray(new String[0])).ready();
         for (int i = 0; i < 3; i++) {
             var e = client.await(r -> r.topic().endsWith("/errors") && "plugin_refused".equals(r.json().get("reason")), 20);
@@ -276,7 +279,7 @@ class PluginGatewayTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> topK = ((List<Map<String, Object>>) LocalHttp.status(httpPort).get("plugins")).stream()
                 .filter(p -> "top-k".equals(p.get("id"))).findFirst().orElseThrow();
-        assertEquals(Map.of("id", "top-k", "version", "1.0.0", "api", "2.0", "origin", "builtin", "state", "running", "stages",
+        assertEquals(Map.of("id", "top-k", "version", "1.0.0", "api", "2.0", "origin", "builtin", "isolation", "in-process", "state", "running", "stages",
                 List.of("post:top-k"), "failures", 0, "healthy", true), withoutNulls(topK, "location"));
     }
 

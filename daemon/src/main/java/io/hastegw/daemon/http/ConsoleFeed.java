@@ -113,7 +113,8 @@ final class ConsoleFeed {
     private JsonArray plugins() {
         JsonArray out = new JsonArray();
         for (PluginStatus p : gateway.plugins().states()) {
-            out.add(new JsonObject().put("id", p.id() == null ? p.location() : p.id()).put("origin", p.origin()).put("state", p.state())
+            out.add(new JsonObject().put("id", p.id() == null ? p.location() : p.id()).put("origin", p.origin())
+                    .put("isolation", p.isolation()).put("state", p.state())
                     .put("failures", p.failures()).put("reason", p.reason()));
         }
         return out;

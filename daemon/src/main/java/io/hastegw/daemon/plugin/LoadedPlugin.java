@@ -138,6 +138,7 @@ final class LoadedPlugin implements AutoCloseable {
     private PluginStatus status(Health h) {
         String off = guard.disabled();
         return new PluginStatus(descriptor.id(), descriptor.version(), descriptor.api(), candidate.origin().wire(), candidate.where(),
+                process().isPresent() ? "process" : "in-process",
                 off == null ? PluginStatus.RUNNING : quarantined != null ? PluginStatus.QUARANTINED : PluginStatus.DISABLED, off, stages.names(), guard.failures(),
                 h == null ? null : h.healthy(), h == null ? null : h.detail());
     }

@@ -94,6 +94,9 @@ final class PluginGuard {
             succeeded();
             throw rejected;
         } catch (PluginFailure f) {
+            if (f.reason() == PluginFailure.Reason.REFUSED) {
+                throw f; // a process-isolated plugin whose code its host cannot load: refused as the in-process loader refuses it
+            }
             // A process-isolated stage's own verdict: a death of its host is counted by the host's supervision.
             if (f.reason() == PluginFailure.Reason.HOST_DOWN) {
                 throw new PluginFailure(f.reason(), what + " of plugin '" + id + "' failed: " + f.getMessage(), f);

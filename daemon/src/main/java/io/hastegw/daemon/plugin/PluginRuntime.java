@@ -235,7 +235,7 @@ public final class PluginRuntime implements AutoCloseable {
 
     private PluginsSection.Isolation isolation(String id) {
         PluginsSection.PluginSettings s = config.settings().get(id);
-        return s == null || s.isolation() == null ? PluginsSection.Isolation.IN_PROCESS : s.isolation();
+        return s == null || s.isolation() == null ? PluginsSection.Isolation.PROCESS : s.isolation();
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.List;
  * @param api      the API version it needs, or null
  * @param origin   {@code builtin} or {@code operator} (from {@code plugins.dir})
  * @param location its jar or folder
+ * @param isolation where it runs: {@code in-process} or {@code process} (a plugin host of its own); null when it is not loaded
  * @param state    {@code running}, {@code disabled} (failed too often), {@code refused}, {@code quarantined}, {@code not_enabled}
  * @param reason   why it is not running, or null
  * @param stages   the stages it registered ({@code decoder:jpeg}, ...)
@@ -17,7 +18,7 @@ import java.util.List;
  * @param healthy  its own health (null when it is not running)
  * @param health   its health detail, or null
  */
-public record PluginStatus(String id, String version, String api, String origin, String location, String state, String reason,
+public record PluginStatus(String id, String version, String api, String origin, String location, String isolation, String state, String reason,
                            List<String> stages, long failures, Boolean healthy, String health) {
     /** Running. */
     public static final String RUNNING = "running";
@@ -36,7 +37,7 @@ public record PluginStatus(String id, String version, String api, String origin,
      */
     static PluginStatus unloaded(String state, PluginCandidate c, PluginDescriptor d, String id, String reason) {
         return new PluginStatus(d == null ? id : d.id(), d == null ? null : d.version(), d == null ? null : d.api(), c.origin().wire(),
-                c.where(), state, reason, List.of(), 0, null, null);
+                c.where(), null, state, reason, List.of(), 0, null, null);
     }
 
     /** The line {@code --list-plugins} prints. */

@@ -67,7 +67,13 @@ final class RemotePlugin implements Plugin, PluginProcess.Service {
     public void init(PluginContext ctx, Extensions extensions) throws Exception {
         this.context = ctx;
         this.process = processes.apply(this);
-        process.start(this::replay);
+        try {
+            process.start(this::replay);
+        } catch (Requests.Failed e) {
+            // Worded as the in-process loader words it: the host's refusal is the plugin's, not the host's.
+            throw e.failure() == Op.Failure.UNLOADABLE ? new PluginFailure(PluginFailure.Reason.REFUSED, e.getMessage(), e)
+                    : new RemoteStages.Threw(e.getMessage());
+        }
         for (String key : keys) {
             int colon = key.indexOf(':');
             StageKind kind = kindOf(key.substring(0, colon));

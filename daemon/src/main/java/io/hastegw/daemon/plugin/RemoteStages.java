@@ -1,6 +1,5 @@
 package io.hastegw.daemon.plugin;
 
-import io.hastegw.plugin.api.CompressionPolicy;
 import io.hastegw.plugin.api.Detection;
 import io.hastegw.plugin.api.EnergyModel;
 import io.hastegw.plugin.api.Frame;
@@ -11,7 +10,6 @@ import io.hastegw.plugin.api.FrameSource;
 import io.hastegw.plugin.api.Image;
 import io.hastegw.plugin.api.ImagePreprocessor;
 import io.hastegw.plugin.api.InputTensor;
-import io.hastegw.plugin.api.LoadSignals;
 import io.hastegw.plugin.api.PostProcessor;
 import io.hastegw.plugin.api.Prediction;
 import io.hastegw.plugin.api.PredictionSink;
@@ -25,7 +23,6 @@ import io.hastegw.pluginhost.ApiWire;
 import io.hastegw.pluginhost.Wire;
 import java.io.DataInputStream;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -97,7 +94,7 @@ final class RemoteStages {
             case POST_PROCESSOR -> new Post(remote);
             case SINK -> new Sink(remote);
             case ENERGY_MODEL -> new Energy(remote, energyMethod);
-            case POLICY -> new PolicyFactory(remote);
+            case POLICY -> new RemotePolicies(remote);
             case SOURCE -> new Source(remote, sourceStarted);
         };
     }
@@ -159,37 +156,6 @@ final class RemoteStages {
                 out.writeDouble(activeMillis);
                 out.writeInt(threads);
             }, DataInputStream::readDouble);
-        }
-    }
-
-    /** Each policy it creates has an id of the gateway's, so a restarted host re-creates it on its next judgement. */
-    private record PolicyFactory(Remote remote, AtomicInteger ids) implements CompressionPolicy.Factory {
-        PolicyFactory(Remote remote) {
-            this(remote, new AtomicInteger());
-        }
-
-        @Override
-        public CompressionPolicy create(CompressionPolicy.Targets targets) {
-            int id = ids.incrementAndGet();
-            Link.Body which = out -> {
-                out.writeInt(id);
-                ApiWire.targets(out, targets);
-            };
-            String name = remote.unrejected(Op.POLICY_CREATE, which, Wire::string);
-            return new CompressionPolicy() {
-                @Override
-                public String name() {
-                    return name;
-                }
-
-                @Override
-                public Assessment assess(LoadSignals signals) {
-                    return remote.unrejected(Op.POLICY_ASSESS, out -> {
-                        which.write(out);
-                        ApiWire.signals(out, signals);
-                    }, ApiWire::assessment);
-                }
-            };
         }
     }
 

@@ -98,6 +98,8 @@ public final class HostMain {
             quietly(() -> link.send(Op.REPLY, m.id(), answer));
         } else if (failure instanceof FrameRejectedException e) {
             quietly(() -> link.fail(m.id(), Op.Failure.REJECTED, e.getMessage(), e.reason().name()));
+        } else if (failure instanceof Unloadable e) {
+            quietly(() -> link.fail(m.id(), Op.Failure.UNLOADABLE, e.getMessage(), null));
         } else {
             String message = failure.toString();
             quietly(() -> link.fail(m.id(), Op.Failure.THREW, message, null));
@@ -208,14 +210,37 @@ public final class HostMain {
         }
         context = new HostContext(link, requests, in);
         URLClassLoader loader = new URLClassLoader("plugin:" + context.pluginId(), urls, new ApiOnlyClassLoader(HostMain.class.getClassLoader()));
-        Iterator<Plugin> found = ServiceLoader.load(Plugin.class, loader).iterator();
-        if (!found.hasNext()) {
-            throw new IllegalStateException("no implementation of " + Plugin.class.getName() + " in its jars");
-        }
-        Plugin p = found.next();
+        Plugin p = instantiate(loader);
         Thread.currentThread().setContextClassLoader(loader);
         p.init(context, stages);
         plugin = p;
         return stages::seal;
+    }
+
+    /** The one plugin its jars name, with the gateway's in-process wording for what prevents it. */
+    private static Plugin instantiate(ClassLoader loader) throws Unloadable {
+        try {
+            Iterator<Plugin> found = ServiceLoader.load(Plugin.class, loader).iterator();
+            if (!found.hasNext()) {
+                throw new Unloadable("no implementation of " + Plugin.class.getName() + " named in META-INF/services/" + Plugin.class.getName()
+                        + " of its jars", null);
+            }
+            Plugin p = found.next();
+            if (found.hasNext()) {
+                throw new Unloadable("more than one implementation of " + Plugin.class.getName() + " in its jars; a plugin has one", null);
+            }
+            return p;
+        } catch (java.util.ServiceConfigurationError | LinkageError e) {
+            throw new Unloadable("cannot load: " + e, e);
+        }
+    }
+
+    /** The plugin's code cannot be loaded: answered {@link Op.Failure#UNLOADABLE}. */
+    private static final class Unloadable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unloadable(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

@@ -64,7 +64,9 @@ public enum Op {
         /** The plugin's code threw. */
         THREW,
         /** The request itself was not valid (unknown stage, bad arguments). */
-        INVALID
+        INVALID,
+        /** The plugin's code could not be loaded in the host (no implementation, several, a missing class); its message says which. */
+        UNLOADABLE
     }
 
     private static final Op[] ALL = values();
