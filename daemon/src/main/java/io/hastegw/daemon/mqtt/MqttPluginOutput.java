@@ -30,7 +30,7 @@ public final class MqttPluginOutput implements MqttOutput {
     public boolean publish(String topic, byte[] payload, int qos, boolean retained, Map<String, String> userProperties, byte[] correlationData,
                            String contentType) {
         if (topic == null || !topic.startsWith(prefix) || topic.contains("+") || topic.contains("#") || topics.isControl(topic)
-                || topic.startsWith(prefix + "control/") || topic.equals(topics.errors()) || topic.equals(topics.events())
+                || topic.startsWith(prefix + "control/") || topic.equals(topics.errors()) || topic.equals(topics.events()) || topic.equals(prefix + "stats")
                 || topic.startsWith(prefix + "cameras/") && topic.endsWith("/predictions")
                 || topics.cameraId(topic).isPresent() || Topics.RETAINED_LEAVES.stream().anyMatch(l -> topic.equals(prefix + l))
                 || topics.isZoneState(topic) || topics.isCameraAvailability(topic)) {

@@ -35,7 +35,7 @@ class MqttPluginOutputTest {
     @ValueSource(strings = {"haste/gw/cameras/cam/frames", "haste/gw/control/set", "haste/gw/control/level/set", "haste/gw/status",
         "haste/gw/control/state", "haste/gw/energy", "haste/gw/events", "haste/gw/cameras/cam/zones/left/car",
         "haste/gw/cameras/cam/availability", "haste/other/x", "haste/gw/+/x", "haste/gw/#", "haste/gw/errors", "haste/gw/control/ack",
-        "haste/gw/control/get", "haste/gw/control/anything", "haste/gw/cameras/cam/predictions"})
+        "haste/gw/control/get", "haste/gw/control/anything", "haste/gw/cameras/cam/predictions", "haste/gw/stats"})
     void theGatewaysOwnTopicsAreRefused(String topic) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> OUTPUT.publish(topic, new byte[] {1}, 0, false, Map.of(), null, null));
