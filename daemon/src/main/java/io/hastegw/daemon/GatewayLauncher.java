@@ -26,6 +26,7 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -94,7 +95,7 @@ final class GatewayLauncher {
         closing.add("the exit witness", () -> ExitWitness.remove(witness));
         plugins.start();
         double[] levelMillis = engine.measuredLevelMillis();
-        List<PostProcessor> chain = plugins.postProcessors(config.pipeline().postProcessors());
+        Supplier<List<PostProcessor>> chain = plugins.postProcessors(config.pipeline().postProcessors());
         ControlPlane plane;
         try {
             ModelTiming timing = new ModelTiming(engine.levels(), levelMillis, levelMillis.length > 0 ? levelMillis[0]
@@ -107,7 +108,7 @@ final class GatewayLauncher {
                 PipelineParts.energyModel(config, plugins));
         FrameProcessor processor = new FrameProcessor(plugins.decoders(), PipelineParts.preprocessor(config, card, plugins), engine, chain,
                 plane.control(), energy.estimator(), PipelineParts.detectionStage(config, card));
-        if (chain.isEmpty()) {
+        if (chain.get().isEmpty()) {
             LOG.warn("no post-processor runs (the top-k plugin is not running): predictions carry no labels");
         }
         if (!config.mqtt().publishPredictions() && plugins.sinks().isEmpty()) {

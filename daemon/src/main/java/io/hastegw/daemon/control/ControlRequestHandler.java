@@ -66,10 +66,7 @@ public final class ControlRequestHandler {
 
     private byte[] answer(IncomingMessage m, boolean v2) {
         AdaptiveControl control = plane.control();
-        Optional<String> refusal = m.retained() ? Optional.of("control command published with the retain flag refused: a retained command "
-                + "would be applied again on every reconnect and restart; publish it without retain, and clear the retained one with an "
-                + "empty retained message on " + m.topic())
-                : plane.auth().flatMap(a -> a.refusal(m.topic(), m.payload(), m.userProperties(), System.currentTimeMillis()));
+        Optional<String> refusal = refusal(m);
         if (refusal.isPresent()) {
             LOG.warn("control: command on {} refused: {}", m.topic(), refusal.get());
             byte[] error = effects.refused(refusal.get(), m.topic());
@@ -92,6 +89,17 @@ public final class ControlRequestHandler {
         }
         return effects.refused("unknown command topic '" + m.topic() + "'; known: " + topics.controlSet() + ", " + topics.controlGet()
                 + ", " + topics.levelSet(), m.topic());
+    }
+
+    /**
+     * Why command {@code m} is refused before it is read, or empty: it was published retained, or it fails the HMAC
+     * check when commands must be signed. Every command topic (control and plugin commands) is checked so.
+     */
+    public Optional<String> refusal(IncomingMessage m) {
+        return m.retained() ? Optional.of("control command published with the retain flag refused: a retained command "
+                + "would be applied again on every reconnect and restart; publish it without retain, and clear the retained one with an "
+                + "empty retained message on " + m.topic())
+                : plane.auth().flatMap(a -> a.refusal(m.topic(), m.payload(), m.userProperties(), System.currentTimeMillis()));
     }
 
     /**

@@ -129,9 +129,7 @@ public final class HttpEndpoints extends VerticleBase {
     }
 
     private static JsonObject plugin(PluginStatus p) {
-        return new JsonObject().put("id", p.id()).put("version", p.version()).put("api", p.api()).put("origin", p.origin())
-                .put("location", p.location()).put("isolation", p.isolation()).put("state", p.state()).put("reason", p.reason()).put("stages", new JsonArray(p.stages()))
-                .put("failures", p.failures()).put("healthy", p.healthy()).put("health", p.health());
+        return new JsonObject(p.json());
     }
 
     /** The last sampling period's board reading and latency window (null where unknown). */

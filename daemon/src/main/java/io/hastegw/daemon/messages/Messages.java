@@ -33,6 +33,8 @@ public final class Messages {
     public static final String CONTROL_STATE_SCHEMA = "haste.control.state/1";
     /** Schema id of answers to control commands (v2). */
     public static final String CONTROL_ACK_SCHEMA = "haste.control.ack/1";
+    /** Schema of the answer to a plugin command ({@code control/plugins/set}). */
+    public static final String PLUGIN_ACK_SCHEMA = "haste.plugin.ack/1";
     /** Schema id of the periodic statistics (what Home Assistant's sensors read). */
     public static final String STATS_SCHEMA = "haste.stats/1";
     /** Schema id of status messages. */
@@ -163,6 +165,21 @@ public final class Messages {
         ArrayNode reasons = root.putArray("errors");
         errors.forEach(reasons::add);
         root.set("state", JSON.valueToTree(state));
+        return bytes(root);
+    }
+
+    /**
+     * The answer to a plugin command: {@code action} on {@code plugin} (null when the command could not be read), whether
+     * it was carried out, every reason it was not, and the plugin's status after it (null when unknown).
+     */
+    public byte[] pluginAck(String plugin, String action, boolean accepted, List<String> errors, Map<String, Object> status) {
+        ObjectNode root = base(PLUGIN_ACK_SCHEMA, System.currentTimeMillis());
+        root.put("plugin", plugin);
+        root.put("action", action);
+        root.put("accepted", accepted);
+        ArrayNode reasons = root.putArray("errors");
+        errors.forEach(reasons::add);
+        root.set("status", JSON.valueToTree(status));
         return bytes(root);
     }
 

@@ -82,6 +82,16 @@ public final class Topics {
         return "haste/" + gatewayId + "/control/state";
     }
 
+    /** {@code haste/<gatewayId>/control/plugins/set}: enable, disable or reload a plugin (docs/mqtt-api.md). */
+    public String pluginsSet() {
+        return "haste/" + gatewayId + "/control/plugins/set";
+    }
+
+    /** {@code haste/<gatewayId>/control/plugins/ack}: answers to plugin commands without a response topic. */
+    public String pluginsAck() {
+        return "haste/" + gatewayId + "/control/plugins/ack";
+    }
+
     /** {@code haste/<gatewayId>/control/level/set}: set the compression level. */
     public String levelSet() {
         return "haste/" + gatewayId + "/control/level/set";

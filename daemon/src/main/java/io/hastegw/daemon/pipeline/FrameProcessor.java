@@ -20,6 +20,7 @@ import io.hastegw.plugin.api.Prediction;
 import io.hastegw.plugin.api.RejectReason;
 import io.hastegw.plugin.api.ScoredLabel;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Optional;
 import java.util.function.IntSupplier;
 
@@ -32,30 +33,30 @@ import java.util.function.IntSupplier;
  * fails the frame with {@code plugin_failed}. Every failure becomes a rejection with a reason; nothing escapes.
  */
 public final class FrameProcessor {
-    private final List<FrameDecoder> decoders;
+    private final Supplier<List<FrameDecoder>> decoders;
     private final ImagePreprocessor preprocessor;
     private final InferenceEngine engine;
-    private final List<PostProcessor> postProcessors;
+    private final Supplier<List<PostProcessor>> postProcessors;
     private final IntSupplier level;
     private final Optional<EnergyEstimator> energy;
     private final Optional<DetectionStage> detection;
 
     /**
-     * @param decoders      tried in order; the first that supports the format decodes it
+     * @param decoders      tried in order; the first that supports the format decodes it (asked per frame: plugins change while it runs)
      * @param preprocessor  image to input tensor
      * @param engine        the model
-     * @param postProcessors scores to labels, in a chain (each refines the previous one's labels)
+     * @param postProcessors scores to labels, in a chain (each refines the previous one's labels); asked per frame
      * @param level         the compression level to use for the next frame
      * @param energy        estimates each prediction's energy (empty: no device profile)
      * @param detection     a detector's decoding and zones (empty: a classifier)
      */
-    public FrameProcessor(List<FrameDecoder> decoders, ImagePreprocessor preprocessor, InferenceEngine engine,
-                          List<PostProcessor> postProcessors, IntSupplier level, Optional<EnergyEstimator> energy,
+    public FrameProcessor(Supplier<List<FrameDecoder>> decoders, ImagePreprocessor preprocessor, InferenceEngine engine,
+                          Supplier<List<PostProcessor>> postProcessors, IntSupplier level, Optional<EnergyEstimator> energy,
                           Optional<DetectionStage> detection) {
-        this.decoders = List.copyOf(decoders);
+        this.decoders = decoders;
         this.preprocessor = preprocessor;
         this.engine = engine;
-        this.postProcessors = List.copyOf(postProcessors);
+        this.postProcessors = postProcessors;
         this.level = level;
         this.energy = energy;
         this.detection = detection;
@@ -96,7 +97,7 @@ public final class FrameProcessor {
     }
 
     private Optional<FrameDecoder> decoderFor(String format) {
-        return decoders.stream().filter(d -> d.supports(format)).findFirst();
+        return decoders.get().stream().filter(d -> d.supports(format)).findFirst();
     }
 
     private Outcome stages(Frame frame, Optional<String> format, long wallMillis, long start) {
@@ -134,7 +135,7 @@ public final class FrameProcessor {
             if (detection.isPresent()) {
                 detections = detect(detection.get(), result, frame, format.get(), image);
             } else {
-                for (PostProcessor post : postProcessors) {
+                for (PostProcessor post : postProcessors.get()) {
                     top = post.process(result.scores(), top, frame);
                 }
             }
@@ -164,7 +165,7 @@ public final class FrameProcessor {
             size = new int[] {image.width(), image.height()};
         }
         List<Detection> found = stage.decode(result.scores(), image.width(), image.height(), size[0], size[1]);
-        for (PostProcessor post : postProcessors) {
+        for (PostProcessor post : postProcessors.get()) {
             found = post.detections(found, frame);
         }
         return stage.zones().assign(frame.cameraId(), found, size[0], size[1]);

@@ -6,6 +6,8 @@ import io.hastegw.daemon.config.PipelineSection;
 import io.hastegw.daemon.control.AdaptiveControl;
 import io.hastegw.daemon.control.ControlPlane;
 import io.hastegw.daemon.control.ControlRequestHandler;
+import io.hastegw.daemon.control.PluginCommandHandler;
+import io.hastegw.daemon.plugin.PluginSwitch;
 import io.hastegw.daemon.detection.ZoneCounts;
 import io.hastegw.daemon.energy.EnergyAccounting;
 import io.hastegw.daemon.http.FrameRenderer;
@@ -72,7 +74,6 @@ public final class Gateway extends VerticleBase {
     /** Home Assistant discovery when configured. */
     private final Optional<HomeAssistantBridge> homeAssistant;
     private final EnergyAccounting energy;
-    private final List<DeliverySink> sinks = new ArrayList<>();
     private final PluginRuntime plugins;
     private final BrokerLink mqtt;
     /** Each camera's latest frame and prediction, for /cameras/<id>/latest.jpg and the console. */
@@ -83,6 +84,8 @@ public final class Gateway extends VerticleBase {
     private ControlLoop controlLoop;
     /** Control commands in, their replies out (made at start: it applies through the control loop). */
     private ControlRequestHandler commands;
+    /** Plugin commands in (enable, disable, reload), their answers out. */
+    private PluginCommandHandler pluginCommands;
     private WorkerExecutor workers;
     /** One worker for heavy frames (huge images, expensive cameras): they never make cheap frames wait. */
     private WorkerExecutor heavyLane;
@@ -143,7 +146,8 @@ public final class Gateway extends VerticleBase {
         heavyLane = vertx.createSharedWorkerExecutor("haste-heavy-" + config.gatewayId(), 1);
         controlLoop = new ControlLoop(vertx, plane, sampler, energy, intake::queued, events);
         commands = new ControlRequestHandler(topics, messages, plane, engine.modelName(), controlLoop);
-        sinks.addAll(plugins.sinks());
+        pluginCommands = new PluginCommandHandler(topics, messages, commands::refusal, controlLoop::refused,
+                new PluginSwitch(plugins, List.of("preprocessor:" + config.pipeline().preprocessor(), "energy:" + config.energy().model())), vertx, mqtt::publish);
         plugins.listen((plugin, reason, message) -> context.runOnContext(v -> events.pluginError(reason, message)));
         List<Subscription> subscriptions = topics.subscriptions(config.mqtt().qos());
         firstReady = mqtt.start(context, homeAssistant.map(ha -> ha.with(subscriptions)).orElse(subscriptions), this::onConnected, this::onMessage);
@@ -291,6 +295,10 @@ public final class Gateway extends VerticleBase {
         if (homeAssistant.isPresent() && homeAssistant.get().accept(m)) {
             return;
         }
+        if (m.topic().equals(topics.pluginsSet())) {
+            pluginCommands.handle(m);
+            return;
+        }
         if (topics.isControl(m.topic())) {
             commands.handle(m).ifPresent(mqtt::publish);
             return;
@@ -335,7 +343,7 @@ public final class Gateway extends VerticleBase {
                     config.mqtt().predictionQos(), false, "application/json", p.correlationData(), p.userProperties()))) {
                 metrics.predictionUnsent();
             }
-            for (DeliverySink sink : sinks) {
+            for (DeliverySink sink : plugins.sinks()) {
                 try {
                     sink.deliver(p, message);
                 } catch (Exception e) {

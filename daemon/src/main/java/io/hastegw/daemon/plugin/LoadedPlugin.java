@@ -101,12 +101,24 @@ final class LoadedPlugin implements AutoCloseable {
     }
 
     /** Starts its frame source {@code s} into {@code input}. */
-    void startSource(StageRegistry.Stage<FrameSource> s, FrameInput input) throws FrameRejectedException {
+    private void startSource(StageRegistry.Stage<FrameSource> s, FrameInput input) throws FrameRejectedException {
         guard.call(StageKind.SOURCE.noun() + " '" + s.name() + "' (start)", () -> {
             s.stage().start(input);
             return null;
         });
         startedSources.add(s);
+    }
+
+    /** Starts all its frame sources into {@code input}; {@code onFailure} is told of one that does not start (its id and why). */
+    void startSources(FrameInput input, java.util.function.BiConsumer<String, String> onFailure) {
+        for (StageRegistry.Stage<FrameSource> s : stages.of(StageKind.SOURCE, FrameSource.class)) {
+            try {
+                startSource(s, input);
+            } catch (PluginFailure | FrameRejectedException e) {
+                LOG.error("plugin {}: {}", id(), e.getMessage());
+                onFailure.accept(id(), e.getMessage());
+            }
+        }
     }
 
     /** Quarantines it (its host died too often): disabled, and listed as quarantined. */

@@ -52,7 +52,7 @@ final class PluginLoader {
             throw refused(found.isEmpty() ? "no " + PluginDescriptor.FILE + " at the root of its jar"
                     : found.size() + " descriptors (" + PluginDescriptor.FILE + ") in its jars; a plugin has one", null);
         }
-        try (InputStream in = found.get(0).openStream()) {
+        try (InputStream in = uncached(found.get(0))) {
             return PluginDescriptor.read(in, json);
         } catch (IOException e) {
             throw refused("cannot read " + PluginDescriptor.FILE + ": " + e.getMessage(), e);
@@ -81,5 +81,21 @@ final class PluginLoader {
 
     private static PluginFailure refused(String message, Throwable cause) {
         return new PluginFailure(PluginFailure.Reason.REFUSED, message, cause);
+    }
+
+    /** The id in {@code c}'s descriptor, or null when it cannot be read (an operator's enable looks a plugin up by id). */
+    String idOf(PluginCandidate c) {
+        try (URLClassLoader classes = open(c)) {
+            return descriptor(classes).id();
+        } catch (PluginFailure | java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /** {@code url}'s content read afresh: the JDK's shared jar cache would serve a replaced jar's old entries (an operator's reload). */
+    private static InputStream uncached(URL url) throws IOException {
+        java.net.URLConnection c = url.openConnection();
+        c.setUseCaches(false);
+        return c.getInputStream();
     }
 }

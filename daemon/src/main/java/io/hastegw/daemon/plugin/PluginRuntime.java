@@ -14,7 +14,6 @@ import io.hastegw.plugin.api.ImagePreprocessor;
 import io.hastegw.plugin.api.Plugin;
 import io.hastegw.plugin.api.PluginApi;
 import io.hastegw.plugin.api.PostProcessor;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -25,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +70,14 @@ public final class PluginRuntime implements AutoCloseable {
     private final PluginHosts hosts;
     /** The plugins that were running a call when the previous run ended uncleanly, with that call. */
     private final Map<String, CallLedger.Call> crashedIn = new java.util.HashMap<>();
+    /** Plugins an operator enabled by command this run (whatever {@code plugins.settings.<id>.enabled} says). */
+    private final java.util.Set<String> commandEnabled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The folders scanned at start ({@code kind} -> folder), scanned again for an operator's enable or reload. */
+    private final Map<PluginOrigin, Path> folders = new java.util.EnumMap<>(PluginOrigin.class);
+    private PluginScanner scanner;
+    /** Where frame sources submit, once the gateway started them (plugins enabled later start theirs there too). */
+    private volatile FrameInput sourceInput;
+    private volatile BiConsumer<String, String> sourceFailure;
 
     private PluginRuntime(PluginsSection config, Host host, MeterRegistry registry, PluginSafety safety) {
         this.config = config;
@@ -97,8 +105,11 @@ public final class PluginRuntime implements AutoCloseable {
                 + "while its {} was running (thread {})", c.plugin(), c.what(), c.threadId()));
         Path builtin = config.builtinDir() == null ? builtinDefault : Path.of(config.builtinDir());
         PluginScanner scanner = new PluginScanner(new PluginFiles(user), runtime::report);
+        runtime.scanner = new PluginScanner(new PluginFiles(user), refusal -> { });
+        runtime.folders.put(PluginOrigin.BUILTIN, builtin);
         scanner.scan(builtin, PluginOrigin.BUILTIN).forEach(runtime::load);
         if (config.dir() != null) {
+            runtime.folders.put(PluginOrigin.OPERATOR, Path.of(config.dir()));
             scanner.scan(Path.of(config.dir()), PluginOrigin.OPERATOR).forEach(runtime::load);
         }
         runtime.refuseMissing(builtin + (config.dir() == null ? "" : " or " + config.dir()));
@@ -145,18 +156,7 @@ public final class PluginRuntime implements AutoCloseable {
             return;
         }
         running.add(p);
-        Gauge.builder("haste_plugin_disabled", () -> p.guard().disabled() == null ? 0 : 1).description("1 once a plugin is disabled")
-                .tag("plugin", id).register(registry);
-        Gauge.builder("haste_plugin_failures", p.guard()::failures).description("a plugin's failures (throws, time-outs, busy)")
-                .tag("plugin", id).register(registry);
-        Gauge.builder("haste_plugin_stuck_calls", p.guard()::stuck).description("a plugin's calls still running past their budget "
-                + "(calls fail at once while plugins.max_stuck_calls are)").tag("plugin", id).register(registry);
-        p.process().ifPresent(proc -> {
-            Gauge.builder("haste_plugin_host_deaths", proc::deaths).description("times a plugin's host process died (exit, crash, a limit, a hang)")
-                    .tag("plugin", id).register(registry);
-            Gauge.builder("haste_plugin_host_output_dropped_lines", proc::droppedLines).description("lines of a plugin host's stdout and "
-                    + "stderr not logged (over the rate limit)").tag("plugin", id).register(registry);
-        });
+        PluginMeters.register(registry, p);
         LOG.info("plugin {} {} loaded from {} ({}): {}", id, d.version(), c.location(), c.origin().wire(),
                 p.stages().names().isEmpty() ? "no stages (nothing configured)" : String.join(", ", p.stages().names()));
     }
@@ -170,7 +170,7 @@ public final class PluginRuntime implements AutoCloseable {
         Optional<String> problem = twin.isPresent()
                 ? Optional.of("a plugin with id '" + d.id() + "' is already loaded from " + twin.get().candidate().location())
                 : Optional.ofNullable(RETIRED.get(d.id())).or(() -> PluginApi.incompatibility(d.api()));
-        if (problem.isEmpty() && !settings.enabled(d.id(), c.origin())) {
+        if (problem.isEmpty() && !settings.enabled(d.id(), c.origin()) && !commandEnabled.contains(d.id())) {
             return Optional.of(PluginStatus.unloaded(PluginStatus.NOT_ENABLED, c, d, null, c.origin() == PluginOrigin.OPERATOR
                     ? "found in plugins.dir but not enabled (set plugins.settings." + d.id() + ".enabled: true)"
                     : "built in, off in the configuration (plugins.settings." + d.id() + ".enabled: false)"));
@@ -217,16 +217,72 @@ public final class PluginRuntime implements AutoCloseable {
 
     /** Starts every loaded plugin; one that throws is refused (and stopped). */
     public void start() {
-        for (LoadedPlugin p : List.copyOf(running)) {
-            try {
-                p.start();
-            } catch (PluginFailure | FrameRejectedException e) {
-                running.remove(p);
-                p.stop();
-                report(PluginStatus.unloaded(PluginStatus.REFUSED, p.candidate(), p.descriptor(), null, e.getMessage()));
-            }
+        List.copyOf(running).forEach(this::start);
+    }
+
+    private boolean start(LoadedPlugin p) {
+        try {
+            p.start();
+            return true;
+        } catch (PluginFailure | FrameRejectedException e) {
+            running.remove(p);
+            p.stop();
+            report(PluginStatus.unloaded(PluginStatus.REFUSED, p.candidate(), p.descriptor(), null, e.getMessage()));
+            return false;
         }
     }
+
+    /** The plugin {@code id} in the running list (running, or disabled or quarantined while it ran). */
+    Optional<LoadedPlugin> loaded(String id) {
+        return find(id);
+    }
+
+    /**
+     * Takes {@code p} out of the pipeline: its sources stopped, the plugin stopped (its host too), its sinks closed;
+     * listed with {@code state} and {@code reason} unless {@code reason} is null.
+     */
+    synchronized void unload(LoadedPlugin p, String state, String reason) {
+        running.remove(p);
+        p.stopSources();
+        p.stop();
+        chains.changed();
+        if (reason != null) {
+            others.add(PluginStatus.unloaded(state, p.candidate(), p.descriptor(), null, reason));
+        }
+        LOG.info("plugin {} unloaded{}", p.id(), reason == null ? "" : ": " + reason);
+    }
+
+    /**
+     * Finds plugin {@code id} in the plugins folders again, loads, starts it and its frame sources (an operator's enable
+     * or reload: enabled for this run whatever the configuration says); a plugin that cannot is listed as refused, not enabled or
+     * quarantined as at start. Returns its status.
+     */
+    synchronized PluginStatus loadAgain(String id) {
+        others.removeIf(s -> id.equals(s.id()));
+        commandEnabled.add(id);
+        Optional<PluginCandidate> found = folders.entrySet().stream().flatMap(f -> scanner.scan(f.getValue(), f.getKey()).stream())
+                .filter(c -> id.equals(loader.idOf(c))).findFirst();
+        if (found.isEmpty()) {
+            report(PluginStatus.unloaded(PluginStatus.REFUSED, new PluginCandidate(null, PluginOrigin.OPERATOR, List.of()), null, id,
+                    "no plugin with this id in " + folders.values()));
+        } else {
+            load(found.get());
+            find(id).filter(this::start).ifPresent(p -> {
+                FrameInput input = sourceInput;
+                if (input != null) {
+                    p.startSources(input, sourceFailure);
+                }
+            });
+            chains.changed();
+        }
+        return statusOf(id);
+    }
+
+    /** Plugin {@code id}'s status (its health asked when it runs), or a refusal naming it when no folder holds it. */
+    PluginStatus statusOf(String id) {
+        return status().stream().filter(s -> id.equals(s.id())).findFirst().orElseThrow();
+    }
+
 
     /** Subscribes {@code listener} to plugins being disabled. */
     public void listen(Listener listener) {
@@ -292,23 +348,23 @@ public final class PluginRuntime implements AutoCloseable {
         return safety.ledger().current(thread.getId()).map(c -> c.what() + " of plugin '" + c.plugin() + "'");
     }
 
-    /** The decoders of running plugins, guarded; the operator's first, so they can take over a format. */
-    public List<FrameDecoder> decoders() {
-        return chains.decoders();
+    /** The decoders of running plugins, guarded, the operator's first (they can take over a format); up to date as plugins are enabled, disabled or reloaded. */
+    public Supplier<List<FrameDecoder>> decoders() {
+        return chains.live(chains::decoders);
     }
 
     /**
-     * The post-processing chain, guarded: the stages named in {@code first} ({@code <plugin>/<stage>}
-     * or the stage name, {@code pipeline.post_processors}) in that order, then every other one,
-     * built-in before the operator's, each in load order.
+     * The post-processing chain, guarded: the stages named in {@code first} ({@code <plugin>/<stage>} or the stage name,
+     * {@code pipeline.post_processors}) in that order, then every other one, built-in before the operator's, each in load
+     * order; up to date as plugins are enabled, disabled or reloaded.
      */
-    public List<PostProcessor> postProcessors(List<String> first) {
-        return chains.postProcessors(first);
+    public Supplier<List<PostProcessor>> postProcessors(List<String> first) {
+        return chains.live(() -> chains.postProcessors(first));
     }
 
     /**
-     * The sinks of running plugins (created once): each behind its own bounded queue and thread,
-     * except a built-in sink that says it never blocks, called directly.
+     * The sinks of running plugins (created once per plugin, up to date as plugins are enabled, disabled or reloaded):
+     * each behind its own bounded queue and thread, except a built-in sink that says it never blocks, called directly.
      */
     public List<DeliverySink> sinks() {
         return chains.sinks();
@@ -334,17 +390,12 @@ public final class PluginRuntime implements AutoCloseable {
      * of a source that does not start (plugin and reason).
      */
     public void startSources(FrameInput input, BiConsumer<String, String> onFailure) {
-        for (LoadedPlugin p : running) {
-            for (StageRegistry.Stage<FrameSource> s : p.stages().of(StageKind.SOURCE, FrameSource.class)) {
-                try {
-                    p.startSource(s, input);
-                } catch (PluginFailure | FrameRejectedException e) {
-                    LOG.error("plugin {}: {}", p.id(), e.getMessage());
-                    onFailure.accept(p.id(), e.getMessage());
-                }
-            }
-        }
+        sourceFailure = onFailure;
+        sourceInput = input;
+        running.forEach(p -> p.startSources(input, onFailure));
     }
+
+
 
     /** Stops sources, delivers what the sinks hold within {@code graceMs}, stops every plugin and closes its class loader. */
     public void stop(long graceMs) {

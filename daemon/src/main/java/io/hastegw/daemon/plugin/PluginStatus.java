@@ -40,6 +40,24 @@ public record PluginStatus(String id, String version, String api, String origin,
                 c.where(), null, state, reason, List.of(), 0, null, null);
     }
 
+    /** As /status and the plugin commands' answers show it (every field, nulls included). */
+    public java.util.Map<String, Object> json() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("id", id);
+        m.put("version", version);
+        m.put("api", api);
+        m.put("origin", origin);
+        m.put("location", location);
+        m.put("isolation", isolation);
+        m.put("state", state);
+        m.put("reason", reason);
+        m.put("stages", stages);
+        m.put("failures", failures);
+        m.put("healthy", healthy);
+        m.put("health", health);
+        return m;
+    }
+
     /** The line {@code --list-plugins} prints. */
     public String line() {
         String name = (id == null ? "?" : id) + (version == null ? "" : " " + version);

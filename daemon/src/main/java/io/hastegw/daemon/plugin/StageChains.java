@@ -15,19 +15,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
  * The stages of the running plugins as the pipeline uses them, each behind its plugin's guard
  * ({@link GuardedStages}): the decoders (the operator's first), the post-processing chain in
  * its configured order, the sinks (created once, each behind a queue unless it never blocks),
- * the named preprocessors and energy models, and the policies.
+ * the named preprocessors and energy models, and the policies. The decoders, the chain and the sinks are also
+ * offered live ({@link #live}): rebuilt when the running plugins change (an operator's enable, disable or reload).
  */
 final class StageChains {
     private final List<LoadedPlugin> running;
     private final int sinkQueue;
     private final MeterRegistry registry;
-    private final List<DeliverySink> sinks = new ArrayList<>();
+    private final AtomicInteger generation = new AtomicInteger();
+    /** The sinks of each running plugin (by identity: a reloaded plugin's are new). */
+    private final Map<LoadedPlugin, List<DeliverySink>> sinks = new LinkedHashMap<>();
+    private volatile Snapshot<DeliverySink> sinkList;
+
+    /** A list as built for one generation of the running plugins. */
+    private record Snapshot<T>(int generation, List<T> list) {}
 
     /** Over {@code running} (the live list of running plugins). */
     StageChains(List<LoadedPlugin> running, int sinkQueue, MeterRegistry registry) {
@@ -56,23 +65,71 @@ final class StageChains {
         return chain.stream().<PostProcessor>map(s -> new GuardedStages.Post(s.name(), s.stage(), guardOf(s))).toList();
     }
 
-    synchronized List<DeliverySink> sinks() {
-        if (sinks.isEmpty()) {
-            for (LoadedPlugin p : running) {
-                for (StageRegistry.Stage<PredictionSink> s : p.stages().of(StageKind.SINK, PredictionSink.class)) {
-                    sinks.add(!p.guard().isolated() && !blocking(p, s) ? new GuardedStages.InlineSink(s.name(), s.stage(), p.guard())
-                            : new SinkQueue(p.id(), s.name(), s.stage(), p.guard(), sinkQueue, registry));
+    /** The running plugins changed: the live lists are rebuilt; the sinks of plugins no longer running are closed now (their queues dropped). */
+    void changed() {
+        generation.incrementAndGet();
+        sinks();
+    }
+
+    /** {@code build}'s list, rebuilt when the running plugins change. */
+    <T> Supplier<List<T>> live(Supplier<List<T>> build) {
+        return new Supplier<>() {
+            private volatile Snapshot<T> last;
+
+            @Override
+            public List<T> get() {
+                Snapshot<T> s = last;
+                int g = generation.get();
+                if (s == null || s.generation() != g) {
+                    s = new Snapshot<>(g, List.copyOf(build.get()));
+                    last = s;
                 }
+                return s.list();
             }
+        };
+    }
+
+    /** The sinks of the running plugins, each created once per plugin (its queue and thread kept across other plugins' changes). */
+    List<DeliverySink> sinks() {
+        Snapshot<DeliverySink> s = sinkList;
+        return s != null && s.generation() == generation.get() ? s.list() : rebuildSinks();
+    }
+
+    private synchronized List<DeliverySink> rebuildSinks() {
+        int g = generation.get();
+        sinks.entrySet().removeIf(e -> {
+            boolean gone = !running.contains(e.getKey());
+            if (gone) {
+                close(e.getValue(), System.currentTimeMillis() + 1);
+            }
+            return gone;
+        });
+        List<DeliverySink> all = new ArrayList<>();
+        for (LoadedPlugin p : running) {
+            all.addAll(sinks.computeIfAbsent(p, this::sinksOf));
         }
-        return List.copyOf(sinks);
+        sinkList = new Snapshot<>(g, List.copyOf(all));
+        return sinkList.list();
+    }
+
+    private List<DeliverySink> sinksOf(LoadedPlugin p) {
+        List<DeliverySink> out = new ArrayList<>();
+        for (StageRegistry.Stage<PredictionSink> s : p.stages().of(StageKind.SINK, PredictionSink.class)) {
+            out.add(!p.guard().isolated() && !blocking(p, s) ? new GuardedStages.InlineSink(s.name(), s.stage(), p.guard())
+                    : new SinkQueue(p.id(), s.name(), s.stage(), p.guard(), sinkQueue, registry));
+        }
+        return out;
     }
 
     /** Delivers what the queued sinks hold until {@code deadlineMillis}, then drops them. */
     synchronized void closeSinks(long deadlineMillis) {
-        sinks.stream().filter(s -> s instanceof SinkQueue)
-                .forEach(s -> ((SinkQueue) s).close(Math.max(1, deadlineMillis - System.currentTimeMillis())));
+        sinks.values().forEach(list -> close(list, deadlineMillis));
         sinks.clear();
+        sinkList = new Snapshot<>(generation.get(), List.of());
+    }
+
+    private static void close(List<DeliverySink> list, long deadlineMillis) {
+        list.stream().filter(s -> s instanceof SinkQueue).forEach(s -> ((SinkQueue) s).close(Math.max(1, deadlineMillis - System.currentTimeMillis())));
     }
 
     private static boolean blocking(LoadedPlugin p, StageRegistry.Stage<PredictionSink> s) {

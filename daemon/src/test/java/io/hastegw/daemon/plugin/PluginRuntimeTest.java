@@ -84,7 +84,7 @@ class PluginRuntimeTest {
         try (PluginRuntime runtime = load(enabled("hello"))) {
             PluginStatus s = only(runtime);
             assertEquals(List.of("hello", "running", "operator", List.of("post:step")), List.of(s.id(), s.state(), s.origin(), s.stages()));
-            assertEquals(1, runtime.postProcessors(List.of()).size());
+            assertEquals(1, runtime.postProcessors(List.of()).get().size());
         }
     }
 
@@ -94,7 +94,7 @@ class PluginRuntimeTest {
         try (PluginRuntime runtime = load(Map.of())) {
             assertEquals("found in plugins.dir but not enabled (set plugins.settings.hello.enabled: true)", only(runtime).reason());
             assertEquals(PluginStatus.NOT_ENABLED, only(runtime).state());
-            assertEquals(List.of(), runtime.postProcessors(List.of()));
+            assertEquals(List.of(), runtime.postProcessors(List.of()).get());
         }
     }
 

@@ -17,7 +17,7 @@ import java.util.Map;
 final class RecordingExtensions implements Extensions {
     /** The stage kinds, with the tag the gateway lists them by. */
     enum Kind {
-        SOURCE("source"), DECODER("decoder"), PREPROCESSOR("pre"), POST_PROCESSOR("post"), SINK("sink"), ENERGY_MODEL("energy"), POLICY("policy");
+        SOURCE("source"), DECODER("decoder"), PREPROCESSOR("preprocessor"), POST_PROCESSOR("post"), SINK("sink"), ENERGY_MODEL("energy"), POLICY("policy");
 
         private final String tag;
 

@@ -27,7 +27,7 @@ class PluginHarnessTest {
     @Test
     void initRecordsEveryStageUnderTheGatewaysNamesAndTheDescriptorsId() throws Exception {
         try (PluginHarness h = PluginHarness.builder(new KitDemoPlugin()).start()) {
-            assertEquals(List.of("post:best", "sink:copy", "decoder:text", "pre:flat", "energy:per-mac", "policy:always", "source:ticker"),
+            assertEquals(List.of("post:best", "sink:copy", "decoder:text", "preprocessor:flat", "energy:per-mac", "policy:always", "source:ticker"),
                     h.stageNames());
             assertEquals("kit-demo", h.context().pluginId());
         }
