@@ -61,6 +61,12 @@ plugins=$(dirname "$jar")/plugins
 for plugin in "$plugins"/*.jar; do
   put "$plugin" "/usr/lib/haste-gateway/plugins/$(basename "$plugin")" 0644
 done
+# A plugin host's class path (the API and the host only), next to the jar (daemon/target/plugin-host).
+hostjars=$(dirname "$jar")/plugin-host
+[[ -d $hostjars ]] || { echo "install: no plugin-host folder $hostjars next to the jar; build with 'mvn -B -DskipTests package'" >&2; exit 1; }
+for hostjar in "$hostjars"/*.jar; do
+  put "$hostjar" "/usr/lib/haste-gateway/plugin-host/$(basename "$hostjar")" 0644
+done
 put "$repo/deploy/package/src/deb/haste-gateway" /usr/bin/haste-gateway 0755
 put "$repo/deploy/package/src/deb/haste-op" /usr/bin/haste-op 0755
 put "$repo/deploy/demo/model/fmnist-resnet10.onnx" /usr/share/haste-gateway/models/fmnist-resnet10.onnx 0644

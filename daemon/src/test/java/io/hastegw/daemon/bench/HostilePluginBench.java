@@ -50,6 +50,10 @@ public final class HostilePluginBench {
                 + "\"setMemory\", long.class, long.class, byte.class); for (int i = 0; i < 32; i++) { long a = (Long) alloc.invoke(u,"
                 + " 64L << 20); set.invoke(u, a, 64L << 20, (byte) 1); } } catch (ReflectiveOperationException e) { throw new"
                 + " IllegalStateException(e); } } }");
+        PLUGINS.put("reaches for the daemon's classes (system class loader, its context's loader)", "for (ClassLoader l : new ClassLoader[] {"
+                + " ClassLoader.getSystemClassLoader(), context.getClass().getClassLoader() }) { try { l.loadClass(\"io.hastegw.daemon.Main\");"
+                + " throw new IllegalStateException(\"ESCAPED: loaded io.hastegw.daemon.Main through \" + l); } catch (ClassNotFoundException"
+                + " hidden) { } }");
         PLUGINS.put("writes to stdout in a loop", "while (true) { System.out.println(\"evil output \" + System.nanoTime()); }");
     }
 

@@ -35,6 +35,7 @@ class InstallScriptIT {
         String first = install();
         assertTrue(first.contains("install: create /usr/lib/haste-gateway/haste-gateway.jar (mode 0644)"), first);
         assertTrue(first.contains("install: create /usr/lib/haste-gateway/plugins/haste-plugin-top-k.jar (mode 0644)"), first);
+        assertTrue(first.contains("install: create /usr/lib/haste-gateway/plugin-host/haste-plugin-host.jar (mode 0644)"), first);
         assertTrue(first.contains("install: create /etc/haste-gateway/plugins (mode 0755, owner root: the operator's plugins)"), first);
         assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("etc/haste-gateway/plugins"))));
         assertTrue(first.contains("install: create /etc/systemd/system/haste-gateway.service (mode 0644)"), first);

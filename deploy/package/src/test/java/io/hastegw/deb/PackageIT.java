@@ -50,7 +50,8 @@ class PackageIT {
                 "./usr/lib/haste-gateway/plugins/haste-plugin-control-policies.jar", "./usr/lib/haste-gateway/plugins/haste-plugin-energy-profiles.jar",
                 "./usr/lib/haste-gateway/plugins/haste-plugin-webhook-sink.jar",
                 "./usr/lib/haste-gateway/plugins/haste-plugin-jsonl-sink.jar",
-                "./usr/lib/haste-gateway/plugins/haste-plugin-directory-source.jar", "./usr/lib/haste-gateway/plugins/haste-plugin-label-filters.jar")) {
+                "./usr/lib/haste-gateway/plugins/haste-plugin-directory-source.jar", "./usr/lib/haste-gateway/plugins/haste-plugin-label-filters.jar",
+                "./usr/lib/haste-gateway/plugin-host/haste-plugin-api.jar", "./usr/lib/haste-gateway/plugin-host/haste-plugin-host.jar")) {
             assertTrue(contents.lines().anyMatch(l -> l.endsWith(" " + path)), path + " missing:\n" + contents);
         }
         assertTrue(contents.lines().anyMatch(l -> l.startsWith("-rwxr-xr-x root/root") && l.endsWith("./usr/bin/haste-gateway")), contents);
