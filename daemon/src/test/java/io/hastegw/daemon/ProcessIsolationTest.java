@@ -189,6 +189,10 @@ class ProcessIsolationTest {
             if (i < 2) {
                 assertPredicted("after-exit-" + i);
             }
+            if (i == 0) {
+                // After its first death the plugin keeps a spare host (plugins.host.spare: after_death) for the next one.
+                awaitMetric("haste_plugin_host_spare{plugin=\"exiter\"} 1.0");
+            }
         }
         String event = quarantined("exiter");
         assertTrue(event.contains("its host process died 3 times within 600 s (plugins.host.max_deaths), "
@@ -196,6 +200,14 @@ class ProcessIsolationTest {
         assertEquals("quarantined", plugin("exiter").get("state"));
         send("exit", "exit-after");
         assertTrue(answer("exit-after").topic().endsWith("/predictions"), "the quarantined plugin is skipped");
+        awaitMetric("haste_plugin_host_spare{plugin=\"exiter\"} 0.0");
+    }
+
+    private static void awaitMetric(String line) throws InterruptedException {
+        for (int i = 0; i < 300 && !gateway.running.gateway().metrics().scrape().contains(line); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(gateway.running.gateway().metrics().scrape().contains(line), line);
     }
 
     @Test

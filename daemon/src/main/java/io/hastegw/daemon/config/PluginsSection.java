@@ -58,8 +58,35 @@ public record PluginsSection(String builtinDir, String dir, String stateDir, lon
      * @param maxRssMb     resident memory (heap, native, threads) it may use; the gateway kills a host over it
      * @param maxDeaths    deaths (exit, crash, kill by a limit, hang) within {@code deathWindowS} that quarantine the plugin
      * @param deathWindowS the window deaths are counted in, seconds
+     * @param spare        when a spare host is kept started, so that a dead host is replaced at once (null: after a death)
      */
-    public record HostLimits(int heapMb, int maxThreads, int maxRssMb, int maxDeaths, int deathWindowS) {}
+    public record HostLimits(int heapMb, int maxThreads, int maxRssMb, int maxDeaths, int deathWindowS, Spare spare) {
+        /** The spare is kept after a death (the default). */
+        public HostLimits {
+            spare = spare == null ? Spare.AFTER_DEATH : spare;
+        }
+
+        /** Limits with the default spare. */
+        public HostLimits(int heapMb, int maxThreads, int maxRssMb, int maxDeaths, int deathWindowS) {
+            this(heapMb, maxThreads, maxRssMb, maxDeaths, deathWindowS, null);
+        }
+    }
+
+    /**
+     * When a plugin host has a spare: a host process started and connected, not yet given the plugin, that replaces a
+     * dead host without a JVM start (about an idle JVM's memory, 30-40 MiB resident, while it waits).
+     */
+    public enum Spare {
+        /** Never: every restart starts a JVM (after the back-off). */
+        @com.fasterxml.jackson.annotation.JsonProperty("never")
+        NEVER,
+        /** Once the host died: a plugin that never dies costs nothing, one that died once is replaced at once next time. */
+        @com.fasterxml.jackson.annotation.JsonProperty("after_death")
+        AFTER_DEATH,
+        /** From the start: even the first death is replaced at once. */
+        @com.fasterxml.jackson.annotation.JsonProperty("always")
+        ALWAYS
+    }
 
     /** Where the ledger and quarantine are kept: {@code state_dir}, else systemd's {@code STATE_DIRECTORY} (its first entry) in {@code env}. */
     public java.util.Optional<java.nio.file.Path> stateFolder(Map<String, String> env) {

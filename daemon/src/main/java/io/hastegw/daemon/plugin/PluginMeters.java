@@ -20,6 +20,8 @@ final class PluginMeters {
         p.process().ifPresent(proc -> {
             Gauge.builder("haste_plugin_host_deaths", proc::deaths).description("times a plugin's host process died (exit, crash, a limit, a hang)")
                     .tag("plugin", id).register(registry);
+            Gauge.builder("haste_plugin_host_spare", () -> proc.hasSpare() ? 1 : 0).description("1 while a spare host process is ready to "
+                    + "replace the plugin's host (plugins.host.spare)").tag("plugin", id).register(registry);
             Gauge.builder("haste_plugin_host_output_dropped_lines", proc::droppedLines).description("lines of a plugin host's stdout and "
                     + "stderr not logged (over the rate limit)").tag("plugin", id).register(registry);
         });

@@ -1,21 +1,13 @@
 package io.hastegw.daemon.plugin;
 
 import io.hastegw.daemon.config.PluginsSection;
-import io.hastegw.pluginhost.HostMain;
 import io.hastegw.pluginhost.Link;
 import io.hastegw.pluginhost.Op;
 import io.hastegw.pluginhost.Requests;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,13 +17,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One operator plugin's host process ({@code isolation: process}) and its supervision: it
- * launches the host JVM ({@link HostMain}) with the API and host classes only, its own heap and
+ * launches the host JVM ({@link HostSpawner}) with the API and host classes only, its own heap and
  * {@code -XX:+ExitOnOutOfMemoryError}, connects over a Unix socket in a private folder, and
  * replays the plugin's set-up ({@link Setup}) on every new host. A host that ends (exit, halt,
  * crash, heap exhausted), that the watchdog kills (threads or resident memory over the limits
  * in /proc, or {@code maxStuck} calls still running past their budget) is a death: its waiting
  * calls fail at once with the cause, it is restarted with back-off, and the
- * {@code maxDeaths}-th death within the window ends it for good ({@link Deaths#quarantine}).
+ * {@code maxDeaths}-th death within the window ends it for good ({@link Deaths#quarantine}). A spare host
+ * ({@code plugins.host.spare}) replaces a dead one without a JVM start.
  */
 final class PluginProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PluginProcess.class);
@@ -63,7 +56,6 @@ final class PluginProcess implements AutoCloseable {
     private final String id;
     private final PluginsSection.HostLimits limits;
     private final int maxStuck;
-    private final Path folder;
     private final ScheduledExecutorService supervisor;
     private final Service service;
     private final Deaths deaths;
@@ -71,6 +63,11 @@ final class PluginProcess implements AutoCloseable {
     private final Deque<Long> deathTimes = new ArrayDeque<>();
     private final Set<Integer> overdue = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicLong deathCount = new java.util.concurrent.atomic.AtomicLong();
+    private final HostSpawner spawner;
+    /** The requests of each host started (the serving one, the spare), by process. */
+    private final java.util.Map<Process, Requests> requestsOf = new ConcurrentHashMap<>();
+    /** A host started and connected, waiting to replace the serving one (plugins.host.spare); guarded by this. */
+    private HostSpawner.Spawned spare;
     private Setup setup;
     private Process process;
     private Requests requests;
@@ -87,11 +84,11 @@ final class PluginProcess implements AutoCloseable {
         this.id = id;
         this.limits = limits;
         this.maxStuck = maxStuck;
-        this.folder = folder;
         this.supervisor = supervisor;
         this.service = service;
         this.deaths = deaths;
         this.output = new HostOutput(id);
+        this.spawner = new HostSpawner(limits, folder, supervisor, output);
         this.watchdog = supervisor.scheduleWithFixedDelay(this::watch, WATCH_MS, WATCH_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -103,6 +100,9 @@ final class PluginProcess implements AutoCloseable {
         } catch (Exception e) {
             close();
             throw e;
+        }
+        if (limits.spare() == PluginsSection.Spare.ALWAYS) {
+            prepareSpare();
         }
     }
 
@@ -150,6 +150,11 @@ final class PluginProcess implements AutoCloseable {
         return process == null ? -1 : process.pid();
     }
 
+    /** Whether a spare host is ready. */
+    synchronized boolean hasSpare() {
+        return spare != null;
+    }
+
     /** Deaths of its hosts so far. */
     long deaths() {
         return deathCount.get();
@@ -160,71 +165,61 @@ final class PluginProcess implements AutoCloseable {
         return output.dropped();
     }
 
+    /** Starts a host (the spare when one is ready) and brings it to the plugin's state; it serves from then on. */
     private void launch() throws Exception {
-        Path socket = folder.resolve("host.sock");
-        Files.deleteIfExists(socket);
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            server.bind(UnixDomainSocketAddress.of(socket));
-            Process p = new ProcessBuilder(command(socket)).redirectErrorStream(true).start();
-            output.follow(p.getInputStream());
-            SocketChannel channel = accept(server, p);
-            Link l = Link.of(channel);
-            Requests r = new Requests(l);
-            synchronized (this) {
-                process = p;
-            }
-            Thread reader = new Thread(() -> read(p, l, r), "plugin-" + id + "-link");
-            reader.setDaemon(true);
-            reader.start();
-            try {
-                setup.replay(r);
-            } catch (Exception e) {
-                p.destroyForcibly();
-                throw e;
-            }
-            synchronized (this) {
-                requests = r;
-                notifyAll();
-            }
-            LOG.info("plugin {}: host process {} started", id, p.pid());
-        } finally {
-            Files.deleteIfExists(socket);
+        HostSpawner.Spawned s;
+        synchronized (this) {
+            s = spare;
+            spare = null;
         }
-    }
-
-    /** The host's connection, or a failure when it ends or does not connect within {@link #START_MS}. */
-    private SocketChannel accept(ServerSocketChannel server, Process p) throws IOException {
-        var timer = supervisor.schedule(() -> {
-            p.destroyForcibly();
-            closeQuietly(server);
-        }, START_MS, TimeUnit.MILLISECONDS);
-        p.onExit().thenRun(() -> closeQuietly(server));
-        try {
-            return server.accept();
-        } catch (IOException e) {
-            throw new IOException("its host process did not connect (" + (p.isAlive() ? "no connection in " + START_MS + " ms"
-                    : "it ended with status " + p.exitValue() + output.last()) + ")", e);
-        } finally {
-            timer.cancel(false);
+        if (s == null || !s.process().isAlive()) {
+            s = connected(spawner.spawn());
         }
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
+        Process p = s.process();
+        synchronized (this) {
+            process = p;
+        }
         try {
-            c.close();
+            setup.replay(requestsOf.get(p));
         } catch (Exception e) {
-            // closing to wake a waiting accept
+            p.destroyForcibly();
+            throw e;
         }
+        synchronized (this) {
+            requests = requestsOf.get(p);
+            notifyAll();
+        }
+        LOG.info("plugin {}: host process {} started", id, p.pid());
     }
 
-    /** The host's command line: this JVM's java, the heap limit, the API and host classes only. */
-    private List<String> command(Path socket) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of("-Xmx" + limits.heapMb() + "m", "-Xss512k", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:MaxDirectMemorySize=" + limits.heapMb() + "m",
-                "-Djava.io.tmpdir=" + folder, "-cp", HostClassPath.of(), HostMain.class.getName(), socket.toString()));
-        return cmd;
+    /** Reads {@code s}'s messages from now on (its answers, its requests, its end). */
+    private HostSpawner.Spawned connected(HostSpawner.Spawned s) {
+        Requests r = new Requests(s.link());
+        requestsOf.put(s.process(), r);
+        Thread reader = new Thread(() -> read(s.process(), s.link(), r), "plugin-" + id + "-link");
+        reader.setDaemon(true);
+        reader.start();
+        return s;
+    }
+
+    /** Starts a spare host in the background, unless one is ready or the plugin is closed. */
+    private void prepareSpare() {
+        Thread t = new Thread(() -> {
+            try {
+                HostSpawner.Spawned s = connected(spawner.spawn());
+                synchronized (this) {
+                    if (!closed && spare == null) {
+                        spare = s;
+                        return;
+                    }
+                }
+                s.process().destroyForcibly();
+            } catch (IOException e) {
+                LOG.warn("plugin {}: its spare host did not start: {}", id, e.getMessage());
+            }
+        }, "plugin-" + id + "-spare");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Reads the host's messages until its connection ends, then handles its death. */
@@ -253,6 +248,13 @@ final class PluginProcess implements AutoCloseable {
         String why = p.isAlive() ? "its connection ended (" + cause + ")" : exit(p.exitValue());
         r.end(new IOException(why));
         l.close();
+        requestsOf.remove(p);
+        synchronized (this) {
+            if (spare != null && spare.process() == p) {
+                spare = null; // a spare that ended is no death of the plugin's: the next restart starts a JVM
+                return;
+            }
+        }
         died(p, why);
     }
 
@@ -306,7 +308,12 @@ final class PluginProcess implements AutoCloseable {
             return;
         }
         deaths.died(why, inWindow);
-        long backoff = Math.min(10_000, 250L << Math.min(6, inWindow - 1));
+        boolean warm;
+        synchronized (this) {
+            warm = spare != null;
+        }
+        // A spare replaces the host at once; a cold start waits out the back-off (0.25 s, doubling per death in the window).
+        long backoff = warm ? 0 : Math.min(10_000, 250L << Math.min(6, inWindow - 1));
         supervisor.schedule(this::restart, backoff, TimeUnit.MILLISECONDS);
     }
 
@@ -319,6 +326,9 @@ final class PluginProcess implements AutoCloseable {
         } catch (Exception e) {
             // A host that ended during its set-up is a death like any other: counted, restarted or quarantined.
             LOG.error("plugin {}: its host process did not restart: {}", id, e.getMessage());
+        }
+        if (limits.spare() != PluginsSection.Spare.NEVER) {
+            prepareSpare();
         }
     }
 
@@ -371,14 +381,20 @@ final class PluginProcess implements AutoCloseable {
     @Override
     public void close() {
         Process p;
+        HostSpawner.Spawned s;
         synchronized (this) {
             closed = true;
             p = process;
+            s = spare;
+            spare = null;
             notifyAll();
         }
         watchdog.cancel(false);
         if (p != null) {
             p.destroyForcibly();
+        }
+        if (s != null) {
+            s.process().destroyForcibly();
         }
     }
 }
