@@ -36,7 +36,7 @@ class PluginGatewayTest {
     private static final int MAX_FAILURES = 3;
     private static final int BUDGET_MS = 500;
     private static final List<String> ENABLED = List.of("relabel", "old-api", "missing-class", "bad-init", "thrower", "breaker", "sleeper",
-            "alternator", "stubborn", "lib-a", "lib-b");
+            "alternator", "slowpoke", "stubborn", "lib-a", "lib-b");
     private static Path dir;
     private static GatewayFixture gateway;
     private static MqttTestClient client;
@@ -60,6 +60,9 @@ class PluginGatewayTest {
                 List.of());
         TestPlugins.postProcessor(plugins.resolve("alternator.jar"), "alternator",
                 "if (frame.cameraId().equals(\"alt\")) throw new IllegalStateException(\"odd\"); return labels;", List.of());
+        TestPlugins.postProcessor(plugins.resolve("slowpoke.jar"), "slowpoke",
+                "if (frame.cameraId().equals(\"slow\")) { try { Thread.sleep(5_000); } catch (InterruptedException e) {"
+                        + " Thread.currentThread().interrupt(); } } return labels;", List.of());
         // Ignores interrupts for 15 s: its threads cannot be taken back.
         TestPlugins.postProcessor(plugins.resolve("stubborn.jar"), "stubborn",
                 "if (frame.cameraId().equals(\"stuck\")) { long end = System.nanoTime() + 15_000_000_000L; while (System.nanoTime() < end) {"
@@ -247,6 +250,28 @@ class PluginGatewayTest {
             assertEquals("predictions", lastLeaf(answer("between-" + i)));
         }
         assertDisabledAndSkipped("alternator", "alt");
+    }
+
+    /**
+     * Overrunning its budget on one camera while the other cameras' calls succeed never makes
+     * max_failures of its last failure_window calls; plugins.max_overruns_per_minute (3) does.
+     */
+    @Test
+    void aStageOverrunningOnOneCameraAmongBusyOnesIsDisabledByItsOverrunsPerMinute() throws Exception {
+        String late = "post-processor 'step' of plugin 'slowpoke' did not return within " + BUDGET_MS + " ms (plugins.stage_timeout_ms)";
+        for (int i = 0; i < 3; i++) {
+            send("slow", "slow-" + i);
+            assertEquals(late, answer("slow-" + i).json().get("message"));
+            for (int j = 0; i < 2 && j < 10; j++) {
+                send("cam", "busy-" + i + "-" + j);
+                assertEquals("predictions", lastLeaf(answer("busy-" + i + "-" + j)));
+            }
+        }
+        assertEquals("plugin 'slowpoke' disabled: 3 of its calls ran past plugins.stage_timeout_ms within 60 s (plugins.max_overruns_per_minute), "
+                + "the last: " + late, disabled("slowpoke"));
+        send("slow", "slow-after");
+        bestLabel(answer("slow-after"));
+        assertEquals("disabled", pluginState("slowpoke"));
     }
 
     /**

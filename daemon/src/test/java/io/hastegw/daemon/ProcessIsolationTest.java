@@ -1,6 +1,7 @@
 package io.hastegw.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
 @Tag("broker")
 class ProcessIsolationTest {
     private static final int BUDGET_MS = 3000;
-    private static final List<String> PLUGINS = List.of("relabel", "thrower", "exiter", "hog", "spawner", "stubborn", "copier", "chatty");
+    private static final Path CPU_CGROUPS = Path.of("/sys/fs/cgroup/cpu");
+    private static final List<String> PLUGINS = List.of("relabel", "thrower", "exiter", "hog", "spawner", "stubborn", "copier", "chatty", "offheap");
     private static Path dir;
     private static GatewayFixture gateway;
     private static MqttTestClient client;
@@ -54,6 +56,15 @@ class ProcessIsolationTest {
         TestPlugins.postProcessor(plugins.resolve("stubborn.jar"), "stubborn",
                 "if (frame.cameraId().equals(\"stuck\")) { long end = System.nanoTime() + 60_000_000_000L; while (System.nanoTime() < end) {"
                         + " try { Thread.sleep(100); } catch (InterruptedException ignored) { } } } return labels;", List.of());
+        // Allocates native memory, 64 MiB at a time, up to 1 GiB (more than plugins.host.max_rss_mb 384).
+        TestPlugins.postProcessor(plugins.resolve("offheap.jar"), "offheap",
+                "if (frame.cameraId().equals(\"native\")) { try { java.lang.reflect.Field f = Class.forName(\"sun.misc.Unsafe\")"
+                        + ".getDeclaredField(\"theUnsafe\"); f.setAccessible(true); Object u = f.get(null); java.lang.reflect.Method alloc ="
+                        + " u.getClass().getMethod(\"allocateMemory\", long.class); java.lang.reflect.Method set = u.getClass().getMethod("
+                        + "\"setMemory\", long.class, long.class, byte.class); for (int i = 0; i < 16; i++) { long a = (Long) alloc.invoke(u,"
+                        + " 64L << 20); set.invoke(u, a, 64L << 20, (byte) 1); } } catch (java.lang.reflect.InvocationTargetException e) {"
+                        + " throw (Error) e.getCause(); } catch (ReflectiveOperationException e) { throw new IllegalStateException(e); } }"
+                        + " return labels;", List.of());
         TestPlugins.plugin(plugins.resolve("copier.jar"), "copier", "test.copier.P", Map.of("test.copier.P", """
                 package test.copier;
                 import io.hastegw.plugin.api.*;
@@ -105,6 +116,12 @@ class ProcessIsolationTest {
         client.close();
         gateway.close();
         TestPlugins.deleteTree(dir);
+        if (Files.isDirectory(CPU_CGROUPS)) {
+            try (var groups = Files.list(CPU_CGROUPS)) {
+                assertEquals(List.of(), groups.map(g -> g.getFileName().toString()).filter(n -> n.startsWith("haste-" + ProcessHandle.current().pid() + "-"))
+                        .toList(), "the plugins' cgroups are removed when the gateway stops");
+            }
+        }
     }
 
     private static String topic(String leaf) {
@@ -201,6 +218,70 @@ class ProcessIsolationTest {
         send("exit", "exit-after");
         assertTrue(answer("exit-after").topic().endsWith("/predictions"), "the quarantined plugin is skipped");
         awaitMetric("haste_plugin_host_spare{plugin=\"exiter\"} 0.0");
+    }
+
+    /**
+     * Hosts run at plugins.host.nice (10): a plugin spinning on the CPU yields it to the gateway's
+     * inference; their data limit (RLIMIT_DATA) is plugins.host.max_rss_mb (384 MiB).
+     */
+    @Test
+    void hostsRunAtTheirNicenessAndDataLimit() throws Exception {
+        List<Long> hosts = ProcessHandle.current().descendants()
+                .filter(h -> h.info().commandLine().orElse("").contains("io.hastegw.pluginhost.HostMain")).map(ProcessHandle::pid).toList();
+        assertFalse(hosts.isEmpty(), "no host process found");
+        assertEquals(List.of(10L), hosts.stream().map(ProcessIsolationTest::niceOf).distinct().toList());
+        assertEquals(List.of("Max data size             402653184            402653184            bytes     "),
+                hosts.stream().map(ProcessIsolationTest::dataLimitOf).distinct().toList());
+    }
+
+    /** Where the gateway can write its cgroup (here: cgroup v1's cpu hierarchy, as root), a plugin's hosts share a group of their own with its quota. */
+    @Test
+    void aPluginsHostsShareACpuGroupOfTheirOwnCappedAtCpuPercent() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(CPU_CGROUPS), "no writable cgroup v1 cpu hierarchy here");
+        Path group;
+        try (var groups = Files.list(CPU_CGROUPS)) {
+            group = groups.filter(g -> g.getFileName().toString().startsWith("haste-" + ProcessHandle.current().pid() + "-relabel-")).findFirst()
+                    .orElseThrow();
+        }
+        assertEquals("50000", Files.readString(group.resolve("cpu.cfs_quota_us")).strip());
+        List<String> members = Files.readAllLines(group.resolve("cgroup.procs"));
+        assertEquals(1, members.size(), "the relabel plugin's one host: " + members);
+        assertTrue(ProcessHandle.of(Long.parseLong(members.get(0))).orElseThrow().info().commandLine().orElse("").contains("HostMain"));
+    }
+
+    /**
+     * A native allocation past the data limit fails in the plugin (its frame answered with the
+     * error) instead of growing until the watchdog sees it; the host then ends (status 4), which
+     * frees what the plugin held, and is restarted.
+     */
+    @Test
+    void aNativeAllocationPastTheDataLimitFailsInThePluginAndItsHostEnds() throws Exception {
+        send("native", "native-1");
+        assertEquals("post-processor 'step' of plugin 'offheap' failed: java.lang.OutOfMemoryError: Unable to allocate 67108864 bytes",
+                answer("native-1").json().get("message"));
+        awaitMetric("haste_plugin_host_deaths{plugin=\"offheap\"} 1.0");
+        assertPredicted("after-native");
+        send("native", "native-2");
+        assertEquals("post-processor 'step' of plugin 'offheap' failed: java.lang.OutOfMemoryError: Unable to allocate 67108864 bytes",
+                answer("native-2").json().get("message"), "the restarted host runs the plugin again");
+    }
+
+    private static String dataLimitOf(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc", String.valueOf(pid), "limits")).stream().filter(l -> l.startsWith("Max data size"))
+                    .findFirst().orElse("none");
+        } catch (java.io.IOException e) {
+            return "ended";
+        }
+    }
+
+    private static long niceOf(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+        } catch (java.io.IOException e) {
+            return -1; // ended meanwhile
+        }
     }
 
     private static void awaitMetric(String line) throws InterruptedException {

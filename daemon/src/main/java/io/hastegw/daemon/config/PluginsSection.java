@@ -15,13 +15,15 @@ import java.util.Map;
  * @param failureWindow  how many of a plugin's latest calls are weighed
  * @param maxStuckCalls  how many calls of an operator plugin may still run past their time budget (ignoring the
  *                       interrupt) before its further calls fail at once: a hanging plugin cannot hold the shared workers
+ * @param maxOverrunsPerMinute calls of a plugin past {@code stageTimeoutMs} within any 60 s that disable it, however
+ *                       many of its other calls succeed (each held a worker for the whole budget)
  * @param sinkQueue      predictions waiting per sink; beyond it the sink's predictions are dropped and counted
  * @param host           the limits of a plugin host process ({@code isolation: process})
  * @param settings       per plugin id: whether it is enabled (built-in ones are unless set false; the operator's only
  *                       when set true) and its configuration
  */
 public record PluginsSection(String builtinDir, String dir, String stateDir, long stageTimeoutMs, int maxFailures, int failureWindow, int maxStuckCalls,
-                             int sinkQueue, HostLimits host, Map<String, PluginSettings> settings) {
+                             int maxOverrunsPerMinute, int sinkQueue, HostLimits host, Map<String, PluginSettings> settings) {
     /** Copies the settings (none: an empty map). */
     public PluginsSection {
         settings = settings == null ? Map.of() : Map.copyOf(settings);
@@ -59,16 +61,22 @@ public record PluginsSection(String builtinDir, String dir, String stateDir, lon
      * @param maxDeaths    deaths (exit, crash, kill by a limit, hang) within {@code deathWindowS} that quarantine the plugin
      * @param deathWindowS the window deaths are counted in, seconds
      * @param spare        when a spare host is kept started, so that a dead host is replaced at once (null: after a death)
+     * @param nice         the niceness a host runs at (0-19, null: 10): a plugin that spins yields the CPU to inference
+     * @param cpuPercent   the CPU its hosts may use together, percent of one core, where the gateway can give the plugin
+     *                     a cgroup of its own (null: 50; 0: no cgroup)
      */
-    public record HostLimits(int heapMb, int maxThreads, int maxRssMb, int maxDeaths, int deathWindowS, Spare spare) {
-        /** The spare is kept after a death (the default). */
+    public record HostLimits(int heapMb, int maxThreads, int maxRssMb, int maxDeaths, int deathWindowS, Spare spare, Integer nice,
+                             Integer cpuPercent) {
+        /** The spare is kept after a death, the niceness is 10, the CPU 50 % of a core (the defaults). */
         public HostLimits {
             spare = spare == null ? Spare.AFTER_DEATH : spare;
+            nice = nice == null ? 10 : nice;
+            cpuPercent = cpuPercent == null ? 50 : cpuPercent;
         }
 
-        /** Limits with the default spare. */
+        /** Limits with the default spare and niceness. */
         public HostLimits(int heapMb, int maxThreads, int maxRssMb, int maxDeaths, int deathWindowS) {
-            this(heapMb, maxThreads, maxRssMb, maxDeaths, deathWindowS, null);
+            this(heapMb, maxThreads, maxRssMb, maxDeaths, deathWindowS, null, null, null);
         }
     }
 
@@ -104,6 +112,7 @@ public record PluginsSection(String builtinDir, String dir, String stateDir, lon
         c.check(failureWindow >= maxFailures && failureWindow <= 10_000, "plugins.failure_window", "plugins.max_failures to 10000",
                 failureWindow);
         c.check(maxStuckCalls >= 1 && maxStuckCalls <= 64, "plugins.max_stuck_calls", "1 to 64", maxStuckCalls);
+        c.check(maxOverrunsPerMinute >= 1 && maxOverrunsPerMinute <= 100_000, "plugins.max_overruns_per_minute", "1 to 100000", maxOverrunsPerMinute);
         c.check(host != null && host.heapMb() >= 16 && host.heapMb() <= 65_536, "plugins.host.heap_mb", "16 to 65536",
                 host == null ? null : host.heapMb());
         c.check(host != null && host.maxThreads() >= 8 && host.maxThreads() <= 10_000, "plugins.host.max_threads", "8 to 10000",
@@ -113,6 +122,9 @@ public record PluginsSection(String builtinDir, String dir, String stateDir, lon
         c.check(host != null && host.maxDeaths() >= 1 && host.maxDeaths() <= 1000, "plugins.host.max_deaths", "1 to 1000",
                 host == null ? null : host.maxDeaths());
         c.check(host != null && host.deathWindowS() >= 1, "plugins.host.death_window_s", "1 or more", host == null ? null : host.deathWindowS());
+        c.check(host != null && host.nice() >= 0 && host.nice() <= 19, "plugins.host.nice", "0 to 19", host == null ? null : host.nice());
+        c.check(host != null && host.cpuPercent() >= 0 && host.cpuPercent() <= 6400, "plugins.host.cpu_percent", "0 (no cap) to 6400",
+                host == null ? null : host.cpuPercent());
         c.check(sinkQueue >= 1 && sinkQueue <= 1_000_000, "plugins.sink_queue", "1 to 1000000", sinkQueue);
         settings.forEach((id, p) -> c.check(p != null, "plugins.settings." + id, "an object with enabled and config", null));
         c.check(!settings.containsKey("mqtt-sink"), "plugins.settings.mqtt-sink",

@@ -10,10 +10,11 @@ import io.hastegw.daemon.config.PluginsSection;
  * @param window        how many of its latest calls are weighed ({@code plugins.failure_window})
  * @param maxStuck      how many of an isolated plugin's calls may still run past their budget (they ignored the interrupt)
  *                      before further calls fail at once ({@code plugins.max_stuck_calls})
+ * @param maxOverruns   calls past the budget within any 60 s that disable it ({@code plugins.max_overruns_per_minute})
  */
-record GuardLimits(long budgetMs, int maxFailures, int window, int maxStuck) {
+record GuardLimits(long budgetMs, int maxFailures, int window, int maxStuck, int maxOverruns) {
     /** The limits the configuration sets. */
     static GuardLimits of(PluginsSection plugins) {
-        return new GuardLimits(plugins.stageTimeoutMs(), plugins.maxFailures(), plugins.failureWindow(), plugins.maxStuckCalls());
+        return new GuardLimits(plugins.stageTimeoutMs(), plugins.maxFailures(), plugins.failureWindow(), plugins.maxStuckCalls(), plugins.maxOverrunsPerMinute());
     }
 }

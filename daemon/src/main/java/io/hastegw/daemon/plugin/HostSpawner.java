@@ -25,17 +25,26 @@ final class HostSpawner {
     /** A host started and connected, not yet given the plugin. */
     record Spawned(Process process, Link link) {}
 
+    /** nice(1), which runs the host's JVM in its own process (exec: the pid stays the JVM's). */
+    private static final Path NICE = Path.of("/usr/bin/nice");
+    /** prlimit(1) (util-linux), which sets the host's data limit before it runs the JVM (exec, as nice). */
+    private static final Path PRLIMIT = Path.of("/usr/bin/prlimit");
+
     private final PluginsSection.HostLimits limits;
     private final Path folder;
     private final ScheduledExecutorService supervisor;
     private final HostOutput output;
     private final AtomicInteger sockets = new AtomicInteger();
+    private final java.util.Optional<HostCgroup> cgroup;
 
     /**
      * @param folder     a private folder (0700) for the sockets
      * @param supervisor times out a host that does not connect
+     * @param cgroup     the plugin's CPU cgroup each host is moved into as it starts, if it has one
      */
-    HostSpawner(PluginsSection.HostLimits limits, Path folder, ScheduledExecutorService supervisor, HostOutput output) {
+    HostSpawner(PluginsSection.HostLimits limits, Path folder, ScheduledExecutorService supervisor, HostOutput output,
+                java.util.Optional<HostCgroup> cgroup) {
+        this.cgroup = cgroup;
         this.limits = limits;
         this.folder = folder;
         this.supervisor = supervisor;
@@ -52,9 +61,30 @@ final class HostSpawner {
             server.bind(UnixDomainSocketAddress.of(socket));
             Process p = new ProcessBuilder(command(socket)).redirectErrorStream(true).start();
             output.follow(p.getInputStream());
-            return new Spawned(p, Link.of(accept(server, p)));
+            SocketChannel channel = accept(server, p);
+            // Capped once connected: the JVM's start, which the quota would slow, is over, and the plugin's code (loaded
+            // on INIT, which comes next) has not run.
+            try {
+                capped(p);
+            } catch (IOException e) {
+                closeQuietly(channel);
+                throw e;
+            }
+            return new Spawned(p, Link.of(channel));
         } finally {
             Files.deleteIfExists(socket);
+        }
+    }
+
+    /** Moves the new host into the plugin's cgroup; a host that cannot be moved is not started. */
+    private void capped(Process p) throws IOException {
+        if (cgroup.isPresent()) {
+            try {
+                cgroup.get().add(p.pid());
+            } catch (IOException e) {
+                p.destroyForcibly();
+                throw new IOException("its host process could not join the plugin's cgroup " + cgroup.get().dir() + ": " + e.getMessage(), e);
+            }
         }
     }
 
@@ -83,9 +113,22 @@ final class HostSpawner {
         }
     }
 
-    /** The host's command line: this JVM's java, the heap limit, the API and host classes only. */
+    /**
+     * The host's command line: its writable private memory (RLIMIT_DATA: heap, malloc, native
+     * allocations, thread stacks) capped at {@code plugins.host.max_rss_mb} through prlimit(1), so
+     * that a native allocation past it fails in the plugin instead of growing until the watchdog
+     * kills the host; at {@code plugins.host.nice} through nice(1) (each when there is one); this
+     * JVM's java, the heap limit, the API and host classes only.
+     */
     private List<String> command(Path socket) {
         List<String> cmd = new ArrayList<>();
+        if (Files.isExecutable(PRLIMIT)) {
+            long bytes = (long) limits.maxRssMb() << 20;
+            cmd.addAll(List.of(PRLIMIT.toString(), "--data=" + bytes + ":" + bytes));
+        }
+        if (limits.nice() > 0 && Files.isExecutable(NICE)) {
+            cmd.addAll(List.of(NICE.toString(), "-n", String.valueOf(limits.nice())));
+        }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of("-Xmx" + limits.heapMb() + "m", "-Xss512k", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:MaxDirectMemorySize=" + limits.heapMb() + "m",

@@ -16,7 +16,10 @@ import java.util.function.Consumer;
  * which is a stage's legitimate answer), overruns its time budget or finds the plugin busy is a
  * failure: counted, and when {@code maxFailures} of its last {@code window} calls failed (a
  * failure rate, not only failures in a row: a plugin failing on every other frame is caught
- * too), the plugin is disabled and its stages are skipped from then on. An <em>isolated</em>
+ * too), the plugin is disabled and its stages are skipped from then on. Calls past the budget
+ * are weighed on their own as well: {@code maxOverruns} of them within any 60 s disable the
+ * plugin however many of its other calls succeed (each held a worker for the whole budget; a
+ * plugin slow on one camera of many is not hidden by the other cameras' calls). An <em>isolated</em>
  * plugin's calls (the operator's plugins) run on the plugin's own threads: one that hangs is
  * interrupted and abandoned there, and its caller gets its answer at the budget. A call that
  * ignores the interrupt keeps running, counted as stuck ({@link #stuck()}); while
@@ -30,6 +33,7 @@ final class PluginGuard {
     private static final int RUNNING = 0;
     private static final int DONE = 1;
     private static final int ABANDONED = 2;
+    private static final long OVERRUN_WINDOW_NS = 60_000_000_000L;
     private final String id;
     private final boolean isolated;
     private final ExecutorService calls;
@@ -41,6 +45,8 @@ final class PluginGuard {
     private int next;
     private int failedInWindow;
     private long outcomes;
+    /** When its latest calls past the budget failed (nanoTime), at most {@code limits.maxOverruns()}; guarded by this. */
+    private final java.util.ArrayDeque<Long> overruns = new java.util.ArrayDeque<>();
     private final AtomicLong failures = new AtomicLong();
     /** Isolated calls whose caller gave up on them (timed out) and that still run. */
     private final AtomicInteger stuck = new AtomicInteger();
@@ -199,8 +205,21 @@ final class PluginGuard {
         if (failed >= limits.maxFailures()) {
             disable(failed + " of its last " + Math.min(outcomes(), limits.window()) + " calls failed (plugins.max_failures, plugins.failure_window), "
                     + "the last: " + message);
+        } else if (reason == PluginFailure.Reason.TIMED_OUT && overrun() >= limits.maxOverruns()) {
+            disable(limits.maxOverruns() + " of its calls ran past plugins.stage_timeout_ms within 60 s (plugins.max_overruns_per_minute), "
+                    + "the last: " + message);
         }
         return new PluginFailure(reason, message, cause);
+    }
+
+    /** Records a call past the budget now; returns how many there were within the last 60 s. */
+    private synchronized int overrun() {
+        long now = System.nanoTime();
+        overruns.addLast(now);
+        while (now - overruns.peekFirst() > OVERRUN_WINDOW_NS || overruns.size() > limits.maxOverruns()) {
+            overruns.removeFirst();
+        }
+        return overruns.size();
     }
 
     /** Records one call's outcome; returns the failures among the last {@code window} calls. */

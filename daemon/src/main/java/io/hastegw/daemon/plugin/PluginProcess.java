@@ -64,6 +64,7 @@ final class PluginProcess implements AutoCloseable {
     private final Set<Integer> overdue = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicLong deathCount = new java.util.concurrent.atomic.AtomicLong();
     private final HostSpawner spawner;
+    private final java.util.Optional<HostCgroup> cgroup;
     /** The requests of each host started (the serving one, the spare), by process. */
     private final java.util.Map<Process, Requests> requestsOf = new ConcurrentHashMap<>();
     /** A host started and connected, waiting to replace the serving one (plugins.host.spare); guarded by this. */
@@ -88,8 +89,35 @@ final class PluginProcess implements AutoCloseable {
         this.service = service;
         this.deaths = deaths;
         this.output = new HostOutput(id);
-        this.spawner = new HostSpawner(limits, folder, supervisor, output);
+        this.cgroup = cgroup(id, limits);
+        this.spawner = new HostSpawner(limits, folder, supervisor, output, cgroup);
         this.watchdog = supervisor.scheduleWithFixedDelay(this::watch, WATCH_MS, WATCH_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The plugin's CPU cgroup ({@code plugins.host.cpu_percent}), where one can be made; says in the log what caps it. */
+    private static java.util.Optional<HostCgroup> cgroup(String id, PluginsSection.HostLimits limits) {
+        if (limits.cpuPercent() == 0) {
+            return java.util.Optional.empty();
+        }
+        java.util.List<String> self;
+        try {
+            self = java.nio.file.Files.readAllLines(Path.of("/proc/self/cgroup"));
+        } catch (IOException e) {
+            self = java.util.List.of();
+        }
+        long pid = ProcessHandle.current().pid();
+        // Unique per plugin process: one JVM may run several gateways (tests, list-plugins), and closing a group ends its members.
+        String name = "haste-" + pid + "-" + id + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        java.util.Optional<HostCgroup> g = HostCgroup.create(Path.of("/sys/fs/cgroup"), self, pid, name, limits.cpuPercent(),
+                why -> LOG.warn("plugin {}: its CPU is not capped (plugins.host.cpu_percent), its hosts run at niceness {} only: {}", id,
+                        limits.nice(), why));
+        g.ifPresent(c -> LOG.info("plugin {}: its hosts share the cgroup {}, {} % of one core", id, c.dir(), limits.cpuPercent()));
+        return g;
+    }
+
+    /** The folder of the plugin's CPU cgroup, if it has one. */
+    java.util.Optional<Path> cgroupDir() {
+        return cgroup.map(HostCgroup::dir);
     }
 
     /** Starts the first host and runs {@code s} on it; a failure here ends the host (the plugin is refused). */
@@ -272,6 +300,7 @@ final class PluginProcess implements AutoCloseable {
         String what = switch (status) {
             case 0 -> "it exited with status 0 (System.exit(0))";
             case 3 -> "its heap (plugins.host.heap_mb) was exhausted (exit status 3)";
+            case io.hastegw.pluginhost.HostMain.EXIT_OUT_OF_MEMORY -> "its memory outside the heap (the data limit, plugins.host.max_rss_mb) ran out (exit status 4)";
             case 137 -> "it was killed (SIGKILL)";
             default -> "it exited with status " + status;
         };
@@ -395,6 +424,16 @@ final class PluginProcess implements AutoCloseable {
         }
         if (s != null) {
             s.process().destroyForcibly();
+        }
+        cgroup.ifPresent(this::removeOnceEmpty);
+    }
+
+    /** Removes the plugin's cgroup, its hosts ended. */
+    private void removeOnceEmpty(HostCgroup g) {
+        try {
+            g.close();
+        } catch (IOException e) {
+            LOG.warn("plugin {}: its cgroup {} was not removed: {}", id, g.dir(), e.getMessage());
         }
     }
 }

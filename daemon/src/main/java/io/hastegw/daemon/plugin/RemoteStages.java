@@ -50,13 +50,14 @@ final class RemoteStages {
 
     /** A stage {@code key} ({@code decoder:jpeg}) of the host behind {@code process}, called within {@code budgetMs}. */
     record Remote(PluginProcess process, String key, long budgetMs) {
-        /** Request {@code op} naming this stage first, then what {@code args} writes. */
+        /** Request {@code op} naming this stage first, then what {@code args} writes (and its tail, when {@link Link.Tailed}). */
         <T> T call(Op op, Link.Body args, Requests.Reader<T> reader) throws FrameRejectedException {
+            Link.Body head = out -> {
+                Wire.string(out, key);
+                args.write(out);
+            };
             try {
-                return process.call(op, out -> {
-                    Wire.string(out, key);
-                    args.write(out);
-                }, reader, budgetMs);
+                return process.call(op, args instanceof Link.Tailed t ? new Link.Tailed(head, t.tail()) : head, reader, budgetMs);
             } catch (Requests.Failed e) {
                 if (e.failure() == Op.Failure.REJECTED) {
                     throw new FrameRejectedException(rejectReason(e.detail()), e.getMessage());
@@ -107,10 +108,8 @@ final class RemoteStages {
 
         @Override
         public Image decode(byte[] payload, String format) throws FrameRejectedException {
-            return remote.call(Op.DECODE, out -> {
-                Wire.bytes(out, payload);
-                Wire.string(out, format);
-            }, ApiWire::image);
+            // The payload goes as the message's tail: written from this array, read into the decoder's (one copy).
+            return remote.call(Op.DECODE, new Link.Tailed(out -> Wire.string(out, format), payload), ApiWire::image);
         }
     }
 

@@ -54,12 +54,18 @@ public final class HostilePluginBench {
                 + " ClassLoader.getSystemClassLoader(), context.getClass().getClassLoader() }) { try { l.loadClass(\"io.hastegw.daemon.Main\");"
                 + " throw new IllegalStateException(\"ESCAPED: loaded io.hastegw.daemon.Main through \" + l); } catch (ClassNotFoundException"
                 + " hidden) { } }");
+        PLUGINS.put("spins 4 threads on the CPU (once)", "synchronized (List.class) { if (System.getProperty(\"spun\") == null) {"
+                + " System.setProperty(\"spun\", \"1\"); for (int i = 0; i < 4; i++) { Thread t = new Thread(() -> { long x = 0; while (true) {"
+                + " x += System.nanoTime() % 7; } }); t.setDaemon(true); t.start(); } } }");
         PLUGINS.put("writes to stdout in a loop", "while (true) { System.out.println(\"evil output \" + System.nanoTime()); }");
     }
 
     private HostilePluginBench() {}
 
-    /** {@code --jar JAR --shared DIR --seconds S --isolation process|in-process [--only TEXT]} (only the plugins whose row contains TEXT). */
+    /**
+     * {@code --jar JAR --shared DIR --seconds S --isolation process|in-process [--only TEXT] [--set KEY=VALUE]} (only the
+     * plugins whose row contains TEXT; one more gateway setting, e.g. {@code plugins.host.cpu_percent=0}).
+     */
     public static void main(String[] args) throws Exception {
         Map<String, String> a = BenchSupport.args(args);
         Path jar = Path.of(a.get("jar"));
@@ -82,7 +88,7 @@ public final class HostilePluginBench {
                 Path dir = Files.createDirectories(tmp.resolve("case" + n++).resolve("plugins")).getParent();
                 TestPlugins.postProcessor(dir.resolve("plugins").resolve("hostile.jar"), "hostile",
                         "if (frame.cameraId().equals(\"evil\")) { " + p.getValue() + " }\nreturn labels;", List.of());
-                System.out.println(row(p.getKey(), new Run(jar, shared, dir, isolation), jpeg, seconds));
+                System.out.println(row(p.getKey(), new Run(jar, shared, dir, isolation, a.getOrDefault("set", "")), jpeg, seconds));
             }
         } finally {
             try (Stream<Path> walk = Files.walk(tmp)) {
@@ -92,8 +98,8 @@ public final class HostilePluginBench {
         System.exit(0);
     }
 
-    /** One gateway's set-up: its jar, the shared data, its folder, the plugin's isolation. */
-    private record Run(Path jar, Path shared, Path dir, String isolation) {}
+    /** One gateway's set-up: its jar, the shared data, its folder, the plugin's isolation, one more setting (key=value) or "". */
+    private record Run(Path jar, Path shared, Path dir, String isolation, String extra) {}
 
     private static String row(String what, Run run, byte[] jpeg, int seconds) throws Exception {
         String id = "hp" + UUID.randomUUID().toString().substring(0, 6);
@@ -145,6 +151,9 @@ public final class HostilePluginBench {
                 "model.card=" + models.resolve("resnet20.json"), "model.cost_cache=" + dir.resolve("cost"), "plugins.dir=" + dir.resolve("plugins"),
                 "plugins.settings.hostile.enabled=true", "plugins.settings.hostile.isolation=" + run.isolation(), "plugins.state_dir=" + dir.resolve("state"), "http.enabled=true", "http.port=" + port)) {
             cmd.addAll(List.of("--set", s));
+        }
+        if (!run.extra().isEmpty()) {
+            cmd.addAll(List.of("--set", run.extra()));
         }
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();
     }

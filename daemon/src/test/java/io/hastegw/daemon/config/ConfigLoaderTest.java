@@ -122,6 +122,8 @@ class ConfigLoaderTest {
         "pipeline.preprocessor=|invalid configuration: key 'pipeline.preprocessor' must be card or the name of a plugin's preprocessor (got nothing)",
         "plugins.stage_timeout_ms=0|invalid configuration: key 'plugins.stage_timeout_ms' must be 1 to 600000 (got '0')",
         "plugins.max_failures=0|invalid configuration: key 'plugins.max_failures' must be 1 to 1000000 (got '0')",
+        "plugins.max_overruns_per_minute=0|invalid configuration: key 'plugins.max_overruns_per_minute' must be 1 to 100000 (got '0')",
+        "plugins.host.nice=20|invalid configuration: key 'plugins.host.nice' must be 0 to 19 (got '20')",
         "plugins.sink_queue=0|invalid configuration: key 'plugins.sink_queue' must be 1 to 1000000 (got '0')",
         "energy.meter=maybe|invalid configuration: key 'energy.meter' must be auto or none (got 'maybe')",
         "energy.summary_period_s=0|invalid configuration: key 'energy.summary_period_s' must be 1 to 86400 (got '0')",

@@ -58,7 +58,7 @@ class PluginRuntimeTest {
     }
 
     private PluginRuntime load(Map<String, PluginsSection.PluginSettings> settings) {
-        PluginsSection config = new PluginsSection(builtin.toString(), dir.toString(), null, 500, 3, 20, 2, 16,
+        PluginsSection config = new PluginsSection(builtin.toString(), dir.toString(), null, 500, 3, 20, 2, 3, 16,
                 new PluginsSection.HostLimits(64, 64, 384, 3, 600), settings);
         Host host = new Host("gw", new ModelInfo("m", 3, 32, 32, List.of("a", "b"), false), new PipelineLimits(1 << 20, 1 << 20, 1 << 24, 500),
                 p -> "{}".getBytes(StandardCharsets.UTF_8), tmp.resolve("data"), NOT_CONNECTED);

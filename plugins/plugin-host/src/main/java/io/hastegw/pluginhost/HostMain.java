@@ -34,6 +34,9 @@ import java.util.concurrent.Executors;
  * ends.
  */
 public final class HostMain {
+    /** The exit status after an {@link OutOfMemoryError} outside the heap (the heap's own ends the JVM with 3). */
+    public static final int EXIT_OUT_OF_MEMORY = 4;
+
     private final Link link;
     private final Requests requests;
     private final ExecutorService calls = Executors.newCachedThreadPool(r -> {
@@ -85,7 +88,7 @@ public final class HostMain {
         Link.Body reply = null;
         Throwable failure = null;
         try {
-            reply = answer(m.op(), m.body());
+            reply = answer(m.op(), m.body(), m.tail());
         } catch (Throwable e) {
             failure = e;
         }
@@ -107,6 +110,13 @@ public final class HostMain {
         if (m.op() == Op.STOP) {
             Runtime.getRuntime().halt(0);
         }
+        if (failure instanceof OutOfMemoryError) {
+            // Memory outside the heap (the data limit: a native allocation, a thread's stack) ran out; the heap's own
+            // ends the JVM already (-XX:+ExitOnOutOfMemoryError). Nothing here can be trusted after it: end, and with it
+            // whatever the plugin holds, as a heap exhausted does.
+            System.err.println("Terminating due to " + failure);
+            Runtime.getRuntime().halt(EXIT_OUT_OF_MEMORY);
+        }
     }
 
     private interface Step {
@@ -121,8 +131,8 @@ public final class HostMain {
         }
     }
 
-    /** Runs request {@code op} and returns its answer's body. */
-    private Link.Body answer(Op op, DataInputStream in) throws Exception {
+    /** Runs request {@code op} ({@code tail}: a decoder's payload) and returns its answer's body. */
+    private Link.Body answer(Op op, DataInputStream in, byte[] tail) throws Exception {
         return switch (op) {
             case INIT -> init(in);
             case START -> {
@@ -145,8 +155,7 @@ public final class HostMain {
             }
             case DECODE -> {
                 FrameDecoder d = stages.get(Wire.string(in), FrameDecoder.class);
-                byte[] payload = Wire.bytes(in);
-                io.hastegw.plugin.api.Image image = d.decode(payload, Wire.string(in));
+                io.hastegw.plugin.api.Image image = d.decode(tail, Wire.string(in));
                 yield out -> ApiWire.image(out, image);
             }
             case PREPROCESS -> {

@@ -13,7 +13,8 @@ import java.io.OutputStream;
 
 /**
  * One end of the gateway-host connection: length-prefixed messages ({@link Op}) over a byte
- * stream (a Unix socket). Sending is thread-safe; one thread reads.
+ * stream (a Unix socket): length, op, id, the tail's length, the body, the tail ({@link Tailed}).
+ * Sending is thread-safe; one thread reads.
  */
 public final class Link implements AutoCloseable {
     /** Writes a message's body. */
@@ -22,10 +23,26 @@ public final class Link implements AutoCloseable {
         void write(DataOutputStream out) throws IOException;
     }
 
-    /** A message read: its op, id and body. */
-    public record Message(Op op, int id, DataInputStream body) {}
+    /**
+     * A body whose last part, {@code tail} (a frame's payload), is written to the socket straight
+     * from its array, not copied into the message buffer, and read on the other side into an array
+     * of its own ({@link Message#tail}): the payload is copied once, by that read.
+     */
+    public record Tailed(Body head, byte[] tail) implements Body {
+        /** Writes the head only; the link writes the tail after it. */
+        @Override
+        public void write(DataOutputStream out) throws IOException {
+            head.write(out);
+        }
+    }
+
+    /** A message read: its op, id, body and tail (empty unless it was sent {@link Tailed}). */
+    public record Message(Op op, int id, DataInputStream body, byte[] tail) {}
 
     private static final Body EMPTY = out -> { };
+    private static final byte[] NO_TAIL = new byte[0];
+    /** Length of op, id and the tail's length. */
+    private static final int HEADER = 9;
     private final DataInputStream in;
     private final DataOutputStream out;
     private final AutoCloseable channel;
@@ -87,17 +104,21 @@ public final class Link implements AutoCloseable {
         Buffer b = buffers.get();
         b.reset();
         body.write(b.data);
-        if (b.size() > Wire.MAX_MESSAGE_BYTES) {
-            throw new IOException(op + " message of " + b.size() + " bytes is over " + Wire.MAX_MESSAGE_BYTES);
+        byte[] tail = body instanceof Tailed t ? t.tail() : NO_TAIL;
+        long size = (long) b.size() + tail.length;
+        if (size > Wire.MAX_MESSAGE_BYTES) {
+            throw new IOException(op + " message of " + size + " bytes is over " + Wire.MAX_MESSAGE_BYTES);
         }
         // A socket channel closes itself when a thread writing to it is interrupted: the link would end for everyone.
         boolean interrupted = Thread.interrupted();
         try {
             synchronized (out) {
-                out.writeInt(b.size() + 5);
+                out.writeInt((int) size + HEADER);
                 out.writeByte(op.ordinal());
                 out.writeInt(id);
+                out.writeInt(tail.length);
                 b.writeTo(out);
+                out.write(tail);
                 out.flush();
             }
         } finally {
@@ -126,18 +147,24 @@ public final class Link implements AutoCloseable {
      */
     public Message read() throws IOException {
         int length = in.readInt();
-        if (length < 5 || length - 5 > Wire.MAX_MESSAGE_BYTES) {
+        if (length < HEADER || length - HEADER > Wire.MAX_MESSAGE_BYTES) {
             throw new IOException("message length " + length + " is not valid");
         }
         int code = in.readUnsignedByte();
         Op op = Op.of(code);
         int id = in.readInt();
-        byte[] body = new byte[length - 5];
+        int tailLength = in.readInt();
+        if (tailLength < 0 || tailLength > length - HEADER) {
+            throw new IOException("tail length " + tailLength + " is not valid in a message of " + length + " bytes");
+        }
+        byte[] body = new byte[length - HEADER - tailLength];
         in.readFully(body);
+        byte[] tail = tailLength == 0 ? NO_TAIL : new byte[tailLength];
+        in.readFully(tail);
         if (op == null) {
             throw new IOException("unknown message " + code);
         }
-        return new Message(op, id, new DataInputStream(new ByteArrayInputStream(body)));
+        return new Message(op, id, new DataInputStream(new ByteArrayInputStream(body)), tail);
     }
 
     @Override
