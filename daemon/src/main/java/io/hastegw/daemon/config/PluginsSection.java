@@ -74,7 +74,7 @@ public record PluginsSection(String builtinDir, String dir, String stateDir, lon
             cpuPercent = cpuPercent == null ? 50 : cpuPercent;
         }
 
-        /** Limits with the default spare and niceness. */
+        /** Limits with the default spare, niceness and CPU quota. */
         public HostLimits(int heapMb, int maxThreads, int maxRssMb, int maxDeaths, int deathWindowS) {
             this(heapMb, maxThreads, maxRssMb, maxDeaths, deathWindowS, null, null, null);
         }

@@ -40,7 +40,7 @@ final class HostSpawner {
     /**
      * @param folder     a private folder (0700) for the sockets
      * @param supervisor times out a host that does not connect
-     * @param cgroup     the plugin's CPU cgroup each host is moved into as it starts, if it has one
+     * @param cgroup     the plugin's CPU cgroup each host is moved into once connected, if it has one
      */
     HostSpawner(PluginsSection.HostLimits limits, Path folder, ScheduledExecutorService supervisor, HostOutput output,
                 java.util.Optional<HostCgroup> cgroup) {

@@ -115,11 +115,6 @@ final class PluginProcess implements AutoCloseable {
         return g;
     }
 
-    /** The folder of the plugin's CPU cgroup, if it has one. */
-    java.util.Optional<Path> cgroupDir() {
-        return cgroup.map(HostCgroup::dir);
-    }
-
     /** Starts the first host and runs {@code s} on it; a failure here ends the host (the plugin is refused). */
     void start(Setup s) throws Exception {
         this.setup = s;
