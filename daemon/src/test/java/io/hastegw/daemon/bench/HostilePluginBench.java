@@ -158,10 +158,15 @@ public final class HostilePluginBench {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();
     }
 
-    private static void stop(Process p) throws InterruptedException {
+    private static void stop(Process p) throws Exception {
         p.destroy();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();
+        }
+        // ONNX Runtime leaves an empty /tmp/mat-debug-<pid>.log behind a process ended by a signal.
+        Path ortLog = Path.of("/tmp", "mat-debug-" + p.pid() + ".log");
+        if (Files.exists(ortLog) && Files.size(ortLog) == 0) {
+            Files.delete(ortLog);
         }
     }
 
