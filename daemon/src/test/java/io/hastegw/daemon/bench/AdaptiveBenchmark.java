@@ -172,8 +172,7 @@ public final class AdaptiveBenchmark {
                 System.out.printf(Locale.ROOT, "%nauto's state at the end: level %d, shed every %d, %d changes, last reason: %s%n",
                         after.path("level").asInt(), after.path("shed_every").asInt(), after.path("changes").asInt(), after.path("reason").asText());
             } finally {
-                gateway.destroy();
-                gateway.waitFor(30, TimeUnit.SECONDS);
+                BenchSupport.stop(gateway, 30);
                 try (BenchClient cleaner = new BenchClient("haste/" + id + "/none")) {
                     cleaner.clearRetained(id);
                 }

@@ -7,9 +7,24 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** What the gateway benchmarks share: arguments, the gateway's /metrics, its process CPU, percentiles. */
+/** What the gateway benchmarks share: arguments, the gateway's /metrics, its process CPU, percentiles, stopping a gateway. */
 final class BenchSupport {
     private BenchSupport() {}
+
+    /**
+     * Stops a gateway process with SIGTERM (its clean stop), killing it after {@code seconds}, and
+     * removes the empty {@code /tmp/mat-debug-<pid>.log} ONNX Runtime leaves behind a process ended by a signal.
+     */
+    static void stop(Process gateway, int seconds) throws InterruptedException, IOException {
+        gateway.destroy();
+        if (!gateway.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS)) {
+            gateway.destroyForcibly().waitFor();
+        }
+        Path ortLog = Path.of("/tmp", "mat-debug-" + gateway.pid() + ".log");
+        if (Files.exists(ortLog) && Files.size(ortLog) == 0) {
+            Files.delete(ortLog);
+        }
+    }
 
     /** {@code --key value} pairs. */
     static Map<String, String> args(String[] args) {

@@ -73,8 +73,7 @@ public final class GatewayBenchmark {
                         r.p99, r.dropped, r.cpuPercent, r.heapMiB);
             }
         } finally {
-            gateway.destroy();
-            gateway.waitFor(20, TimeUnit.SECONDS);
+            BenchSupport.stop(gateway, 20);
             try (BenchClient cleaner = new BenchClient("haste/" + id + "/none")) {
                 cleaner.clearRetained(id);
             }

@@ -130,14 +130,14 @@ public final class HostilePluginBench {
                     waitHttp(port);
                     after = pluginState(port);
                 } finally {
-                    stop(again);
+                    BenchSupport.stop(again, 30);
                 }
             }
             client.clearRetained(id);
             return String.format(Locale.ROOT, "| %s | %d of %d (%.1f %%) | %s | %s | %s |", what, good, seconds * 10, 10.0 * good / seconds, process,
                     state, after);
         } finally {
-            stop(gateway);
+            BenchSupport.stop(gateway, 30);
         }
     }
 
@@ -156,18 +156,6 @@ public final class HostilePluginBench {
             cmd.addAll(List.of("--set", run.extra()));
         }
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();
-    }
-
-    private static void stop(Process p) throws Exception {
-        p.destroy();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor();
-        }
-        // ONNX Runtime leaves an empty /tmp/mat-debug-<pid>.log behind a process ended by a signal.
-        Path ortLog = Path.of("/tmp", "mat-debug-" + p.pid() + ".log");
-        if (Files.exists(ortLog) && Files.size(ortLog) == 0) {
-            Files.delete(ortLog);
-        }
     }
 
     private static void waitHttp(int port) throws InterruptedException {

@@ -100,8 +100,7 @@ public final class HostileSoak {
             status = 1;
         } finally {
             if (gateway != null) {
-                gateway.destroy();
-                gateway.waitFor(20, TimeUnit.SECONDS);
+                BenchSupport.stop(gateway, 20);
             }
             broker.destroy();
             broker.waitFor(10, TimeUnit.SECONDS);

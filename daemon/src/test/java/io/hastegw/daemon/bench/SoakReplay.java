@@ -67,14 +67,12 @@ final class SoakReplay {
         String first = send(client, set, c1);
         String second = send(client, set, signed(set, "{\"latency_target_ms\": 80}", key, System.currentTimeMillis(), "soak-replay-c2"));
         int before = gateways.latencyTargetMs(gateway);
-        gateway.destroy();
-        gateway.waitFor(20, TimeUnit.SECONDS);
+        BenchSupport.stop(gateway, 20);
         gateway = gateways.start(sets);
         double age = (System.nanoTime() - signedAt) / 1e9;
         String replay = send(client, set, c1);
         int after = gateways.latencyTargetMs(gateway);
-        gateway.destroy();
-        gateway.waitFor(20, TimeUnit.SECONDS);
+        BenchSupport.stop(gateway, 20);
         client.disconnect().waitForCompletion(5000);
         client.close();
         System.out.printf(Locale.ROOT, "%nreplay after a restart (binary 32-byte HMAC key, state file, window 60 s):%n");
