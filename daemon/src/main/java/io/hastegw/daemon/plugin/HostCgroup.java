@@ -28,6 +28,25 @@ final class HostCgroup implements AutoCloseable {
     }
 
     /**
+     * Plugin {@code id}'s group beneath this process's cgroup ({@code /proc/self/cgroup}, in
+     * {@code /sys/fs/cgroup}), capped at {@code cpuPercent} % of one core; empty where it cannot be made.
+     *
+     * @param why told why there is none (a line for the log)
+     */
+    static Optional<HostCgroup> forPlugin(String id, int cpuPercent, java.util.function.Consumer<String> why) {
+        List<String> self;
+        try {
+            self = Files.readAllLines(Path.of("/proc/self/cgroup"));
+        } catch (IOException e) {
+            self = List.of();
+        }
+        long pid = ProcessHandle.current().pid();
+        // Unique per plugin process: one JVM may run several gateways (tests, list-plugins), and closing a group ends its members.
+        String name = "haste-" + pid + "-" + id + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        return create(Path.of("/sys/fs/cgroup"), self, pid, name, cpuPercent, why);
+    }
+
+    /**
      * The group {@code name} capped at {@code cpuPercent} % of one core, under the cgroup of the
      * process whose {@code /proc/<pid>/cgroup} lines are {@code selfLines}, in the cgroup file
      * systems under {@code root} ({@code /sys/fs/cgroup}); empty where it cannot be made.

@@ -94,23 +94,13 @@ final class PluginProcess implements AutoCloseable {
         this.watchdog = supervisor.scheduleWithFixedDelay(this::watch, WATCH_MS, WATCH_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** The plugin's CPU cgroup ({@code plugins.host.cpu_percent}), where one can be made; says in the log what caps it. */
+    /** The plugin's CPU cgroup ({@code plugins.host.cpu_percent}, 0: none), where one can be made; says in the log what caps it. */
     private static java.util.Optional<HostCgroup> cgroup(String id, PluginsSection.HostLimits limits) {
         if (limits.cpuPercent() == 0) {
             return java.util.Optional.empty();
         }
-        java.util.List<String> self;
-        try {
-            self = java.nio.file.Files.readAllLines(Path.of("/proc/self/cgroup"));
-        } catch (IOException e) {
-            self = java.util.List.of();
-        }
-        long pid = ProcessHandle.current().pid();
-        // Unique per plugin process: one JVM may run several gateways (tests, list-plugins), and closing a group ends its members.
-        String name = "haste-" + pid + "-" + id + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        java.util.Optional<HostCgroup> g = HostCgroup.create(Path.of("/sys/fs/cgroup"), self, pid, name, limits.cpuPercent(),
-                why -> LOG.warn("plugin {}: its CPU is not capped (plugins.host.cpu_percent), its hosts run at niceness {} only: {}", id,
-                        limits.nice(), why));
+        java.util.Optional<HostCgroup> g = HostCgroup.forPlugin(id, limits.cpuPercent(), why -> LOG.warn(
+                "plugin {}: its CPU is not capped (plugins.host.cpu_percent), its hosts run at niceness {} only: {}", id, limits.nice(), why));
         g.ifPresent(c -> LOG.info("plugin {}: its hosts share the cgroup {}, {} % of one core", id, c.dir(), limits.cpuPercent()));
         return g;
     }
@@ -420,11 +410,11 @@ final class PluginProcess implements AutoCloseable {
         if (s != null) {
             s.process().destroyForcibly();
         }
-        cgroup.ifPresent(this::removeOnceEmpty);
+        cgroup.ifPresent(this::removeCgroup);
     }
 
-    /** Removes the plugin's cgroup, its hosts ended. */
-    private void removeOnceEmpty(HostCgroup g) {
+    /** Removes the plugin's cgroup (ending any host still in it). */
+    private void removeCgroup(HostCgroup g) {
         try {
             g.close();
         } catch (IOException e) {
