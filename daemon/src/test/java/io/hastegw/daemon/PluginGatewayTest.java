@@ -1,6 +1,7 @@
 package io.hastegw.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastegw.op.card.ModelCard;
@@ -36,7 +37,7 @@ class PluginGatewayTest {
     private static final int MAX_FAILURES = 3;
     private static final int BUDGET_MS = 500;
     private static final List<String> ENABLED = List.of("relabel", "old-api", "missing-class", "bad-init", "thrower", "breaker", "sleeper",
-            "alternator", "slowpoke", "stubborn", "lib-a", "lib-b");
+            "alternator", "slowpoke", "stubborn", "laggard", "lib-a", "lib-b");
     private static Path dir;
     private static GatewayFixture gateway;
     private static MqttTestClient client;
@@ -62,6 +63,10 @@ class PluginGatewayTest {
                 "if (frame.cameraId().equals(\"alt\")) throw new IllegalStateException(\"odd\"); return labels;", List.of());
         TestPlugins.postProcessor(plugins.resolve("slowpoke.jar"), "slowpoke",
                 "if (frame.cameraId().equals(\"slow\")) { try { Thread.sleep(5_000); } catch (InterruptedException e) {"
+                        + " Thread.currentThread().interrupt(); } } return labels;", List.of());
+        // Slow but within its budget on camera "lag": 400 of 500 ms.
+        TestPlugins.postProcessor(plugins.resolve("laggard.jar"), "laggard",
+                "if (frame.cameraId().equals(\"lag\")) { try { Thread.sleep(400); } catch (InterruptedException e) {"
                         + " Thread.currentThread().interrupt(); } } return labels;", List.of());
         // Ignores interrupts for 15 s: its threads cannot be taken back.
         TestPlugins.postProcessor(plugins.resolve("stubborn.jar"), "stubborn",
@@ -290,6 +295,55 @@ class PluginGatewayTest {
                 + "(plugins.max_stuck_calls)", answer("stuck-2").json().get("message"));
         assertDisabledAndSkipped("stubborn", "stuck");
         assertTrue(gateway.running.gateway().metrics().scrape().contains("haste_plugin_stuck_calls{plugin=\"stubborn\"} 2.0"));
+    }
+
+    /**
+     * Post-processing runs in each camera's lane, off the inference workers: a post-processor slow
+     * on one camera's frames delays neither the next frames' inference nor another camera's
+     * predictions; the slow camera's predictions keep their order, and a frame finding its lane
+     * full is dropped at once, saying so.
+     */
+    @Test
+    void aSlowPostProcessorOnOneCameraHoldsOnlyThatCamerasLane() throws Exception {
+        send("lag", "lag-0");
+        send("cam", "quick-0");
+        send("cam", "quick-1");
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            MqttTestClient.Received r = client.await(x -> x.topic().endsWith("/predictions")
+                    && List.of("lag-0", "quick-0", "quick-1").contains(x.json().get("frame_id")) && !order.contains(x.json().get("frame_id")), 20);
+            order.add((String) r.json().get("frame_id"));
+        }
+        assertEquals(List.of("quick-0", "quick-1", "lag-0"), order);
+        List<String> sent = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            sent.add("lag-" + i);
+            send("lag", "lag-" + i);
+            Thread.sleep(50); // slower than inference, so no frame waits in the intake: each reaches the lane or is refused there
+        }
+        List<String> predicted = new ArrayList<>();
+        List<String> laneFull = new ArrayList<>();
+        List<String> answered = new ArrayList<>();
+        while (answered.size() < sent.size()) {
+            MqttTestClient.Received r = client.await(x -> !x.topic().endsWith("/frames") && sent.contains(x.json().get("frame_id"))
+                    && !answered.contains(x.json().get("frame_id")), 20);
+            String frame = (String) r.json().get("frame_id");
+            answered.add(frame);
+            if (lastLeaf(r).equals("predictions")) {
+                predicted.add(frame);
+            } else if (((String) r.json().get("message")).startsWith("post-processing of camera 'lag' is behind")) {
+                assertEquals("post-processing of camera 'lag' is behind: 3 frame(s) in its lane, the first waiting for a post-processing stage "
+                        + "(plugins.stage_timeout_ms bounds each call)", r.json().get("message"));
+                assertEquals("dropped", r.json().get("reason"));
+                laneFull.add(frame);
+            }
+        }
+        assertFalse(laneFull.isEmpty(), "no frame found its lane full; predicted: " + predicted);
+        assertTrue(predicted.size() >= 3, predicted.toString());
+        List<String> inOrder = new ArrayList<>(predicted);
+        inOrder.sort(java.util.Comparator.comparingInt(f -> Integer.parseInt(f.substring("lag-".length()))));
+        assertEquals(inOrder, predicted, "one camera's predictions are published in its frames' order");
+        assertEquals("running", pluginState("laggard"));
     }
 
     private static String lastLeaf(MqttTestClient.Received r) {

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 class ProcessIsolationTest {
     private static final int BUDGET_MS = 3000;
     private static final Path CPU_CGROUPS = Path.of("/sys/fs/cgroup/cpu");
-    private static final List<String> PLUGINS = List.of("relabel", "thrower", "exiter", "hog", "spawner", "stubborn", "copier", "chatty", "offheap");
+    private static final List<String> PLUGINS = List.of("relabel", "thrower", "exiter", "hog", "spawner", "stubborn", "copier", "chatty", "offheap",
+            "sluggish");
     private static Path dir;
     private static GatewayFixture gateway;
     private static MqttTestClient client;
@@ -99,10 +100,26 @@ class ProcessIsolationTest {
                   }
                 }
                 """), List.of());
+        // A compression policy whose host takes 1.5 s to create it (within the 3 s budget).
+        TestPlugins.plugin(plugins.resolve("sluggish.jar"), "sluggish", "test.sluggish.P", Map.of("test.sluggish.P", """
+                package test.sluggish;
+                import io.hastegw.plugin.api.*;
+                public final class P implements Plugin {
+                  public void init(PluginContext c, Extensions e) {
+                    e.compressionPolicy("sluggish", targets -> {
+                      try { Thread.sleep(1500); } catch (InterruptedException x) { Thread.currentThread().interrupt(); }
+                      return new CompressionPolicy() {
+                        public String name() { return "sluggish"; }
+                        public Assessment assess(LoadSignals s) { return new Assessment(Pressure.HOLD, "sluggish judged", 1.0); }
+                      };
+                    });
+                  }
+                }
+                """), List.of());
         String id = "pi" + UUID.randomUUID().toString().substring(0, 6);
         client = new MqttTestClient("haste/" + id + "/#");
         httpPort = LocalMosquitto.freePort();
-        List<String> sets = new ArrayList<>(List.of("gateway_id=" + id, "model.level=2", "plugins.dir=" + plugins, "plugins.stage_timeout_ms=" + BUDGET_MS,
+        List<String> sets = new ArrayList<>(List.of("gateway_id=" + id, "model.level=2", "control.sample_period_ms=250", "plugins.dir=" + plugins, "plugins.stage_timeout_ms=" + BUDGET_MS,
                 "plugins.max_failures=5", "http.enabled=true", "http.port=" + httpPort));
         PLUGINS.forEach(p -> {
             sets.add("plugins.settings." + p + ".enabled=true");
@@ -330,5 +347,36 @@ class ProcessIsolationTest {
         assertEquals("running", plugin("chatty").get("state"));
         String metrics = LocalHttp.get(httpPort, "/metrics");
         assertTrue(metrics.contains("haste_plugin_host_output_dropped_lines{plugin=\"chatty\"}"), "dropped lines are counted");
+    }
+
+    /**
+     * Selecting a process-isolated policy does not wait for its host on the event loop: the
+     * command is acknowledged, the policy holds "being created" while the host's create runs, then
+     * judges.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aPolicyInAHostIsCreatedOffTheEventLoopAndHoldsUntilItJudges() throws Exception {
+        String control = topic("control/");
+        try {
+            client.publish(control + "set", "{\"mode\": \"auto\", \"policy\": \"sluggish\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    null, null, null);
+            assertEquals(true, client.await(r -> r.topic().equals(control + "ack"), 10).json().get("accepted"));
+            List<String> reasons = new ArrayList<>();
+            long end = System.nanoTime() + 20_000_000_000L;
+            while (!reasons.contains("sluggish judged") && System.nanoTime() < end) {
+                Map<String, Object> judged = (Map<String, Object>) ((Map<String, Object>) LocalHttp.status(httpPort).get("control")).get("last_assessment");
+                if (judged != null && !reasons.contains((String) judged.get("reason"))) {
+                    reasons.add((String) judged.get("reason"));
+                }
+                Thread.sleep(50);
+            }
+            assertTrue(reasons.contains("policy 'sluggish' is being created in its plugin host"), reasons.toString());
+            assertEquals("sluggish judged", reasons.get(reasons.size() - 1), reasons.toString());
+        } finally {
+            client.publish(control + "set", "{\"mode\": \"fixed\", \"level\": 2, \"policy\": \"latency\"}".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8), null, null, null);
+            client.await(r -> r.topic().equals(control + "ack"), 10);
+        }
     }
 }

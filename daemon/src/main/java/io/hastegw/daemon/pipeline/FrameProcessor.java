@@ -25,10 +25,11 @@ import java.util.Optional;
 import java.util.function.IntSupplier;
 
 /**
- * One frame through the stages, on a worker thread: detect the format, decode, preprocess, run
- * the model, for a detector decode its boxes into frame pixels ({@link DetectionStage}),
- * post-process (a chain: labels, or a detector's detections), for a detector the camera's zones,
- * estimate the energy. Decoders and post-processors are
+ * One frame through the stages in two parts. On an inference worker ({@link #infer}): detect the
+ * format, decode, preprocess, run the model. In the camera's post-processing lane ({@link #finish}):
+ * for a detector decode its boxes into frame pixels ({@link DetectionStage}), post-process (a chain:
+ * labels, or a detector's detections), for a detector the camera's zones, estimate the energy.
+ * Decoders and post-processors are
  * plugins' stages, called through their guards: a plugin that throws or overruns its time budget
  * fails the frame with {@code plugin_failed}. Every failure becomes a rejection with a reason; nothing escapes.
  */
@@ -63,12 +64,46 @@ public final class FrameProcessor {
     }
 
     /**
-     * Processes {@code frame}, whose format was sniffed when it was admitted; {@code wallMillis} is
-     * its arrival time for the prediction's timestamp. The outcome carries the time taken.
+     * The worker's part of {@code frame}, whose format was sniffed when it was admitted: decode,
+     * preprocess, run the model. {@code wallMillis} is its arrival time for the prediction's
+     * timestamp. The outcome is a rejection, or an {@link Inference} for {@link #finish}; either
+     * carries the worker time taken.
      */
-    Outcome process(Frame frame, Optional<String> format, long wallMillis) {
+    Outcome infer(Frame frame, Optional<String> format, long wallMillis) {
         long start = System.nanoTime();
         return stages(frame, format, wallMillis, start).costing(System.nanoTime() - start);
+    }
+
+    /**
+     * The rest of a frame the model has run on: a detector's boxes, the post-processing chain,
+     * the energy estimate. Runs in the camera's post-processing lane, off the inference workers:
+     * a slow post-processor holds only its camera's frames.
+     */
+    Outcome finish(Inference in) {
+        Frame frame = in.frame();
+        InferenceResult result = in.result();
+        List<ScoredLabel> top = List.of();
+        Detections detections = null;
+        try {
+            if (detection.isPresent()) {
+                detections = detect(detection.get(), in);
+            } else {
+                for (PostProcessor post : postProcessors.get()) {
+                    top = post.process(result.scores(), top, frame);
+                }
+            }
+        } catch (InvalidOutputException e) {
+            return Outcome.rejected(RejectReason.INFERENCE_FAILED, e.getMessage());
+        } catch (PluginFailure e) {
+            return Outcome.rejected(RejectReason.PLUGIN_FAILED, e.getMessage());
+        } catch (RuntimeException e) {
+            return Outcome.rejected(RejectReason.PLUGIN_FAILED, "post-processing failed: " + e);
+        }
+        Prediction.Latency upTo = in.latency();
+        Prediction.Latency latency = new Prediction.Latency(upTo.queueMs(), upTo.decodeMs(), upTo.inferenceMs(),
+                ms(System.nanoTime() - frame.receivedNanos()));
+        return Outcome.of(new Prediction(frame.cameraId(), frame.frameId(), in.wallMillis(), frame.correlationData(), frame.userProperties(),
+                top, engine.modelName(), result, latency, energy.map(e -> e.estimate(result, latency.inferenceMs())).orElse(null), detections));
     }
 
     /** The model the frames run on. */
@@ -129,46 +164,24 @@ public final class FrameProcessor {
             return Outcome.rejected(RejectReason.INFERENCE_FAILED, "inference failed: " + e.getMessage());
         }
         long inferred = System.nanoTime();
-        List<ScoredLabel> top = List.of();
-        Detections detections = null;
-        try {
-            if (detection.isPresent()) {
-                detections = detect(detection.get(), result, frame, format.get(), image);
-            } else {
-                for (PostProcessor post : postProcessors.get()) {
-                    top = post.process(result.scores(), top, frame);
-                }
-            }
-        } catch (InvalidOutputException e) {
-            return Outcome.rejected(RejectReason.INFERENCE_FAILED, e.getMessage());
-        } catch (PluginFailure e) {
-            return Outcome.rejected(RejectReason.PLUGIN_FAILED, e.getMessage());
-        } catch (RuntimeException e) {
-            return Outcome.rejected(RejectReason.PLUGIN_FAILED, "post-processing failed: " + e);
-        }
-        long end = System.nanoTime();
-        Prediction.Latency latency = new Prediction.Latency(ms(start - frame.receivedNanos()), ms(decoded - start),
-                ms(inferred - decoded), ms(end - frame.receivedNanos()));
-        InferenceResult ran = result;
-        return Outcome.of(new Prediction(frame.cameraId(), frame.frameId(), wallMillis, frame.correlationData(), frame.userProperties(),
-                top, engine.modelName(), result, latency, energy.map(e -> e.estimate(ran, latency.inferenceMs())).orElse(null), detections));
+        return Outcome.inferred(new Inference(frame, format.get(), wallMillis, image.width(), image.height(), result,
+                new Prediction.Latency(ms(start - frame.receivedNanos()), ms(decoded - start), ms(inferred - decoded), ms(inferred - frame.receivedNanos()))));
     }
 
     /**
      * A detector's boxes in the frame's own pixels (its header's size; the decoded image's when it
      * has none or a smaller one), refined by the post-processors, with the camera's zones.
      */
-    private Detections detect(DetectionStage stage, InferenceResult result, Frame frame, String format, Image image)
-            throws InvalidOutputException {
-        int[] size = FrameHeaders.size(frame.payload(), format);
-        if (size[0] < image.width() || size[1] < image.height()) {
-            size = new int[] {image.width(), image.height()};
+    private Detections detect(DetectionStage stage, Inference in) throws InvalidOutputException {
+        int[] size = FrameHeaders.size(in.frame().payload(), in.format());
+        if (size[0] < in.width() || size[1] < in.height()) {
+            size = new int[] {in.width(), in.height()};
         }
-        List<Detection> found = stage.decode(result.scores(), image.width(), image.height(), size[0], size[1]);
+        List<Detection> found = stage.decode(in.result().scores(), in.width(), in.height(), size[0], size[1]);
         for (PostProcessor post : postProcessors.get()) {
-            found = post.detections(found, frame);
+            found = post.detections(found, in.frame());
         }
-        return stage.zones().assign(frame.cameraId(), found, size[0], size[1]);
+        return stage.zones().assign(in.frame().cameraId(), found, size[0], size[1]);
     }
 
     private static double ms(long nanos) {

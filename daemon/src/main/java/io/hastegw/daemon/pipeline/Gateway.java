@@ -20,7 +20,6 @@ import io.hastegw.daemon.mqtt.IncomingMessage;
 import io.hastegw.daemon.mqtt.OutgoingMessage;
 import io.hastegw.daemon.mqtt.Subscription;
 import io.hastegw.daemon.mqtt.Topics;
-import io.hastegw.daemon.plugin.DeliverySink;
 import io.hastegw.daemon.plugin.PluginRuntime;
 import io.hastegw.plugin.api.Frame;
 import io.hastegw.plugin.api.InferenceEngine;
@@ -32,7 +31,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -43,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * The gateway's core loop, one verticle: admit, pump, deliver, drain. Frames arrive from the
  * {@link BrokerLink} or a plugin's source on this verticle's event loop and are admitted by
  * {@link FrameAdmission} into {@link FrameIntake}; workers of a dedicated, bounded
- * {@link WorkerExecutor} (and one more worker, the heavy lane, for expensive frames) run
- * {@link FrameProcessor}; back on the loop each prediction is encoded once, published on its
+ * {@link WorkerExecutor} (and one more worker, the heavy lane, for expensive frames) decode and
+ * infer ({@link FrameProcessor#infer}), then each camera's {@link PostLanes} lane post-processes;
+ * back on the loop each prediction is encoded once, published on its
  * camera's predictions topic and handed, encoded, to the plugin sinks. Its collaborators:
  * {@link EventPublisher} (error events, retained state), {@link ControlLoop} (the controller's
  * sampling and settings; control commands through {@link ControlRequestHandler}),
@@ -56,6 +55,8 @@ public final class Gateway extends VerticleBase {
     public static final long STUCK_AFTER_MS = 30_000;
     /** Where console commands come from, in logs and error events. */
     static final String CONSOLE_SOURCE = "console";
+    /** Cameras whose frames are post-processed at once (each camera's own frames one at a time). */
+    private static final int POST_LANE_THREADS = 8;
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayConfig config;
@@ -89,8 +90,11 @@ public final class Gateway extends VerticleBase {
     private WorkerExecutor workers;
     /** One worker for heavy frames (huge images, expensive cameras): they never make cheap frames wait. */
     private WorkerExecutor heavyLane;
+    /** Each camera's post-processing, off the workers: a slow post-processor holds only its camera's frames. */
+    private PostLanes postLanes;
     /** Where frames enter. */
     private final FrameAdmission admission;
+    private final PredictionOutput output;
     private Promise<Void> drained;
     private Future<Void> firstReady;
     private volatile long lastProgressNanos = System.nanoTime();
@@ -129,6 +133,7 @@ public final class Gateway extends VerticleBase {
         metrics.bind(new ControlMetrics(control));
         this.events = new EventPublisher(mqtt, topics, messages, metrics, plane, engine.modelName());
         this.admission = new FrameAdmission(config, topics, cameras, metrics, control, intake, events);
+        this.output = new PredictionOutput(config.mqtt(), topics, messages, mqtt, plugins, metrics);
         this.homeAssistant = HomeAssistantBridge.of(config, engine.modelName(), processor.detection().isPresent(), mqtt, messages, metrics,
                 control);
         // Nothing is kept when no HTTP endpoint could serve it.
@@ -144,6 +149,8 @@ public final class Gateway extends VerticleBase {
     public Future<?> start() {
         workers = vertx.createSharedWorkerExecutor("haste-inference-" + config.gatewayId(), config.pipeline().workers());
         heavyLane = vertx.createSharedWorkerExecutor("haste-heavy-" + config.gatewayId(), 1);
+        postLanes = new PostLanes("haste-post-" + config.gatewayId(), POST_LANE_THREADS, config.pipeline().queuePerCamera() + 1, processor, context,
+                this::finished);
         controlLoop = new ControlLoop(vertx, plane, sampler, energy, intake::queued, events);
         commands = new ControlRequestHandler(topics, messages, plane, engine.modelName(), controlLoop);
         pluginCommands = new PluginCommandHandler(topics, messages, commands::refusal, controlLoop::refused,
@@ -317,40 +324,32 @@ public final class Gateway extends VerticleBase {
                 lastProgressNanos = System.nanoTime();
             }
             long wallMillis = System.currentTimeMillis() - (System.nanoTime() - frame.receivedNanos()) / 1_000_000;
-            (dispatch.heavy() ? heavyLane : workers).executeBlocking(() -> processor.process(frame, dispatch.format(), wallMillis), false).onComplete(ar -> {
-                boolean ok = ar.succeeded();
-                intake.done(dispatch, ok ? ar.result().costNanos() : 0, ok && ar.result().prediction() != null);
-                admission.served(frame.cameraId(), ok ? ar.result().costNanos() : 0);
+            (dispatch.heavy() ? heavyLane : workers).executeBlocking(() -> processor.infer(frame, dispatch.format(), wallMillis), false).onComplete(ar -> {
+                Outcome o = ar.succeeded() ? ar.result() : Outcome.rejected(RejectReason.PLUGIN_FAILED, "processing failed: " + ar.cause());
+                intake.done(dispatch, o.costNanos(), o.inference() != null);
+                admission.served(frame.cameraId(), o.costNanos());
                 lastProgressNanos = System.nanoTime();
-                if (ok) {
-                    deliver(frame, ar.result());
+                if (o.inference() != null) {
+                    postLanes.submit(o.inference());
                 } else {
-                    reject(RejectReason.PLUGIN_FAILED, "processing failed: " + ar.cause(), frame);
-                }
-                if (drained != null && intake.inFlight() == 0) {
-                    drained.tryComplete();
+                    finished(frame, o);
                 }
                 pump();
             });
         }
     }
 
+    /** A frame's end (a prediction or a rejection); completes a graceful stop's wait once nothing is in flight or in a lane. */
+    private void finished(Frame frame, Outcome outcome) {
+        deliver(frame, outcome);
+        if (drained != null && intake.inFlight() == 0 && postLanes.pending() == 0) {
+            drained.tryComplete();
+        }
+    }
+
     private void deliver(Frame frame, Outcome outcome) {
         if (outcome.prediction() != null) {
-            Prediction p = outcome.prediction();
-            byte[] message = messages.prediction(p);
-            if (config.mqtt().publishPredictions() && !mqtt.publish(new OutgoingMessage(topics.predictions(frame.cameraId()), message,
-                    config.mqtt().predictionQos(), false, "application/json", p.correlationData(), p.userProperties()))) {
-                metrics.predictionUnsent();
-            }
-            for (DeliverySink sink : plugins.sinks()) {
-                try {
-                    sink.deliver(p, message);
-                } catch (Exception e) {
-                    LOG.warn("prediction sink {} failed: {}", sink.getClass().getName(), e.toString());
-                    metrics.error(ErrorReason.PLUGIN_FAILED);
-                }
-            }
+            output.send(outcome.prediction());
             Prediction.Latency latency = outcome.prediction().latency();
             latest.put(frame.cameraId(), frame, outcome.prediction());
             zones.ifPresent(z -> z.predicted(frame, outcome.prediction()));
@@ -362,7 +361,9 @@ public final class Gateway extends VerticleBase {
                 energy.ledger().add(series, outcome.prediction().energy());
                 metrics.energy(series, outcome.prediction().energy());
             }
-            control.predicted(System.nanoTime(), latency.totalMs(), latency.inferenceMs(), latency.queueMs());
+            // The control sees arrival to the model's answer: a level or shedding cannot shorten a slow plugin's post-processing.
+            control.predicted(System.nanoTime(), latency.queueMs() + latency.decodeMs() + latency.inferenceMs(), latency.inferenceMs(),
+                    latency.queueMs());
         } else {
             reject(outcome.reason(), outcome.message(), frame);
         }
@@ -384,7 +385,7 @@ public final class Gateway extends VerticleBase {
             int dropped = intake.clear();
             LOG.info("shutdown: intake stopped, {} waiting frame(s) dropped, {} in flight", dropped, intake.inFlight());
             drained = Promise.promise();
-            if (intake.inFlight() == 0) {
+            if (intake.inFlight() == 0 && postLanes.pending() == 0) {
                 drained.tryComplete();
             }
             long timer = vertx.setTimer(Math.max(1, graceMs), t -> drained.tryComplete());
@@ -401,6 +402,10 @@ public final class Gateway extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        return workers == null ? Future.succeededFuture() : Future.all(workers.close(), heavyLane.close());
+        if (workers == null) {
+            return Future.succeededFuture();
+        }
+        postLanes.close();
+        return Future.all(workers.close(), heavyLane.close());
     }
 }

@@ -6,8 +6,6 @@ import io.hastegw.pluginhost.Op;
 import io.hastegw.pluginhost.Requests;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * crash, heap exhausted), that the watchdog kills (threads or resident memory over the limits
  * in /proc, or {@code maxStuck} calls still running past their budget) is a death: its waiting
  * calls fail at once with the cause, it is restarted with back-off, and the
- * {@code maxDeaths}-th death within the window ends it for good ({@link Deaths#quarantine}). A spare host
+ * {@code maxDeaths}-th death within the window ends it for good ({@link Deaths#quarantine}, counted by {@link HostDeathLog}). A spare host
  * ({@code plugins.host.spare}) replaces a dead one without a JVM start.
  */
 final class PluginProcess implements AutoCloseable {
@@ -60,9 +58,8 @@ final class PluginProcess implements AutoCloseable {
     private final Service service;
     private final Deaths deaths;
     private final HostOutput output;
-    private final Deque<Long> deathTimes = new ArrayDeque<>();
+    private final HostDeathLog deathLog;
     private final Set<Integer> overdue = ConcurrentHashMap.newKeySet();
-    private final java.util.concurrent.atomic.AtomicLong deathCount = new java.util.concurrent.atomic.AtomicLong();
     private final HostSpawner spawner;
     private final java.util.Optional<HostCgroup> cgroup;
     /** The requests of each host started (the serving one, the spare), by process. */
@@ -89,6 +86,7 @@ final class PluginProcess implements AutoCloseable {
         this.service = service;
         this.deaths = deaths;
         this.output = new HostOutput(id);
+        this.deathLog = new HostDeathLog(limits);
         this.cgroup = cgroup(id, limits);
         this.spawner = new HostSpawner(limits, folder, supervisor, output, cgroup);
         this.watchdog = supervisor.scheduleWithFixedDelay(this::watch, WATCH_MS, WATCH_MS, TimeUnit.MILLISECONDS);
@@ -143,7 +141,7 @@ final class PluginProcess implements AutoCloseable {
     private synchronized Requests current(long deadline) throws InterruptedException {
         while (requests == null && !closed) {
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0 || ended != null && deathTimes.size() >= limits.maxDeaths()) {
+            if (left <= 0 || ended != null && deathLog.exhausted()) {
                 break;
             }
             wait(left);
@@ -170,7 +168,7 @@ final class PluginProcess implements AutoCloseable {
 
     /** Deaths of its hosts so far. */
     long deaths() {
-        return deathCount.get();
+        return deathLog.total();
     }
 
     /** Output lines of the host dropped by the rate limit. */
@@ -258,7 +256,7 @@ final class PluginProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         p.destroyForcibly();
-        String why = p.isAlive() ? "its connection ended (" + cause + ")" : exit(p.exitValue());
+        String why = p.isAlive() ? "its connection ended (" + cause + ")" : HostDeathLog.exit(p.exitValue()) + output.last();
         r.end(new IOException(why));
         l.close();
         requestsOf.remove(p);
@@ -281,17 +279,6 @@ final class PluginProcess implements AutoCloseable {
         }
     }
 
-    private String exit(int status) {
-        String what = switch (status) {
-            case 0 -> "it exited with status 0 (System.exit(0))";
-            case 3 -> "its heap (plugins.host.heap_mb) was exhausted (exit status 3)";
-            case io.hastegw.pluginhost.HostMain.EXIT_OUT_OF_MEMORY -> "its memory outside the heap (the data limit, plugins.host.max_rss_mb) ran out (exit status 4)";
-            case 137 -> "it was killed (SIGKILL)";
-            default -> "it exited with status " + status;
-        };
-        return what + output.last();
-    }
-
     private void died(Process p, String why) {
         int inWindow;
         synchronized (this) {
@@ -305,20 +292,12 @@ final class PluginProcess implements AutoCloseable {
                 return;
             }
             ended = why;
-            deathCount.incrementAndGet();
-            long now = System.nanoTime();
-            deathTimes.addLast(now);
-            while (now - deathTimes.peekFirst() > TimeUnit.SECONDS.toNanos(limits.deathWindowS())) {
-                deathTimes.removeFirst();
-            }
-            inWindow = deathTimes.size();
+            inWindow = deathLog.record(System.nanoTime());
             notifyAll();
         }
-        LOG.error("plugin {}: host process {} died: {} ({} of plugins.host.max_deaths {} within {} s)", id, p.pid(), why, inWindow,
-                limits.maxDeaths(), limits.deathWindowS());
-        if (inWindow >= limits.maxDeaths()) {
-            deaths.quarantine("its host process died " + inWindow + " times within " + limits.deathWindowS() + " s (plugins.host.max_deaths), "
-                    + "the last time because " + why);
+        LOG.error("plugin {}: host process {} died: {} ({})", id, p.pid(), why, deathLog.counted(inWindow));
+        if (deathLog.quarantines(inWindow)) {
+            deaths.quarantine(deathLog.quarantineReason(inWindow, why));
             return;
         }
         deaths.died(why, inWindow);
@@ -327,7 +306,7 @@ final class PluginProcess implements AutoCloseable {
             warm = spare != null;
         }
         // A spare replaces the host at once; a cold start waits out the back-off (0.25 s, doubling per death in the window).
-        long backoff = warm ? 0 : Math.min(10_000, 250L << Math.min(6, inWindow - 1));
+        long backoff = warm ? 0 : HostDeathLog.backoffMs(inWindow);
         supervisor.schedule(this::restart, backoff, TimeUnit.MILLISECONDS);
     }
 

@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The compression policies of a process-isolated plugin. The control loop judges on the gateway's event loop, which
- * must not wait for a host: each judgement sends the period's signals to the host from a thread of this factory's and
+ * The compression policies of a process-isolated plugin. The control loop creates and judges them on the gateway's
+ * event loop, which must not wait for a host: {@link #create} returns at once, the host's {@code create} runs from a
+ * thread of this factory's and the policy holds ("being created") until it answered; each judgement sends the period's signals to the host from a thread of this factory's and
  * returns the host's answer to the previous request (so a remote policy's verdict is one sampling period late). While
  * a request is unanswered (a slow or restarting host) no other is sent and the last verdict stands; a failed one is
  * logged and judged {@code HOLD} with the failure as its reason. Each policy has an id of the gateway's, so a restarted
@@ -47,7 +48,8 @@ final class RemotePolicies implements CompressionPolicy.Factory {
             out.writeInt(id);
             ApiWire.targets(out, targets);
         };
-        return new Policy(remote.unrejected(Op.POLICY_CREATE, which, Wire::string), which);
+        CompletableFuture<String> created = CompletableFuture.supplyAsync(() -> remote.unrejected(Op.POLICY_CREATE, which, Wire::string), asks);
+        return new Policy(remote.key().substring(remote.key().indexOf(':') + 1), which, created);
     }
 
     /** One policy; judged on the event loop only (its fields are that thread's). */
@@ -57,11 +59,14 @@ final class RemotePolicies implements CompressionPolicy.Factory {
         private CompletableFuture<Assessment> pending;
         private Assessment last;
 
-        Policy(String name, Link.Body which) {
+        /** {@code created}: the host's {@code create}; judgements are sent once it has answered (or failed: a new host re-creates it). */
+        Policy(String name, Link.Body which, CompletableFuture<String> created) {
             this.name = name;
             this.which = which;
-            this.last = new Assessment(Pressure.HOLD, "waiting for the first judgement of policy '" + name + "' from its plugin host", Double.NaN,
-                    false);
+            Assessment first = new Assessment(Pressure.HOLD, "waiting for the first judgement of policy '" + name + "' from its plugin host",
+                    Double.NaN, false);
+            this.last = new Assessment(Pressure.HOLD, "policy '" + name + "' is being created in its plugin host", Double.NaN, false);
+            this.pending = created.thenApply(n -> first);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.hastegw.daemon.systemd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastegw.daemon.mqtt.Topics;
@@ -17,6 +18,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -118,6 +121,54 @@ class SystemdUnitIT {
         assertEquals("5", one("RestartSec"));
         assertEquals("5", one("StartLimitBurst"));
         assertEquals("600", one("StartLimitIntervalSec"));
+    }
+
+    /**
+     * The system calls the unit lets the gateway make, combined as systemd combines its
+     * SystemCallFilter lines (the first an allow list; a later deny list removes from it, a later
+     * allow list adds), include what limiting a plugin host takes: setpriority for nice(1)
+     * ({@code plugins.host.nice}) and prlimit64 for prlimit(1) (the data limit); the rest of
+     * {@code @resources} stays denied.
+     */
+    @Test
+    void theSystemCallFilterLetsTheGatewayLowerItsPluginHostsPriorityAndLimitTheirMemory() throws Exception {
+        List<String> lines = unit.get("SystemCallFilter");
+        assertFalse(lines.get(0).startsWith("~"), "the first SystemCallFilter line is an allow list: " + lines);
+        Set<String> allowed = new TreeSet<>();
+        for (String line : lines) {
+            boolean deny = line.startsWith("~");
+            Set<String> calls = syscalls(List.of((deny ? line.substring(1) : line).trim().split("\\s+")));
+            if (deny) {
+                allowed.removeAll(calls);
+            } else {
+                allowed.addAll(calls);
+            }
+        }
+        assertTrue(allowed.contains("setpriority"), "nice(1) needs setpriority");
+        assertTrue(allowed.contains("prlimit64"), "prlimit(1) needs prlimit64");
+        for (String denied : List.of("setrlimit", "sched_setscheduler", "sched_setaffinity", "mount", "reboot", "ptrace")) {
+            assertFalse(allowed.contains(denied), denied + " stays denied");
+        }
+    }
+
+    /** {@code names} (system calls and @groups) as system calls: systemd-analyze expands each group, nested groups too. */
+    private static Set<String> syscalls(List<String> names) throws Exception {
+        Set<String> out = new TreeSet<>();
+        for (String name : names) {
+            if (!name.startsWith("@")) {
+                out.add(name);
+                continue;
+            }
+            List<String> members = new ArrayList<>();
+            for (String line : run(List.of("systemd-analyze", "syscall-filter", name)).split("\n")) {
+                String t = line.trim();
+                if (line.startsWith(" ") && !t.isEmpty() && !t.startsWith("#")) {
+                    members.add(t);
+                }
+            }
+            out.addAll(syscalls(members));
+        }
+        return out;
     }
 
     @Test
