@@ -155,6 +155,10 @@ public final class PluginRuntime implements AutoCloseable {
             report(PluginStatus.unloaded(PluginStatus.REFUSED, c, d, null, e.getMessage()));
             return;
         }
+        if (c.origin() == PluginOrigin.OPERATOR && !remote) {
+            LOG.warn("plugin {} runs in the gateway's process (isolation: in-process): trusted, not contained: it can reach the daemon's "
+                    + "classes and end the process (docs/plugins.md, Faults)", id);
+        }
         running.add(p);
         PluginMeters.register(registry, p);
         LOG.info("plugin {} {} loaded from {} ({}): {}", id, d.version(), c.location(), c.origin().wire(),
