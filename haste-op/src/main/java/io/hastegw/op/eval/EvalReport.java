@@ -12,13 +12,14 @@ import java.util.Locale;
  * @param images    number of images
  * @param threads   ONNX Runtime intra-op threads
  * @param denseMacs MACs of the dense model per image
+ * @param denseConvMacs MACs of the dense model's convolutions per image (the paper's accounting counts these only)
  * @param rows      the dense model first, then HASTE level 0..N
  * @param baselines the static baselines at each level's channel counts (empty when not run)
  * @param layerChannels input channels of each HASTE layer of the dense model, in the order of {@link Row#meanChannels()}
  * @param label     the HASTE model's method in a few words ({@code HasteModelInfo.describe})
  * @param compared  further HASTE models of the same dense model (e.g. the paper's merge), run in the same pass
  */
-public record EvalReport(String model, int images, int threads, long denseMacs, List<Row> rows, List<BaselineRow> baselines,
+public record EvalReport(String model, int images, int threads, long denseMacs, long denseConvMacs, List<Row> rows, List<BaselineRow> baselines,
                          int[] layerChannels, String label, List<Curve> compared) {
 
     /**
@@ -101,7 +102,32 @@ public record EvalReport(String model, int images, int threads, long denseMacs, 
                         b.quality().primary() - denseTop1, secondary(b.quality()), b.macs() / 1e6, 100 * b.reduction()));
             }
         }
+        paperTable(sb);
         return sb.toString();
+    }
+
+    /** Each curve's levels counted the paper's probable way beside ours ({@link PaperAccounting}). */
+    private void paperTable(StringBuilder sb) {
+        sb.append(String.format(Locale.ROOT, "%nthe paper's accounting (convolutions only) beside ours (everything), percent fewer MACs than dense:%n"));
+        sb.append(String.format(Locale.ROOT, "%-9s %-6s %-7s %8s %17s %19s %16s %13s%n", "curve", "level", "L", "delta", "conv, merging",
+                "conv, - hashing", "ours: all", "ours: NCHWc"));
+        double denseTop1 = rows.get(0).quality().primary();
+        List<List<Row>> curves = new java.util.ArrayList<>(List.of(rows.subList(1, rows.size())));
+        compared.forEach(c -> curves.add(c.levels()));
+        for (int i = 0; i < curves.size(); i++) {
+            for (Row r : curves.get(i)) {
+                PaperAccounting a = PaperAccounting.of(r, denseConvMacs);
+                sb.append(String.format(Locale.ROOT, "%-9s %-6s %-7s %+7.2f %16.2f%% %18.2f%% %15.2f%% %12.2f%%%n", i == 0 ? "HASTE" : "compared" + i,
+                        r.config(), hyperplanes(r), r.quality().primary() - denseTop1, 100 * a.convMerging(), 100 * a.convMinusHashing(),
+                        100 * a.ours(), 100 * a.oursExecuted()));
+            }
+        }
+    }
+
+    /** A row's L: one value, or the range over its layers ("-" for dense). */
+    private static String hyperplanes(Row r) {
+        return r.config().equals("dense") ? "-" : r.minHyperplanes() == r.maxHyperplanes()
+                ? Integer.toString(r.maxHyperplanes()) : r.minHyperplanes() + "-" + r.maxHyperplanes();
     }
 
     private void rowTable(StringBuilder sb, List<Row> table, double denseTop1) {
@@ -109,8 +135,7 @@ public record EvalReport(String model, int images, int threads, long denseMacs, 
                 detector() ? String.format(Locale.ROOT, " %12s", "mAP@.5:.95") : "", "MACs (M)", "reduction", "NCHWc", "latency ms med [p10-p90]",
                 "vs dense"));
         for (Row r : table) {
-            String l = r.config().equals("dense") ? "-" : r.minHyperplanes() == r.maxHyperplanes()
-                    ? Integer.toString(r.maxHyperplanes()) : r.minHyperplanes() + "-" + r.maxHyperplanes();
+            String l = hyperplanes(r);
             sb.append(String.format(Locale.ROOT, "%-6s %-7s %7.2f%% %+7.2f%s %11.2f %9.2f%% %7.2f%% %8.3f [%5.3f-%5.3f] %8.2fx%n",
                     r.config(), l, r.quality().primary(), r.quality().primary() - denseTop1, secondary(r.quality()), r.exactMacs() / 1e6,
                     100 * r.reduction(), 100 * r.nchwcReduction(), r.medianMs(), r.p10Ms(), r.p90Ms(), r.vsDense()));
