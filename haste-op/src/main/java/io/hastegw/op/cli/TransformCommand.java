@@ -85,10 +85,10 @@ final class TransformCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}")
     MergeMode merge = HasteOptions.DEFAULT_MERGE;
 
-    @Option(names = "--patch", description = "patch-wise HASTE: every layer whose output map this divides into more than one tile "
+    @Option(names = "--patch", split = ",", description = "patch-wise HASTE: every layer whose output map this divides into more than one tile "
             + "is hashed and merged tile by tile (tiles of this many output pixels a side, input windows overlapping by the kernel's halo); "
-            + "0: whole maps. Default: ${DEFAULT-VALUE}")
-    int patch = 0;
+            + "0: whole maps. One size for every HASTE layer, or a comma-separated size per HASTE layer in graph order. Default: 0")
+    List<Integer> patch;
 
     @Option(names = "--budgets", split = ",", arity = "0..1", fallbackValue = "0.95,0.90,0.85,0.80,0.75,0.70,0.65,0.60",
             description = "search a per-layer schedule: one level per budget, the fraction of the dense MACs it may execute "
@@ -125,7 +125,7 @@ final class TransformCommand implements Callable<Integer> {
             }
         }
         HasteOptions options = new HasteOptions(seed, sparsity, !keepFirstConv, Set.copyOf(include), Set.copyOf(exclude),
-                List.copyOf(levelOptions.levels), explicit, true, kernel, hashStride, merge, patch);
+                List.copyOf(levelOptions.levels), explicit, true, kernel, hashStride, merge, patch == null ? List.of() : patch);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         PrintWriter stdout = spec.commandLine().getOut();
         TransformResult result;

@@ -20,12 +20,13 @@ import java.util.Set;
  * @param kernel        how the hash-and-merge of every layer is written: standard operators or the native operator
  * @param hashStride    hash every layer on the pixels of a grid of this stride; 0 = {@link #autoStride}
  * @param merge         how a bucket's channels are merged
- * @param patch         patch-wise HASTE: tiles of this many output pixels a side on every layer whose output map it
- *                      divides into more than one tile ({@link Tiling}); 0: whole maps
+ * @param patches       patch-wise HASTE: tiles of this many output pixels a side on every layer whose output map it
+ *                      divides into more than one tile ({@link Tiling}); 0: whole maps. One size for every HASTE layer, or
+ *                      one per HASTE layer in graph order (empty: whole maps everywhere)
  */
 public record HasteOptions(long seed, double sparsity, boolean skipFirstConv, Set<String> include, Set<String> exclude,
                            List<Integer> levels, Optional<LevelSchedule> schedule, boolean denseBypass, HasteKernel kernel,
-                           int hashStride, MergeMode merge, int patch) {
+                           int hashStride, MergeMode merge, List<Integer> patches) {
     /** Default seed (any value works; stored in the model). */
     public static final long DEFAULT_SEED = 20230929L;
     /** Default sparsity: 2/3, the Achlioptas distribution the paper uses on CIFAR-10. */
@@ -36,14 +37,29 @@ public record HasteOptions(long seed, double sparsity, boolean skipFirstConv, Se
     /** Smallest input side hashed on a strided grid by default ({@link #autoStride}). */
     public static final int AUTO_STRIDE_MIN_SIDE = 16;
 
-    /** Checks the stride (0, automatic, to 16) and the patch size (0, whole maps, or more). */
+    /** Checks the stride (0, automatic, to 16) and the patch sizes (0, whole maps, or more). */
     public HasteOptions {
         if (hashStride < 0 || hashStride > 16) {
             throw new IllegalArgumentException("hash stride " + hashStride + " is outside 0 (automatic) to 16");
         }
-        if (patch < 0) {
-            throw new IllegalArgumentException("patch size " + patch + " is negative; 0 means whole maps");
+        for (int patch : patches) {
+            if (patch < 0) {
+                throw new IllegalArgumentException("patch size " + patch + " is negative; 0 means whole maps");
+            }
         }
+        patches = List.copyOf(patches);
+    }
+
+    /**
+     * The patch size of HASTE layer {@code layer} of {@code layers}: the one size, or that layer's.
+     *
+     * @throws IllegalArgumentException when the sizes are neither one nor one per layer
+     */
+    public int patchFor(int layer, int layers) {
+        if (patches.size() > 1 && patches.size() != layers) {
+            throw new IllegalArgumentException(patches.size() + " patch sizes for " + layers + " HASTE layers: give one for all, or one per layer");
+        }
+        return patches.isEmpty() ? 0 : patches.size() == 1 ? patches.get(0) : patches.get(layer);
     }
 
     /**
@@ -54,7 +70,7 @@ public record HasteOptions(long seed, double sparsity, boolean skipFirstConv, Se
      */
     public static HasteOptions defaults() {
         return new HasteOptions(DEFAULT_SEED, DEFAULT_SPARSITY, true, Set.of(), Set.of(), LevelSchedule.DEFAULT_LEVELS, Optional.empty(), true,
-                HasteKernel.PORTABLE, 0, DEFAULT_MERGE, 0);
+                HasteKernel.PORTABLE, 0, DEFAULT_MERGE, List.of());
     }
 
     /**
@@ -74,36 +90,41 @@ public record HasteOptions(long seed, double sparsity, boolean skipFirstConv, Se
     /** A copy with another uniform level list. */
     public HasteOptions withLevels(List<Integer> perLevel) {
         return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, List.copyOf(perLevel), Optional.empty(), denseBypass, kernel,
-                hashStride, merge, patch);
+                hashStride, merge, patches);
     }
 
     /** A copy with another seed. */
     public HasteOptions withSeed(long newSeed) {
-        return new HasteOptions(newSeed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, kernel, hashStride, merge, patch);
+        return new HasteOptions(newSeed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, kernel, hashStride, merge, patches);
     }
 
     /** A copy with or without the level-0 bypass. */
     public HasteOptions withDenseBypass(boolean bypass) {
-        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, bypass, kernel, hashStride, merge, patch);
+        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, bypass, kernel, hashStride, merge, patches);
     }
 
     /** A copy that writes the hash-and-merge with {@code k}. */
     public HasteOptions withKernel(HasteKernel k) {
-        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, k, hashStride, merge, patch);
+        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, k, hashStride, merge, patches);
     }
 
     /** A copy computing layers in patches of {@code size} output pixels a side (0: whole maps). */
     public HasteOptions withPatch(int size) {
-        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, kernel, hashStride, merge, size);
+        return withPatches(List.of(size));
+    }
+
+    /** A copy computing HASTE layer i in patches of {@code sizes[i]} output pixels a side (0: whole maps). */
+    public HasteOptions withPatches(List<Integer> sizes) {
+        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, kernel, hashStride, merge, sizes);
     }
 
     /** A copy with the explicit per-layer {@code rows}. */
     public HasteOptions withSchedule(LevelSchedule rows) {
-        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, Optional.of(rows), denseBypass, kernel, hashStride, merge, patch);
+        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, Optional.of(rows), denseBypass, kernel, hashStride, merge, patches);
     }
 
     /** A copy that hashes with {@code stride} (0: automatic) and merges with {@code mode}. */
     public HasteOptions withHashing(int stride, MergeMode mode) {
-        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, kernel, stride, mode, patch);
+        return new HasteOptions(seed, sparsity, skipFirstConv, include, exclude, levels, schedule, denseBypass, kernel, stride, mode, patches);
     }
 }

@@ -106,6 +106,7 @@ public final class HasteTransformer {
         if (eligible.isEmpty()) {
             return new TransformResult(model, null, decisions, List.of("no eligible Conv in the model: it is returned unchanged"));
         }
+        options.patchFor(0, eligible.size()); // one patch size, or one per eligible layer
         LevelSchedule schedule = options.schedule().orElseGet(() -> LevelSchedule.uniform(options.levels(), eligible.size()));
         if (schedule.layers() != eligible.size()) {
             throw new IllegalArgumentException("schedule has " + schedule.layers() + " columns but the model has "
@@ -124,7 +125,7 @@ public final class HasteTransformer {
                 continue;
             }
             LayerInfo info = byName.get(node.getName());
-            HasteLayer hl = emitLayer(out, model, node, info, layer, schedule, options);
+            HasteLayer hl = emitLayer(out, model, node, info, layer, schedule, options.withPatch(options.patchFor(layer, eligible.size())));
             hasteLayers.add(hl);
             channelCounts.add(PREFIX + layer + "/reduced_channels");
             layer++;
@@ -201,7 +202,10 @@ public final class HasteTransformer {
                 List.of(PREFIX + "level_is_negative", PREFIX + "level_count", HasteModelInfo.LEVEL_INPUT), List.of(PREFIX + "level")));
     }
 
-    /** Replaces {@code conv} (HASTE layer {@code layer}) by {@code If(dense at the level, conv, HASTE)}; its metadata. */
+    /**
+     * Replaces {@code conv} (HASTE layer {@code layer}) by {@code If(dense at the level, conv, HASTE)}; its metadata.
+     * {@code options} hold this layer's one patch size.
+     */
     private static HasteLayer emitLayer(GraphProto.Builder g, ModelProto model, NodeProto conv, LayerInfo info, int layer,
                                         LevelSchedule schedule, HasteOptions options) {
         GraphProto original = model.getGraph();
@@ -209,7 +213,7 @@ public final class HasteTransformer {
         String p = PREFIX + layer + "/";
         int levels = schedule.levels();
         int lmax = Math.max(1, schedule.maxHyperplanes(layer));
-        Optional<Tiling> tiling = Tiling.of(conv, info, options.patch());
+        Optional<Tiling> tiling = Tiling.of(conv, info, options.patchFor(0, 1));
         LayerInfo hashedInfo = tiling.map(t -> t.tileInfo(info)).orElse(info);
         int stride = options.strideFor(hashedInfo.inputShape()[2], hashedInfo.inputShape()[3]);
         int hashed = HasteLayer.hashedPixels(hashedInfo, stride);

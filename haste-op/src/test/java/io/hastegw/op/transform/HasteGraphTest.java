@@ -68,15 +68,21 @@ class HasteGraphTest {
     /**
      * Defaults (scale-aware merge, stride 2 on 32x32 maps), the paper's merge, a stride of 3 (a
      * ragged grid), and patch-wise: tiles of 16 (on the 32x32 and 16x16 outputs, the stride-2
-     * convolutions included) and of 4 (every map, down to 2x2 tiles of the 8x8 layers).
+     * convolutions included) and of 4 (every map, down to 2x2 tiles of the 8x8 layers), and a size per
+     * layer (whole maps, tiles of 2 and of 4 in turn over ResNet-20's 18 HASTE layers).
      */
     @ParameterizedTest
     @CsvSource({"resnet20, 0, SCALE, 0", "resnet56, 0, SCALE, 0", "resnet20, 1, MEAN, 0", "resnet20, 3, SCALE, 0", "resnet20, 2, MEAN, 0",
-        "resnet20, 0, SCALE, 16", "resnet20, 1, MEAN, 4"})
-    void everyLayerMatchesTheJavaReferenceAtEveryLevel(String name, int stride, MergeMode merge, int patch) throws Exception {
+        "resnet20, 0, SCALE, 16", "resnet20, 1, MEAN, 4", "resnet20, 1, MEAN, per-layer"})
+    void everyLayerMatchesTheJavaReferenceAtEveryLevel(String name, int stride, MergeMode merge, String patch) throws Exception {
         // Without the level-0 bypass every layer's input and output are top-level tensors that can be exposed;
         // the HASTE branch is the same graph (the end-to-end test below checks the bypassed model).
-        TransformedModels m = TransformedModels.of(name, HasteOptions.defaults().withDenseBypass(false).withHashing(stride, merge).withPatch(patch));
+        List<Integer> patches = patch.equals("per-layer") ? IntStream.range(0, 18).mapToObj(i -> new int[] {0, 2, 4}[i % 3]).toList()
+                : List.of(Integer.parseInt(patch));
+        TransformedModels m = TransformedModels.of(name, HasteOptions.defaults().withDenseBypass(false).withHashing(stride, merge).withPatches(patches));
+        if (patch.equals("per-layer")) {
+            assertEquals(patches, m.info().hasteLayers().stream().map(HasteLayer::patch).toList(), "each layer's own patch size");
+        }
         HasteModelInfo info = m.info();
         List<NodeProto> convs = m.original().getGraph().getNodeList().stream()
                 .filter(n -> info.hasteLayers().stream().anyMatch(l -> l.name().equals(n.getName()))).toList();

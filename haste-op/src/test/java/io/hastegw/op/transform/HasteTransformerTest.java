@@ -103,7 +103,7 @@ class HasteTransformerTest {
             rows[1][layer] = 8 + layer % 4;
             rows[2][layer] = layer < 6 ? 0 : 6;
         }
-        HasteOptions options = new HasteOptions(3, 0.5, true, Set.of(), Set.of(), List.of(), Optional.of(new LevelSchedule(rows)), true, HasteKernel.PORTABLE, 0, MergeMode.MEAN, 0);
+        HasteOptions options = new HasteOptions(3, 0.5, true, Set.of(), Set.of(), List.of(), Optional.of(new LevelSchedule(rows)), true, HasteKernel.PORTABLE, 0, MergeMode.MEAN, List.of());
         TransformResult result = transform(resnet20.original(), CIFAR, options);
         assertArrayEquals(rows[2], result.info().schedule().hyperplanes()[2]);
         Path file = tmp.resolve("scheduled.onnx");
@@ -119,9 +119,18 @@ class HasteTransformerTest {
 
     @Test
     void aScheduleOfTheWrongWidthIsRejected() {
-        HasteOptions options = new HasteOptions(3, 0.5, true, Set.of(), Set.of(), List.of(), Optional.of(new LevelSchedule(new int[2][5])), true, HasteKernel.PORTABLE, 0, MergeMode.MEAN, 0);
+        HasteOptions options = new HasteOptions(3, 0.5, true, Set.of(), Set.of(), List.of(), Optional.of(new LevelSchedule(new int[2][5])), true, HasteKernel.PORTABLE, 0, MergeMode.MEAN, List.of());
         var e = assertThrows(IllegalArgumentException.class, () -> transform(resnet20.original(), CIFAR, options));
         assertEquals("schedule has 5 columns but the model has 18 eligible convolutions", e.getMessage());
+    }
+
+    @Test
+    void patchSizesMustBeOneForAllOrOnePerLayer() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> transform(resnet20.original(), CIFAR, HasteOptions.defaults().withPatches(List.of(2, 4))));
+        assertEquals("2 patch sizes for 18 HASTE layers: give one for all, or one per layer", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> HasteOptions.defaults().withPatches(List.of(2, -1)));
+        assertEquals("patch size -1 is negative; 0 means whole maps", e.getMessage());
     }
 
     @Test
@@ -133,7 +142,7 @@ class HasteTransformerTest {
     @Test
     void excludedConvsKeepTheirOriginalNode() throws Exception {
         String name = "/layer2/layer2.0/conv1/Conv";
-        HasteOptions options = new HasteOptions(1, 2.0 / 3, true, Set.of(), Set.of(name), List.of(12), Optional.empty(), true, HasteKernel.PORTABLE, 0, MergeMode.MEAN, 0);
+        HasteOptions options = new HasteOptions(1, 2.0 / 3, true, Set.of(), Set.of(name), List.of(12), Optional.empty(), true, HasteKernel.PORTABLE, 0, MergeMode.MEAN, List.of());
         TransformResult result = transform(resnet20.original(), CIFAR, options);
         assertTrue(result.decisions().contains(name + ": dense (excluded by name)"));
         assertEquals(17, result.info().hasteLayers().size());
@@ -142,14 +151,14 @@ class HasteTransformerTest {
 
     @Test
     void includingTheFirstConvReplacesIt() throws Exception {
-        HasteOptions options = new HasteOptions(1, 2.0 / 3, true, Set.of("/conv1/Conv"), Set.of(), List.of(12), Optional.empty(), true, HasteKernel.PORTABLE, 0, MergeMode.MEAN, 0);
+        HasteOptions options = new HasteOptions(1, 2.0 / 3, true, Set.of("/conv1/Conv"), Set.of(), List.of(12), Optional.empty(), true, HasteKernel.PORTABLE, 0, MergeMode.MEAN, List.of());
         TransformResult result = transform(resnet20.original(), CIFAR, options);
         assertEquals(List.of("/conv1/Conv"), result.info().hasteLayers().stream().map(HasteLayer::name).toList());
     }
 
     @Test
     void anUnknownNodeNameIsAnError() {
-        HasteOptions options = new HasteOptions(1, 2.0 / 3, true, Set.of(), Set.of("/no/such/Conv"), List.of(12), Optional.empty(), true, HasteKernel.PORTABLE, 0, MergeMode.MEAN, 0);
+        HasteOptions options = new HasteOptions(1, 2.0 / 3, true, Set.of(), Set.of("/no/such/Conv"), List.of(12), Optional.empty(), true, HasteKernel.PORTABLE, 0, MergeMode.MEAN, List.of());
         var e = assertThrows(IllegalArgumentException.class, () -> transform(resnet20.original(), CIFAR, options));
         assertEquals("--exclude names '/no/such/Conv', which is no Conv node of the model", e.getMessage());
     }
