@@ -28,7 +28,8 @@ extern "C" {
 
 /**
  * Hashes the channels of x: bucket[c] gets channel c's bucket, count[b] the size of bucket b.
- * Returns the number of buckets (1..C), or -1 when memory runs out.
+ * Returns the number of buckets (1..C), -1 when memory runs out, or -2 when an entry of the first
+ * l hyperplanes is not +1, 0 or -1 (projections add and subtract pixels: only nonzeros are visited).
  */
 int haste_hash(const float *x, const float *r, int C, int P, int l, int lmax, int32_t *bucket, int32_t *count, int threads);
 

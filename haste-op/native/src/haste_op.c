@@ -136,6 +136,10 @@ static OrtStatus *compute(void *k, OrtKernelContext *ctx) {
   int cred = haste_hash(hashed_x, r, C, Ps, (int)l, (int)dr[1], bucket, count, threads);
   if (cred >= 0 && scale && haste_scales(hashed_x, bucket, count, C, Ps, cred, scale) != 0) cred = -1;
   free(xs);
+  if (cred == -2) {
+    free(bucket), free(scale);
+    return error(api, OP_NAME ": R's first %lld hyperplanes must hold only +1, 0 and -1", (long long)l);
+  }
   if (cred < 0) {
     free(bucket), free(scale);
     return error(api, OP_NAME ": out of memory");

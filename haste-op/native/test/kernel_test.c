@@ -173,13 +173,23 @@ static int invalid_assignment_case(void) {
   return failures;
 }
 
+/* Hyperplanes are +1/0/-1 (projections add and subtract pixels): any other entry among the first l is refused. */
+static int invalid_hyperplanes_case(void) {
+  float x[2 * 4] = {1, 2, 3, 4, 5, 6, 7, 8}, r[4 * 2] = {1, 0, -1, 1, 0, 0.5f, 1, -1};
+  int32_t bucket[2], count[2];
+  int failures = haste_hash(x, r, 2, 4, 1, 2, bucket, count, 1) < 1; /* the 0.5 is in plane 2, unused */
+  failures += haste_hash(x, r, 2, 4, 2, 2, bucket, count, 1) != -2;
+  if (failures) printf("FAIL hyperplanes other than +1/0/-1 are not refused\n");
+  return failures;
+}
+
 int main(void) {
   int failures = 0;
   printf("kernel isa: %s\n", haste_kernel_isa());
-  failures += run_case(16, 1024, 16, 9, 16, 16, 1, 1);  /* CIFAR-sized, 4-channel blocks, two plane vectors */
-  failures += run_case(37, 300, 5, 9, 13, 16, 0, 1);    /* odd channels, pixels across tiles, tail pixels */
-  failures += run_case(64, 49, 32, 1, 8, 8, 1, 1);      /* 1x1 filters, one plane vector */
-  failures += run_case(10, 81, 3, 9, 5, 12, 0, 1);      /* lmax not a multiple of 8: padded planes */
+  failures += run_case(16, 1024, 16, 9, 16, 16, 1, 1);  /* CIFAR-sized, two blocks of 8 channels, 16 planes */
+  failures += run_case(37, 300, 5, 9, 13, 16, 0, 1);    /* channels not a multiple of 8: a padded block */
+  failures += run_case(64, 49, 32, 1, 8, 8, 1, 1);      /* 1x1 filters, 8 planes */
+  failures += run_case(10, 81, 3, 9, 5, 12, 0, 1);      /* fewer planes used than R holds */
   failures += run_case(24, 64, 4, 9, 31, 31, 0, 1);     /* the most planes a code holds */
   failures += run_case(2, 16, 2, 9, 1, 16, 1, 1);       /* one plane, two identical channels */
   /* Large enough for every part of the pass to run on several threads. */
@@ -189,6 +199,7 @@ int main(void) {
   failures += run_case(128, 12544, 16, 1, 8, 8, 1, 2);
   failures += scales_case();
   failures += invalid_assignment_case();
+  failures += invalid_hyperplanes_case();
   printf(failures ? "kernel test FAILED\n" : "kernel test passed\n");
   return failures != 0;
 }

@@ -97,8 +97,9 @@ public record MacsAccount(List<LayerMacs> layers) {
      * Ps is the number of hashed pixels (P on a grid of the layer's hash stride; copying them out
      * of the map is not arithmetic and not counted). Hashing: the portable graph centres (2CPs),
      * projects with the sparse hyperplanes (C nnz) and builds codes (CL); the native kernel sums
-     * the channel mean (CPs), projects densely with SIMD multiply-adds on L rounded up to 8
-     * (CPsLv + PsLv for the mean, folded centring) and builds codes (CL). Merging: the portable
+     * the channel mean (CPs), projects by adding and subtracting the pixels where the first L
+     * hyperplanes are +1 and -1 (C nnz, and nnz per window for the mean: folded centring) and
+     * builds codes (CL). Merging: the portable
      * graph sums every channel into its bucket (CP for the inputs, OkkC for the filters, its
      * scatter-adds start from zeros); the native kernel copies each bucket's first member and adds
      * the others, m - 1 additions for m members ((C - Cred)P and Okk(C - Cred)). Both divide each
@@ -125,11 +126,9 @@ public record MacsAccount(List<LayerMacs> layers) {
         long ps = haste.hashedPixels(layer);
         long kk = layer.kernelSize();
         long o = layer.outChannels();
-        long lv = (l + 7) / 8 * 8L;
+        long nnz = haste.cumulativeNonzeros()[l];
         boolean nativeKernel = kernel == HasteKernel.NATIVE;
-        long hashing = nativeKernel
-                ? c * ps + c * ps * lv + n * ps * lv + c * l
-                : 2 * c * ps + c * haste.cumulativeNonzeros()[l] + c * l;
+        long hashing = nativeKernel ? c * ps + c * nnz + n * nnz + c * l : 2 * c * ps + c * nnz + c * l;
         long summed = nativeKernel ? c - cr : c;
         long inputMerge = summed * p + cr * p;
         long filterMerge = o * kk * summed;

@@ -77,7 +77,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "also write the report as JSON here")
     Path json;
 
-    @Option(names = "--plots", description = "also write <model>-eval.csv, <model>-accuracy-vs-macs.png and <model>-channels.png into this folder")
+    @Option(names = "--plots", description = "also write <model>-eval.csv, <model>-accuracy-vs-macs.png, <model>-channels.png and <model>-accountings.png into this folder")
     Path plots;
 
     @Override

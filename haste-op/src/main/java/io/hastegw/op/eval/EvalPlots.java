@@ -18,7 +18,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * Files of an {@link EvalReport} for people: a CSV of every configuration, a PNG of top-1 accuracy
  * against MACs reduction (HASTE's levels and each static baseline as its own curve, dense as a
  * line), and a PNG of the mean channels each HASTE layer convolved at every level next to its
- * dense channel count. Drawn with XChart, headless.
+ * dense channel count, and a PNG of every HASTE curve's accuracy against its MACs reduction in
+ * two accountings (the paper's probable one, convolutions only with no overhead, and ours,
+ * everything counted: {@link PaperAccounting}), so that the gap between the two shows per level.
+ * Drawn with XChart, headless.
  */
 public final class EvalPlots {
     private static final int WIDTH = 900;
@@ -26,15 +29,19 @@ public final class EvalPlots {
 
     private EvalPlots() {}
 
-    /** Writes {@code <model>-eval.csv}, {@code <model>-accuracy-vs-macs.png} and {@code <model>-channels.png} into {@code dir}. */
+    /**
+     * Writes {@code <model>-eval.csv}, {@code <model>-accuracy-vs-macs.png}, {@code <model>-channels.png} and
+     * {@code <model>-accountings.png} into {@code dir}.
+     */
     public static List<Path> write(EvalReport report, Path dir) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Files.createDirectories(dir);
         List<Path> files = List.of(dir.resolve(report.model() + "-eval.csv"), dir.resolve(report.model() + "-accuracy-vs-macs.png"),
-                dir.resolve(report.model() + "-channels.png"));
+                dir.resolve(report.model() + "-channels.png"), dir.resolve(report.model() + "-accountings.png"));
         Files.writeString(files.get(0), csv(report));
         BitmapEncoder.saveBitmap(accuracyVsMacs(report), files.get(1).toString(), BitmapEncoder.BitmapFormat.PNG);
         BitmapEncoder.saveBitmap(channels(report), files.get(2).toString(), BitmapEncoder.BitmapFormat.PNG);
+        BitmapEncoder.saveBitmap(accountings(report), files.get(3).toString(), BitmapEncoder.BitmapFormat.PNG);
         return files;
     }
 
@@ -111,6 +118,29 @@ public final class EvalPlots {
             chart.addSeries("level " + r.config(), layer, r.meanChannels());
         }
         return chart;
+    }
+
+    private static XYChart accountings(EvalReport report) {
+        String measure = report.rows().get(0).quality().primaryName();
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(report.model() + ", " + report.images() + " images: the paper's accounting and ours")
+                .xAxisTitle("MACs reduction against dense (%)").yAxisTitle(measure + " (%)").build();
+        addAccountings(chart, report.label(), report.rows().subList(1, report.rows().size()), report.denseConvMacs());
+        for (EvalReport.Curve c : report.compared()) {
+            addAccountings(chart, c.label(), c.levels(), report.denseConvMacs());
+        }
+        double dense = report.rows().get(0).quality().primary();
+        XYSeries onePoint = chart.addSeries("dense - 1 pp", new double[] {0, max(allReductions(report)) + 10}, new double[] {dense - 1, dense - 1});
+        onePoint.setMarker(SeriesMarkers.NONE);
+        return chart;
+    }
+
+    /** Two series for one curve: its levels counted the paper's way (convolutions merged away, no overhead) and ours. */
+    private static void addAccountings(XYChart chart, String label, List<EvalReport.Row> levels, long denseConvMacs) {
+        double[] quality = levels.stream().mapToDouble(r -> r.quality().primary()).toArray();
+        chart.addSeries(label + ": paper's count (convolutions, no overhead)",
+                levels.stream().mapToDouble(r -> 100 * PaperAccounting.of(r, denseConvMacs).convMerging()).toArray(), quality);
+        chart.addSeries(label + ": ours (every layer, every overhead)", levels.stream().mapToDouble(r -> 100 * r.reduction()).toArray(), quality);
     }
 
     private static double[] allReductions(EvalReport report) {

@@ -52,12 +52,12 @@ class MacsAccountTest {
 
     @Test
     void aHashStrideOfTwoHashesAQuarterOfThePixelsAndTheScaleAwareMergeCountsItsScales() {
-        // 16 channels, 16x16 input hashed on 8x8 = 64 pixels; 10 buckets; native kernel, L = 2 (one vector of 8 planes).
+        // 16 channels, 16x16 input hashed on 8x8 = 64 pixels; 10 buckets; native kernel, L = 2 (40 non-zeros: sparse projections).
         LayerInfo layer = new LayerInfo("conv", "Conv", new long[] {1, 16, 16, 16}, new long[] {32, 16, 3, 3},
                 new long[] {1, 32, 8, 8}, 1);
         LayerMacs macs = MacsAccount.haste(layer, new HasteLayer("conv", 3, new long[] {0, 20, 40, 60}, 2, 0, null), 2, 10, HasteKernel.NATIVE,
                 MergeMode.SCALE);
-        assertEquals(16L * 64 + 16L * 64 * 8 + 64L * 8 + 16L * 2, macs.hashing());
+        assertEquals(16L * 64 + 16L * 40 + 40L + 16L * 2, macs.hashing(), "channel mean, sparse projections of the channels and the mean, codes");
         assertEquals(6L * 256 + 10L * 256 + (6L * 64 + 10L * 64 + 16L * 64), macs.inputMerge());
         assertEquals(32L * 9 * 6 + 32L * 9 * 6, macs.filterMerge(), "multiply-adds, and a multiply per bucket of two or more (at most 6)");
     }
@@ -71,7 +71,7 @@ class MacsAccountTest {
         HasteLayer patched = new HasteLayer("conv", 3, new long[] {0, 33, 66, 100}, 1, 8, new int[] {10, 10});
         LayerMacs macs = MacsAccount.haste(layer, patched, 2, 48, HasteKernel.NATIVE, MergeMode.MEAN);
         assertEquals(32L * 48 * 9 * 64, macs.compute(), "each tile of 8x8 outputs on its own merged channels");
-        assertEquals(64L * 100 + 64L * 100 * 8 + 4L * 100 * 8 + 64L * 2, macs.hashing());
+        assertEquals(64L * 100 + 64L * 66 + 4L * 66 + 64L * 2, macs.hashing(), "every patch's mean, sparse projections and codes");
         assertEquals(16L * 100 + 48L * 100, macs.inputMerge());
         assertEquals(32L * 9 * 16, macs.filterMerge(), "one filter merge per patch");
         assertEquals(64, macs.channels());

@@ -163,10 +163,11 @@ class HasteOpCliTest {
         assertEquals("HASTE: scale-aware merge, uniform L", lines.get(2));
         // title, note, label, header, dense, 9 levels; the compared model (blank, label, header, 9 levels); the MACs breakdown
         // (blank, 2 header lines, 9 levels); the baselines (blank, 2 header lines, two at each of levels 1..8); the paper's
-        // accounting beside ours (blank, 2 header lines, 9 levels of each curve); three files written
-        assertEquals(4 + 1 + 9 + 12 + 12 + 3 + 2 * 8 + 3 + 2 * 9 + 3, lines.size(), run.out());
+        // accounting beside ours (blank, 2 header lines, 9 levels of each curve); four files written
+        assertEquals(4 + 1 + 9 + 12 + 12 + 3 + 2 * 8 + 3 + 2 * 9 + 4, lines.size(), run.out());
         assertEquals("compared, in the same run: paper's merge, uniform L", lines.get(15));
-        assertEquals("wrote " + plots.resolve("resnet56-cifar10-accuracy-vs-macs.png"), lines.get(lines.size() - 2));
+        assertEquals("wrote " + plots.resolve("resnet56-cifar10-accuracy-vs-macs.png"), lines.get(lines.size() - 3));
+        assertEquals("wrote " + plots.resolve("resnet56-cifar10-accountings.png"), lines.get(lines.size() - 1));
         assertEquals("where the MACs go, percent of the dense model's (mean per image):", lines.get(27));
         assertTrue(lines.get(29).matches("0 +0\\.00% +0\\.00% +0\\.00% +0\\.00% +0\\.00% +0\\.00%"), lines.get(29));
         assertEquals("static baselines at each level's mean channel counts (no data, no fine-tuning):", lines.get(39));
@@ -183,7 +184,7 @@ class HasteOpCliTest {
         assertEquals(1 + 1 + 9 + 9 + 2 * 8, csv.size());
         assertTrue(csv.get(1).startsWith("\"dense\",,") && csv.get(2).startsWith("\"haste: scale-aware merge, uniform L\",0,")
                 && csv.get(11).startsWith("\"haste: paper's merge, uniform L\",0,") && csv.get(20).startsWith("l1-prune,1,"), csv.toString());
-        for (String png : List.of("resnet56-cifar10-accuracy-vs-macs.png", "resnet56-cifar10-channels.png")) {
+        for (String png : List.of("resnet56-cifar10-accuracy-vs-macs.png", "resnet56-cifar10-channels.png", "resnet56-cifar10-accountings.png")) {
             byte[] head = Arrays.copyOf(Files.readAllBytes(plots.resolve(png)), 8);
             assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A}, head, png + " is a PNG");
         }
